@@ -1,0 +1,25 @@
+package dev.portcullis.common;
+
+/**
+ * Event-bus addresses of the internal API (DESIGN.md, "Event-bus addresses"). Other JVM services
+ * that join the cluster use these names and nothing else.
+ */
+public final class Addresses {
+
+  /** Prefix of the address each provider verticle consumes: {@code portcullis.provider.<name>}. */
+  public static final String PROVIDER_PREFIX = "portcullis.provider.";
+  /** The model router's address. */
+  public static final String ROUTER_MODEL = "portcullis.router.model";
+  /** Credential verification by auth-service. */
+  public static final String AUTH_VERIFY = "portcullis.auth.verify";
+  /** Published revocations and changes; every gateway drops what it cached. */
+  public static final String AUTH_EVENTS = "portcullis.auth.events";
+  /** Prefix of the one-off addresses that carry the frames of one stream. */
+  public static final String STREAM_PREFIX = "portcullis.stream.";
+
+  private Addresses() {}
+
+  public static String provider(String name) {
+    return PROVIDER_PREFIX + name;
+  }
+}

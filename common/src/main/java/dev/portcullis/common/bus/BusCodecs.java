@@ -1,0 +1,148 @@
+package dev.portcullis.common.bus;
+
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.stream.StreamControl;
+import dev.portcullis.common.stream.StreamFrame;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Registers the codecs of every message type of the internal API as default codecs. */
+public final class BusCodecs {
+
+  private BusCodecs() {}
+
+  /** The codecs, one per message class. */
+  public static List<BusCodec<?>> all() {
+    return List.of(
+        new BusCodec<>(ProxyRequest.class, BusCodecs::requestHeader, ProxyRequest::body, BusCodecs::readRequest),
+        new BusCodec<>(ProxyResponse.class,
+            r -> new JsonObject().put("status", r.status()).put("headers", headers(r.headers()))
+                .put("usage", usage(r.usage())),
+            ProxyResponse::body,
+            (h, b) -> new ProxyResponse(h.getInteger("status"), headers(h.getJsonArray("headers")), b,
+                usage(h.getJsonObject("usage")))),
+        new BusCodec<>(GatewayError.class, BusCodecs::error, e -> null, (h, b) -> error(h)),
+        new BusCodec<>(StreamFrame.Head.class,
+            f -> new JsonObject().put("status", f.status()).put("headers", headers(f.headers()))
+                .put("control", f.controlAddress()),
+            f -> null,
+            (h, b) -> new StreamFrame.Head(h.getInteger("status"), headers(h.getJsonArray("headers")),
+                h.getString("control"))),
+        new BusCodec<>(StreamFrame.Data.class, f -> new JsonObject(), StreamFrame.Data::bytes,
+            (h, b) -> new StreamFrame.Data(b)),
+        new BusCodec<>(StreamFrame.End.class, f -> new JsonObject().put("usage", usage(f.usage())), f -> null,
+            (h, b) -> new StreamFrame.End(usage(h.getJsonObject("usage")))),
+        new BusCodec<>(StreamFrame.Failure.class, f -> error(f.error()), f -> null,
+            (h, b) -> new StreamFrame.Failure(error(h))),
+        new BusCodec<>(StreamControl.Credit.class, c -> new JsonObject().put("frames", c.frames()), c -> null,
+            (h, b) -> new StreamControl.Credit(h.getInteger("frames"))),
+        new BusCodec<>(StreamControl.Cancel.class, c -> new JsonObject().put("reason", c.reason()), c -> null,
+            (h, b) -> new StreamControl.Cancel(h.getString("reason"))));
+  }
+
+  /**
+   * Registers every codec on this Vert.x instance's event bus. Safe to call from each verticle:
+   * a second call on the same instance does nothing.
+   */
+  public static synchronized void register(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    for (BusCodec<?> codec : all()) {
+      registerOne(bus, codec);
+    }
+  }
+
+  private static <T> void registerOne(EventBus bus, BusCodec<T> codec) {
+    try {
+      bus.registerDefaultCodec(codec.type(), codec);
+    } catch (IllegalStateException alreadyRegistered) {
+      // Another verticle of this Vert.x instance registered it first.
+    }
+  }
+
+  private static JsonObject requestHeader(ProxyRequest r) {
+    JsonObject json = new JsonObject()
+        .put("provider", r.provider())
+        .put("operation", r.operation())
+        .put("method", r.method())
+        .put("path", r.path())
+        .put("query", r.query())
+        .put("headers", headers(r.headers()))
+        .put("proxyId", r.proxyId())
+        .put("requestId", r.requestId())
+        .put("model", r.model())
+        .put("timeoutMs", r.timeoutMs())
+        .put("streamAddress", r.streamAddress())
+        .put("initialCredit", r.initialCredit());
+    UpstreamCredential credential = r.credential();
+    if (credential != null) {
+      json.put("credential", new JsonObject()
+          .put("apiKey", credential.apiKey())
+          .put("baseUrl", credential.baseUrl())
+          .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders()))));
+    }
+    return json;
+  }
+
+  private static ProxyRequest readRequest(JsonObject h, Buffer body) {
+    JsonObject c = h.getJsonObject("credential");
+    UpstreamCredential credential = null;
+    if (c != null) {
+      Map<String, String> extra = new HashMap<>();
+      c.getJsonObject("extraHeaders", new JsonObject()).forEach(e -> extra.put(e.getKey(), String.valueOf(e.getValue())));
+      credential = new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), extra);
+    }
+    return new ProxyRequest(h.getString("provider"), h.getString("operation"), h.getString("method"),
+        h.getString("path"), h.getString("query"), headers(h.getJsonArray("headers")),
+        body == null ? Buffer.buffer() : body, credential, h.getString("proxyId"), h.getString("requestId"),
+        h.getString("model"), h.getLong("timeoutMs"), h.getString("streamAddress"), h.getInteger("initialCredit"));
+  }
+
+  private static JsonArray headers(MultiMap headers) {
+    JsonArray array = new JsonArray();
+    if (headers != null) {
+      headers.forEach(e -> array.add(e.getKey()).add(e.getValue()));
+    }
+    return array;
+  }
+
+  private static MultiMap headers(JsonArray array) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (array != null) {
+      for (int i = 0; i + 1 < array.size(); i += 2) {
+        headers.add(array.getString(i), array.getString(i + 1));
+      }
+    }
+    return headers;
+  }
+
+  private static JsonObject usage(Usage usage) {
+    if (usage == null) {
+      return null;
+    }
+    return new JsonObject().put("model", usage.model()).put("in", usage.inputTokens()).put("out", usage.outputTokens());
+  }
+
+  private static Usage usage(JsonObject json) {
+    if (json == null) {
+      return null;
+    }
+    return new Usage(json.getString("model"), json.getLong("in", -1L), json.getLong("out", -1L));
+  }
+
+  private static JsonObject error(GatewayError e) {
+    return new JsonObject().put("kind", e.kind().name()).put("message", e.message()).put("param", e.param());
+  }
+
+  private static GatewayError error(JsonObject json) {
+    return new GatewayError(ErrorKind.valueOf(json.getString("kind")), json.getString("message"),
+        json.getString("param"));
+  }
+}
