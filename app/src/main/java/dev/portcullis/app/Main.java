@@ -1,0 +1,57 @@
+package dev.portcullis.app;
+
+import dev.portcullis.common.config.ConfigException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar portcullis.jar}: starts the roles asked for with the embedded defaults, and on
+ * SIGTERM (or Ctrl-C) stops accepting, lets in-flight calls finish, and exits 0. A bad setting
+ * exits with status 2 and one line that names it.
+ */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    LaunchOptions launch;
+    try {
+      launch = LaunchOptions.parse(args);
+    } catch (ConfigException e) {
+      System.err.println("portcullis: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (launch.help()) {
+      System.out.println(LaunchOptions.USAGE);
+      return;
+    }
+    Portcullis portcullis;
+    try {
+      portcullis = Portcullis.start(launch).await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      Throwable cause = e instanceof ConfigException ? e : (e.getCause() instanceof ConfigException ? e.getCause() : e);
+      if (cause instanceof ConfigException) {
+        System.err.println("portcullis: " + cause.getMessage());
+        System.exit(2);
+      }
+      System.err.println("portcullis: failed to start: " + cause);
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        portcullis.stop().onComplete(ar -> stopped.countDown());
+      }
+    };
+    Signal.handle(new Signal("TERM"), sig -> stop.run());
+    Signal.handle(new Signal("INT"), sig -> stop.run());
+    stopped.await();
+    System.exit(0);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.portcullis.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Prometheus {@code GET /metrics} on its own port ({@code ARCHESTRA_METRICS_PORT}, 9050), behind
+ * {@code Authorization: Bearer <ARCHESTRA_METRICS_SECRET>} when that is set.
+ */
+final class MetricsServer extends VerticleBase {
+
+  static final String PORT = "ARCHESTRA_METRICS_PORT";
+  static final String SECRET = "ARCHESTRA_METRICS_SECRET";
+
+  private final PrometheusMeterRegistry registry;
+  private final String host;
+  private final int port;
+  private final byte[] expectedAuthorization;
+  private HttpServer server;
+
+  MetricsServer(PrometheusMeterRegistry registry, String host, int port, String secret) {
+    this.registry = registry;
+    this.host = host;
+    this.port = port;
+    this.expectedAuthorization = secret == null ? null : ("Bearer " + secret).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer().requestHandler(request -> {
+      if (!request.path().equals("/metrics")) {
+        request.response().setStatusCode(404).end("Not found. Metrics are at /metrics.\n");
+        return;
+      }
+      if (expectedAuthorization != null) {
+        String given = request.getHeader("Authorization");
+        if (given == null || !MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
+          request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+              .end("Missing or wrong bearer token for /metrics (ARCHESTRA_METRICS_SECRET).\n");
+          return;
+        }
+      }
+      request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(registry.scrape());
+    });
+    return server.listen(port, host);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}

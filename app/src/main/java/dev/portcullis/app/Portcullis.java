@@ -1,0 +1,168 @@
+package dev.portcullis.app;
+
+import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.gateway.GatewayOptions;
+import dev.portcullis.gateway.GatewayVerticle;
+import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
+import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.provider.compat.OpenAiCompatibleSpec;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Portcullis process: its Vert.x instance and the verticles of the roles it runs. The
+ * launcher and the tests both start it here, so tests run exactly what the jar runs.
+ */
+public final class Portcullis {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
+
+  static final String ROLES = "PORTCULLIS_ROLES";
+  static final String GATEWAY_INSTANCES = "PORTCULLIS_GATEWAY_INSTANCES";
+  static final String PROVIDER_INSTANCES = "PORTCULLIS_PROVIDER_INSTANCES";
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final List<String> gatewayDeployments = new ArrayList<>();
+  private MetricsServer metricsServer;
+  private int gatewayPort = -1;
+
+  private Portcullis(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Starts with the environment of this process. */
+  public static Future<Portcullis> start(LaunchOptions launch) {
+    return start(launch, ConfigLoader.environment());
+  }
+
+  /** Starts with the given environment (tests pass their own). */
+  public static Future<Portcullis> start(LaunchOptions launch, JsonObject environment) {
+    Vertx vertx = Vertx.vertx();
+    BusCodecs.register(vertx);
+    return ConfigLoader.load(vertx, launch, environment)
+        .compose(config -> {
+          Portcullis portcullis = new Portcullis(vertx, new Settings(config));
+          return portcullis.deploy().map(portcullis);
+        })
+        .onFailure(err -> vertx.close());
+  }
+
+  private Future<Void> deploy() {
+    // Read and check every setting before anything starts, so a bad one stops the process at once.
+    Set<Role> roles = Role.parse(ROLES, settings.list(ROLES));
+    GatewayOptions gatewayOptions = GatewayOptions.from(settings);
+    ProviderOptions providerOptions = ProviderOptions.from(settings);
+    int metricsPort = settings.port(MetricsServer.PORT, 9050);
+    int cores = Runtime.getRuntime().availableProcessors();
+    int gatewayInstances = instances(GATEWAY_INSTANCES, cores);
+    int providerInstances = instances(PROVIDER_INSTANCES, cores);
+    List<OpenAiCompatibleSpec> compatible = OpenAiCompatibleProviders.all();
+    compatible.forEach(spec -> OpenAiCompatibleProviderVerticle.baseUrl(spec, settings));
+
+    metricsServer = new MetricsServer(registry, gatewayOptions.host(), metricsPort,
+        settings.string(MetricsServer.SECRET));
+    Future<?> chain = vertx.deployVerticle(metricsServer)
+        .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
+    if (roles.contains(Role.PROVIDERS)) {
+      for (OpenAiCompatibleSpec spec : compatible) {
+        chain = chain.compose(v -> vertx.deployVerticle(
+            () -> new OpenAiCompatibleProviderVerticle(spec, settings, providerOptions, registry),
+            new DeploymentOptions().setInstances(providerInstances)));
+      }
+    }
+    if (roles.contains(Role.GATEWAY)) {
+      List<GatewayVerticle> gateways = new ArrayList<>();
+      chain = chain.compose(v -> vertx.deployVerticle(() -> {
+            GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, registry, ready::get);
+            synchronized (gateways) {
+              gateways.add(gateway);
+            }
+            return gateway;
+          }, new DeploymentOptions().setInstances(gatewayInstances))
+          .recover(err -> Future.failedFuture(bindError(GatewayOptions.PORT, gatewayOptions.port(), err)))
+          .onSuccess(id -> {
+            gatewayDeployments.add(id);
+            gatewayPort = gateways.get(0).actualPort();
+          }));
+    }
+    return chain.<Void>mapEmpty().onSuccess(v -> {
+      ready.set(true);
+      LOG.info("Portcullis started: roles {}, gateway port {}, metrics port {}", roles,
+          gatewayPort, metricsServer.actualPort());
+    });
+  }
+
+  private int instances(String setting, int cores) {
+    int value = (int) settings.longValue(setting, 0, 0, 256);
+    return value == 0 ? cores : value;
+  }
+
+  private static Throwable bindError(String setting, int port, Throwable err) {
+    Throwable cause = err;
+    while (cause != null && !(cause instanceof BindException)) {
+      cause = cause.getCause();
+    }
+    if (cause != null || String.valueOf(err.getMessage()).contains("Address already in use")) {
+      return new ConfigException(setting, "port " + port + " is already in use");
+    }
+    return err;
+  }
+
+  /**
+   * Stops gracefully: the gateways stop accepting and let in-flight calls and streams finish (up
+   * to the drain timeout) while the providers still serve them; then everything closes.
+   */
+  public Future<Void> stop() {
+    ready.set(false);
+    Future<?> drained = Future.succeededFuture();
+    for (String id : gatewayDeployments) {
+      drained = drained.compose(v -> vertx.undeploy(id));
+    }
+    return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int gatewayPort() {
+    return gatewayPort;
+  }
+
+  public int metricsPort() {
+    return metricsServer.actualPort();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+}

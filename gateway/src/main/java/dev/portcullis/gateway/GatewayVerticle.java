@@ -1,0 +1,114 @@
+package dev.portcullis.gateway;
+
+import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.proxy.ErrorResponses;
+import dev.portcullis.gateway.proxy.ProviderProxyHandler;
+import dev.portcullis.gateway.routes.ProviderRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge: the HTTP server on port 9000 with the provider routes, health and readiness. Several
+ * instances share the port (one per event loop). Stopping it stops accepting at once and lets
+ * in-flight calls and streams finish for up to the drain timeout.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final GatewayOptions options;
+  private final MeterRegistry registry;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewayOptions options, MeterRegistry registry, BooleanSupplier ready) {
+    this.options = options;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    ProviderProxyHandler proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options,
+        new CallRecorder(registry));
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      json(ctx, isReady ? 200 : 503, new JsonObject().put("status", isReady ? "READY" : "STARTING"));
+    });
+    // Matching comes first, on a route of its own, so an unknown path is refused unread;
+    // vertx-web wants the body handler first on its route.
+    router.route("/v1/*").handler(proxy::match);
+    router.route("/v1/*")
+        .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
+        .handler(proxy::forward)
+        .failureHandler(ctx -> {
+          proxy.recordFailure(ctx, failureStatus(ctx));
+          onFailure(ctx);
+        });
+    router.route().handler(ctx -> ErrorResponses.send(ctx.response(),
+        ProviderProxyHandler.formatOf(ctx), GatewayError.notFound("Unknown path " + ctx.normalizedPath()
+            + ". Provider routes look like /v1/<provider>[/<llm-proxy-id>]/..."), null));
+    router.route().failureHandler(this::onFailure);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(options.host())
+        .setPort(options.port())
+        .setTcpNoDelay(true)
+        .setMaxHeaderSize(64 * 1024)
+        .setCompressionSupported(false));
+    return server.requestHandler(router).listen()
+        .onSuccess(s -> LOG.info("gateway listening on {}:{}", options.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(options.drainTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static int failureStatus(RoutingContext ctx) {
+    return ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+  }
+
+  private void onFailure(RoutingContext ctx) {
+    int status = failureStatus(ctx);
+    GatewayError error = switch (status) {
+      case 413 -> GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of "
+          + options.bodyLimitBytes() + " bytes (" + GatewayOptions.BODY_LIMIT + ").");
+      case 400 -> GatewayError.invalidRequest("The request could not be read.", null);
+      case 404 -> GatewayError.notFound("Unknown path " + ctx.normalizedPath() + ".");
+      default -> {
+        if (ctx.failure() != null) {
+          LOG.error("request failed", ctx.failure());
+        }
+        yield GatewayError.internal("Portcullis failed to handle the request.");
+      }
+    };
+    ErrorResponses.send(ctx.response(), ProviderProxyHandler.formatOf(ctx), error,
+        ProviderProxyHandler.requestIdOf(ctx));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,92 @@
+package dev.portcullis.gateway.observe;
+
+import dev.portcullis.common.bus.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each finished call into one JSON access-log line and its metrics. Label values are
+ * bounded: provider and operation come from the route table, the model from the upstream's own
+ * answer, never from anything a client can make up.
+ */
+public final class CallRecorder {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("portcullis.access");
+
+  private final MeterRegistry registry;
+
+  public CallRecorder(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void record(CallRecord call) {
+    Counter.builder("portcullis.requests")
+        .description("Calls answered by the gateway")
+        .tag("provider", call.provider())
+        .tag("route", call.operation())
+        .tag("status", Integer.toString(call.status()))
+        .register(registry).increment();
+    Timer.builder("portcullis.request.duration")
+        .description("End-to-end time of a call, from its arrival to the last byte written")
+        .tag("provider", call.provider())
+        .tag("route", call.operation())
+        .tag("stream", Boolean.toString(call.stream()))
+        .publishPercentileHistogram()
+        .register(registry).record(call.durationNanos(), TimeUnit.NANOSECONDS);
+    if (call.stream() && call.firstByteNanos() > 0) {
+      Timer.builder("portcullis.stream.ttfb")
+          .description("Time from a streamed call's arrival to its first byte of answer")
+          .tag("provider", call.provider())
+          .tag("route", call.operation())
+          .publishPercentileHistogram()
+          .register(registry).record(call.firstByteNanos(), TimeUnit.NANOSECONDS);
+    }
+    Usage usage = call.usage();
+    if (usage != null && usage.known()) {
+      String model = usage.model() == null ? "unknown" : usage.model();
+      if (usage.inputTokens() > 0) {
+        tokens(call.provider(), model, "input").increment(usage.inputTokens());
+      }
+      if (usage.outputTokens() > 0) {
+        tokens(call.provider(), model, "output").increment(usage.outputTokens());
+      }
+    }
+    log(call);
+  }
+
+  private Counter tokens(String provider, String model, String direction) {
+    return Counter.builder("portcullis.tokens")
+        .description("Tokens counted from upstream answers")
+        .tag("provider", provider)
+        .tag("model", model)
+        .tag("direction", direction)
+        .register(registry);
+  }
+
+  private static void log(CallRecord call) {
+    if (!ACCESS.isInfoEnabled()) {
+      return;
+    }
+    Usage usage = call.usage() == null ? Usage.UNKNOWN : call.usage();
+    ACCESS.atInfo()
+        .addKeyValue("requestId", call.requestId())
+        .addKeyValue("method", call.method())
+        .addKeyValue("path", call.path())
+        .addKeyValue("provider", call.provider())
+        .addKeyValue("route", call.operation())
+        .addKeyValue("proxyId", call.proxyId())
+        .addKeyValue("stream", call.stream())
+        .addKeyValue("status", call.status())
+        .addKeyValue("outcome", call.outcome())
+        .addKeyValue("durationMs", call.durationNanos() / 1_000_000.0)
+        .addKeyValue("ttfbMs", call.firstByteNanos() > 0 ? call.firstByteNanos() / 1_000_000.0 : null)
+        .addKeyValue("model", usage.model())
+        .addKeyValue("inputTokens", usage.inputTokens() >= 0 ? usage.inputTokens() : null)
+        .addKeyValue("outputTokens", usage.outputTokens() >= 0 ? usage.outputTokens() : null)
+        .log("access");
+  }
+}

@@ -1,0 +1,23 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.gateway.routes.ProviderRoute;
+
+/** One client call as the gateway tracks it, from route match to the last byte. */
+final class Call {
+
+  final String requestId;
+  final long startedNanos;
+  final ProviderRoute route;
+  final String proxyId;
+  final String upstreamPath;
+  boolean stream;
+  long firstByteNanos;
+
+  Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath) {
+    this.requestId = requestId;
+    this.startedNanos = startedNanos;
+    this.route = route;
+    this.proxyId = proxyId;
+    this.upstreamPath = upstreamPath;
+  }
+}

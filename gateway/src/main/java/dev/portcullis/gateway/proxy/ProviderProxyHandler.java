@@ -1,0 +1,217 @@
+package dev.portcullis.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.ProxyResponse;
+import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.gateway.GatewayOptions;
+import dev.portcullis.gateway.errors.ApiErrorFormat;
+import dev.portcullis.gateway.errors.OpenAiErrorFormat;
+import dev.portcullis.gateway.observe.CallRecord;
+import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.routes.ProviderRoutes;
+import dev.portcullis.gateway.routes.RouteMatch;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The provider routes {@code /v1/<provider>[/{id}]/...}: matches the route, reads and checks the
+ * body, hands the call to the provider verticle over the bus, and writes the answer back, whole or
+ * streamed. Used as two handlers around vertx-web's body handler: {@link #match} first, so that an
+ * unknown path is refused before its body is read, then {@link #forward}.
+ */
+public final class ProviderProxyHandler {
+
+  private static final String CALL = "portcullis.call";
+  private static final String PREFIX = "/v1/";
+
+  private final Vertx vertx;
+  private final ProviderRoutes routes;
+  private final GatewayOptions options;
+  private final CallRecorder recorder;
+  private final DeliveryOptions delivery;
+
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder) {
+    this.vertx = vertx;
+    this.routes = routes;
+    this.options = options;
+    this.recorder = recorder;
+    // The provider fails the call with 504 after the upstream timeout; the bus waits a little longer.
+    this.delivery = new DeliveryOptions().setSendTimeout(options.upstreamTimeoutMs() + 10_000);
+  }
+
+  /** The error format of the route a failed request was on (OpenAI's when none matched). */
+  public static ApiErrorFormat formatOf(RoutingContext ctx) {
+    Call call = ctx.get(CALL);
+    return call == null ? OpenAiErrorFormat.INSTANCE : call.route.errorFormat();
+  }
+
+  public static String requestIdOf(RoutingContext ctx) {
+    Call call = ctx.get(CALL);
+    return call == null ? null : call.requestId;
+  }
+
+  /** First handler: find the route, or answer 404 / 405 without reading the body. */
+  public void match(RoutingContext ctx) {
+    long started = System.nanoTime();
+    String path = ctx.normalizedPath();
+    String afterPrefix = path.substring(PREFIX.length());
+    int slash = afterPrefix.indexOf('/');
+    String provider = slash < 0 ? afterPrefix : afterPrefix.substring(0, slash);
+    String rest = slash < 0 ? "" : afterPrefix.substring(slash);
+    RouteMatch match = routes.match(provider, ctx.request().method().name(), rest);
+    if (match instanceof RouteMatch.Found found) {
+      ctx.put(CALL, new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath()));
+      ctx.next();
+    } else if (match instanceof RouteMatch.WrongMethod wrong) {
+      ctx.response().putHeader("Allow", String.join(", ", wrong.allowed()));
+      reject(ctx, provider, started, GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED,
+          "Method " + ctx.request().method() + " is not allowed on " + path + ". Allowed: "
+              + String.join(", ", wrong.allowed()) + "."));
+    } else {
+      String message = routes.knows(provider)
+          ? "Unknown path " + path + " for provider " + provider + "."
+          : "Unknown provider in path " + path + ". Routes look like /v1/<provider>[/<llm-proxy-id>]/...";
+      reject(ctx, routes.knows(provider) ? provider : "unknown", started, GatewayError.notFound(message));
+    }
+  }
+
+  /** Last handler: the body has been read within the limit; check it and forward the call. */
+  public void forward(RoutingContext ctx) {
+    Call call = ctx.get(CALL);
+    HttpServerRequest request = ctx.request();
+    Buffer body = ctx.body().buffer();
+    String model = null;
+    if (call.route.jsonBody()) {
+      JsonNode json;
+      try {
+        json = JsonBodies.parseObject(body);
+      } catch (GatewayException e) {
+        fail(ctx, call, e.error());
+        return;
+      }
+      JsonNode modelNode = json.get("model");
+      model = modelNode != null && modelNode.isTextual() ? modelNode.textValue() : null;
+      JsonNode streamNode = json.get("stream");
+      call.stream = streamNode != null && streamNode.isBoolean() && streamNode.booleanValue();
+      // Kept for the policies that will read the request; never re-serialized for forwarding.
+      ctx.put("portcullis.json", json);
+    }
+    ProxyRequest proxyRequest = new ProxyRequest(call.route.provider(), call.route.operation(),
+        request.method().name(), call.upstreamPath, request.query(), ForwardedHeaders.upstream(request.headers()),
+        body == null ? Buffer.buffer() : body, null, call.proxyId, call.requestId, model,
+        options.upstreamTimeoutMs(), null, 0);
+    if (call.stream) {
+      forwardStream(ctx, call, proxyRequest);
+    } else {
+      vertx.eventBus().<Object>request(Addresses.provider(call.route.provider()), proxyRequest, delivery)
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              fail(ctx, call, busFailure(ar.cause(), call));
+            } else {
+              answer(ctx, call, ar.result().body());
+            }
+          });
+    }
+  }
+
+  private void forwardStream(RoutingContext ctx, Call call, ProxyRequest proxyRequest) {
+    StreamReceiver receiver = StreamReceiver.open(vertx, options.streamWindow(), options.upstreamTimeoutMs());
+    receiver.ready()
+        .compose(v -> vertx.eventBus().<Object>request(Addresses.provider(call.route.provider()),
+            proxyRequest.withStream(receiver.address(), receiver.window()), delivery))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            receiver.close();
+            fail(ctx, call, busFailure(ar.cause(), call));
+            return;
+          }
+          Object reply = ar.result().body();
+          if (reply instanceof StreamFrame.Head head) {
+            new StreamRelay(ctx.response(), receiver, call, call.route.errorFormat(), outcome ->
+                record(ctx, call, ctx.response().getStatusCode(), receiver.usage(), outcome.name().toLowerCase()))
+                .start(head);
+          } else {
+            receiver.close();
+            answer(ctx, call, reply);
+          }
+        });
+  }
+
+  private void answer(RoutingContext ctx, Call call, Object reply) {
+    if (reply instanceof ProxyResponse response) {
+      HttpServerResponse out = ctx.response();
+      if (out.closed()) {
+        record(ctx, call, 499, response.usage(), "client_closed");
+        return;
+      }
+      out.setStatusCode(response.status());
+      out.headers().addAll(response.headers());
+      out.putHeader("x-portcullis-request-id", call.requestId);
+      out.end(response.body());
+      record(ctx, call, response.status(), response.usage(), "completed");
+    } else if (reply instanceof GatewayError error) {
+      fail(ctx, call, error);
+    } else {
+      fail(ctx, call, GatewayError.internal("The provider answered with an unexpected message."));
+    }
+  }
+
+  private GatewayError busFailure(Throwable cause, Call call) {
+    if (cause instanceof ReplyException reply) {
+      switch (reply.failureType()) {
+        case NO_HANDLERS:
+          return GatewayError.unavailable("The " + call.route.provider()
+              + " provider is not running in this deployment: no provider verticle answers "
+              + Addresses.provider(call.route.provider()) + ".");
+        case TIMEOUT:
+          return GatewayError.upstreamTimeout("The " + call.route.provider() + " provider did not answer within "
+              + (options.upstreamTimeoutMs() + 10_000) + " ms.");
+        default:
+          return GatewayError.internal("The " + call.route.provider() + " provider failed: " + reply.getMessage());
+      }
+    }
+    if (cause instanceof GatewayException gatewayException) {
+      return gatewayException.error();
+    }
+    return GatewayError.internal("The call could not be handed to the " + call.route.provider() + " provider.");
+  }
+
+  private void fail(RoutingContext ctx, Call call, GatewayError error) {
+    ErrorResponses.send(ctx.response(), call.route.errorFormat(), error, call.requestId);
+    record(ctx, call, error.status(), null, "error");
+  }
+
+  private void reject(RoutingContext ctx, String provider, long started, GatewayError error) {
+    ErrorResponses.send(ctx.response(), OpenAiErrorFormat.INSTANCE, error, null);
+    recorder.record(new CallRecord(null, ctx.request().method().name(), ctx.normalizedPath(), provider, "unknown",
+        null, false, error.status(), System.nanoTime() - started, 0, null, "rejected"));
+  }
+
+  /** Records a call that ended in the failure handler (for example a body over the limit). */
+  public void recordFailure(RoutingContext ctx, int status) {
+    Call call = ctx.get(CALL);
+    if (call != null) {
+      record(ctx, call, status, null, "error");
+    }
+  }
+
+  private void record(RoutingContext ctx, Call call, int status, Usage usage, String outcome) {
+    recorder.record(new CallRecord(call.requestId, ctx.request().method().name(), ctx.normalizedPath(),
+        call.route.provider(), call.route.operation(), call.proxyId, call.stream, status,
+        System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));
+  }
+
+}

@@ -1,0 +1,85 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.common.stream.StreamFailureException;
+import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.stream.StreamReceiver;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
+
+/**
+ * Relays one streamed answer from the bus to the client as it arrives: each DATA frame is written
+ * (and flushed) at once; when the client's socket is full the receiver is paused, which withholds
+ * credit from the provider, which pauses the upstream read. A client that goes away cancels the
+ * upstream call; a stream that fails midway ends with the API's own error event.
+ */
+final class StreamRelay {
+
+  /** How the relay ended, for the access log. */
+  enum Outcome { COMPLETED, FAILED, CLIENT_CLOSED }
+
+  private final HttpServerResponse response;
+  private final StreamReceiver receiver;
+  private final Call call;
+  private final dev.portcullis.gateway.errors.ApiErrorFormat format;
+  private final Consumer<Outcome> done;
+  private boolean finished;
+
+  StreamRelay(HttpServerResponse response, StreamReceiver receiver, Call call,
+      dev.portcullis.gateway.errors.ApiErrorFormat format, Consumer<Outcome> done) {
+    this.response = response;
+    this.receiver = receiver;
+    this.call = call;
+    this.format = format;
+    this.done = done;
+  }
+
+  void start(StreamFrame.Head head) {
+    receiver.onHead(head);
+    if (response.closed()) {
+      receiver.cancel("client disconnected before the answer started");
+      finish(Outcome.CLIENT_CLOSED);
+      return;
+    }
+    response.setStatusCode(head.status());
+    response.headers().addAll(head.headers());
+    response.putHeader("x-portcullis-request-id", call.requestId);
+    response.setChunked(true);
+    response.closeHandler(v -> {
+      if (!finished) {
+        receiver.cancel("client disconnected");
+        finish(Outcome.CLIENT_CLOSED);
+      }
+    });
+    receiver.handler(bytes -> {
+      if (call.firstByteNanos == 0) {
+        call.firstByteNanos = System.nanoTime() - call.startedNanos;
+      }
+      response.write(bytes);
+      if (response.writeQueueFull()) {
+        receiver.pause();
+        response.drainHandler(v -> receiver.resume());
+      }
+    });
+    receiver.endHandler(v -> {
+      response.end();
+      finish(Outcome.COMPLETED);
+    });
+    receiver.exceptionHandler(err -> {
+      if (err instanceof StreamFailureException failure) {
+        response.end(format.streamEvent(failure.error()));
+      } else {
+        response.end();
+      }
+      finish(Outcome.FAILED);
+    });
+    // Send the head now: clients see the status at once, not with the first token.
+    response.writeHead();
+  }
+
+  private void finish(Outcome outcome) {
+    if (!finished) {
+      finished = true;
+      done.accept(outcome);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.portcullis.gateway.routes;
+
+import dev.portcullis.gateway.errors.OpenAiErrorFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The route table of DESIGN.md: every provider's paths under {@code /v1/<provider>[/{id}]}.
+ * Matching is a lookup on the exact path after the optional LLM proxy id, so an unknown path is a
+ * clean 404 and a known path with the wrong method a 405 that lists the allowed ones.
+ */
+public final class ProviderRoutes {
+
+  private static final Pattern UUID = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final Map<String, List<ProviderRoute>> byProvider = new LinkedHashMap<>();
+
+  public ProviderRoutes add(ProviderRoute route) {
+    byProvider.computeIfAbsent(route.provider(), p -> new ArrayList<>()).add(route);
+    return this;
+  }
+
+  public boolean knows(String provider) {
+    return byProvider.containsKey(provider);
+  }
+
+  /** The routes of this build: OpenAI for now; each provider issue adds its own. */
+  public static ProviderRoutes standard() {
+    ProviderRoutes routes = new ProviderRoutes();
+    OpenAiErrorFormat openAi = OpenAiErrorFormat.INSTANCE;
+    routes.add(new ProviderRoute("openai", "POST", "/chat/completions", "chat.completions", true, openAi))
+        .add(new ProviderRoute("openai", "POST", "/responses", "responses", true, openAi))
+        .add(new ProviderRoute("openai", "POST", "/embeddings", "embeddings", true, openAi))
+        .add(new ProviderRoute("openai", "GET", "/models", "models", false, openAi));
+    return routes;
+  }
+
+  /**
+   * Matches {@code rest}, the path after {@code /v1/<provider>}, which may begin with an LLM proxy
+   * id ({@code /<uuid>/chat/completions}).
+   */
+  public RouteMatch match(String provider, String method, String rest) {
+    List<ProviderRoute> routes = byProvider.get(provider);
+    if (routes == null) {
+      return new RouteMatch.Missing(null);
+    }
+    String proxyId = null;
+    String path = rest.isEmpty() ? "/" : rest;
+    int next = path.indexOf('/', 1);
+    String first = next < 0 ? path.substring(1) : path.substring(1, next);
+    if (UUID.matcher(first).matches()) {
+      proxyId = first.toLowerCase();
+      path = next < 0 ? "/" : path.substring(next);
+    }
+    List<String> allowed = new ArrayList<>();
+    for (ProviderRoute route : routes) {
+      if (route.path().equals(path)) {
+        if (route.method().equals(method)) {
+          return new RouteMatch.Found(route, proxyId, path);
+        }
+        allowed.add(route.method());
+      }
+    }
+    return allowed.isEmpty() ? new RouteMatch.Missing(provider) : new RouteMatch.WrongMethod(provider, allowed);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.portcullis.gateway.routes;
+
+import java.util.List;
+
+/** The outcome of matching a request path against the route table. */
+public sealed interface RouteMatch {
+
+  /** A route matched; {@code upstreamPath} is the path to call below the provider's base URL. */
+  record Found(ProviderRoute route, String proxyId, String upstreamPath) implements RouteMatch {}
+
+  /** The path exists for other methods. */
+  record WrongMethod(String provider, List<String> allowed) implements RouteMatch {}
+
+  /** No such path, or no such provider. */
+  record Missing(String provider) implements RouteMatch {}
+}
