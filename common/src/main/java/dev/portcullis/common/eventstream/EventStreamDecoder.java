@@ -64,9 +64,8 @@ public final class EventStreamDecoder {
    * (often the usage metadata) is lost, which the caller must learn about.
    */
   public void end() {
-    if (failure != null) {
-      throw failure;
-    }
+    // Frames left over by a sink that threw are complete, not cut off: report them first.
+    feed(Buffer.buffer());
     if (pending.length() > 0) {
       failure = new EventStreamFormatException(
           "stream ended inside a frame (" + pending.length() + " bytes of an incomplete frame)");

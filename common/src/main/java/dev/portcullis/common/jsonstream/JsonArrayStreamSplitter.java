@@ -36,7 +36,10 @@ public final class JsonArrayStreamSplitter {
   private int depth;
   private boolean inString;
   private boolean escaped;
-  private long offset;
+  /** Where in the whole stream the byte being scanned is, for error messages. */
+  private long position;
+  /** The rest of a chunk whose splitting stopped because the sink threw; split before the next chunk. */
+  private Buffer unsplit;
   private JsonStreamFormatException failure;
 
   public JsonArrayStreamSplitter(Consumer<Buffer> sink) {
@@ -55,8 +58,13 @@ public final class JsonArrayStreamSplitter {
     if (failure != null) {
       throw failure;
     }
+    Buffer input = chunk;
+    if (unsplit != null) {
+      input = unsplit.appendBuffer(chunk);
+      unsplit = null;
+    }
     try {
-      split(chunk);
+      split(input);
     } catch (JsonStreamFormatException e) {
       failure = e;
       element = Buffer.buffer();
@@ -66,9 +74,8 @@ public final class JsonArrayStreamSplitter {
 
   /** Call when the body has ended: an array that was never closed means the stream was cut off. */
   public void end() {
-    if (failure != null) {
-      throw failure;
-    }
+    // Elements left over by a sink that threw are complete, not cut off: report them first.
+    feed(Buffer.buffer());
     if (state != State.AFTER_ARRAY) {
       failure = new JsonStreamFormatException(state == State.BEFORE_ARRAY
           ? "stream ended before the opening [" : "stream ended before the closing ] of the array");
@@ -80,7 +87,7 @@ public final class JsonArrayStreamSplitter {
     int length = chunk.length();
     // Where the current element's bytes begin in this chunk; copied out once per chunk, not per byte.
     int elementStart = state == State.IN_ELEMENT ? 0 : -1;
-    for (int i = 0; i < length; i++, offset++) {
+    for (int i = 0; i < length; i++, position++) {
       byte b = chunk.getByte(i);
       switch (state) {
         case IN_ELEMENT -> {
@@ -90,7 +97,13 @@ public final class JsonArrayStreamSplitter {
             Buffer complete = element;
             element = Buffer.buffer();
             state = State.AFTER_ELEMENT;
-            sink.accept(complete);
+            try {
+              sink.accept(complete);
+            } catch (RuntimeException e) {
+              unsplit = chunk.getBuffer(i + 1, length);
+              position++;
+              throw e;
+            }
           }
         }
         case BEFORE_ARRAY -> {
@@ -170,7 +183,7 @@ public final class JsonArrayStreamSplitter {
   private void expect(boolean condition, byte found, String expected) {
     if (!condition) {
       throw new JsonStreamFormatException(String.format(
-          "at byte %d: expected %s, found 0x%02x ('%s')", offset, expected, found & 0xff, (char) (found & 0xff)));
+          "at byte offset %d: expected %s, found 0x%02x ('%s')", position, expected, found & 0xff, (char) (found & 0xff)));
     }
   }
 

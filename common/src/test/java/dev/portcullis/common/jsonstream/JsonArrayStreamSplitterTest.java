@@ -144,6 +144,32 @@ class JsonArrayStreamSplitterTest {
   }
 
   @Test
+  void sinkThatThrowsLosesNoElement() {
+    List<String> elements = new ArrayList<>();
+    JsonArrayStreamSplitter splitter = new JsonArrayStreamSplitter(element -> {
+      elements.add(element.toString());
+      if (elements.size() == 1) {
+        throw new IllegalStateException("consumer failed");
+      }
+    });
+
+    assertThatThrownBy(() -> splitter.feed(Buffer.buffer("[{\"a\":1},{\"b\":2}"))).isInstanceOf(IllegalStateException.class);
+    splitter.feed(Buffer.buffer(",{\"c\":3}]"));
+    splitter.end();
+
+    assertThat(elements).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
+  }
+
+  @Test
+  void errorNamesTheOffendingByteAndItsPosition() {
+    JsonArrayStreamSplitter splitter = new JsonArrayStreamSplitter(e -> {});
+    splitter.feed(Buffer.buffer("[{\"a\":1}"));
+
+    assertThatThrownBy(() -> splitter.feed(Buffer.buffer(" x")))
+        .isInstanceOf(JsonStreamFormatException.class).hasMessageContaining("at byte offset 9").hasMessageContaining("'x'");
+  }
+
+  @Test
   void elementLargerThanTheLimitIsRejected() {
     JsonArrayStreamSplitter splitter = new JsonArrayStreamSplitter(16, e -> {});
     splitter.feed(Buffer.buffer("[{\"a\":\"0123456\"},"));
