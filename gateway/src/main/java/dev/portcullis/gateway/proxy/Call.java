@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.gateway.routes.ProviderRoute;
+import java.util.Map;
 
 /** One client call as the gateway tracks it, from route match to the last byte. */
 final class Call {
@@ -10,14 +11,17 @@ final class Call {
   final ProviderRoute route;
   final String proxyId;
   final String upstreamPath;
+  final Map<String, String> params;
   boolean stream;
   long firstByteNanos;
 
-  Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath) {
+  Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath,
+      Map<String, String> params) {
     this.requestId = requestId;
     this.startedNanos = startedNanos;
     this.route = route;
     this.proxyId = proxyId;
     this.upstreamPath = upstreamPath;
+    this.params = params;
   }
 }

@@ -73,7 +73,8 @@ public final class ProviderProxyHandler {
     String rest = slash < 0 ? "" : afterPrefix.substring(slash);
     RouteMatch match = routes.match(provider, ctx.request().method().name(), rest);
     if (match instanceof RouteMatch.Found found) {
-      ctx.put(CALL, new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath()));
+      ctx.put(CALL, new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath(),
+          found.params()));
       ctx.next();
     } else if (match instanceof RouteMatch.WrongMethod wrong) {
       ctx.response().putHeader("Allow", String.join(", ", wrong.allowed()));

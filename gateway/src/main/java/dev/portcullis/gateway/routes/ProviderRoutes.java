@@ -17,10 +17,12 @@ public final class ProviderRoutes {
   private static final Pattern UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private final Map<String, List<ProviderRoute>> byProvider = new LinkedHashMap<>();
+  private record Entry(ProviderRoute route, PathTemplate template) {}
+
+  private final Map<String, List<Entry>> byProvider = new LinkedHashMap<>();
 
   public ProviderRoutes add(ProviderRoute route) {
-    byProvider.computeIfAbsent(route.provider(), p -> new ArrayList<>()).add(route);
+    byProvider.computeIfAbsent(route.provider(), p -> new ArrayList<>()).add(new Entry(route, route.template()));
     return this;
   }
 
@@ -41,10 +43,10 @@ public final class ProviderRoutes {
 
   /**
    * Matches {@code rest}, the path after {@code /v1/<provider>}, which may begin with an LLM proxy
-   * id ({@code /<uuid>/chat/completions}).
+   * id ({@code /<uuid>/chat/completions}). Templates are tried in the order they were added.
    */
   public RouteMatch match(String provider, String method, String rest) {
-    List<ProviderRoute> routes = byProvider.get(provider);
+    List<Entry> routes = byProvider.get(provider);
     if (routes == null) {
       return new RouteMatch.Missing(null);
     }
@@ -57,12 +59,13 @@ public final class ProviderRoutes {
       path = next < 0 ? "/" : path.substring(next);
     }
     List<String> allowed = new ArrayList<>();
-    for (ProviderRoute route : routes) {
-      if (route.path().equals(path)) {
-        if (route.method().equals(method)) {
-          return new RouteMatch.Found(route, proxyId, path);
+    for (Entry entry : routes) {
+      Map<String, String> params = entry.template().match(path);
+      if (params != null) {
+        if (entry.route().method().equals(method)) {
+          return new RouteMatch.Found(entry.route(), proxyId, path, params);
         }
-        allowed.add(route.method());
+        allowed.add(entry.route().method());
       }
     }
     return allowed.isEmpty() ? new RouteMatch.Missing(provider) : new RouteMatch.WrongMethod(provider, allowed);

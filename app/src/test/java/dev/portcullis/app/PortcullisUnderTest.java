@@ -1,0 +1,65 @@
+package dev.portcullis.app;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/**
+ * A Portcullis started in this JVM exactly as the jar starts it, with a test's own environment
+ * (never the machine's) and free ports. One per test class: starting is cheap but not free.
+ */
+public final class PortcullisUnderTest implements AutoCloseable {
+
+  private final Portcullis portcullis;
+
+  private PortcullisUnderTest(Portcullis portcullis) {
+    this.portcullis = portcullis;
+  }
+
+  public static PortcullisUnderTest start(Map<String, String> environment) {
+    JsonObject env = new JsonObject();
+    env.put("PORTCULLIS_PORT", String.valueOf(freePort()));
+    env.put("ARCHESTRA_METRICS_PORT", String.valueOf(freePort()));
+    env.put("PORTCULLIS_HOST", "127.0.0.1");
+    env.put("PORTCULLIS_DATA_DIR", "target/test-data/" + System.nanoTime());
+    environment.forEach(env::put);
+    Portcullis started = Portcullis.start(new LaunchOptions(new JsonObject(), null, false), env).await();
+    return new PortcullisUnderTest(started);
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int port() {
+    return portcullis.gatewayPort();
+  }
+
+  public int metricsPort() {
+    return portcullis.metricsPort();
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1/<provider>}. */
+  public String providerUrl(String provider) {
+    return "http://127.0.0.1:" + port() + "/v1/" + provider;
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  public Portcullis portcullis() {
+    return portcullis;
+  }
+
+  @Override
+  public void close() {
+    portcullis.stop().await();
+  }
+}
