@@ -6,9 +6,7 @@ import dev.portcullis.common.config.Settings;
 import dev.portcullis.gateway.GatewayOptions;
 import dev.portcullis.gateway.GatewayVerticle;
 import dev.portcullis.provider.ProviderOptions;
-import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
-import dev.portcullis.provider.compat.OpenAiCompatibleSpec;
+import dev.portcullis.provider.ProviderVerticle;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -25,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,18 +84,15 @@ public final class Portcullis {
     int cores = Runtime.getRuntime().availableProcessors();
     int gatewayInstances = instances(GATEWAY_INSTANCES, cores);
     int providerInstances = instances(PROVIDER_INSTANCES, cores);
-    List<OpenAiCompatibleSpec> compatible = OpenAiCompatibleProviders.all();
-    compatible.forEach(spec -> OpenAiCompatibleProviderVerticle.baseUrl(spec, settings));
+    List<Supplier<ProviderVerticle>> providers = ProviderCatalog.factories(settings, providerOptions, registry);
 
     metricsServer = new MetricsServer(registry, gatewayOptions.host(), metricsPort,
         settings.string(MetricsServer.SECRET));
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
     if (roles.contains(Role.PROVIDERS)) {
-      for (OpenAiCompatibleSpec spec : compatible) {
-        chain = chain.compose(v -> vertx.deployVerticle(
-            () -> new OpenAiCompatibleProviderVerticle(spec, settings, providerOptions, registry),
-            new DeploymentOptions().setInstances(providerInstances)));
+      for (Supplier<ProviderVerticle> provider : providers) {
+        chain = chain.compose(v -> vertx.deployVerticle(provider, new DeploymentOptions().setInstances(providerInstances)));
       }
     }
     if (roles.contains(Role.GATEWAY)) {

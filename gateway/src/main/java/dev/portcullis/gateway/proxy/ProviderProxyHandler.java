@@ -16,7 +16,9 @@ import dev.portcullis.gateway.errors.ApiErrorFormat;
 import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import dev.portcullis.gateway.observe.CallRecord;
 import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.routes.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
+import dev.portcullis.gateway.routes.StreamMode;
 import dev.portcullis.gateway.routes.RouteMatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -94,8 +96,10 @@ public final class ProviderProxyHandler {
     Call call = ctx.get(CALL);
     HttpServerRequest request = ctx.request();
     Buffer body = ctx.body().buffer();
-    String model = null;
-    if (call.route.jsonBody()) {
+    ProviderRoute route = call.route;
+    String model = route.modelParam() == null ? null : call.params.get(route.modelParam());
+    call.stream = route.streamMode() == StreamMode.ALWAYS;
+    if (route.jsonBody()) {
       JsonNode json;
       try {
         json = JsonBodies.parseObject(body);
@@ -103,10 +107,14 @@ public final class ProviderProxyHandler {
         fail(ctx, call, e.error());
         return;
       }
-      JsonNode modelNode = json.get("model");
-      model = modelNode != null && modelNode.isTextual() ? modelNode.textValue() : null;
-      JsonNode streamNode = json.get("stream");
-      call.stream = streamNode != null && streamNode.isBoolean() && streamNode.booleanValue();
+      if (route.modelField() != null) {
+        JsonNode modelNode = json.get(route.modelField());
+        model = modelNode != null && modelNode.isTextual() ? modelNode.textValue() : model;
+      }
+      if (route.streamMode() == StreamMode.BODY_FLAG) {
+        JsonNode streamNode = json.get("stream");
+        call.stream = streamNode != null && streamNode.isBoolean() && streamNode.booleanValue();
+      }
       // Kept for the policies that will read the request; never re-serialized for forwarding.
       ctx.put("portcullis.json", json);
     }

@@ -1,6 +1,5 @@
 package dev.portcullis.gateway.routes;
 
-import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +29,10 @@ public final class ProviderRoutes {
     return byProvider.containsKey(provider);
   }
 
-  /** The routes of this build: OpenAI for now; each provider issue adds its own. */
+  /** Every provider's routes (DESIGN.md's route table). */
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
-    OpenAiErrorFormat openAi = OpenAiErrorFormat.INSTANCE;
-    routes.add(new ProviderRoute("openai", "POST", "/chat/completions", "chat.completions", true, openAi))
-        .add(new ProviderRoute("openai", "POST", "/responses", "responses", true, openAi))
-        .add(new ProviderRoute("openai", "POST", "/embeddings", "embeddings", true, openAi))
-        .add(new ProviderRoute("openai", "GET", "/models", "models", false, openAi));
+    OpenAiRoutes.addTo(routes);
     return routes;
   }
 
