@@ -86,7 +86,8 @@ public final class BusCodecs {
       json.put("credential", new JsonObject()
           .put("apiKey", credential.apiKey())
           .put("baseUrl", credential.baseUrl())
-          .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders()))));
+          .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders())))
+          .put("serverSide", credential.serverSide()));
     }
     return json;
   }
@@ -97,7 +98,8 @@ public final class BusCodecs {
     if (c != null) {
       Map<String, String> extra = new HashMap<>();
       c.getJsonObject("extraHeaders", new JsonObject()).forEach(e -> extra.put(e.getKey(), String.valueOf(e.getValue())));
-      credential = new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), extra);
+      credential = new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), extra,
+          c.getBoolean("serverSide", false));
     }
     return new ProxyRequest(h.getString("provider"), h.getString("operation"), h.getString("method"),
         h.getString("path"), h.getString("query"), headers(h.getJsonArray("headers")),

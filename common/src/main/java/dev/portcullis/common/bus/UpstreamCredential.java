@@ -3,17 +3,31 @@ package dev.portcullis.common.bus;
 import java.util.Map;
 
 /**
- * A server-side credential the gateway resolved for this call (a stored provider key, an
- * organisation default key): the key itself, and the per-key base URL and extra headers when the
- * key has them. {@code null} in a {@link ProxyRequest} means passthrough: the client's own key
- * travels in the forwarded headers.
+ * The credential the gateway resolved for this call. Three cases:
+ *
+ * <ul>
+ *   <li>{@code null} in a {@link ProxyRequest}: passthrough. The client's own key travels in the
+ *       forwarded headers, untouched.
+ *   <li>a stored or default provider key: {@link #apiKey} (sent in the provider's own header), and
+ *       the key's base URL and extra headers when it has them.
+ *   <li>{@link #serverSide}: the caller may use the provider's server-side identity (Vertex AI ADC,
+ *       Bedrock IAM, Azure Entra ID, or the provider's configured default key); the gateway only
+ *       grants this where the rules of DESIGN.md allow it.
+ * </ul>
  *
  * <p>{@link #toString()} never shows the key.
  */
-public record UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders) {
+public record UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders, boolean serverSide) {
+
+  /** Use the provider's server-side identity; no key of the caller's. */
+  public static final UpstreamCredential SERVER_SIDE = new UpstreamCredential(null, null, Map.of(), true);
 
   public UpstreamCredential {
     extraHeaders = extraHeaders == null ? Map.of() : Map.copyOf(extraHeaders);
+  }
+
+  public UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders) {
+    this(apiKey, baseUrl, extraHeaders, false);
   }
 
   public boolean hasApiKey() {
@@ -23,6 +37,6 @@ public record UpstreamCredential(String apiKey, String baseUrl, Map<String, Stri
   @Override
   public String toString() {
     return "UpstreamCredential[apiKey=" + (hasApiKey() ? "<redacted>" : "none") + ", baseUrl=" + baseUrl
-        + ", extraHeaders=" + extraHeaders.keySet() + "]";
+        + ", extraHeaders=" + extraHeaders.keySet() + ", serverSide=" + serverSide + "]";
   }
 }
