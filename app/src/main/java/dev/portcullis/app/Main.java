@@ -3,7 +3,6 @@ package dev.portcullis.app;
 import dev.portcullis.common.config.ConfigException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
@@ -29,6 +28,10 @@ public final class Main {
       System.out.println(LaunchOptions.USAGE);
       return;
     }
+    // Listen for SIGTERM before starting, so a stop asked for during start-up is not lost.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), sig -> stopRequested.countDown());
+    Signal.handle(new Signal("INT"), sig -> stopRequested.countDown());
     Portcullis portcullis;
     try {
       portcullis = Portcullis.start(launch).await(5, TimeUnit.MINUTES);
@@ -42,15 +45,9 @@ public final class Main {
       System.exit(1);
       return;
     }
+    stopRequested.await();
     CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean stopping = new AtomicBoolean();
-    Runnable stop = () -> {
-      if (stopping.compareAndSet(false, true)) {
-        portcullis.stop().onComplete(ar -> stopped.countDown());
-      }
-    };
-    Signal.handle(new Signal("TERM"), sig -> stop.run());
-    Signal.handle(new Signal("INT"), sig -> stop.run());
+    portcullis.stop().onComplete(ar -> stopped.countDown());
     stopped.await();
     System.exit(0);
   }

@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
   private HttpServer server;
+  private ProviderProxyHandler proxy;
 
   public GatewayVerticle(GatewayOptions options, MeterRegistry registry, BooleanSupplier ready) {
     this.options = options;
@@ -44,7 +44,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    ProviderProxyHandler proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options,
+    proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options,
         new CallRecorder(registry));
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
@@ -77,9 +77,18 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("gateway listening on {}:{}", options.host(), s.actualPort()));
   }
 
+  /**
+   * Drains, then closes. New calls are refused with 503 while the calls and streams in flight
+   * finish (up to the drain timeout); only then is the server closed. Vert.x 5.0.7's own
+   * {@code HttpServer.shutdown(timeout)} closes HTTP/1.1 connections with a response in progress at
+   * once (its HTTP/1 connection cancels the grace timer), which would cut every stream.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(options.drainTimeoutMs(), TimeUnit.MILLISECONDS);
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close());
   }
 
   public int actualPort() {

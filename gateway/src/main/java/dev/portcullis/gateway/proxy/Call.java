@@ -14,6 +14,7 @@ final class Call {
   final Map<String, String> params;
   boolean stream;
   long firstByteNanos;
+  boolean recorded;
 
   Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath,
       Map<String, String> params) {

@@ -20,6 +20,8 @@ import dev.portcullis.gateway.routes.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.StreamMode;
 import dev.portcullis.gateway.routes.RouteMatch;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -44,6 +46,9 @@ public final class ProviderProxyHandler {
   private final GatewayOptions options;
   private final CallRecorder recorder;
   private final DeliveryOptions delivery;
+  private int inFlight;
+  private boolean draining;
+  private Promise<Void> drained;
 
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder) {
     this.vertx = vertx;
@@ -65,9 +70,33 @@ public final class ProviderProxyHandler {
     return call == null ? null : call.requestId;
   }
 
+  /**
+   * Stops taking new calls (they get 503 and {@code Connection: close}) and completes when every
+   * call in flight has finished, or when the timeout has passed.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    draining = true;
+    if (drained == null) {
+      drained = Promise.promise();
+      if (inFlight == 0) {
+        drained.tryComplete();
+      } else {
+        long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> drained.tryComplete());
+        drained.future().onComplete(v -> vertx.cancelTimer(timer));
+      }
+    }
+    return drained.future();
+  }
+
   /** First handler: find the route, or answer 404 / 405 without reading the body. */
   public void match(RoutingContext ctx) {
     long started = System.nanoTime();
+    if (draining) {
+      ctx.response().putHeader("Connection", "close").putHeader("Retry-After", "1");
+      reject(ctx, "unknown", started, GatewayError.unavailable(
+          "Portcullis is shutting down and takes no new calls; retry, another instance will answer."));
+      return;
+    }
     String path = ctx.normalizedPath();
     String afterPrefix = path.substring(PREFIX.length());
     int slash = afterPrefix.indexOf('/');
@@ -75,6 +104,7 @@ public final class ProviderProxyHandler {
     String rest = slash < 0 ? "" : afterPrefix.substring(slash);
     RouteMatch match = routes.match(provider, ctx.request().method().name(), rest);
     if (match instanceof RouteMatch.Found found) {
+      inFlight++;
       ctx.put(CALL, new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath(),
           found.params()));
       ctx.next();
@@ -218,6 +248,13 @@ public final class ProviderProxyHandler {
   }
 
   private void record(RoutingContext ctx, Call call, int status, Usage usage, String outcome) {
+    if (call.recorded) {
+      return;
+    }
+    call.recorded = true;
+    if (--inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
     recorder.record(new CallRecord(call.requestId, ctx.request().method().name(), ctx.normalizedPath(),
         call.route.provider(), call.route.operation(), call.proxyId, call.stream, status,
         System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));
