@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The chat translators of the model router, by provider name as used in model ids. */
 public final class TranslatorRegistry {
@@ -32,6 +33,18 @@ public final class TranslatorRegistry {
         new GeminiChatTranslator(ids),
         new CohereChatTranslator(),
         new BedrockChatTranslator()));
+  }
+
+  public Set<String> providers() {
+    return translators.keySet();
+  }
+
+  /**
+   * The OpenAI error and status for a native HTTP error answer of {@code provider} (reference
+   * section 10).
+   */
+  public TranslatedError translateError(String provider, int status, byte[] body, Map<String, String> headers) {
+    return require(provider).translateError(status, body, headers);
   }
 
   public Optional<ChatTranslator> find(String provider) {

@@ -3,6 +3,7 @@ package dev.portcullis.router.translate.cohere;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.portcullis.router.translate.ChatStreamTranslator;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
@@ -115,7 +116,7 @@ public final class CohereChatTranslator implements ChatTranslator {
 
   private static JsonNode userContent(JsonNode content, String path) {
     if (content == null || content.isNull() || content.isTextual()) {
-      return Json.object().textNode(content == null ? "" : content.asText());
+      return TextNode.valueOf(content == null ? "" : content.asText());
     }
     if (!content.isArray()) {
       throw new TranslationException(path + " must be a string or an array of parts", path);

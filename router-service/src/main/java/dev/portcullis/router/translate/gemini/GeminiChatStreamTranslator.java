@@ -47,7 +47,8 @@ public final class GeminiChatStreamTranslator implements ChatStreamTranslator {
     for (JsonNode part : candidate.path("content").path("parts")) {
       if (part.has("functionCall")) {
         JsonNode call = part.get("functionCall");
-        chunks.toolCallStart(out, nextToolIndex++, ids.mint("call_"), Json.text(call, "name"), Json.write(call.path("args")));
+        String id = GeminiToolCallIds.withSignature(ids.mint("call_"), Json.text(part, "thoughtSignature"));
+        chunks.toolCallStart(out, nextToolIndex++, id, Json.text(call, "name"), Json.write(call.path("args")));
       } else if (part.has("text")) {
         if (part.path("thought").asBoolean(false)) {
           chunks.reasoning(out, part.get("text").asText());

@@ -22,7 +22,8 @@ import java.util.Objects;
 
 /**
  * OpenAI Chat Completions to and from Gemini generateContent (reference sections 4 and 9). The
- * model and streaming travel in the URL, so the body names neither.
+ * model and streaming travel in the URL, so the body names neither. Tool-call ids are minted here
+ * and carry Gemini's thought signatures (see {@link GeminiToolCallIds}).
  */
 public final class GeminiChatTranslator implements ChatTranslator {
 
@@ -158,9 +159,14 @@ public final class GeminiChatTranslator implements ChatTranslator {
     JsonNode calls = message.get("tool_calls");
     for (int j = 0; calls != null && j < calls.size(); j++) {
       JsonNode function = calls.get(j).path("function");
-      ObjectNode call = parts.addObject().putObject("functionCall");
+      ObjectNode part = parts.addObject();
+      ObjectNode call = part.putObject("functionCall");
       call.put("name", Json.text(function, "name"));
       call.set("args", Json.parseArguments(function.get("arguments"), path + ".tool_calls[" + j + "].function.arguments"));
+      String signature = GeminiToolCallIds.signatureOf(Json.text(calls.get(j), "id"));
+      if (signature != null) {
+        part.put("thoughtSignature", signature);
+      }
     }
     return parts;
   }
@@ -259,7 +265,10 @@ public final class GeminiChatTranslator implements ChatTranslator {
     for (JsonNode part : candidate.path("content").path("parts")) {
       if (part.has("functionCall")) {
         JsonNode call = part.get("functionCall");
-        completion.addToolCall(ids.mint("call_"), Json.text(call, "name"), Json.write(call.path("args")));
+        completion.addToolCall(
+            GeminiToolCallIds.withSignature(ids.mint("call_"), Json.text(part, "thoughtSignature")),
+            Json.text(call, "name"),
+            Json.write(call.path("args")));
       } else if (part.has("text")) {
         if (part.path("thought").asBoolean(false)) {
           completion.addReasoning(part.get("text").asText());

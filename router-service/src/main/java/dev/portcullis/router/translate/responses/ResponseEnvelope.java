@@ -2,7 +2,10 @@ package dev.portcullis.router.translate.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.portcullis.router.translate.openai.Json;
 
 /**
@@ -30,7 +33,7 @@ final class ResponseEnvelope {
     response.put("status", status);
     response.put("model", model);
     response.set("output", output);
-    response.set("error", error == null ? Json.object().nullNode() : error);
+    response.set("error", error == null ? NullNode.getInstance() : error);
     if (incompleteReason == null) {
       response.putNull("incomplete_details");
     } else {
@@ -38,8 +41,8 @@ final class ResponseEnvelope {
     }
     echo(request, response, "instructions", null);
     echo(request, response, "tools", Json.array());
-    echo(request, response, "tool_choice", Json.object().textNode("auto"));
-    echo(request, response, "parallel_tool_calls", Json.object().booleanNode(true));
+    echo(request, response, "tool_choice", TextNode.valueOf("auto"));
+    echo(request, response, "parallel_tool_calls", BooleanNode.TRUE);
     echo(request, response, "temperature", null);
     echo(request, response, "top_p", null);
     echo(request, response, "max_output_tokens", null);
@@ -48,7 +51,7 @@ final class ResponseEnvelope {
     defaultText.putObject("format").put("type", "text");
     echo(request, response, "text", defaultText);
     echo(request, response, "metadata", Json.object());
-    response.set("usage", usage == null ? Json.object().nullNode() : usage);
+    response.set("usage", usage == null ? NullNode.getInstance() : usage);
     return response;
   }
 

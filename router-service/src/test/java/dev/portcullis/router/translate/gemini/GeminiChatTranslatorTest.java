@@ -116,6 +116,25 @@ class GeminiChatTranslatorTest {
   }
 
   @Test
+  void thoughtSignaturesRideInTheToolCallIdAndAreReplayed() {
+    var completion = translator.toChatCompletion(json("""
+        {"candidates":[{"content":{"role":"model","parts":[
+            {"functionCall":{"name":"weather","args":{"city":"Oslo"}},"thoughtSignature":"c2lnbmF0dXJl+/="}]},
+          "finishReason":"STOP"}]}"""), context);
+    String id = completion.at("/choices/0/message/tool_calls/0/id").asText();
+    assertThat(id).isEqualTo("call_1~c2lnbmF0dXJl+/=");
+
+    var replay = translator.toNativeRequest(json("""
+        {"messages":[{"role":"user","content":"weather?"},
+          {"role":"assistant","content":null,"tool_calls":[{"id":"%s","type":"function","function":{"name":"weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+          {"role":"tool","tool_call_id":"%s","content":"rain"}]}""".formatted(id, id)), "m");
+    assertJson(replay.get("contents"), """
+        [{"role":"user","parts":[{"text":"weather?"}]},
+         {"role":"model","parts":[{"functionCall":{"name":"weather","args":{"city":"Oslo"}},"thoughtSignature":"c2lnbmF0dXJl+/="}]},
+         {"role":"user","parts":[{"functionResponse":{"name":"weather","response":{"output":"rain"}}}]}]""");
+  }
+
+  @Test
   void blockedPromptIsAContentFilterFinishWithNoContent() {
     var completion = translator.toChatCompletion(json("""
         {"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":4,"totalTokenCount":4}}"""), context);
