@@ -53,7 +53,6 @@ public final class GeminiChatTranslator implements ChatTranslator {
       addMessage(messages.get(i), "messages[" + i + "]", toolNames, systemParts, contents);
     }
     if (!systemParts.isEmpty()) {
-      // systemInstruction must come before contents only for readability; order is irrelevant.
       request.putObject("systemInstruction").set("parts", systemParts);
     }
     addTools(chat, request);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.router.translate.openai.Json;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,15 +31,13 @@ final class GeminiSchemas {
       return schema;
     }
     ObjectNode copy = Json.object();
-    Iterator<Map.Entry<String, JsonNode>> fields = schema.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : schema.properties()) {
       if (UNSUPPORTED.contains(field.getKey())) {
         continue;
       }
       if ("properties".equals(field.getKey()) && field.getValue().isObject()) {
         ObjectNode properties = copy.putObject("properties");
-        field.getValue().fields().forEachRemaining(p -> properties.set(p.getKey(), clean(p.getValue())));
+        field.getValue().properties().forEach(p -> properties.set(p.getKey(), clean(p.getValue())));
       } else {
         copy.set(field.getKey(), clean(field.getValue()));
       }
