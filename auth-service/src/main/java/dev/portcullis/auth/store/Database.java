@@ -65,6 +65,12 @@ public final class Database {
   }
 
   public Future<RowSet<Row>> query(String sql, Tuple arguments) {
+    if (!postgres) {
+      // A JDBC connection that once ran a transaction goes back to the pool with auto-commit off,
+      // so a plain write on it would never be committed: on H2 every statement runs in an
+      // explicit transaction.
+      return pool.withTransaction(conn -> query(conn, sql, arguments));
+    }
     return query(pool, sql, arguments);
   }
 

@@ -46,6 +46,17 @@ abstract class AuthStoreContract {
   }
 
   @Test
+  void writesAfterATransactionAreDurableAcrossReopening() throws Exception {
+    // A transaction first (the migration was one), then plain writes: all must be committed.
+    LlmProxy proxy = store.ensureDefaultProxy().await();
+    ProviderKey key = store.createProviderKey("openai", "durable", "v1:x", null, null, null).await();
+    store.close().await();
+    store = new AuthStore(openDatabase(vertx));
+    assertThat(store.listProviderKeys().await()).containsExactly(key);
+    assertThat(store.listLlmProxies().await()).containsExactly(proxy);
+  }
+
+  @Test
   void providerKeysAreUniquePerProviderAndName() {
     ProviderKey key = store.createProviderKey("openai", "team", "v1:sealed", "http://h/v1", null, null).await();
     assertThat(store.listProviderKeys().await()).containsExactly(key);
