@@ -14,6 +14,7 @@ import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -117,7 +118,7 @@ public final class AuthVerticle extends VerticleBase {
     answer(Addresses.AUTH_OAUTH_CLIENT, (String clientId) -> store.findOAuthClientByClientId(clientId)
         .compose(client -> client.isPresent()
             ? assembler.forOAuthClient(client.get()).map(p -> (Object) p)
-            : Future.succeededFuture(GatewayError.of(dev.portcullis.common.error.ErrorKind.AUTHENTICATION,
+            : Future.succeededFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
                 "This OAuth client no longer exists; its tokens are revoked"))));
     answer(Addresses.AUTH_PROXIES, (Object ignored) -> store.listLlmProxies().map(proxies -> {
       Map<String, String> names = new LinkedHashMap<>();

@@ -16,4 +16,10 @@ public record OAuthClient(String id, String name, String clientId, String secret
     providerKeyIds = Map.copyOf(providerKeyIds);
     allowedLlmProxyIds = List.copyOf(allowedLlmProxyIds);
   }
+
+  @Override
+  public String toString() {
+    return "OAuthClient[" + id + " '" + name + "', clientId=" + clientId + ", secretHash=<redacted>, providers="
+        + providerKeyIds.keySet() + ", proxies=" + allowedLlmProxyIds + "]";
+  }
 }

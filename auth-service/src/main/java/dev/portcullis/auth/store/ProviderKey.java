@@ -16,6 +16,13 @@ public record ProviderKey(String id, String provider, String name, String encryp
     return encryptedApiKey != null;
   }
 
+  @Override
+  public String toString() {
+    // Ciphertext is not a usable secret, but it has no business in logs either.
+    return "ProviderKey[" + id + " " + provider + " '" + name + "', apiKey=" + (hasApiKey() ? "<sealed>" : "none")
+        + ", baseUrl=" + baseUrl + ", inferenceUrl=" + inferenceUrl + "]";
+  }
+
   /** Where calls go: the inference URL when set, else the base URL, else {@code null} (the provider's configured one). */
   public String upstreamUrl() {
     return inferenceUrl != null ? inferenceUrl : baseUrl;

@@ -17,6 +17,7 @@ final class AuthServiceHarness {
 
   static final String ADMIN_TOKEN = "gateway-test-admin-token";
   static final String AUTH_SECRET = "gateway-test-auth-secret-0123456789";
+  static final String ORG_GROQ_KEY = "gsk-organisation-default-key";
 
   final Vertx vertx;
   final JsonObject config;
@@ -29,7 +30,8 @@ final class AuthServiceHarness {
         .put("PORTCULLIS_DATA_DIR", dataDir.toString())
         .put("PORTCULLIS_ADMIN_PORT", "0")
         .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN)
-        .put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET);
+        .put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET)
+        .put("ARCHESTRA_CHAT_GROQ_API_KEY", ORG_GROQ_KEY);
   }
 
   AuthServiceHarness start() {

@@ -69,6 +69,15 @@ class CredentialResolverTest {
   }
 
   @Test
+  void aProviderKeyStoredWithoutAnApiKeyStandsForTheOrganisationDefault() {
+    JsonObject groq = auth.createProviderKey(new JsonObject().put("provider", "groq").put("name", "org-default"));
+    JsonObject key = auth.createVirtualKey("uses-org-default", new JsonArray().add(groq.getString("id")), null, null);
+    Resolution resolution = resolver.resolve(key.getString("key"), "groq", null, "10.0.0.7").await();
+    assertThat(resolution.credential().apiKey()).isEqualTo(AuthServiceHarness.ORG_GROQ_KEY);
+    assertThat(resolution.credential().baseUrl()).isNull();
+  }
+
+  @Test
   void unknownKeysAndUnknownProxiesAreRefused() {
     assertFails(resolver.resolve("pc-vk-" + "x".repeat(40), "openai", null, "10.0.0.2"), ErrorKind.AUTHENTICATION,
         "Invalid virtual key");
