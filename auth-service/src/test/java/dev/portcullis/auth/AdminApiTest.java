@@ -235,6 +235,30 @@ class AdminApiTest {
     assertThat(new AdminClient(generated.adminPort(), token).get("/api/admin/llm-proxies").status()).isEqualTo(200);
   }
 
+  @Test
+  void virtualKeysExpireAfterTheConfiguredDefaultUnlessTheyNameTheirOwnExpiry() {
+    AuthVerticle expiring = new AuthVerticle(new Settings(new JsonObject()
+        .put("PORTCULLIS_DATA_DIR", dataDir.resolve("expiring").toString()).put("PORTCULLIS_ADMIN_PORT", "0")
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789")
+        .put("ARCHESTRA_LLM_PROXY_VIRTUAL_KEYS_DEFAULT_EXPIRATION_SECONDS", "3600")));
+    vertx.deployVerticle(expiring).await();
+    AdminClient client = new AdminClient(expiring.adminPort(), ADMIN_TOKEN);
+    JsonArray keyIds = new JsonArray().add(client.create("/api/admin/provider-keys",
+        new JsonObject().put("provider", "openai").put("name", "k")).getString("id"));
+
+    long before = System.currentTimeMillis();
+    JsonObject byDefault = client.create("/api/admin/virtual-keys", new JsonObject().put("name", "a").put("providerKeyIds", keyIds));
+    assertThat(Instant.parse(byDefault.getString("expiresAt")).toEpochMilli())
+        .isBetween(before + 3_600_000, System.currentTimeMillis() + 3_600_000);
+    JsonObject never = client.create("/api/admin/virtual-keys", new JsonObject().put("name", "b").put("providerKeyIds", keyIds)
+        .putNull("expiresAt"));
+    assertThat(never.getValue("expiresAt")).isNull();
+    JsonObject withoutSetting = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "c")
+        .put("providerKeyIds", new JsonArray().add(admin.create("/api/admin/provider-keys",
+            new JsonObject().put("provider", "openai").put("name", "k")).getString("id"))));
+    assertThat(withoutSetting.getValue("expiresAt")).isNull();
+  }
+
   private String defaultProxyId() {
     return admin.get("/api/admin/llm-proxies").json().getJsonArray("data").getJsonObject(0).getString("id");
   }
