@@ -14,6 +14,12 @@ public final class Addresses {
   public static final String AUTH_VERIFY = "portcullis.auth.verify";
   /** Published revocations and changes; every gateway drops what it cached. */
   public static final String AUTH_EVENTS = "portcullis.auth.events";
+  /** OAuth client-credentials token requests, forwarded by the gateway's token endpoint. */
+  public static final String AUTH_TOKEN = "portcullis.auth.token";
+  /** OAuth client id to its current principal, asked once per client after a token verified locally. */
+  public static final String AUTH_OAUTH_CLIENT = "portcullis.auth.oauth-client";
+  /** The LLM proxy directory: which proxy ids exist and which one is the default. */
+  public static final String AUTH_PROXIES = "portcullis.auth.proxies";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 

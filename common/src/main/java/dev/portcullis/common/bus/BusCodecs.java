@@ -1,5 +1,10 @@
 package dev.portcullis.common.bus;
 
+import dev.portcullis.common.auth.LlmProxyDirectory;
+import dev.portcullis.common.auth.Principal;
+import dev.portcullis.common.auth.TokenRequest;
+import dev.portcullis.common.auth.TokenResponse;
+import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.stream.StreamControl;
@@ -10,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +51,27 @@ public final class BusCodecs {
         new BusCodec<>(StreamControl.Credit.class, c -> new JsonObject().put("frames", c.frames()), c -> null,
             (h, b) -> new StreamControl.Credit(h.getInteger("frames"))),
         new BusCodec<>(StreamControl.Cancel.class, c -> new JsonObject().put("reason", c.reason()), c -> null,
-            (h, b) -> new StreamControl.Cancel(h.getString("reason"))));
+            (h, b) -> new StreamControl.Cancel(h.getString("reason"))),
+        new BusCodec<>(VerifyRequest.class,
+            r -> new JsonObject().put("credential", r.credential()).put("clientAddress", r.clientAddress()), r -> null,
+            (h, b) -> new VerifyRequest(h.getString("credential"), h.getString("clientAddress"))),
+        new BusCodec<>(Principal.class, BusCodecs::principal, p -> null, (h, b) -> principal(h)),
+        new BusCodec<>(TokenRequest.class,
+            r -> new JsonObject().put("form", new JsonObject(new HashMap<>(r.form())))
+                .put("authorization", r.authorization()).put("clientAddress", r.clientAddress()),
+            r -> null,
+            (h, b) -> new TokenRequest(strings(h.getJsonObject("form")), h.getString("authorization"),
+                h.getString("clientAddress"))),
+        new BusCodec<>(TokenResponse.class,
+            r -> new JsonObject().put("status", r.status()).put("body", r.body())
+                .put("headers", new JsonObject(new HashMap<>(r.headers()))),
+            r -> null,
+            (h, b) -> new TokenResponse(h.getInteger("status"), h.getJsonObject("body"),
+                strings(h.getJsonObject("headers")))),
+        new BusCodec<>(LlmProxyDirectory.class,
+            d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId()),
+            d -> null,
+            (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"))));
   }
 
   /**
@@ -83,28 +109,61 @@ public final class BusCodecs {
         .put("initialCredit", r.initialCredit());
     UpstreamCredential credential = r.credential();
     if (credential != null) {
-      json.put("credential", new JsonObject()
-          .put("apiKey", credential.apiKey())
-          .put("baseUrl", credential.baseUrl())
-          .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders())))
-          .put("serverSide", credential.serverSide()));
+      json.put("credential", credential(credential));
     }
     return json;
   }
 
   private static ProxyRequest readRequest(JsonObject h, Buffer body) {
     JsonObject c = h.getJsonObject("credential");
-    UpstreamCredential credential = null;
-    if (c != null) {
-      Map<String, String> extra = new HashMap<>();
-      c.getJsonObject("extraHeaders", new JsonObject()).forEach(e -> extra.put(e.getKey(), String.valueOf(e.getValue())));
-      credential = new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), extra,
-          c.getBoolean("serverSide", false));
-    }
+    UpstreamCredential credential = c == null ? null : credential(c);
     return new ProxyRequest(h.getString("provider"), h.getString("operation"), h.getString("method"),
         h.getString("path"), h.getString("query"), headers(h.getJsonArray("headers")),
         body == null ? Buffer.buffer() : body, credential, h.getString("proxyId"), h.getString("requestId"),
         h.getString("model"), h.getLong("timeoutMs"), h.getString("streamAddress"), h.getInteger("initialCredit"));
+  }
+
+  private static JsonObject credential(UpstreamCredential credential) {
+    return new JsonObject()
+        .put("apiKey", credential.apiKey())
+        .put("baseUrl", credential.baseUrl())
+        .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders())))
+        .put("serverSide", credential.serverSide());
+  }
+
+  private static UpstreamCredential credential(JsonObject c) {
+    return new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), strings(c.getJsonObject("extraHeaders")),
+        c.getBoolean("serverSide", false));
+  }
+
+  private static Map<String, String> strings(JsonObject json) {
+    Map<String, String> map = new HashMap<>();
+    if (json != null) {
+      json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return map;
+  }
+
+  private static JsonObject principal(Principal p) {
+    JsonObject credentials = new JsonObject();
+    p.credentials().forEach((provider, credential) -> credentials.put(provider, credential(credential)));
+    return new JsonObject()
+        .put("id", p.id())
+        .put("kind", p.kind().name())
+        .put("name", p.name())
+        .put("proxies", new JsonArray(new ArrayList<>(p.allowedProxyIds())))
+        .put("credentials", credentials)
+        .put("expiresAt", p.expiresAtMillis());
+  }
+
+  private static Principal principal(JsonObject h) {
+    Map<String, UpstreamCredential> credentials = new HashMap<>();
+    h.getJsonObject("credentials", new JsonObject())
+        .forEach(e -> credentials.put(e.getKey(), credential((JsonObject) e.getValue())));
+    List<String> proxies = new ArrayList<>();
+    h.getJsonArray("proxies", new JsonArray()).forEach(id -> proxies.add(String.valueOf(id)));
+    return new Principal(h.getString("id"), Principal.Kind.valueOf(h.getString("kind")), h.getString("name"), proxies,
+        credentials, h.getLong("expiresAt", 0L));
   }
 
   private static JsonArray headers(MultiMap headers) {

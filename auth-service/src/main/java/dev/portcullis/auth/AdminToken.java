@@ -1,0 +1,35 @@
+package dev.portcullis.auth;
+
+import dev.portcullis.common.auth.OwnerOnlySecretFile;
+import dev.portcullis.common.auth.RandomTokens;
+import dev.portcullis.common.config.Settings;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API's bearer token: {@code PORTCULLIS_ADMIN_TOKEN}, or one generated at first start
+ * and kept in {@code <data dir>/admin-token} (owner-only). Only the file's location is ever logged.
+ */
+final class AdminToken {
+
+  static final String SETTING = "PORTCULLIS_ADMIN_TOKEN";
+  static final String FILE_NAME = "admin-token";
+  private static final Logger LOG = LoggerFactory.getLogger(AdminToken.class);
+
+  private AdminToken() {}
+
+  /** Blocking (file IO): call from a worker. */
+  static String resolve(Settings settings, Path dataDir) {
+    String configured = settings.string(SETTING);
+    if (configured != null) {
+      return configured;
+    }
+    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+    OwnerOnlySecretFile.Loaded loaded = OwnerOnlySecretFile.loadOrCreate(file, () -> "pc-admin-" + RandomTokens.base62(40));
+    if (loaded.created()) {
+      LOG.info("{} is not set: generated an admin token, readable by its owner only, in {}", SETTING, file);
+    }
+    return loaded.secret();
+  }
+}

@@ -1,0 +1,294 @@
+package dev.portcullis.auth.admin;
+
+import dev.portcullis.auth.Providers;
+import dev.portcullis.auth.SecretCipher;
+import dev.portcullis.auth.store.AuthStore;
+import dev.portcullis.auth.store.DuplicateException;
+import dev.portcullis.auth.store.LlmProxy;
+import dev.portcullis.auth.store.ProviderKey;
+import dev.portcullis.auth.store.StillReferencedException;
+import dev.portcullis.auth.store.UnknownReferenceException;
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.AuthEvents;
+import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.RandomTokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API ({@code /api/admin/...}) for provider keys, LLM proxies, virtual keys and OAuth
+ * clients. Every call needs {@code Authorization: Bearer <admin token>}. Deletes and changes that
+ * affect what gateways cached are published on {@code portcullis.auth.events}.
+ */
+public final class AdminApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  private static final String BASE = "/api/admin";
+  private static final int VIRTUAL_KEY_RANDOM_CHARS = 40;
+
+  private final Vertx vertx;
+  private final AuthStore store;
+  private final SecretCipher cipher;
+  private final String adminTokenHash;
+  private final long defaultExpirySeconds;
+
+  /**
+   * @param defaultExpirySeconds virtual keys created without {@code expiresAt} expire this long
+   *                             after creation; 0 means they never expire
+   */
+  public AdminApi(Vertx vertx, AuthStore store, SecretCipher cipher, String adminToken, long defaultExpirySeconds) {
+    this.vertx = vertx;
+    this.store = store;
+    this.cipher = cipher;
+    this.adminTokenHash = CredentialHash.sha256Hex(adminToken);
+    this.defaultExpirySeconds = defaultExpirySeconds;
+  }
+
+  public Router router() {
+    Router router = Router.router(vertx);
+    // vertx-web wants the body handler first; the 1 MB limit bounds what an unauthenticated caller can send.
+    router.route(BASE + "/*").handler(BodyHandler.create().setBodyLimit(1 << 20)).handler(this::requireAdminToken);
+    router.post(BASE + "/provider-keys").handler(ctx -> respond(ctx, 201, () -> createProviderKey(fields(ctx))));
+    router.post(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 201, () -> createLlmProxy(fields(ctx))));
+    router.post(BASE + "/virtual-keys").handler(ctx -> respond(ctx, 201, () -> createVirtualKey(fields(ctx))));
+    router.post(BASE + "/oauth-clients").handler(ctx -> respond(ctx, 201, () -> createOAuthClient(fields(ctx))));
+    router.get(BASE + "/provider-keys").handler(ctx -> respond(ctx, 200,
+        () -> store.listProviderKeys().map(list(AdminViews::providerKeyListed))));
+    router.get(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 200,
+        () -> store.listLlmProxies().map(list(AdminViews::llmProxy))));
+    router.get(BASE + "/virtual-keys").handler(ctx -> respond(ctx, 200,
+        () -> store.listVirtualKeys().map(list(AdminViews::virtualKeyListed))));
+    router.get(BASE + "/oauth-clients").handler(ctx -> respond(ctx, 200,
+        () -> store.listOAuthClients().map(list(AdminViews::oauthClientListed))));
+    router.delete(BASE + "/provider-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteProviderKey(ctx.pathParam("id"))));
+    router.delete(BASE + "/llm-proxies/:id").handler(ctx -> respondEmpty(ctx, () -> deleteLlmProxy(ctx.pathParam("id"))));
+    router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
+    router.delete(BASE + "/oauth-clients/:id").handler(ctx -> respondEmpty(ctx, () -> deleteOAuthClient(ctx.pathParam("id"))));
+    router.route().last().handler(ctx -> fail(ctx, new AdminRequestException(404, "No such admin call: "
+        + ctx.request().method() + " " + ctx.request().path(), null)));
+    return router;
+  }
+
+  // ---- provider keys ----
+
+  private Future<JsonObject> createProviderKey(RequestFields fields) {
+    String provider = fields.requiredString("provider");
+    if (!Providers.known(provider)) {
+      throw AdminRequestException.badField("provider", "Unknown provider '" + provider + "'; expected one of "
+          + String.join(", ", Providers.KNOWN));
+    }
+    String name = fields.name();
+    String apiKey = fields.optionalSecret("apiKey");
+    String baseUrl = fields.optionalUrl("baseUrl");
+    String inferenceUrl = fields.optionalUrl("inferenceUrl");
+    Map<String, String> extraHeaders = fields.optionalHeaders("extraHeaders");
+    String sealedHeaders = extraHeaders.isEmpty() ? null
+        : cipher.encrypt(new JsonObject(new HashMap<>(extraHeaders)).encode());
+    return store.createProviderKey(provider, name, cipher.encrypt(apiKey), baseUrl, inferenceUrl, sealedHeaders)
+        .map(AdminViews::providerKey);
+  }
+
+  private Future<Void> deleteProviderKey(String id) {
+    return store.deleteProviderKey(id).compose(existed -> deleted(existed, "provider key", id,
+        AuthEvents.event(AuthEvents.REVOKED, AuthEvents.PROVIDER_KEY, id)));
+  }
+
+  // ---- LLM proxies ----
+
+  private Future<JsonObject> createLlmProxy(RequestFields fields) {
+    String name = fields.name();
+    return store.createLlmProxy(name).map(proxy -> {
+      publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, proxy.id()));
+      return AdminViews.llmProxy(proxy);
+    });
+  }
+
+  private Future<Void> deleteLlmProxy(String id) {
+    return store.listLlmProxies().compose(proxies -> {
+      if (proxies.stream().anyMatch(proxy -> proxy.id().equals(id) && proxy.isDefault())) {
+        return Future.failedFuture(new AdminRequestException(409, "The default LLM proxy cannot be deleted", null));
+      }
+      return store.deleteLlmProxy(id).compose(existed -> deleted(existed, "LLM proxy", id,
+          AuthEvents.event(AuthEvents.REVOKED, AuthEvents.LLM_PROXY, id)));
+    });
+  }
+
+  // ---- virtual keys ----
+
+  private Future<JsonObject> createVirtualKey(RequestFields fields) {
+    String name = fields.name();
+    List<String> providerKeyIds = fields.ids("providerKeyIds", true);
+    List<String> llmProxyIds = fields.ids("llmProxyIds", false);
+    long now = System.currentTimeMillis();
+    Long expiresAt = fields.has("expiresAt") ? fields.futureInstant("expiresAt", now)
+        : defaultExpirySeconds > 0 ? now + defaultExpirySeconds * 1000 : null;
+    String key = "pc-vk-" + RandomTokens.base62(VIRTUAL_KEY_RANDOM_CHARS);
+    return mappings(providerKeyIds, "providerKeyIds")
+        .compose(mapping -> checkProxies(llmProxyIds, "llmProxyIds").map(mapping))
+        .compose(mapping -> store.createVirtualKey(name, CredentialHash.sha256Hex(key), mapping, llmProxyIds, expiresAt))
+        .map(created -> AdminViews.virtualKeyCreated(created, key));
+  }
+
+  private Future<Void> deleteVirtualKey(String id) {
+    return store.deleteVirtualKey(id).compose(deleted -> deleted(deleted.isPresent(), "virtual key", id,
+        deleted.map(key -> AuthEvents.revokedVirtualKey(key.id(), key.keyHash())).orElse(null)));
+  }
+
+  // ---- OAuth clients ----
+
+  private Future<JsonObject> createOAuthClient(RequestFields fields) {
+    String name = fields.name();
+    List<String> providerKeyIds = fields.ids("providerKeyIds", true);
+    List<String> allowedLlmProxyIds = fields.ids("allowedLlmProxyIds", true);
+    String clientId = "pc-oc-" + RandomTokens.base62(24);
+    String secret = "pc-cs-" + RandomTokens.base62(48);
+    return mappings(providerKeyIds, "providerKeyIds")
+        .compose(mapping -> checkProxies(allowedLlmProxyIds, "allowedLlmProxyIds").map(mapping))
+        .compose(mapping -> store.createOAuthClient(name, clientId, CredentialHash.sha256Hex(secret), mapping,
+            allowedLlmProxyIds))
+        .map(created -> AdminViews.oauthClientCreated(created, secret));
+  }
+
+  private Future<Void> deleteOAuthClient(String id) {
+    return store.deleteOAuthClient(id).compose(deleted -> deleted(deleted.isPresent(), "OAuth client", id,
+        deleted.map(client -> AuthEvents.revokedOAuthClient(client.id(), client.clientId())).orElse(null)));
+  }
+
+  // ---- shared ----
+
+  /** Provider key ids to a provider-to-key mapping; unknown ids are a 400, two keys of one provider a 409. */
+  private Future<Map<String, String>> mappings(List<String> providerKeyIds, String field) {
+    return store.providerKeysById(providerKeyIds).map(keys -> {
+      List<String> unknown = providerKeyIds.stream().filter(id -> !keys.containsKey(id)).toList();
+      if (!unknown.isEmpty()) {
+        throw AdminRequestException.badField(field, "Unknown provider key id(s): " + String.join(", ", unknown));
+      }
+      Map<String, List<String>> byProvider = keys.values().stream().collect(Collectors.groupingBy(
+          ProviderKey::provider, Collectors.mapping(ProviderKey::id, Collectors.toList())));
+      Map<String, String> mapping = new HashMap<>();
+      byProvider.forEach((provider, ids) -> {
+        if (ids.size() > 1) {
+          throw new DuplicateException("Provider keys " + String.join(" and ", ids) + " are both for " + provider
+              + "; map one provider key per provider", field);
+        }
+        mapping.put(provider, ids.get(0));
+      });
+      return mapping;
+    });
+  }
+
+  private Future<Void> checkProxies(List<String> proxyIds, String field) {
+    if (proxyIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.listLlmProxies().map(proxies -> {
+      Set<String> existing = proxies.stream().map(LlmProxy::id).collect(Collectors.toSet());
+      List<String> unknown = proxyIds.stream().filter(id -> !existing.contains(id)).toList();
+      if (!unknown.isEmpty()) {
+        throw AdminRequestException.badField(field, "Unknown LLM proxy id(s): " + String.join(", ", unknown));
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> deleted(boolean existed, String what, String id, JsonObject event) {
+    if (!existed) {
+      return Future.failedFuture(AdminRequestException.notFound("No " + what + " with id " + id));
+    }
+    publish(event);
+    return Future.succeededFuture();
+  }
+
+  private void publish(JsonObject event) {
+    vertx.eventBus().publish(Addresses.AUTH_EVENTS, event);
+  }
+
+  private void requireAdminToken(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    if (presented == null || !CredentialHash.sameHash(CredentialHash.sha256Hex(presented), adminTokenHash)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portcullis-admin\"");
+      fail(ctx, new AdminRequestException(401, "The admin API needs Authorization: Bearer <PORTCULLIS_ADMIN_TOKEN>",
+          null));
+      return;
+    }
+    ctx.next();
+  }
+
+  private static RequestFields fields(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw AdminRequestException.badField(null, "The body must be a JSON object");
+      }
+      return new RequestFields(body);
+    } catch (AdminRequestException e) {
+      throw e;
+    } catch (RuntimeException notJson) {
+      throw AdminRequestException.badField(null, "The body must be a JSON object");
+    }
+  }
+
+  private static <T> Function<List<T>, JsonObject> list(Function<T, JsonObject> view) {
+    return items -> new JsonObject().put("data", new JsonArray(new ArrayList<>(items.stream().map(view).toList())));
+  }
+
+  /** Runs the call, turning a refusal thrown while reading the request into an answer like any other. */
+  private static <T> Future<T> attempt(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException refused) {
+      return Future.failedFuture(refused);
+    }
+  }
+
+  private static void respond(RoutingContext ctx, int status, Supplier<Future<JsonObject>> call) {
+    attempt(call).onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(json.encode()))
+        .onFailure(failure -> fail(ctx, failure));
+  }
+
+  private static void respondEmpty(RoutingContext ctx, Supplier<Future<Void>> call) {
+    attempt(call).onSuccess(ignored -> ctx.response().setStatusCode(204).end()).onFailure(failure -> fail(ctx, failure));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable failure) {
+    int status;
+    String field = null;
+    String message = failure.getMessage();
+    if (failure instanceof AdminRequestException refused) {
+      status = refused.status();
+      field = refused.field();
+    } else if (failure instanceof DuplicateException duplicate) {
+      status = 409;
+      field = duplicate.field();
+    } else if (failure instanceof StillReferencedException) {
+      status = 409;
+    } else if (failure instanceof UnknownReferenceException unknown) {
+      status = 400;
+      field = unknown.field();
+    } else {
+      // Store messages may quote SQL and values: log the type only for the client, the detail for us.
+      LOG.error("Admin call {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      status = 500;
+      message = "Internal error; see the auth-service log";
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", message).put("field", field)).encode());
+  }
+}

@@ -1,0 +1,77 @@
+package dev.portcullis.auth.admin;
+
+import dev.portcullis.auth.store.LlmProxy;
+import dev.portcullis.auth.store.OAuthClient;
+import dev.portcullis.auth.store.ProviderKey;
+import dev.portcullis.auth.store.VirtualKey;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.TreeSet;
+
+/** What the admin API shows of each record: never a key, a secret, a hash or a ciphertext. */
+final class AdminViews {
+
+  private AdminViews() {}
+
+  static JsonObject providerKey(ProviderKey key) {
+    return new JsonObject()
+        .put("id", key.id())
+        .put("provider", key.provider())
+        .put("name", key.name())
+        .put("baseUrl", key.baseUrl())
+        .put("inferenceUrl", key.inferenceUrl())
+        .put("createdAt", instant(key.createdAt()));
+  }
+
+  static JsonObject providerKeyListed(ProviderKey key) {
+    return providerKey(key).put("hasApiKey", key.hasApiKey());
+  }
+
+  static JsonObject llmProxy(LlmProxy proxy) {
+    return new JsonObject().put("id", proxy.id()).put("name", proxy.name()).put("isDefault", proxy.isDefault());
+  }
+
+  static JsonObject virtualKeyCreated(VirtualKey key, String plainKey) {
+    return new JsonObject()
+        .put("id", key.id())
+        .put("name", key.name())
+        .put("key", plainKey)
+        .put("providers", providers(key))
+        .put("expiresAt", instant(key.expiresAt()));
+  }
+
+  static JsonObject virtualKeyListed(VirtualKey key) {
+    return new JsonObject()
+        .put("id", key.id())
+        .put("name", key.name())
+        .put("providers", providers(key))
+        .put("providerKeyIds", new JsonArray(new ArrayList<>(key.providerKeyIds().values())))
+        .put("llmProxyIds", new JsonArray(new ArrayList<>(key.llmProxyIds())))
+        .put("expiresAt", instant(key.expiresAt()))
+        .put("createdAt", instant(key.createdAt()));
+  }
+
+  static JsonObject oauthClientCreated(OAuthClient client, String plainSecret) {
+    return new JsonObject().put("id", client.id()).put("clientId", client.clientId()).put("clientSecret", plainSecret);
+  }
+
+  static JsonObject oauthClientListed(OAuthClient client) {
+    return new JsonObject()
+        .put("id", client.id())
+        .put("name", client.name())
+        .put("clientId", client.clientId())
+        .put("providerKeyIds", new JsonArray(new ArrayList<>(client.providerKeyIds().values())))
+        .put("allowedLlmProxyIds", new JsonArray(new ArrayList<>(client.allowedLlmProxyIds())))
+        .put("createdAt", instant(client.createdAt()));
+  }
+
+  private static JsonArray providers(VirtualKey key) {
+    return new JsonArray(new ArrayList<>(new TreeSet<>(key.providerKeyIds().keySet())));
+  }
+
+  private static String instant(Long epochMillis) {
+    return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+}

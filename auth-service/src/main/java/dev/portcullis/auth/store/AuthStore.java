@@ -1,0 +1,324 @@
+package dev.portcullis.auth.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The repository of auth-service: provider keys, LLM proxies, virtual keys and OAuth clients, over
+ * one {@link Database} (H2 or PostgreSQL, the same SQL). It stores what it is given: secrets
+ * arrive already hashed or encrypted. Columns are read by position, since the two databases
+ * spell column labels differently.
+ */
+public final class AuthStore {
+
+  public static final String DEFAULT_PROXY_NAME = "default";
+
+  private static final String PROVIDER_KEY_COLUMNS =
+      "id, provider, name, api_key_encrypted, base_url, inference_url, extra_headers_encrypted, created_at";
+
+  private final Database db;
+
+  public AuthStore(Database db) {
+    this.db = db;
+  }
+
+  public Future<Integer> migrate() {
+    return Migrations.migrate(db);
+  }
+
+  public Future<Void> close() {
+    return db.close();
+  }
+
+  // ---- LLM proxies ----
+
+  /** The default LLM proxy, created on first start. Concurrent starters agree through the unique name. */
+  public Future<LlmProxy> ensureDefaultProxy() {
+    return defaultProxy().compose(existing -> existing.isPresent()
+        ? Future.succeededFuture(existing.get())
+        : insertProxy(DEFAULT_PROXY_NAME, true)
+            .recover(failure -> Database.uniqueViolation(failure)
+                ? defaultProxy().map(Optional::orElseThrow) : Future.failedFuture(failure)));
+  }
+
+  private Future<Optional<LlmProxy>> defaultProxy() {
+    return db.query("SELECT id, name, is_default, created_at FROM llm_proxies WHERE is_default = ?", Tuple.of(true))
+        .map(rows -> first(rows).map(AuthStore::proxy));
+  }
+
+  public Future<LlmProxy> createLlmProxy(String name) {
+    return insertProxy(name, false).recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
+        ? new DuplicateException("An LLM proxy named '" + name + "' already exists", "name") : failure));
+  }
+
+  private Future<LlmProxy> insertProxy(String name, boolean isDefault) {
+    LlmProxy proxy = new LlmProxy(UUID.randomUUID().toString(), name, isDefault, System.currentTimeMillis());
+    return db.query("INSERT INTO llm_proxies (id, name, is_default, created_at) VALUES (?, ?, ?, ?)",
+        Tuple.of(proxy.id(), proxy.name(), proxy.isDefault(), proxy.createdAt())).map(proxy);
+  }
+
+  public Future<List<LlmProxy>> listLlmProxies() {
+    return db.query("SELECT id, name, is_default, created_at FROM llm_proxies ORDER BY created_at, id", Tuple.tuple())
+        .map(rows -> all(rows).stream().map(AuthStore::proxy).toList());
+  }
+
+  /** Whether it existed. Fails with {@link StillReferencedException} while a key or client is limited to it. */
+  public Future<Boolean> deleteLlmProxy(String id) {
+    return db.query("DELETE FROM llm_proxies WHERE id = ?", Tuple.of(id))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(failure -> Future.failedFuture(Database.foreignKeyViolation(failure)
+            ? new StillReferencedException("This LLM proxy is still listed by a virtual key or OAuth client; "
+                + "delete those first") : failure));
+  }
+
+  private static LlmProxy proxy(Row row) {
+    return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3));
+  }
+
+  // ---- provider keys ----
+
+  public Future<ProviderKey> createProviderKey(String provider, String name, String encryptedApiKey, String baseUrl,
+      String inferenceUrl, String encryptedExtraHeaders) {
+    ProviderKey key = new ProviderKey(UUID.randomUUID().toString(), provider, name, encryptedApiKey, baseUrl,
+        inferenceUrl, encryptedExtraHeaders, System.currentTimeMillis());
+    return db.query("INSERT INTO provider_keys (" + PROVIDER_KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            Tuple.from(new Object[] {key.id(), key.provider(), key.name(), key.encryptedApiKey(), key.baseUrl(),
+                key.inferenceUrl(), key.encryptedExtraHeaders(), key.createdAt()}))
+        .map(key)
+        .recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
+            ? new DuplicateException("A " + provider + " provider key named '" + name + "' already exists", "name")
+            : failure));
+  }
+
+  public Future<List<ProviderKey>> listProviderKeys() {
+    return db.query("SELECT " + PROVIDER_KEY_COLUMNS + " FROM provider_keys ORDER BY created_at, id", Tuple.tuple())
+        .map(rows -> all(rows).stream().map(AuthStore::providerKey).toList());
+  }
+
+  /** The provider keys among {@code ids} that exist, by id. */
+  public Future<Map<String, ProviderKey>> providerKeysById(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String placeholders = ids.stream().map(id -> "?").collect(Collectors.joining(", "));
+    return db.query("SELECT " + PROVIDER_KEY_COLUMNS + " FROM provider_keys WHERE id IN (" + placeholders + ")",
+            Tuple.from(new ArrayList<>(ids)))
+        .map(rows -> all(rows).stream().map(AuthStore::providerKey)
+            .collect(Collectors.toMap(ProviderKey::id, key -> key)));
+  }
+
+  public Future<Boolean> deleteProviderKey(String id) {
+    return db.query("DELETE FROM provider_keys WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  private static ProviderKey providerKey(Row row) {
+    return new ProviderKey(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+        row.getString(5), row.getString(6), row.getLong(7));
+  }
+
+  // ---- virtual keys ----
+
+  public Future<VirtualKey> createVirtualKey(String name, String keyHash, Map<String, String> providerKeyIds,
+      List<String> llmProxyIds, Long expiresAt) {
+    VirtualKey key = new VirtualKey(UUID.randomUUID().toString(), name, keyHash, providerKeyIds, llmProxyIds,
+        expiresAt, System.currentTimeMillis());
+    return db.inTransaction(conn -> db.query(conn,
+                "INSERT INTO virtual_keys (id, name, key_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                Tuple.of(key.id(), key.name(), key.keyHash(), key.expiresAt(), key.createdAt()))
+            .compose(ignored -> insertMappings(conn, "virtual_key_provider_keys", "virtual_key_id", key.id(),
+                key.providerKeyIds(), "virtual_key_llm_proxies", key.llmProxyIds())))
+        .map(key)
+        .recover(failure -> Future.failedFuture(mappingFailure(failure, "llmProxyIds")));
+  }
+
+  public Future<List<VirtualKey>> listVirtualKeys() {
+    return Future.all(
+            db.query("SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys ORDER BY created_at, id",
+                Tuple.tuple()),
+            db.query("SELECT virtual_key_id, provider, provider_key_id FROM virtual_key_provider_keys", Tuple.tuple()),
+            db.query("SELECT virtual_key_id, llm_proxy_id FROM virtual_key_llm_proxies", Tuple.tuple()))
+        .map(results -> {
+          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
+          Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
+          return all(results.<RowSet<Row>>resultAt(0)).stream()
+              .map(row -> virtualKey(row, providers, proxies)).toList();
+        });
+  }
+
+  public Future<Optional<VirtualKey>> findVirtualKeyByHash(String keyHash) {
+    return db.query("SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys WHERE key_hash = ?",
+            Tuple.of(keyHash))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          String id = row.get().getString(0);
+          return Future.all(
+                  db.query("SELECT virtual_key_id, provider, provider_key_id FROM virtual_key_provider_keys "
+                      + "WHERE virtual_key_id = ?", Tuple.of(id)),
+                  db.query("SELECT virtual_key_id, llm_proxy_id FROM virtual_key_llm_proxies WHERE virtual_key_id = ?",
+                      Tuple.of(id)))
+              .map(results -> Optional.of(virtualKey(row.get(), providerMappings(results.resultAt(0)),
+                  proxyMappings(results.resultAt(1)))));
+        });
+  }
+
+  /** The deleted key (its hash is needed to tell gateways), or empty when there was none. */
+  public Future<Optional<VirtualKey>> deleteVirtualKey(String id) {
+    return db.inTransaction(conn -> db.query(conn,
+            "SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys WHERE id = ?", Tuple.of(id))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.<VirtualKey>empty());
+          }
+          return db.query(conn, "DELETE FROM virtual_keys WHERE id = ?", Tuple.of(id))
+              .map(ignored -> Optional.of(virtualKey(row.get(), Map.of(), Map.of())));
+        }));
+  }
+
+  private static VirtualKey virtualKey(Row row, Map<String, Map<String, String>> providers,
+      Map<String, List<String>> proxies) {
+    String id = row.getString(0);
+    return new VirtualKey(id, row.getString(1), row.getString(2), providers.getOrDefault(id, Map.of()),
+        proxies.getOrDefault(id, List.of()), row.getLong(3), row.getLong(4));
+  }
+
+  // ---- OAuth clients ----
+
+  public Future<OAuthClient> createOAuthClient(String name, String clientId, String secretHash,
+      Map<String, String> providerKeyIds, List<String> allowedLlmProxyIds) {
+    OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), name, clientId, secretHash, providerKeyIds,
+        allowedLlmProxyIds, System.currentTimeMillis());
+    return db.inTransaction(conn -> db.query(conn,
+                "INSERT INTO oauth_clients (id, name, client_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                Tuple.of(client.id(), client.name(), client.clientId(), client.secretHash(), client.createdAt()))
+            .compose(ignored -> insertMappings(conn, "oauth_client_provider_keys", "oauth_client_id", client.id(),
+                client.providerKeyIds(), "oauth_client_llm_proxies", client.allowedLlmProxyIds())))
+        .map(client)
+        .recover(failure -> Future.failedFuture(mappingFailure(failure, "allowedLlmProxyIds")));
+  }
+
+  public Future<List<OAuthClient>> listOAuthClients() {
+    return Future.all(
+            db.query("SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients ORDER BY created_at, id",
+                Tuple.tuple()),
+            db.query("SELECT oauth_client_id, provider, provider_key_id FROM oauth_client_provider_keys", Tuple.tuple()),
+            db.query("SELECT oauth_client_id, llm_proxy_id FROM oauth_client_llm_proxies", Tuple.tuple()))
+        .map(results -> {
+          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
+          Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
+          return all(results.<RowSet<Row>>resultAt(0)).stream()
+              .map(row -> oauthClient(row, providers, proxies)).toList();
+        });
+  }
+
+  public Future<Optional<OAuthClient>> findOAuthClientByClientId(String clientId) {
+    return db.query("SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients WHERE client_id = ?",
+            Tuple.of(clientId))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          String id = row.get().getString(0);
+          return Future.all(
+                  db.query("SELECT oauth_client_id, provider, provider_key_id FROM oauth_client_provider_keys "
+                      + "WHERE oauth_client_id = ?", Tuple.of(id)),
+                  db.query("SELECT oauth_client_id, llm_proxy_id FROM oauth_client_llm_proxies WHERE oauth_client_id = ?",
+                      Tuple.of(id)))
+              .map(results -> Optional.of(oauthClient(row.get(), providerMappings(results.resultAt(0)),
+                  proxyMappings(results.resultAt(1)))));
+        });
+  }
+
+  /** The deleted client (its client id is needed to tell gateways), or empty when there was none. */
+  public Future<Optional<OAuthClient>> deleteOAuthClient(String id) {
+    return db.inTransaction(conn -> db.query(conn,
+            "SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients WHERE id = ?", Tuple.of(id))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.<OAuthClient>empty());
+          }
+          return db.query(conn, "DELETE FROM oauth_clients WHERE id = ?", Tuple.of(id))
+              .map(ignored -> Optional.of(oauthClient(row.get(), Map.of(), Map.of())));
+        }));
+  }
+
+  private static OAuthClient oauthClient(Row row, Map<String, Map<String, String>> providers,
+      Map<String, List<String>> proxies) {
+    String id = row.getString(0);
+    return new OAuthClient(id, row.getString(1), row.getString(2), row.getString(3),
+        providers.getOrDefault(id, Map.of()), proxies.getOrDefault(id, List.of()), row.getLong(4));
+  }
+
+  // ---- shared ----
+
+  private Future<Void> insertMappings(SqlConnection conn, String providerTable, String ownerColumn, String ownerId,
+      Map<String, String> providerKeyIds, String proxyTable, List<String> proxyIds) {
+    Future<?> chain = Future.succeededFuture();
+    if (!providerKeyIds.isEmpty()) {
+      List<Tuple> rows = providerKeyIds.entrySet().stream()
+          .map(e -> Tuple.of(ownerId, e.getKey(), e.getValue())).toList();
+      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + providerTable + " ("
+          + ownerColumn + ", provider, provider_key_id) VALUES (?, ?, ?)")).executeBatch(rows));
+    }
+    if (!proxyIds.isEmpty()) {
+      List<Tuple> rows = proxyIds.stream().distinct().map(proxyId -> Tuple.of(ownerId, proxyId)).toList();
+      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + proxyTable + " ("
+          + ownerColumn + ", llm_proxy_id) VALUES (?, ?)")).executeBatch(rows));
+    }
+    return chain.mapEmpty();
+  }
+
+  private static Throwable mappingFailure(Throwable failure, String proxyField) {
+    if (Database.uniqueViolation(failure)) {
+      return new DuplicateException("Two provider keys of one provider cannot be mapped together", "providerKeyIds");
+    }
+    if (Database.foreignKeyViolation(failure)) {
+      return new UnknownReferenceException("A provider key or LLM proxy named here does not exist", proxyField);
+    }
+    return failure;
+  }
+
+  private static Map<String, Map<String, String>> providerMappings(RowSet<Row> rows) {
+    Map<String, Map<String, String>> byOwner = new HashMap<>();
+    for (Row row : rows) {
+      byOwner.computeIfAbsent(row.getString(0), owner -> new LinkedHashMap<>()).put(row.getString(1), row.getString(2));
+    }
+    return byOwner;
+  }
+
+  private static Map<String, List<String>> proxyMappings(RowSet<Row> rows) {
+    Map<String, List<String>> byOwner = new HashMap<>();
+    for (Row row : rows) {
+      byOwner.computeIfAbsent(row.getString(0), owner -> new ArrayList<>()).add(row.getString(1));
+    }
+    return byOwner;
+  }
+
+  private static Optional<Row> first(RowSet<Row> rows) {
+    var iterator = rows.iterator();
+    return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
+  }
+
+  private static List<Row> all(RowSet<Row> rows) {
+    List<Row> list = new ArrayList<>();
+    rows.forEach(list::add);
+    return list;
+  }
+}

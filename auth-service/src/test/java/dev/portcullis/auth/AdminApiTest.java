@@ -1,0 +1,271 @@
+package dev.portcullis.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.config.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminApiTest {
+
+  private static final String ADMIN_TOKEN = "test-admin-token";
+  private static final String OPENAI_KEY = "sk-test-openai-0123456789abcdef";
+
+  @TempDir
+  Path dataDir;
+  private Vertx vertx;
+  private AuthVerticle verticle;
+  private String deploymentId;
+  private AdminClient admin;
+  private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void deploy() {
+    vertx = Vertx.vertx();
+    vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_EVENTS, m -> events.add(m.body()));
+    verticle = new AuthVerticle(new Settings(new JsonObject()
+        .put("PORTCULLIS_DATA_DIR", dataDir.toString())
+        .put("PORTCULLIS_ADMIN_PORT", "0")
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789")));
+    deploymentId = vertx.deployVerticle(verticle).await();
+    admin = new AdminClient(verticle.adminPort(), ADMIN_TOKEN);
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void everyCallNeedsTheAdminToken() {
+    AdminClient anonymous = new AdminClient(verticle.adminPort(), null);
+    AdminClient wrong = new AdminClient(verticle.adminPort(), "not-the-token");
+    assertThat(anonymous.get("/api/admin/provider-keys").status()).isEqualTo(401);
+    assertThat(wrong.post("/api/admin/llm-proxies", new JsonObject().put("name", "x")).status()).isEqualTo(401);
+    assertThat(wrong.delete("/api/admin/virtual-keys/abc").status()).isEqualTo(401);
+    assertThat(admin.get("/api/admin/llm-proxies").status()).isEqualTo(200);
+  }
+
+  @Test
+  void theDefaultProxyExistsFromTheFirstStart() {
+    JsonArray proxies = admin.get("/api/admin/llm-proxies").json().getJsonArray("data");
+    assertThat(proxies).hasSize(1);
+    assertThat(proxies.getJsonObject(0).getBoolean("isDefault")).isTrue();
+    assertThat(proxies.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault");
+  }
+
+  @Test
+  void createdRecordsHaveTheDocumentedShapes() {
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "openai")
+        .put("name", "team").put("apiKey", OPENAI_KEY).put("baseUrl", "http://127.0.0.1:1/v1")
+        .put("extraHeaders", new JsonObject().put("OpenAI-Project", "proj_1")));
+    assertThat(key.fieldNames()).containsExactlyInAnyOrder("id", "provider", "name", "baseUrl", "inferenceUrl", "createdAt");
+    assertThat(key.encode()).doesNotContain(OPENAI_KEY);
+
+    JsonObject proxy = admin.create("/api/admin/llm-proxies", new JsonObject().put("name", "team-a"));
+    assertThat(proxy.fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault");
+    assertThat(proxy.getBoolean("isDefault")).isFalse();
+
+    String expiry = Instant.now().plusSeconds(3600).toString();
+    JsonObject virtualKey = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "ci")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))
+        .put("llmProxyIds", new JsonArray().add(proxy.getString("id"))).put("expiresAt", expiry));
+    assertThat(virtualKey.fieldNames()).containsExactlyInAnyOrder("id", "name", "key", "providers", "expiresAt");
+    assertThat(virtualKey.getString("key")).matches("pc-vk-[0-9A-Za-z]{32,}");
+    assertThat(virtualKey.getJsonArray("providers")).containsExactly("openai");
+    assertThat(Instant.parse(virtualKey.getString("expiresAt")).getEpochSecond())
+        .isEqualTo(Instant.parse(expiry).getEpochSecond());
+
+    JsonObject client = admin.create("/api/admin/oauth-clients", new JsonObject().put("name", "bot")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))
+        .put("allowedLlmProxyIds", new JsonArray().add(proxy.getString("id"))));
+    assertThat(client.fieldNames()).containsExactlyInAnyOrder("id", "clientId", "clientSecret");
+  }
+
+  @Test
+  void listsNeverShowASecret() {
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "openai")
+        .put("name", "team").put("apiKey", OPENAI_KEY).put("extraHeaders", new JsonObject().put("X-Secret", "hdr-secret")));
+    JsonObject virtualKey = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "ci")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id"))));
+    JsonObject client = admin.create("/api/admin/oauth-clients", new JsonObject().put("name", "bot")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))
+        .put("allowedLlmProxyIds", new JsonArray().add(defaultProxyId())));
+
+    String everything = admin.get("/api/admin/provider-keys").body() + admin.get("/api/admin/virtual-keys").body()
+        + admin.get("/api/admin/oauth-clients").body() + admin.get("/api/admin/llm-proxies").body();
+    assertThat(everything)
+        .doesNotContain(OPENAI_KEY)
+        .doesNotContain("hdr-secret")
+        .doesNotContain(virtualKey.getString("key"))
+        .doesNotContain(CredentialHash.sha256Hex(virtualKey.getString("key")))
+        .doesNotContain(client.getString("clientSecret"))
+        .contains(client.getString("clientId"), virtualKey.getString("id"));
+  }
+
+  @Test
+  void validationNamesTheField() {
+    assertField(admin.post("/api/admin/provider-keys", new JsonObject().put("provider", "openia").put("name", "x")),
+        400, "provider");
+    assertField(admin.post("/api/admin/provider-keys", new JsonObject().put("provider", "openai")), 400, "name");
+    assertField(admin.post("/api/admin/provider-keys", new JsonObject().put("provider", "openai").put("name", "x")
+        .put("baseUrl", "ftp://nowhere")), 400, "baseUrl");
+    assertField(admin.post("/api/admin/provider-keys", new JsonObject().put("provider", "openai").put("name", "x")
+        .put("apiKey", 12)), 400, "apiKey");
+    assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")), 400, "providerKeyIds");
+    assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")
+        .put("providerKeyIds", new JsonArray().add("missing"))), 400, "providerKeyIds");
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "groq").put("name", "g"));
+    assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id"))).put("expiresAt", "tomorrow")), 400, "expiresAt");
+    assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))
+        .put("llmProxyIds", new JsonArray().add("no-such-proxy"))), 400, "llmProxyIds");
+    assertField(admin.post("/api/admin/oauth-clients", new JsonObject().put("name", "x")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))), 400, "allowedLlmProxyIds");
+    assertThat(admin.postRaw("/api/admin/llm-proxies", "{not json").status()).isEqualTo(400);
+  }
+
+  @Test
+  void duplicatesAreConflicts() {
+    JsonObject body = new JsonObject().put("provider", "openai").put("name", "team");
+    JsonObject first = admin.create("/api/admin/provider-keys", body);
+    assertField(admin.post("/api/admin/provider-keys", body), 409, "name");
+    assertField(admin.post("/api/admin/llm-proxies", new JsonObject().put("name", "default")), 409, "name");
+
+    JsonObject second = admin.create("/api/admin/provider-keys", body.copy().put("name", "other"));
+    assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")
+        .put("providerKeyIds", new JsonArray().add(first.getString("id")).add(second.getString("id")))), 409,
+        "providerKeyIds");
+  }
+
+  @Test
+  void deletingAnswers204ThenUnknownIdsAre404AndRevocationsArePublished() throws Exception {
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "openai").put("name", "k"));
+    JsonObject virtualKey = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "ci")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id"))));
+
+    assertThat(admin.delete("/api/admin/virtual-keys/" + virtualKey.getString("id")).status()).isEqualTo(204);
+    assertThat(admin.delete("/api/admin/virtual-keys/" + virtualKey.getString("id")).status()).isEqualTo(404);
+    assertThat(admin.delete("/api/admin/provider-keys/" + key.getString("id")).status()).isEqualTo(204);
+    assertThat(admin.delete("/api/admin/oauth-clients/nope").status()).isEqualTo(404);
+    assertThat(admin.delete("/api/admin/llm-proxies/" + defaultProxyId()).status()).isEqualTo(409);
+
+    long deadline = System.currentTimeMillis() + 2000;
+    while (events.size() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(events).contains(new JsonObject().put("type", "revoked").put("kind", "virtual-key")
+        .put("id", virtualKey.getString("id")).put("keyHash", CredentialHash.sha256Hex(virtualKey.getString("key"))));
+    assertThat(events).anySatisfy(e -> assertThat(e.getString("kind")).isEqualTo("provider-key"));
+  }
+
+  @Test
+  void aRawDatabaseRowHoldsNoUsableSecret() throws Exception {
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "openai")
+        .put("name", "team").put("apiKey", OPENAI_KEY));
+    JsonObject virtualKey = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "ci")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id"))));
+    JsonObject client = admin.create("/api/admin/oauth-clients", new JsonObject().put("name", "bot")
+        .put("providerKeyIds", new JsonArray().add(key.getString("id")))
+        .put("allowedLlmProxyIds", new JsonArray().add(defaultProxyId())));
+    vertx.undeploy(deploymentId).await();
+
+    try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("portcullis"), "sa", "");
+        Statement query = db.createStatement()) {
+      ResultSet keys = query.executeQuery("SELECT api_key_encrypted FROM provider_keys");
+      keys.next();
+      assertThat(keys.getString(1)).isNotBlank().doesNotContain(OPENAI_KEY).doesNotContain("0123456789abcdef");
+      ResultSet virtualKeys = query.executeQuery("SELECT key_hash FROM virtual_keys");
+      virtualKeys.next();
+      assertThat(virtualKeys.getString(1)).isEqualTo(CredentialHash.sha256Hex(virtualKey.getString("key")));
+      ResultSet clients = query.executeQuery("SELECT secret_hash FROM oauth_clients");
+      clients.next();
+      assertThat(clients.getString(1)).isEqualTo(CredentialHash.sha256Hex(client.getString("clientSecret")));
+    }
+  }
+
+  @Test
+  void dataSurvivesARestartOfTheEmbeddedStore() {
+    JsonObject key = admin.create("/api/admin/provider-keys", new JsonObject().put("provider", "anthropic").put("name", "k"));
+    JsonArray proxiesBefore = admin.get("/api/admin/llm-proxies").json().getJsonArray("data");
+
+    vertx.undeploy(deploymentId).await();
+    deploymentId = vertx.deployVerticle(verticle = new AuthVerticle(new Settings(new JsonObject()
+        .put("PORTCULLIS_DATA_DIR", dataDir.toString()).put("PORTCULLIS_ADMIN_PORT", "0")
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789"))))
+        .await();
+    admin = new AdminClient(verticle.adminPort(), ADMIN_TOKEN);
+
+    assertThat(admin.get("/api/admin/provider-keys").json().getJsonArray("data").getJsonObject(0).getString("id"))
+        .isEqualTo(key.getString("id"));
+    assertThat(admin.get("/api/admin/llm-proxies").json().getJsonArray("data")).isEqualTo(proxiesBefore);
+  }
+
+  @Test
+  void withoutConfiguredSecretsTheyAreGeneratedOnceIntoOwnerOnlyFiles() throws Exception {
+    Path otherDir = dataDir.resolve("generated");
+    AuthVerticle generated = new AuthVerticle(new Settings(new JsonObject()
+        .put("PORTCULLIS_DATA_DIR", otherDir.toString()).put("PORTCULLIS_ADMIN_PORT", "0")));
+    vertx.deployVerticle(generated).await();
+
+    for (String file : List.of("admin-token", "auth-secret")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(otherDir.resolve(file))))
+          .isEqualTo("rw-------");
+    }
+    String token = Files.readString(otherDir.resolve("admin-token")).trim();
+    assertThat(new AdminClient(generated.adminPort(), token).get("/api/admin/llm-proxies").status()).isEqualTo(200);
+  }
+
+  @Test
+  void virtualKeysExpireAfterTheConfiguredDefaultUnlessTheyNameTheirOwnExpiry() {
+    AuthVerticle expiring = new AuthVerticle(new Settings(new JsonObject()
+        .put("PORTCULLIS_DATA_DIR", dataDir.resolve("expiring").toString()).put("PORTCULLIS_ADMIN_PORT", "0")
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789")
+        .put("ARCHESTRA_LLM_PROXY_VIRTUAL_KEYS_DEFAULT_EXPIRATION_SECONDS", "3600")));
+    vertx.deployVerticle(expiring).await();
+    AdminClient client = new AdminClient(expiring.adminPort(), ADMIN_TOKEN);
+    JsonArray keyIds = new JsonArray().add(client.create("/api/admin/provider-keys",
+        new JsonObject().put("provider", "openai").put("name", "k")).getString("id"));
+
+    long before = System.currentTimeMillis();
+    JsonObject byDefault = client.create("/api/admin/virtual-keys", new JsonObject().put("name", "a").put("providerKeyIds", keyIds));
+    assertThat(Instant.parse(byDefault.getString("expiresAt")).toEpochMilli())
+        .isBetween(before + 3_600_000, System.currentTimeMillis() + 3_600_000);
+    JsonObject never = client.create("/api/admin/virtual-keys", new JsonObject().put("name", "b").put("providerKeyIds", keyIds)
+        .putNull("expiresAt"));
+    assertThat(never.getValue("expiresAt")).isNull();
+    JsonObject withoutSetting = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "c")
+        .put("providerKeyIds", new JsonArray().add(admin.create("/api/admin/provider-keys",
+            new JsonObject().put("provider", "openai").put("name", "k")).getString("id"))));
+    assertThat(withoutSetting.getValue("expiresAt")).isNull();
+  }
+
+  private String defaultProxyId() {
+    return admin.get("/api/admin/llm-proxies").json().getJsonArray("data").getJsonObject(0).getString("id");
+  }
+
+  private static void assertField(AdminClient.Answer answer, int status, String field) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.json().getJsonObject("error").getString("field")).as(answer.body()).isEqualTo(field);
+    assertThat(answer.json().getJsonObject("error").getString("message")).isNotBlank();
+  }
+}

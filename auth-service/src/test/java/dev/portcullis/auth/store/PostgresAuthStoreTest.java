@@ -1,0 +1,44 @@
+package dev.portcullis.auth.store;
+
+import io.vertx.core.Vertx;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The same contract against a real PostgreSQL; each test starts from an empty database. */
+class PostgresAuthStoreTest extends AuthStoreContract {
+
+  private static EmbeddedPostgres postgres;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    postgres = EmbeddedPostgres.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    postgres.close();
+  }
+
+  @BeforeEach
+  void emptyDatabase() {
+    // Runs after the store opened (JUnit runs superclass @BeforeEach first): drop and migrate again.
+    store.close().await();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    store = new AuthStore(openDatabase(vertx));
+    store.migrate().await();
+  }
+
+  @Override
+  protected Database openDatabase(Vertx vertx) {
+    return Database.postgres(vertx,
+        "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/postgres");
+  }
+}

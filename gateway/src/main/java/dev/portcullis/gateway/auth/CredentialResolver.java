@@ -1,0 +1,217 @@
+package dev.portcullis.gateway.auth;
+
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.AccessTokens;
+import dev.portcullis.common.auth.AuthEvents;
+import dev.portcullis.common.auth.AuthSecret;
+import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.LlmProxyDirectory;
+import dev.portcullis.common.auth.Principal;
+import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decides, for one client call, which credential goes upstream (DESIGN.md, "Credentials"):
+ *
+ * <ul>
+ *   <li>a virtual key ({@code pc-vk-...}) is verified by auth-service, and the answer cached by
+ *       the key's SHA-256 for at most {@link #CACHE_TTL_MILLIS};</li>
+ *   <li>one of our access tokens (a JWT whose kid starts with {@code pc-}) is verified here
+ *       (signature, expiry, audience, scope, kid), then its OAuth client's current credentials
+ *       are asked for once and cached;</li>
+ *   <li>anything else is the caller's own provider key, passed through unless
+ *       {@code PORTCULLIS_PASSTHROUGH=false}.</li>
+ * </ul>
+ *
+ * Revocations published by auth-service on {@code portcullis.auth.events} drop cached answers at
+ * once. Failures are {@link dev.portcullis.common.error.GatewayException}s carrying the error to
+ * render: 401 bad, unknown, expired or revoked credential; 403 proxy not allowed or no provider
+ * key for the provider; 404 unknown proxy id; 429 too many failed lookups; 503 auth-service down.
+ */
+public final class CredentialResolver {
+
+  public static final String PASSTHROUGH_SETTING = "PORTCULLIS_PASSTHROUGH";
+  static final long CACHE_TTL_MILLIS = 30_000;
+  static final int CACHE_MAX_ENTRIES = 10_000;
+  static final long DIRECTORY_TTL_MILLIS = 30_000;
+  private static final String VIRTUAL_KEY_PREFIX = "pc-vk-";
+  private static final String OAUTH_CACHE_PREFIX = "oauth-client:";
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final boolean passthroughAllowed;
+  private final AuthServiceClient authService;
+  private final ExpiringCache<Principal> principals = new ExpiringCache<>(CACHE_MAX_ENTRIES, CACHE_TTL_MILLIS);
+  private final ExpiringCache<LlmProxyDirectory> directory = new ExpiringCache<>(1, DIRECTORY_TTL_MILLIS);
+  /** Bumped by every auth event: an answer fetched before an event must not be cached after it. */
+  private final AtomicLong generation = new AtomicLong();
+  private final MessageConsumer<JsonObject> events;
+  private volatile Future<AccessTokens> accessTokens;
+
+  public CredentialResolver(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.passthroughAllowed = settings.bool(PASSTHROUGH_SETTING, true);
+    this.authService = new AuthServiceClient(vertx);
+    BusCodecs.register(vertx);
+    // A cluster-wide consumer, not a local one: auth-service may publish from another node, and a
+    // local consumer never receives messages published elsewhere in the cluster.
+    this.events = vertx.eventBus().consumer(Addresses.AUTH_EVENTS, message -> onAuthEvent(message.body()));
+  }
+
+  /**
+   * @param credential    the raw credential from the header the called API uses, or {@code null}
+   * @param provider      the provider of the route ({@code openai}, ...)
+   * @param proxyId       the route's LLM proxy id, or {@code null} for the default proxy
+   * @param clientAddress the client's address, for the failed-lookup limiter
+   */
+  public Future<Resolution> resolve(String credential, String provider, String proxyId, String clientAddress) {
+    String presented = credential == null ? "" : credential.trim();
+    if (presented.startsWith(VIRTUAL_KEY_PREFIX)) {
+      return virtualKey(presented, clientAddress)
+          .compose(principal -> authorize(principal, List.of(), provider, proxyId, "virtual key"));
+    }
+    if (AccessTokens.looksLikeOurs(presented)) {
+      return accessToken(presented, provider, proxyId);
+    }
+    if (presented.isEmpty()) {
+      return effectiveProxy(proxyId).map(Resolution::anonymous);
+    }
+    if (!passthroughAllowed) {
+      return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
+          "This gateway requires a Portcullis virtual key (pc-vk-...) or an access token from "
+              + "/api/auth/oauth2/token; provider keys are not passed through").toException());
+    }
+    return effectiveProxy(proxyId).map(Resolution::passthrough);
+  }
+
+  /** Stops listening for auth events. */
+  public Future<Void> close() {
+    return events.unregister();
+  }
+
+  private Future<Principal> virtualKey(String key, String clientAddress) {
+    String cacheKey = CredentialHash.sha256Hex(key);
+    long now = System.currentTimeMillis();
+    Principal cached = principals.get(cacheKey, now);
+    Future<Principal> principal;
+    if (cached != null) {
+      principal = Future.succeededFuture(cached);
+    } else {
+      long asked = generation.get();
+      principal = authService.verifyVirtualKey(key, clientAddress).onSuccess(answer -> cacheIfCurrent(cacheKey, answer, asked));
+    }
+    return principal.compose(answer -> answer.expiredAt(System.currentTimeMillis())
+        ? Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException())
+        : Future.succeededFuture(answer));
+  }
+
+  private Future<Resolution> accessToken(String token, String provider, String proxyId) {
+    return accessTokens()
+        .map(tokens -> tokens.verify(token, System.currentTimeMillis() / 1000))
+        .compose(claims -> {
+          String cacheKey = OAUTH_CACHE_PREFIX + claims.clientId();
+          Principal cached = principals.get(cacheKey, System.currentTimeMillis());
+          if (cached != null) {
+            return authorize(cached, claims.proxyIds(), provider, proxyId, "access token");
+          }
+          long asked = generation.get();
+          return authService.oauthClient(claims.clientId())
+              .onSuccess(principal -> cacheIfCurrent(cacheKey, principal, asked))
+              .compose(principal -> authorize(principal, claims.proxyIds(), provider, proxyId, "access token"));
+        });
+  }
+
+  /** Checks the proxy and the provider mapping; {@code tokenProxies} are the proxies a token was issued for. */
+  private Future<Resolution> authorize(Principal principal, List<String> tokenProxies, String provider,
+      String proxyId, String what) {
+    return effectiveProxy(proxyId).compose(effective -> {
+      if (!principal.mayUseProxy(effective) || (!tokenProxies.isEmpty() && !tokenProxies.contains(effective))) {
+        return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
+            "This " + what + " may not use LLM proxy " + effective + ".").toException());
+      }
+      UpstreamCredential credential = principal.credentials().get(provider);
+      if (credential == null) {
+        String owner = principal.kind() == Principal.Kind.VIRTUAL_KEY ? "virtual key" : "OAuth client";
+        return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
+            "This " + owner + " has no provider key for " + provider + ". Map one with the admin API.").toException());
+      }
+      return Future.succeededFuture(Resolution.resolved(credential, principal.id(), effective));
+    });
+  }
+
+  /** The route's proxy when it exists (404 otherwise), or the default proxy. */
+  private Future<String> effectiveProxy(String proxyId) {
+    return proxyDirectory().compose(known -> {
+      if (proxyId == null) {
+        return Future.succeededFuture(known.defaultId());
+      }
+      if (!known.exists(proxyId)) {
+        return Future.failedFuture(GatewayError.notFound("LLM proxy " + proxyId + " not found").toException());
+      }
+      return Future.succeededFuture(proxyId);
+    });
+  }
+
+  private Future<LlmProxyDirectory> proxyDirectory() {
+    LlmProxyDirectory cached = directory.get("all", System.currentTimeMillis());
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    long asked = generation.get();
+    return authService.proxies().onSuccess(answer -> {
+      if (generation.get() == asked) {
+        directory.put("all", answer, System.currentTimeMillis());
+      }
+    });
+  }
+
+  /** The token verifier, made once: reading a generated secret file is blocking IO. */
+  private Future<AccessTokens> accessTokens() {
+    Future<AccessTokens> current = accessTokens;
+    if (current == null) {
+      current = vertx.executeBlocking(() -> AccessTokens.fromSecret(AuthSecret.resolve(settings)));
+      // A failed attempt (an unreadable file, say) is not remembered: the next call tries again.
+      Future<AccessTokens> attempt = current;
+      current.onFailure(failure -> {
+        if (accessTokens == attempt) {
+          accessTokens = null;
+        }
+      });
+      accessTokens = current;
+    }
+    return current.recover(failure -> Future.failedFuture(
+        GatewayError.unavailable("Access tokens cannot be verified right now; try again shortly").toException()));
+  }
+
+  private void cacheIfCurrent(String cacheKey, Principal principal, long askedAtGeneration) {
+    if (generation.get() == askedAtGeneration) {
+      principals.put(cacheKey, principal, System.currentTimeMillis());
+    }
+  }
+
+  private void onAuthEvent(JsonObject event) {
+    generation.incrementAndGet();
+    String kind = event == null ? null : event.getString("kind");
+    if (AuthEvents.VIRTUAL_KEY.equals(kind) && event.getString("keyHash") != null) {
+      principals.remove(event.getString("keyHash"));
+    } else if (AuthEvents.OAUTH_CLIENT.equals(kind) && event.getString("clientId") != null) {
+      principals.remove(OAUTH_CACHE_PREFIX + event.getString("clientId"));
+    } else if (AuthEvents.LLM_PROXY.equals(kind)) {
+      directory.clear();
+    } else {
+      // A provider key (or something we do not know) changed: any cached principal may hold it.
+      principals.clear();
+      directory.clear();
+    }
+  }
+}
