@@ -1,5 +1,6 @@
 package dev.portcullis.app;
 
+import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
@@ -90,6 +91,12 @@ public final class Portcullis {
         settings.string(MetricsServer.SECRET));
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
+    if (roles.contains(Role.AUTH)) {
+      // One instance: it owns the store's migrations and the admin port.
+      chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings))
+          .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,
+              settings.port(AuthVerticle.ADMIN_PORT_SETTING, 9001), err))));
+    }
     if (roles.contains(Role.PROVIDERS)) {
       for (Supplier<ProviderVerticle> provider : providers) {
         chain = chain.compose(v -> vertx.deployVerticle(provider, new DeploymentOptions().setInstances(providerInstances)));
@@ -98,7 +105,7 @@ public final class Portcullis {
     if (roles.contains(Role.GATEWAY)) {
       List<GatewayVerticle> gateways = new ArrayList<>();
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, registry, ready::get);
+            GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, ready::get);
             synchronized (gateways) {
               gateways.add(gateway);
             }

@@ -92,6 +92,7 @@ class JarLaunchIT {
     Process process = launch(Map.of(
         "PORTCULLIS_PORT", String.valueOf(port),
         "ARCHESTRA_METRICS_PORT", String.valueOf(PortcullisUnderTest.freePort()),
+        "PORTCULLIS_ADMIN_PORT", String.valueOf(PortcullisUnderTest.freePort()),
         "PORTCULLIS_DATA_DIR", new File("target/jar-it-data").getAbsolutePath(),
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")), log);
     try {

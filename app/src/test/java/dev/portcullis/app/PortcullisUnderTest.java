@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public final class PortcullisUnderTest implements AutoCloseable {
 
+  /** The admin token every test instance uses. */
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
   private final Portcullis portcullis;
 
   private PortcullisUnderTest(Portcullis portcullis) {
@@ -21,6 +24,8 @@ public final class PortcullisUnderTest implements AutoCloseable {
     JsonObject env = new JsonObject();
     env.put("PORTCULLIS_PORT", String.valueOf(freePort()));
     env.put("ARCHESTRA_METRICS_PORT", String.valueOf(freePort()));
+    env.put("PORTCULLIS_ADMIN_PORT", String.valueOf(freePort()));
+    env.put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("PORTCULLIS_HOST", "127.0.0.1");
     env.put("PORTCULLIS_DATA_DIR", "target/test-data/" + System.nanoTime());
     environment.forEach(env::put);
@@ -52,6 +57,11 @@ public final class PortcullisUnderTest implements AutoCloseable {
 
   public String url(String path) {
     return "http://127.0.0.1:" + port() + path;
+  }
+
+  /** {@code http://127.0.0.1:<admin port>}. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + portcullis.settings().port("PORTCULLIS_ADMIN_PORT", 9001);
   }
 
   public Portcullis portcullis() {

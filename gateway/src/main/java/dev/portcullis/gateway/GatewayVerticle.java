@@ -3,6 +3,10 @@ package dev.portcullis.gateway;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.gateway.auth.CredentialResolver;
+import dev.portcullis.gateway.auth.KeylessAccess;
+import dev.portcullis.gateway.auth.TokenEndpointHandler;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.proxy.ErrorResponses;
 import dev.portcullis.gateway.proxy.ProviderProxyHandler;
@@ -30,13 +34,16 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final GatewayOptions options;
+  private final Settings settings;
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
   private HttpServer server;
   private ProviderProxyHandler proxy;
+  private CredentialResolver credentials;
 
-  public GatewayVerticle(GatewayOptions options, MeterRegistry registry, BooleanSupplier ready) {
+  public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready) {
     this.options = options;
+    this.settings = settings;
     this.registry = registry;
     this.ready = ready;
   }
@@ -44,14 +51,16 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options,
-        new CallRecorder(registry));
+    credentials = new CredentialResolver(vertx, settings);
+    proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
+        credentials, new KeylessAccess(settings));
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
       json(ctx, isReady ? 200 : 503, new JsonObject().put("status", isReady ? "READY" : "STARTING"));
     });
+    router.post(TokenEndpointHandler.PATH).handler(new TokenEndpointHandler(vertx, settings));
     // Matching comes first, on a route of its own, so an unknown path is refused unread;
     // vertx-web wants the body handler first on its route.
     router.route("/v1/*").handler(proxy::match);
@@ -88,7 +97,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (server == null) {
       return Future.succeededFuture();
     }
-    return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close());
+    return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close()).compose(v -> credentials.close());
   }
 
   public int actualPort() {

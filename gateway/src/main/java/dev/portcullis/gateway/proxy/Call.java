@@ -15,6 +15,7 @@ final class Call {
   boolean stream;
   long firstByteNanos;
   boolean recorded;
+  String effectiveProxyId;
 
   Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath,
       Map<String, String> params) {

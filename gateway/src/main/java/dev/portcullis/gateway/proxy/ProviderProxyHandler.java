@@ -11,7 +11,12 @@ import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.common.stream.StreamFrame;
 import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.gateway.GatewayOptions;
+import dev.portcullis.gateway.auth.ClientCredential;
+import dev.portcullis.gateway.auth.CredentialResolver;
+import dev.portcullis.gateway.auth.KeylessAccess;
+import dev.portcullis.gateway.auth.Resolution;
 import dev.portcullis.gateway.errors.ApiErrorFormat;
 import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import dev.portcullis.gateway.observe.CallRecord;
@@ -21,6 +26,7 @@ import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.StreamMode;
 import dev.portcullis.gateway.routes.RouteMatch;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,12 +52,17 @@ public final class ProviderProxyHandler {
   private final GatewayOptions options;
   private final CallRecorder recorder;
   private final DeliveryOptions delivery;
+  private final CredentialResolver credentials;
+  private final KeylessAccess keyless;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
 
-  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder) {
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
+      CredentialResolver credentials, KeylessAccess keyless) {
     this.vertx = vertx;
+    this.credentials = credentials;
+    this.keyless = keyless;
     this.routes = routes;
     this.options = options;
     this.recorder = recorder;
@@ -148,21 +159,67 @@ public final class ProviderProxyHandler {
       // Kept for the policies that will read the request; never re-serialized for forwarding.
       ctx.put("portcullis.json", json);
     }
-    ProxyRequest proxyRequest = new ProxyRequest(call.route.provider(), call.route.operation(),
-        request.method().name(), call.upstreamPath, request.query(), ForwardedHeaders.upstream(request.headers()),
-        body == null ? Buffer.buffer() : body, null, call.proxyId, call.requestId, model,
-        options.upstreamTimeoutMs(), null, 0);
-    if (call.stream) {
-      forwardStream(ctx, call, proxyRequest);
-    } else {
-      vertx.eventBus().<Object>request(Addresses.provider(call.route.provider()), proxyRequest, delivery)
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              fail(ctx, call, busFailure(ar.cause(), call));
-            } else {
-              answer(ctx, call, ar.result().body());
-            }
-          });
+    String presented = ClientCredential.of(request);
+    String clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String forwardedModel = model;
+    credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> {
+      if (ar.failed()) {
+        GatewayError error = ar.cause() instanceof GatewayException e ? e.error()
+            : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly.");
+        fail(ctx, call, error);
+        return;
+      }
+      Resolution resolution = ar.result();
+      call.effectiveProxyId = resolution.proxyId();
+      MultiMap headers = ForwardedHeaders.upstream(request.headers());
+      String query = request.query();
+      UpstreamCredential credential;
+      switch (resolution.kind()) {
+        case RESOLVED -> {
+          // The client's credential (a virtual key or token) never goes upstream.
+          ClientCredential.strip(headers);
+          query = ClientCredential.queryWithoutKey(query);
+          credential = resolution.credential();
+        }
+        case ANONYMOUS -> {
+          if (!keyless.allows(route.provider(), request.remoteAddress() != null && isLoopback(clientAddress))) {
+            fail(ctx, call, GatewayError.of(ErrorKind.AUTHENTICATION, keyless.providerIsKeyless(route.provider())
+                ? "No API key was sent. Calls without a key are accepted from this machine only unless "
+                    + KeylessAccess.ALLOW_ANONYMOUS + "=true; pass a Portcullis virtual key or access token."
+                : "No API key was sent. Pass your " + route.provider() + " API key, a Portcullis virtual key "
+                    + "(pc-vk-...) or an access token from /api/auth/oauth2/token."));
+            return;
+          }
+          credential = UpstreamCredential.SERVER_SIDE;
+        }
+        default -> credential = null;
+      }
+      ProxyRequest proxyRequest = new ProxyRequest(route.provider(), route.operation(), request.method().name(),
+          call.upstreamPath, query, headers, body == null ? Buffer.buffer() : body, credential,
+          resolution.proxyId(), call.requestId, forwardedModel, options.upstreamTimeoutMs(), null, 0);
+      if (call.stream) {
+        forwardStream(ctx, call, proxyRequest);
+      } else {
+        vertx.eventBus().<Object>request(Addresses.provider(route.provider()), proxyRequest, delivery)
+            .onComplete(reply -> {
+              if (reply.failed()) {
+                fail(ctx, call, busFailure(reply.cause(), call));
+              } else {
+                answer(ctx, call, reply.result().body());
+              }
+            });
+      }
+    });
+  }
+
+  private static boolean isLoopback(String address) {
+    if (address == null) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -256,7 +313,8 @@ public final class ProviderProxyHandler {
       drained.tryComplete();
     }
     recorder.record(new CallRecord(call.requestId, ctx.request().method().name(), ctx.normalizedPath(),
-        call.route.provider(), call.route.operation(), call.proxyId, call.stream, status,
+        call.route.provider(), call.route.operation(),
+        call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId, call.stream, status,
         System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));
   }
 
