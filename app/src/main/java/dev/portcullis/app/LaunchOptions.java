@@ -5,17 +5,19 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The command line: {@code --roles gateway,auth,router,providers}, {@code --config FILE},
- * {@code --port N}, {@code --help}. Options become setting overrides, so they win over the
+ * {@code --port N}, {@code --cluster}, {@code --help}. Options become setting overrides, so they win over the
  * environment and files.
  */
 public record LaunchOptions(JsonObject overrides, String configFile, boolean help) {
 
   public static final String USAGE = """
-      Usage: java -jar portcullis.jar [--roles gateway,auth,router,providers] [--config FILE] [--port N]
+      Usage: java -jar portcullis.jar [--roles gateway,auth,router,providers] [--config FILE] [--port N] [--cluster]
 
         --roles   which parts run in this process (default: all of them)
         --config  a YAML or JSON file of settings (also PORTCULLIS_CONFIG)
         --port    the gateway port (default 9000; also PORTCULLIS_PORT)
+        --cluster join the Hazelcast cluster (also PORTCULLIS_CLUSTER=true; members from
+                  PORTCULLIS_CLUSTER_MEMBERS, or PORTCULLIS_CLUSTER_KUBERNETES=true)
 
       Every setting can also be given as an environment variable of the same name; see README.md.""";
 
@@ -34,6 +36,7 @@ public record LaunchOptions(JsonObject overrides, String configFile, boolean hel
       }
       switch (name) {
         case "--help", "-h" -> help = true;
+        case "--cluster" -> overrides.put("PORTCULLIS_CLUSTER", "true");
         case "--roles", "--config", "--port" -> {
           if (value == null) {
             if (i + 1 >= args.length) {

@@ -1,11 +1,16 @@
 package dev.portcullis.app;
 
+import dev.portcullis.app.cluster.ClusterOptions;
+import dev.portcullis.app.cluster.ClusteredVertx;
+import dev.portcullis.app.discovery.ProviderAnnouncer;
+import dev.portcullis.app.discovery.ProviderDirectory;
 import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.gateway.GatewayOptions;
 import dev.portcullis.gateway.GatewayVerticle;
+import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,11 +22,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.BindException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -39,18 +47,22 @@ public final class Portcullis {
   static final String ROLES = "PORTCULLIS_ROLES";
   static final String GATEWAY_INSTANCES = "PORTCULLIS_GATEWAY_INSTANCES";
   static final String PROVIDER_INSTANCES = "PORTCULLIS_PROVIDER_INSTANCES";
+  static final String DISCOVERY_HEARTBEAT = "PORTCULLIS_DISCOVERY_HEARTBEAT_MS";
 
   private final Vertx vertx;
   private final Settings settings;
+  private final ClusterOptions cluster;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<String> gatewayDeployments = new ArrayList<>();
   private MetricsServer metricsServer;
+  private ProviderDirectory providerDirectory;
   private int gatewayPort = -1;
 
-  private Portcullis(Vertx vertx, Settings settings) {
+  private Portcullis(Vertx vertx, Settings settings, ClusterOptions cluster) {
     this.vertx = vertx;
     this.settings = settings;
+    this.cluster = cluster;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -64,16 +76,62 @@ public final class Portcullis {
     return start(launch, ConfigLoader.environment());
   }
 
-  /** Starts with the given environment (tests pass their own). */
+  /**
+   * Starts with the given environment (tests pass their own). The settings are read first, on a
+   * short-lived local Vert.x: whether and how to join a cluster is one of them.
+   */
   public static Future<Portcullis> start(LaunchOptions launch, JsonObject environment) {
-    Vertx vertx = Vertx.vertx();
-    BusCodecs.register(vertx);
-    return ConfigLoader.load(vertx, launch, environment)
-        .compose(config -> {
-          Portcullis portcullis = new Portcullis(vertx, new Settings(config));
-          return portcullis.deploy().map(portcullis);
-        })
-        .onFailure(err -> vertx.close());
+    Vertx bootstrap = Vertx.vertx();
+    // Not tied to the bootstrap instance's context: that context is gone once it is closed.
+    Promise<Portcullis> started = Promise.promise();
+    ConfigLoader.load(bootstrap, launch, environment).onComplete(loaded -> {
+      if (loaded.failed()) {
+        bootstrap.close();
+        started.fail(loaded.cause());
+        return;
+      }
+      Settings settings = new Settings(loaded.result());
+      ClusterOptions cluster;
+      try {
+        cluster = ClusterOptions.from(settings);
+      } catch (RuntimeException e) {
+        bootstrap.close();
+        started.fail(e);
+        return;
+      }
+      if (!cluster.enabled()) {
+        deployOn(new Portcullis(bootstrap, settings, cluster), started);
+        return;
+      }
+      // Joined from a plain thread: a Vert.x instance is not meant to be created on another's event loop.
+      new Thread(() -> ClusteredVertx.start(cluster).onComplete(joined -> {
+        bootstrap.close();
+        if (joined.failed()) {
+          started.fail(joined.cause());
+        } else {
+          deployOn(new Portcullis(joined.result(), settings, cluster), started);
+        }
+      }), "portcullis-cluster-join").start();
+    });
+    return started.future();
+  }
+
+  private static void deployOn(Portcullis portcullis, Promise<Portcullis> started) {
+    BusCodecs.register(portcullis.vertx);
+    Future<Void> deployed;
+    try {
+      deployed = portcullis.deploy();
+    } catch (RuntimeException e) {
+      deployed = Future.failedFuture(e);
+    }
+    deployed.onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(portcullis);
+      } else {
+        portcullis.vertx.close();
+        started.fail(ar.cause());
+      }
+    });
   }
 
   private Future<Void> deploy() {
@@ -86,6 +144,7 @@ public final class Portcullis {
     int gatewayInstances = instances(GATEWAY_INSTANCES, cores);
     int providerInstances = instances(PROVIDER_INSTANCES, cores);
     List<Supplier<ProviderVerticle>> providers = ProviderCatalog.factories(settings, providerOptions, registry);
+    long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
 
     metricsServer = new MetricsServer(registry, gatewayOptions.host(), metricsPort,
         settings.string(MetricsServer.SECRET));
@@ -101,11 +160,17 @@ public final class Portcullis {
       for (Supplier<ProviderVerticle> provider : providers) {
         chain = chain.compose(v -> vertx.deployVerticle(provider, new DeploymentOptions().setInstances(providerInstances)));
       }
+      // Announced once every provider consumes its address, so a record never points at nothing.
+      Map<String, List<String>> routes = providerRoutes(providers);
+      chain = chain.compose(v -> vertx.deployVerticle(new ProviderAnnouncer(routes, heartbeatMs)));
     }
     if (roles.contains(Role.GATEWAY)) {
+      // A record is stale after three missed heartbeats: its process is gone.
+      providerDirectory = new ProviderDirectory(vertx, Math.min(heartbeatMs, 2000), 3 * heartbeatMs);
       List<GatewayVerticle> gateways = new ArrayList<>();
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, ready::get);
+            GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, this::isReady,
+                providerDirectory);
             synchronized (gateways) {
               gateways.add(gateway);
             }
@@ -119,9 +184,28 @@ public final class Portcullis {
     }
     return chain.<Void>mapEmpty().onSuccess(v -> {
       ready.set(true);
-      LOG.info("Portcullis started: roles {}, gateway port {}, metrics port {}", roles,
-          gatewayPort, metricsServer.actualPort());
+      LOG.info("Portcullis started: roles {}, gateway port {}, metrics port {}, {}", roles,
+          gatewayPort, metricsServer.actualPort(), cluster.enabled() ? "clustered as " + cluster.name() : "standalone");
     });
+  }
+
+  /**
+   * Ready for traffic: started, and in a cluster, some provider process is up (its discovery
+   * record has a fresh heartbeat), since the gateway alone cannot answer any call.
+   */
+  private boolean isReady() {
+    return ready.get() && (!cluster.enabled() || providerDirectory.anyUp());
+  }
+
+  private static Map<String, List<String>> providerRoutes(List<Supplier<ProviderVerticle>> providers) {
+    ProviderRoutes table = ProviderRoutes.standard();
+    Map<String, List<String>> routes = new LinkedHashMap<>();
+    for (Supplier<ProviderVerticle> provider : providers) {
+      String name = provider.get().name();
+      routes.put(name, table.routesOf(name).stream()
+          .map(route -> route.method() + " /v1/" + name + "[/{id}]" + route.path()).toList());
+    }
+    return routes;
   }
 
   private int instances(String setting, int cores) {
@@ -150,7 +234,19 @@ public final class Portcullis {
     for (String id : gatewayDeployments) {
       drained = drained.compose(v -> vertx.undeploy(id));
     }
+    if (providerDirectory != null) {
+      drained = drained.eventually(() -> {
+        providerDirectory.close();
+        return Future.succeededFuture();
+      });
+    }
+    // Undeploying everything first withdraws this process's discovery records before it leaves.
     return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+  }
+
+  /** Whether this process joined a cluster. */
+  public boolean clustered() {
+    return vertx.isClustered();
   }
 
   public Vertx vertx() {

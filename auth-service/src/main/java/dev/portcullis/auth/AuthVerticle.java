@@ -112,7 +112,8 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   private void registerConsumers(PrincipalAssembler assembler, TokenIssuer tokenIssuer) {
-    VirtualKeyVerifier verifier = new VirtualKeyVerifier(store, assembler);
+    VirtualKeyVerifier verifier = new VirtualKeyVerifier(store, assembler, LookupLimiter.of(vertx,
+        VirtualKeyVerifier.MAX_FAILURES, VirtualKeyVerifier.WINDOW_MILLIS));
     answer(Addresses.AUTH_VERIFY, (VerifyRequest request) -> verifier.verify(request));
     answer(Addresses.AUTH_TOKEN, (TokenRequest request) -> tokenIssuer.issue(request).map(r -> (Object) r));
     answer(Addresses.AUTH_OAUTH_CLIENT, (String clientId) -> store.findOAuthClientByClientId(clientId)

@@ -19,20 +19,24 @@ final class VirtualKeyVerifier {
 
   private final AuthStore store;
   private final PrincipalAssembler assembler;
-  private final FailedLookupLimiter limiter = new FailedLookupLimiter(MAX_FAILURES, WINDOW_MILLIS);
+  private final LookupLimiter limiter;
 
-  VirtualKeyVerifier(AuthStore store, PrincipalAssembler assembler) {
+  VirtualKeyVerifier(AuthStore store, PrincipalAssembler assembler, LookupLimiter limiter) {
     this.store = store;
     this.assembler = assembler;
+    this.limiter = limiter;
   }
 
   /** A Principal or a GatewayError: both are answers, not failures. */
   Future<Object> verify(VerifyRequest request) {
     long now = System.currentTimeMillis();
-    if (limiter.blocked(request.clientAddress(), now)) {
-      return Future.succeededFuture(GatewayError.of(ErrorKind.RATE_LIMITED,
-          "Too many invalid virtual keys from this address; wait a minute before trying again"));
-    }
+    return limiter.blocked(request.clientAddress(), now).compose(blocked -> blocked
+        ? Future.succeededFuture(GatewayError.of(ErrorKind.RATE_LIMITED,
+            "Too many invalid virtual keys from this address; wait a minute before trying again"))
+        : lookUp(request, now));
+  }
+
+  private Future<Object> lookUp(VerifyRequest request, long now) {
     String credential = request.credential();
     if (credential == null || !credential.startsWith(PREFIX)) {
       return Future.succeededFuture(failed(request, "Invalid virtual key", now));

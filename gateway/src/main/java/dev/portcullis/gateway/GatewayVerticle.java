@@ -9,6 +9,7 @@ import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.proxy.ErrorResponses;
+import dev.portcullis.gateway.proxy.ProviderAvailability;
 import dev.portcullis.gateway.proxy.ProviderProxyHandler;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,11 +38,19 @@ public final class GatewayVerticle extends VerticleBase {
   private final Settings settings;
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
+  private final ProviderAvailability availability;
   private HttpServer server;
   private ProviderProxyHandler proxy;
   private CredentialResolver credentials;
 
   public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready) {
+    this(options, settings, registry, ready, ProviderAvailability.UNKNOWN);
+  }
+
+  /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
+  public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
+      ProviderAvailability availability) {
+    this.availability = availability;
     this.options = options;
     this.settings = settings;
     this.registry = registry;
@@ -53,7 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     credentials = new CredentialResolver(vertx, settings);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
-        credentials, new KeylessAccess(settings));
+        credentials, new KeylessAccess(settings), availability);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

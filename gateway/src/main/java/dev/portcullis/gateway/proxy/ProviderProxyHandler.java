@@ -54,13 +54,21 @@ public final class ProviderProxyHandler {
   private final DeliveryOptions delivery;
   private final CredentialResolver credentials;
   private final KeylessAccess keyless;
+  private final ProviderAvailability availability;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
 
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless) {
+    this(vertx, routes, options, recorder, credentials, keyless, ProviderAvailability.UNKNOWN);
+  }
+
+  /** @param availability explains, in a 503, why no instance of a provider answered */
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
+      CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
     this.vertx = vertx;
+    this.availability = availability;
     this.credentials = credentials;
     this.keyless = keyless;
     this.routes = routes;
@@ -269,9 +277,10 @@ public final class ProviderProxyHandler {
     if (cause instanceof ReplyException reply) {
       switch (reply.failureType()) {
         case NO_HANDLERS:
+          String why = availability.explainUnavailable(call.route.provider());
           return GatewayError.unavailable("The " + call.route.provider()
               + " provider is not running in this deployment: no provider verticle answers "
-              + Addresses.provider(call.route.provider()) + ".");
+              + Addresses.provider(call.route.provider()) + (why == null ? "." : " (" + why + ")."));
         case TIMEOUT:
           return GatewayError.upstreamTimeout("The " + call.route.provider() + " provider did not answer within "
               + (options.upstreamTimeoutMs() + 10_000) + " ms.");

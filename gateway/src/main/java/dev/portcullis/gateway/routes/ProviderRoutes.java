@@ -29,6 +29,11 @@ public final class ProviderRoutes {
     return byProvider.containsKey(provider);
   }
 
+  /** The routes of one provider, in the order they were added (empty when unknown). */
+  public List<ProviderRoute> routesOf(String provider) {
+    return byProvider.getOrDefault(provider, List.of()).stream().map(Entry::route).toList();
+  }
+
   /** Every provider's routes (DESIGN.md's route table). */
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
