@@ -21,11 +21,12 @@ COPY . .
 RUN mvn -B -q -pl app -am package -DskipTests
 
 FROM eclipse-temurin:17-jre-alpine
-RUN addgroup -S portcullis && adduser -S -G portcullis -h /var/lib/portcullis portcullis \
+RUN addgroup -S -g 1000 portcullis && adduser -S -u 1000 -G portcullis -h /var/lib/portcullis portcullis \
     && apk add --no-cache curl
 WORKDIR /var/lib/portcullis
 COPY --from=build /src/app/target/portcullis.jar /opt/portcullis/portcullis.jar
-USER portcullis
+# Numeric, so Kubernetes can check runAsNonRoot.
+USER 1000
 # Gateway, admin API (auth role), Prometheus metrics; 5701 is the Hazelcast member port in a cluster.
 EXPOSE 9000 9001 9050 5701
 ENV PORTCULLIS_DATA_DIR=/var/lib/portcullis/data \

@@ -62,7 +62,10 @@ class DockerComposeFileTest {
     Assumptions.assumeTrue(dockerComposeInstalled(), "docker-compose is not installed (.ci/run installs it)");
     Result single = compose("config");
     assertThat(single.exit()).as(single.output()).isZero();
-    assertThat(services(single.output())).containsOnlyKeys("portcullis");
+    // docker-compose 1.x lists every service with its profiles; only those without one start by default.
+    assertThat(services(single.output()).entrySet().stream()
+        .filter(e -> ((Map<?, ?>) e.getValue()).get("profiles") == null).map(Map.Entry::getKey).toList())
+        .containsExactly("portcullis");
 
     Result cluster = compose("--profile", "cluster", "config");
     assertThat(cluster.exit()).as(cluster.output()).isZero();
