@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,6 +208,74 @@ class ClusterIT {
     chunks.forEach(chunk -> expected.append("data: ").append(chunk).append("\n\n"));
     expected.append("data: [DONE]\n\n");
     assertThat(response.body()).isEqualTo(expected.toString());
+    answerWholeCalls();
+  }
+
+  @Test
+  @Order(2)
+  void creditFlowsBackAcrossProcessesOnAStreamLongerThanTheWindow() throws Exception {
+    // 200 events: far beyond the 32 frames a provider may send ahead, so the stream only completes
+    // if Credit frames travel back from the gateway process to the provider process.
+    List<String> pieces = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      pieces.add(" w" + i);
+    }
+    List<String> chunks = OpenAiWire.chatTextStream("gpt-4o", pieces, 3, 200);
+    for (RecordingUpstream upstream : List.of(upstreamA, upstreamB)) {
+      SseScript script = SseScript.create();
+      // A small delay between events keeps them in separate DATA frames.
+      chunks.forEach(chunk -> script.data(chunk).delay(2));
+      script.data("[DONE]");
+      upstream.on("POST", "/v1/chat/completions", script);
+    }
+    HttpResponse<String> response = HTTP.send(streamRequest(CLIENT_KEY), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).endsWith("data: [DONE]\n\n").contains(" w199");
+    answerWholeCalls();
+  }
+
+  @Test
+  @Order(2)
+  void anUpstreamThatBreaksMidStreamReachesTheClientAsAnErrorEventFromTheProviderProcess() throws Exception {
+    String first = OpenAiWire.chatTextStream("gpt-4o", List.of("cut"), 1, 1).get(0);
+    for (RecordingUpstream upstream : List.of(upstreamA, upstreamB)) {
+      upstream.on("POST", "/v1/chat/completions", (request, body) -> {
+        var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        response.write("data: " + first + "\n\n");
+        upstreamVertx.setTimer(50, t -> request.connection().close());
+      });
+    }
+    long started = System.nanoTime();
+    HttpResponse<String> response = HTTP.send(streamRequest(CLIENT_KEY), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.body()).startsWith("data: " + first + "\n\n");
+    String last = response.body().substring(response.body().indexOf("\n\n") + 2).trim();
+    // A Failure frame sent by the provider process, not the gateway's idle timeout.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(IDLE_TIMEOUT_MS);
+    assertThat(new JsonObject(last.substring("data: ".length())).getJsonObject("error").getString("message"))
+        .contains("connection to the upstream openai");
+    answerWholeCalls();
+  }
+
+  @Test
+  @Order(2)
+  void aClientThatGoesAwayCancelsTheUpstreamCallInTheProviderProcess() throws Exception {
+    List<String> chunks = OpenAiWire.chatTextStream("gpt-4o", List.of("hello"), 1, 1);
+    List<SseScript> scripts = new ArrayList<>();
+    for (RecordingUpstream upstream : List.of(upstreamA, upstreamB)) {
+      SseScript script = SseScript.create().data(chunks.get(0)).gate("never");
+      scripts.add(script);
+      upstream.on("POST", "/v1/chat/completions", script);
+    }
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<InputStream> response = client.send(streamRequest(CLIENT_KEY), HttpResponse.BodyHandlers.ofInputStream());
+    BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    assertThat(reader.readLine()).isEqualTo("data: " + chunks.get(0));
+    reader.close();
+    // CANCEL crosses from the gateway process to the provider process, which resets its upstream call,
+    // sooner than the idle timeout (which would also end it).
+    CompletableFuture.anyOf(scripts.get(0).clientGone(), scripts.get(1).clientGone())
+        .get(IDLE_TIMEOUT_MS - 1000, TimeUnit.MILLISECONDS);
+    assertThat(client).isNotNull();
     answerWholeCalls();
   }
 
