@@ -12,6 +12,10 @@ public final class ClusteredVertx {
   private ClusteredVertx() {}
 
   public static Future<Vertx> start(ClusterOptions options) {
+    // Hazelcast logs a few lines before it reads its Config: route those through SLF4J (JSON) too.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     EventBusOptions eventBus = new EventBusOptions().setPort(options.eventBusPort());
     // Left unset, the event bus binds where Hazelcast does and advertises that address;
     // "0.0.0.0" would be advertised as is and be unreachable for the other members.
