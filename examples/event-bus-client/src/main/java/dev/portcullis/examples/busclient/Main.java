@@ -20,7 +20,7 @@ import java.util.Map;
  * printing the raw SSE chunks as they arrive.
  *
  * <pre>
- *   PORTCULLIS_CLUSTER_MEMBERS=127.0.0.1:5701 [PORTCULLIS_CLUSTER_NAME=portcullis] \
+ *   PORTCULLIS_CLUSTER_MEMBERS=127.0.0.1:5701 [PORTCULLIS_CLUSTER_NAME=portcullis] [PORTCULLIS_CLUSTER_PORT=5701] \
  *   OPENAI_API_KEY=sk-... java -cp ... dev.portcullis.examples.busclient.Main "Say hello"
  * </pre>
  *
@@ -31,15 +31,24 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
-    List<String> members = Arrays.stream(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_MEMBERS", "127.0.0.1:5701")
-        .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    Config hazelcast = new Config().setClusterName(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_NAME", "portcullis"));
+  /** What Portcullis members use: the same cluster name, a TCP-IP member list, no multicast, no phone-home. */
+  static Config hazelcastConfig(String clusterName, List<String> members, int port) {
+    Config hazelcast = new Config().setClusterName(clusterName);
     hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
+    hazelcast.setProperty("hazelcast.logging.type", "slf4j");
+    hazelcast.getNetworkConfig().setPort(port);
     JoinConfig join = hazelcast.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    return hazelcast;
+  }
+
+  public static void main(String[] args) {
+    List<String> members = Arrays.stream(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_MEMBERS", "127.0.0.1:5701")
+        .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    Config hazelcast = hazelcastConfig(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_NAME", "portcullis"), members,
+        Integer.parseInt(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_PORT", "5701")));
 
     String prompt = args.length > 0 ? String.join(" ", args) : "Say hello in five words.";
     String apiKey = System.getenv("OPENAI_API_KEY");
