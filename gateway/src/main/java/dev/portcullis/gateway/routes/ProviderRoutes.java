@@ -33,6 +33,7 @@ public final class ProviderRoutes {
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
     OpenAiRoutes.addTo(routes);
+    ModelRouterRoutes.addTo(routes);
     return routes;
   }
 
