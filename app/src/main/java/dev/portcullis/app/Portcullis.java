@@ -8,6 +8,9 @@ import dev.portcullis.gateway.GatewayOptions;
 import dev.portcullis.gateway.GatewayVerticle;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
+import dev.portcullis.router.ModelRouterVerticle;
+import dev.portcullis.router.RouterOptions;
+import dev.portcullis.router.models.ModelListCache;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -101,6 +104,12 @@ public final class Portcullis {
       for (Supplier<ProviderVerticle> provider : providers) {
         chain = chain.compose(v -> vertx.deployVerticle(provider, new DeploymentOptions().setInstances(providerInstances)));
       }
+    }
+    if (roles.contains(Role.ROUTER)) {
+      ModelListCache modelLists = new ModelListCache(RouterOptions.from(settings).modelListTtlMs(),
+          System::currentTimeMillis);
+      chain = chain.compose(v -> vertx.deployVerticle(() -> new ModelRouterVerticle(modelLists),
+          new DeploymentOptions().setInstances(providerInstances)));
     }
     if (roles.contains(Role.GATEWAY)) {
       List<GatewayVerticle> gateways = new ArrayList<>();
