@@ -1,8 +1,12 @@
 package dev.portcullis.app;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
+import dev.portcullis.provider.azure.AzureOpenAiProviderVerticle;
+import dev.portcullis.provider.azure.AzureSettings;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +28,10 @@ final class ProviderCatalog {
       OpenAiCompatibleProviderVerticle.baseUrl(spec, settings);
       factories.add(() -> new OpenAiCompatibleProviderVerticle(spec, settings, options, registry));
     });
+    AzureSettings azure = AzureSettings.from(settings);
+    // One identity for every instance: azure-identity keeps its own token cache behind it.
+    TokenCredential entra = azure.entraIdEnabled() ? new DefaultAzureCredentialBuilder().build() : null;
+    factories.add(() -> new AzureOpenAiProviderVerticle(azure, entra, options, registry));
     return factories;
   }
 }

@@ -34,9 +34,9 @@ public final class RecordingUpstream implements AutoCloseable {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger closedConnections = new AtomicInteger();
 
-  private RecordingUpstream(Vertx vertx) {
+  private RecordingUpstream(Vertx vertx, HttpServerOptions options) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+    this.server = vertx.createHttpServer(options);
     server.connectionHandler(connection -> {
       openConnections.incrementAndGet();
       connection.closeHandler(v -> {
@@ -49,7 +49,12 @@ public final class RecordingUpstream implements AutoCloseable {
 
   /** Starts an upstream on a free loopback port. */
   public static RecordingUpstream start(Vertx vertx) {
-    RecordingUpstream upstream = new RecordingUpstream(vertx);
+    return start(vertx, new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+  }
+
+  /** Starts an upstream with its own server options (TLS, for endpoints that accept only https). */
+  public static RecordingUpstream start(Vertx vertx, HttpServerOptions options) {
+    RecordingUpstream upstream = new RecordingUpstream(vertx, options);
     upstream.server.listen().await();
     return upstream;
   }
