@@ -33,6 +33,8 @@ public final class ProviderRoutes {
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
     OpenAiRoutes.addTo(routes);
+    AnthropicRoutes.addTo(routes);
+    CohereRoutes.addTo(routes);
     return routes;
   }
 
