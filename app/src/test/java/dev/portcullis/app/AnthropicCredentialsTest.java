@@ -26,7 +26,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.File;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -194,6 +198,24 @@ class AnthropicCredentialsTest {
       assertThat(e.message()).contains("ARCHESTRA_CHAT_ANTHROPIC_API_KEY");
     });
     assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void withEntraIdEnabledTheLauncherBuildsTheDefaultCredentialAndAClientsOwnKeyStillPassesThrough() throws Exception {
+    try (PortcullisUnderTest portcullis = PortcullisUnderTest.start(Map.of(
+        "ARCHESTRA_ANTHROPIC_BASE_URL", base(),
+        "ARCHESTRA_ANTHROPIC_AZURE_FOUNDRY_ENTRA_ID_ENABLED", "true",
+        "PORTCULLIS_GATEWAY_INSTANCES", "1",
+        "PORTCULLIS_PROVIDER_INSTANCES", "1"))) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(portcullis.providerUrl("anthropic") + "/v1/messages"))
+              .header("x-api-key", "sk-ant-clients-own").header("content-type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(MESSAGE_BODY)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(upstream.last().header("x-api-key")).isEqualTo("sk-ant-clients-own");
+      assertThat(upstream.last().header("Authorization")).isNull();
+    }
   }
 
   private static Map<String, String> form(String body) {
