@@ -7,6 +7,11 @@ import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.azure.AzureOpenAiProviderVerticle;
 import dev.portcullis.provider.azure.AzureSettings;
+import dev.portcullis.provider.anthropic.AnthropicConfig;
+import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
+import dev.portcullis.provider.anthropic.FoundryEntraTokenSource;
+import dev.portcullis.provider.cohere.CohereConfig;
+import dev.portcullis.provider.cohere.CohereProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +37,13 @@ final class ProviderCatalog {
     // One identity for every instance: azure-identity keeps its own token cache behind it.
     TokenCredential entra = azure.entraIdEnabled() ? new DefaultAzureCredentialBuilder().build() : null;
     factories.add(() -> new AzureOpenAiProviderVerticle(azure, entra, options, registry));
+    AnthropicConfig anthropic = AnthropicConfig.from(settings);
+    // One token source for every instance: they share the cached Entra ID token.
+    FoundryEntraTokenSource entraTokens = anthropic.foundryEntraId() ? FoundryEntraTokenSource.withDefaultCredential()
+        : null;
+    factories.add(() -> new AnthropicProviderVerticle(anthropic, entraTokens, options, registry));
+    CohereConfig cohere = CohereConfig.from(settings);
+    factories.add(() -> new CohereProviderVerticle(cohere, options, registry));
     return factories;
   }
 }

@@ -35,6 +35,8 @@ public final class ProviderRoutes {
     OpenAiRoutes.addTo(routes);
     CompatibleRoutes.addTo(routes);
     AzureRoutes.addTo(routes);
+    AnthropicRoutes.addTo(routes);
+    CohereRoutes.addTo(routes);
     return routes;
   }
 
