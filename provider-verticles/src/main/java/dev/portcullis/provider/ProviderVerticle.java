@@ -62,6 +62,22 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** A fresh observer for the usage of a streamed answer. */
   protected abstract UsageObserver streamUsage(ProxyRequest request);
 
+  /**
+   * An answer given without calling the upstream (for example a configured model list), or
+   * {@code null} to call it. Runs on the event loop: it must not block.
+   */
+  protected ProxyResponse localAnswer(ProxyRequest request) {
+    return null;
+  }
+
+  /**
+   * An error to answer instead of the upstream's non-2xx answer (for example a model list the
+   * upstream refused), or {@code null} to pass the upstream's answer through as it came.
+   */
+  protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
+    return null;
+  }
+
   /** Whether a streamed answer with this head is relayed as a stream (otherwise it is sent whole). */
   protected boolean isStream(HttpClientResponse response) {
     return response.statusCode() / 100 == 2;
@@ -88,6 +104,11 @@ public abstract class ProviderVerticle extends VerticleBase {
     ProxyRequest request = message.body();
     Future<UpstreamCall> prepared;
     try {
+      ProxyResponse local = localAnswer(request);
+      if (local != null) {
+        message.reply(local);
+        return;
+      }
       prepared = prepare(request);
     } catch (GatewayException e) {
       prepared = Future.failedFuture(e);
@@ -133,6 +154,13 @@ public abstract class ProviderVerticle extends VerticleBase {
         return;
       }
       Buffer body = read.result();
+      if (response.statusCode() / 100 != 2) {
+        GatewayError replaced = replaceUpstreamError(request, call, response.statusCode());
+        if (replaced != null) {
+          message.reply(replaced);
+          return;
+        }
+      }
       Usage usage = response.statusCode() / 100 == 2 ? usageOf(request, body).withModelIfAbsent(request.model())
           : Usage.UNKNOWN;
       message.reply(new ProxyResponse(response.statusCode(), ForwardedHeaders.downstream(response.headers()), body,

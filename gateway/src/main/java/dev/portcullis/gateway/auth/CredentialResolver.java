@@ -84,14 +84,22 @@ public final class CredentialResolver {
       return accessToken(presented, provider, proxyId);
     }
     if (presented.isEmpty()) {
-      return effectiveProxy(proxyId).map(Resolution::anonymous);
+      return routeProxy(proxyId).map(Resolution::anonymous);
     }
     if (!passthroughAllowed) {
       return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
           "This gateway requires a Portcullis virtual key (pc-vk-...) or an access token from "
               + "/api/auth/oauth2/token; provider keys are not passed through").toException());
     }
-    return effectiveProxy(proxyId).map(Resolution::passthrough);
+    return routeProxy(proxyId).map(Resolution::passthrough);
+  }
+
+  /**
+   * For calls that use no stored credential: a named proxy must exist (404 otherwise), but a call
+   * without one does not need auth-service at all, so passthrough keeps working while it is down.
+   */
+  private Future<String> routeProxy(String proxyId) {
+    return proxyId == null ? Future.succeededFuture(null) : effectiveProxy(proxyId);
   }
 
   /**

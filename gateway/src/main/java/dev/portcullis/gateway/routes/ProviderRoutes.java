@@ -33,6 +33,10 @@ public final class ProviderRoutes {
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
     OpenAiRoutes.addTo(routes);
+    CompatibleRoutes.addTo(routes);
+    AzureRoutes.addTo(routes);
+    AnthropicRoutes.addTo(routes);
+    CohereRoutes.addTo(routes);
     ModelRouterRoutes.addTo(routes);
     return routes;
   }
