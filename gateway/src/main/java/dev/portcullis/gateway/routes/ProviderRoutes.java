@@ -33,6 +33,8 @@ public final class ProviderRoutes {
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
     OpenAiRoutes.addTo(routes);
+    GeminiRoutes.addTo(routes);
+    BedrockRoutes.addTo(routes);
     return routes;
   }
 
