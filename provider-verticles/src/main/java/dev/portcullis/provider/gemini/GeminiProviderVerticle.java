@@ -16,6 +16,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,7 +28,7 @@ import java.util.stream.Collectors;
  * default key {@code ARCHESTRA_CHAT_GEMINI_API_KEY} for a server-side caller, replaces any client
  * key and goes as {@code x-goog-api-key}.
  *
- * <p>Vertex AI: {@code /v1beta/models/{model}:{method}} is rewritten to the project's publisher
+ * <p>Vertex AI: {@code /v1beta/models/{model}:{method}} (or {@code /v1/...}) is rewritten to the project's publisher
  * model URL (see {@link VertexAiEndpoint}) and carries a bearer token from google-auth; clients send
  * no key, and any key they send is dropped, since it would mean nothing to Vertex AI. Bodies are
  * never touched: Vertex AI takes the same GenerateContentRequest.
@@ -39,8 +41,11 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_GEMINI_API_KEY";
 
   private static final String KEY_HEADER = "x-goog-api-key";
-  private static final String MODELS_PATH = "/v1beta/models";
-  private static final String MODEL_PREFIX = MODELS_PATH + "/";
+  /** The model list as the client calls it, in either API version ({@code /v1beta/models}, {@code /v1/models}). */
+  private static final Pattern MODELS_PATH = Pattern.compile("/v1(beta)?/models");
+  /** A model method: {@code /v1beta/models/gemini-2.5-flash:generateContent}. */
+  private static final Pattern MODEL_METHOD =
+      Pattern.compile("/v1(?:beta)?/models/([^/:]+):([A-Za-z]+)");
 
   private final String baseUrl;
   private final String defaultKey;
@@ -108,12 +113,11 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
 
   private Future<UpstreamCall> prepareVertex(ProxyRequest request) {
     String url;
-    if (request.path().equals(MODELS_PATH)) {
+    Matcher modelMethod = MODEL_METHOD.matcher(request.path());
+    if (MODELS_PATH.matcher(request.path()).matches()) {
       url = vertex.modelsUrl();
-    } else if (request.path().startsWith(MODEL_PREFIX)) {
-      String modelMethod = request.path().substring(MODEL_PREFIX.length());
-      int colon = modelMethod.lastIndexOf(':');
-      url = vertex.modelMethodUrl(modelMethod.substring(0, colon), modelMethod.substring(colon + 1));
+    } else if (modelMethod.matches()) {
+      url = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2));
     } else {
       return Future.failedFuture(GatewayError.notFound("Vertex AI mode has no equivalent of " + request.path()
           + ".").toException());
