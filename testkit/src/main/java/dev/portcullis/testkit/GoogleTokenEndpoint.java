@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A local stand-in for Google's OAuth 2.0 token endpoint, for the service-account flow that
  * google-auth-library runs: it receives {@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer}
  * with a JWT assertion signed by the service account's private key, checks the RS256 signature with
- * the account's public key, the audience (this endpoint) and the expiry, and answers with an access
- * token. {@link #writeServiceAccountFile} writes a credentials file whose {@code token_uri} points
+ * the account's public key, the issuer, the audience and the expiry, and answers with an access
+ * token (the audience it checks is Google's, which the library uses whatever the file's token URI).
+ * {@link #writeServiceAccountFile} writes a credentials file whose {@code token_uri} points
  * here, with a freshly generated RSA key, so the real library code path is exercised end to end.
  */
 public final class GoogleTokenEndpoint implements AutoCloseable {
 
+  public static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
   public static final String CLIENT_EMAIL = "portcullis-test@test-project.iam.gserviceaccount.com";
 
   private final HttpServer server;
@@ -147,8 +149,9 @@ public final class GoogleTokenEndpoint implements AutoCloseable {
     if (!"RS256".equals(header.getString("alg"))) {
       return "unexpected alg " + header.getString("alg");
     }
-    if (!tokenUri().equals(claims.getString("aud"))) {
-      return "audience " + claims.getString("aud") + " is not " + tokenUri();
+    // google-auth addresses the assertion to Google's token audience whatever token_uri says.
+    if (!GOOGLE_TOKEN_AUDIENCE.equals(claims.getString("aud"))) {
+      return "audience " + claims.getString("aud") + " is not " + GOOGLE_TOKEN_AUDIENCE;
     }
     if (!CLIENT_EMAIL.equals(claims.getString("iss"))) {
       return "issuer " + claims.getString("iss") + " is not the service account";
