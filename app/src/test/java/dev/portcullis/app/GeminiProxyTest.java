@@ -39,12 +39,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Gemini (Google AI Studio mode) through Portcullis with the official google-genai SDK, against a
  * test upstream speaking Gemini's wire format: generate, both stream framings relayed as they
  * arrive, function calling, countTokens, models, and errors native and Portcullis' own.
  */
+@Timeout(20)
 class GeminiProxyTest {
 
   private static final String KEY = "AIzaSy-test-client-key-0123456789";

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Gemini in Vertex AI mode: calls are rewritten to the project's publisher-model URLs and carry a
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * its real JWT-assertion flow against a local token endpoint. Clients send no key; a key they do
  * send never reaches Vertex AI.
  */
+@Timeout(20)
 class GeminiVertexAiTest {
 
   private static final String MODEL = "gemini-2.5-flash";
