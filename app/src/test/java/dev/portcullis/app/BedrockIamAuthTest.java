@@ -48,7 +48,8 @@ class BedrockIamAuthTest {
   private static Vertx upstreamVertx;
   private static RecordingUpstream upstream;
   private static PortcullisUnderTest portcullis;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1: the JDK client's h2c upgrade of a POST is flaky against the gateway (see the report).
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() {

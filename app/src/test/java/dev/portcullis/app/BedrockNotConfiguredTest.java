@@ -31,7 +31,7 @@ class BedrockNotConfiguredTest {
 
   @Test
   void everyRouteAnswersThatBedrockNeedsItsBaseUrl() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (HttpRequest request : new HttpRequest[] {
         HttpRequest.newBuilder().uri(URI.create(portcullis.providerUrl("bedrock") + "/model/amazon.nova-pro-v1%3A0/converse"))
             .header("Authorization", "Bearer key").POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[]}")).build(),

@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -135,12 +137,26 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
 
   @Override
   protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return BedrockUsageReader.read(body.getBytes());
+    return BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request));
   }
 
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
     // InvokeModel streams carry the model's own events, base64 inside each frame: not read here.
-    return request.operation().equals("converse-stream") ? new ConverseStreamUsageObserver() : UsageObserver.NONE;
+    return request.operation().equals("converse-stream") ? new ConverseStreamUsageObserver(modelOf(request))
+        : UsageObserver.NONE;
+  }
+
+  /** The model id as the client named it: a path segment arrives percent-encoded ({@code v1%3A0}). */
+  static String modelOf(ProxyRequest request) {
+    String model = request.model();
+    if (model == null || model.indexOf('%') < 0) {
+      return model;
+    }
+    try {
+      return URLDecoder.decode(model.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return model;
+    }
   }
 }

@@ -16,8 +16,15 @@ import io.vertx.core.buffer.Buffer;
 public final class ConverseStreamUsageObserver implements UsageObserver {
 
   private final EventStreamDecoder decoder = new EventStreamDecoder(this::onFrame);
+  private final String model;
   private boolean broken;
-  private Usage usage = Usage.UNKNOWN;
+  private Usage usage;
+
+  /** @param model the requested model id: ConverseStream never names the model it used */
+  public ConverseStreamUsageObserver(String model) {
+    this.model = model;
+    this.usage = new Usage(model, -1, -1);
+  }
 
   @Override
   public void onData(Buffer chunk) {
@@ -45,7 +52,7 @@ public final class ConverseStreamUsageObserver implements UsageObserver {
 
   private void onFrame(EventStreamFrame frame) {
     if ("event".equals(frame.message().messageType()) && "metadata".equals(frame.message().eventType())) {
-      usage = BedrockUsageReader.read(frame.message().payload().getBytes());
+      usage = BedrockUsageReader.read(frame.message().payload().getBytes()).withModelIfAbsent(model);
     }
   }
 }
