@@ -30,8 +30,11 @@ import java.util.stream.Collectors;
  *
  * <p>Vertex AI: {@code /v1beta/models/{model}:{method}} (or {@code /v1/...}) is rewritten to the project's publisher
  * model URL (see {@link VertexAiEndpoint}) and carries a bearer token from google-auth; clients send
- * no key, and any key they send is dropped, since it would mean nothing to Vertex AI. Bodies are
- * never touched: Vertex AI takes the same GenerateContentRequest.
+ * no key, and any key they send is dropped, since it would mean nothing to Vertex AI; every caller
+ * the gateway lets through uses the server-side identity (limiting keyless callers is the
+ * gateway's job, DESIGN.md "Credentials"). Bodies are never touched: Vertex AI takes the same
+ * GenerateContentRequest. The Vertex model list is relayed as Vertex answers it
+ * ({@code publisherModels}).
  */
 public final class GeminiProviderVerticle extends ProviderVerticle {
 
