@@ -12,8 +12,11 @@ import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
 import dev.portcullis.provider.anthropic.FoundryEntraTokenSource;
 import dev.portcullis.provider.cohere.CohereConfig;
 import dev.portcullis.provider.cohere.CohereProviderVerticle;
+import dev.portcullis.provider.bedrock.AwsCredentialsSource;
+import dev.portcullis.provider.bedrock.BedrockProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.provider.gemini.GeminiProviderVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,10 @@ final class ProviderCatalog {
     factories.add(() -> new AnthropicProviderVerticle(anthropic, entraTokens, options, registry));
     CohereConfig cohere = CohereConfig.from(settings);
     factories.add(() -> new CohereProviderVerticle(cohere, options, registry));
+    GeminiProviderVerticle.checkSettings(settings);
+    factories.add(() -> new GeminiProviderVerticle(settings, options, registry));
+    BedrockProviderVerticle.checkSettings(settings);
+    factories.add(() -> new BedrockProviderVerticle(settings, options, registry, AwsCredentialsSource.defaultChain()));
     return factories;
   }
 }

@@ -87,6 +87,20 @@ public abstract class ProviderVerticle extends VerticleBase {
     return options;
   }
 
+  /**
+   * An answer the provider composes itself instead of the one upstream call {@link #prepare}
+   * describes (Bedrock's model list, gathered from paged control-plane calls), or {@code null}
+   * (the default) to make that call.
+   */
+  protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
+    return null;
+  }
+
+  /** The upstream client, for providers whose answer takes calls of their own. */
+  protected UpstreamClient upstreamClient() {
+    return client;
+  }
+
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
@@ -102,6 +116,16 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private void handle(Message<ProxyRequest> message) {
     ProxyRequest request = message.body();
+    Future<ProxyResponse> direct;
+    try {
+      direct = answerDirectly(request);
+    } catch (GatewayException e) {
+      direct = Future.failedFuture(e);
+    }
+    if (direct != null) {
+      direct.onComplete(ar -> message.reply(ar.succeeded() ? ar.result() : errorFor(ar.cause(), null)));
+      return;
+    }
     Future<UpstreamCall> prepared;
     try {
       ProxyResponse local = localAnswer(request);

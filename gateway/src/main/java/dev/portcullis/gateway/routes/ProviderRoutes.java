@@ -37,6 +37,8 @@ public final class ProviderRoutes {
     AzureRoutes.addTo(routes);
     AnthropicRoutes.addTo(routes);
     CohereRoutes.addTo(routes);
+    GeminiRoutes.addTo(routes);
+    BedrockRoutes.addTo(routes);
     ModelRouterRoutes.addTo(routes);
     return routes;
   }
