@@ -22,11 +22,13 @@ import com.openai.models.responses.ResponseStreamEvent;
 import dev.portcullis.testkit.AnthropicWire;
 import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
+import dev.portcullis.testkit.SseScript;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,6 +275,28 @@ class ModelRouterAnthropicTest {
     assertThat(raw.body()).contains("Partial").doesNotContain("[DONE]");
     String last = raw.body().trim().substring(raw.body().trim().lastIndexOf("data: ") + 6);
     assertThat(new JsonObject(last).getJsonObject("error").getString("message")).contains("Overloaded");
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsTheUpstreamCall() throws Exception {
+    SseScript script = SseScript.create().header("request-id", "req_gone");
+    script.event("message_start", AnthropicWire.messageStart(MODEL, 5)[1]);
+    script.event("content_block_start",
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+    script.event("content_block_delta", AnthropicWire.textDelta(0, "First")[1]);
+    script.gate("never");
+    script.event("content_block_delta", AnthropicWire.textDelta(0, "never sent")[1]);
+    rig.upstream.on("POST", MESSAGES, script);
+
+    try (StreamResponse<ChatCompletionChunk> stream = rig.client.chat().completions().createStreaming(
+        ChatCompletionCreateParams.builder().model("anthropic:" + MODEL).addUserMessage("Hi").build())) {
+      ChatCompletionChunk first = stream.stream().filter(c -> !c.choices().isEmpty()
+          && c.choices().get(0).delta().content().filter(t -> !t.isEmpty()).isPresent()).findFirst().orElseThrow();
+      assertThat(first.choices().get(0).delta().content()).hasValue("First");
+    }
+
+    // gateway CANCEL -> router cancels the provider stream -> the provider resets the upstream call.
+    script.clientGone().get(5, TimeUnit.SECONDS);
   }
 
   @Test

@@ -65,7 +65,8 @@ class ModelRouterTest {
     upstream = RecordingUpstream.start(upstreamVertx);
     portcullis = PortcullisUnderTest.start(Map.of(
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/openai/v1"),
-        "ARCHESTRA_COHERE_BASE_URL", upstream.baseUrl("/cohere")));
+        "ARCHESTRA_COHERE_BASE_URL", upstream.baseUrl("/cohere"),
+        "ARCHESTRA_GROQ_BASE_URL", upstream.baseUrl("/groq/openai/v1")));
     admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
     proxyId = admin.create("llm-proxies", new JsonObject().put("name", "router-proxy")).getString("id");
     openAiKeyId = admin.create("provider-keys", new JsonObject().put("provider", "openai").put("name", "team-openai")
@@ -210,6 +211,67 @@ class ModelRouterTest {
     assertThat(second).isEqualTo(first);
     assertThat(upstream.received().stream().filter(r -> r.path().equals("/openai/v1/models")).count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void anOAuthAccessTokenIsAcceptedLikeAVirtualKey() throws Exception {
+    upstream.on("POST", "/openai/v1/chat/completions",
+        RecordingUpstream.json(200, OpenAiWire.chatCompletion("gpt-4o", "via token", 3, 2)));
+    JsonObject oauth = admin.create("oauth-clients", new JsonObject().put("name", "router-backend")
+        .put("providerKeyIds", new JsonArray().add(openAiKeyId)).put("allowedLlmProxyIds", new JsonArray().add(proxyId)));
+    HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(portcullis.url("/api/auth/oauth2/token")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=llm%3Aproxy&client_id="
+            + oauth.getString("clientId") + "&client_secret=" + oauth.getString("clientSecret"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String accessToken = new JsonObject(token.body()).getString("access_token");
+
+    OpenAIClient viaToken = client(accessToken, proxyId);
+    assertThat(viaToken.chat().completions().create(chat("openai:gpt-4o")).choices().get(0).message().content())
+        .hasValue("via token");
+    viaToken.close();
+    assertThat(upstream.last().header("Authorization")).isEqualTo("Bearer " + STORED_KEY);
+    assertThat(upstream.last().headers().toString()).doesNotContain(accessToken);
+  }
+
+  @Test
+  void responsesOverAChatOnlyCompatibleProviderGoThroughChatCompletions() {
+    String groqKeyId = admin.create("provider-keys", new JsonObject().put("provider", "groq").put("name", "team-groq")
+        .put("apiKey", "gsk-stored-groq")).getString("id");
+    OpenAIClient groq = client(virtualKey("router-groq", groqKeyId), proxyId);
+    upstream.on("POST", "/groq/openai/v1/chat/completions", (request, body) -> {
+      if (body.toJsonObject().getBoolean("stream", false)) {
+        OpenAiWire.chatStream(OpenAiWire.chatTextStream("llama-3.1-8b-instant", List.of("Hi", " there"), 4, 2))
+            .respond(request, body);
+      } else {
+        RecordingUpstream.json(200, OpenAiWire.chatCompletion("llama-3.1-8b-instant", "Hi there", 4, 2))
+            .respond(request, body);
+      }
+    });
+
+    Response response = groq.responses().create(ResponseCreateParams.builder().model("groq:llama-3.1-8b-instant")
+        .instructions("Be nice.").input("Hello").build());
+    assertThat(response.output().get(0).asMessage().content().get(0).asOutputText().text()).isEqualTo("Hi there");
+    assertThat(response.usage().orElseThrow().totalTokens()).isEqualTo(6);
+    JsonObject sent = upstream.last().json();
+    assertThat(upstream.last().path()).isEqualTo("/groq/openai/v1/chat/completions");
+    assertThat(upstream.last().header("Authorization")).isEqualTo("Bearer gsk-stored-groq");
+    assertThat(sent.getString("model")).isEqualTo("llama-3.1-8b-instant");
+    assertThat(sent.getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
+
+    ResponseAccumulator accumulator = ResponseAccumulator.create();
+    List<ResponseStreamEvent> events;
+    try (StreamResponse<ResponseStreamEvent> stream = groq.responses().createStreaming(
+        ResponseCreateParams.builder().model("groq:llama-3.1-8b-instant").input("Hello").build())) {
+      events = stream.stream().peek(accumulator::accumulate).toList();
+    }
+    groq.close();
+    assertThat(events.get(0).isCreated()).isTrue();
+    assertThat(events.get(events.size() - 1).isCompleted()).isTrue();
+    assertThat(accumulator.response().output().get(0).asMessage().content().get(0).asOutputText().text())
+        .isEqualTo("Hi there");
+    assertThat(accumulator.response().usage().orElseThrow().outputTokens()).isEqualTo(2);
+    assertThat(upstream.last().json().getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
   }
 
   @Test
