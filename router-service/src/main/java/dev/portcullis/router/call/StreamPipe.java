@@ -64,10 +64,12 @@ final class StreamPipe {
     StreamTransform transform;
     try {
       transform = transformFor.apply(head);
-    } catch (GatewayException e) {
+    } catch (RuntimeException e) {
       receiver.onHead(head);
       receiver.cancel("the router cannot relay this stream");
-      return Future.failedFuture(e);
+      return Future.failedFuture(e instanceof GatewayException ? e
+          : GatewayError.internal("The model router cannot relay the " + toProvider.provider() + " stream.")
+              .toException());
     }
     StreamSender sender = new StreamSender(vertx, fromGateway.streamAddress(), fromGateway.initialCredit(),
         fromGateway.timeoutMs());
