@@ -35,7 +35,7 @@ curl -sf "http://127.0.0.1:$GW_PORT/ready" >/dev/null || { cat "$work/gw.log"; e
 
 DIRECT="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
 PROXIED="http://127.0.0.1:$GW_PORT/v1/openai/chat/completions"
-load() { java -Xmx512m -cp bench/target/portcullis-bench.jar dev.portcullis.bench.LoadGenerator "$@"; }
+load() { java -Xmx512m -cp bench/target/portcullis-bench.jar dev.portcullis.bench.LoadGenerator "$@" | tail -n 1; }
 
 echo "warming up (JIT) ..." >&2
 load rate "$DIRECT" "$RATE" 10 >/dev/null

@@ -198,6 +198,20 @@ class AzureEntraIdTest {
   }
 
   @Test
+  void aKeylessHttpCallerOnThisMachineIsServedWithTheEntraIdentity() throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder()
+            .uri(java.net.URI.create(portcullis.providerUrl("azure") + "/chat/completions"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-prod\",\"messages\":[]}"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    RecordedRequest received = azure.last();
+    assertThat(received.header("Authorization")).startsWith("Bearer entra-token-");
+    assertThat(received.header("api-key")).isNull();
+  }
+
+  @Test
   void aClientsOwnKeyStillGoesAsApiKeyWhenEntraIdIsOn() {
     OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(portcullis.providerUrl("azure"))
         .apiKey("azure-own-key").maxRetries(0).build();

@@ -313,7 +313,7 @@ public final class ProviderProxyHandler {
   }
 
   private void reject(RoutingContext ctx, String provider, long started, GatewayError error) {
-    ErrorResponses.send(ctx.response(), OpenAiErrorFormat.INSTANCE, error, null);
+    ErrorResponses.send(ctx.response(), routes.errorFormat(provider), error, null);
     recorder.record(new CallRecord(null, ctx.request().method().name(), ctx.normalizedPath(), provider, "unknown",
         null, false, error.status(), System.nanoTime() - started, 0, null, "rejected"));
   }

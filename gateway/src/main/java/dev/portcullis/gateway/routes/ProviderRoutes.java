@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.routes;
 
+import dev.portcullis.gateway.errors.ApiErrorFormat;
+import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,12 @@ public final class ProviderRoutes {
 
   public boolean knows(String provider) {
     return byProvider.containsKey(provider);
+  }
+
+  /** The error format of a provider's API (its routes share one), or OpenAI's for unknown providers. */
+  public ApiErrorFormat errorFormat(String provider) {
+    List<Entry> routes = byProvider.get(provider);
+    return routes == null ? OpenAiErrorFormat.INSTANCE : routes.get(0).route().errorFormat();
   }
 
   /** Every provider's routes (DESIGN.md's route table). */
