@@ -13,6 +13,9 @@ import dev.portcullis.gateway.GatewayVerticle;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
+import dev.portcullis.router.ModelRouterVerticle;
+import dev.portcullis.router.RouterOptions;
+import dev.portcullis.router.models.ModelListCache;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -163,6 +166,12 @@ public final class Portcullis {
       // Announced once every provider consumes its address, so a record never points at nothing.
       Map<String, List<String>> routes = providerRoutes(providers);
       chain = chain.compose(v -> vertx.deployVerticle(new ProviderAnnouncer(routes, heartbeatMs)));
+    }
+    if (roles.contains(Role.ROUTER)) {
+      ModelListCache modelLists = new ModelListCache(RouterOptions.from(settings).modelListTtlMs(),
+          System::currentTimeMillis);
+      chain = chain.compose(v -> vertx.deployVerticle(() -> new ModelRouterVerticle(modelLists),
+          new DeploymentOptions().setInstances(providerInstances)));
     }
     if (roles.contains(Role.GATEWAY)) {
       // A record is stale after three missed heartbeats: its process is gone.

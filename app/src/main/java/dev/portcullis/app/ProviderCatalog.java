@@ -1,10 +1,22 @@
 package dev.portcullis.app;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
+import dev.portcullis.provider.azure.AzureOpenAiProviderVerticle;
+import dev.portcullis.provider.azure.AzureSettings;
+import dev.portcullis.provider.anthropic.AnthropicConfig;
+import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
+import dev.portcullis.provider.anthropic.FoundryEntraTokenSource;
+import dev.portcullis.provider.cohere.CohereConfig;
+import dev.portcullis.provider.cohere.CohereProviderVerticle;
+import dev.portcullis.provider.bedrock.AwsCredentialsSource;
+import dev.portcullis.provider.bedrock.BedrockProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.provider.gemini.GeminiProviderVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +36,21 @@ final class ProviderCatalog {
       OpenAiCompatibleProviderVerticle.baseUrl(spec, settings);
       factories.add(() -> new OpenAiCompatibleProviderVerticle(spec, settings, options, registry));
     });
+    AzureSettings azure = AzureSettings.from(settings);
+    // One identity for every instance: azure-identity keeps its own token cache behind it.
+    TokenCredential entra = azure.entraIdEnabled() ? new DefaultAzureCredentialBuilder().build() : null;
+    factories.add(() -> new AzureOpenAiProviderVerticle(azure, entra, options, registry));
+    AnthropicConfig anthropic = AnthropicConfig.from(settings);
+    // One token source for every instance: they share the cached Entra ID token.
+    FoundryEntraTokenSource entraTokens = anthropic.foundryEntraId() ? FoundryEntraTokenSource.withDefaultCredential()
+        : null;
+    factories.add(() -> new AnthropicProviderVerticle(anthropic, entraTokens, options, registry));
+    CohereConfig cohere = CohereConfig.from(settings);
+    factories.add(() -> new CohereProviderVerticle(cohere, options, registry));
+    GeminiProviderVerticle.checkSettings(settings);
+    factories.add(() -> new GeminiProviderVerticle(settings, options, registry));
+    BedrockProviderVerticle.checkSettings(settings);
+    factories.add(() -> new BedrockProviderVerticle(settings, options, registry, AwsCredentialsSource.defaultChain()));
     return factories;
   }
 }

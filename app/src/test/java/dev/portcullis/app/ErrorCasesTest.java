@@ -81,6 +81,18 @@ class ErrorCasesTest {
   }
 
   @Test
+  void unknownPathsOfANativeApiAreAnsweredInThatApisFormat() throws Exception {
+    HttpResponse<String> anthropic = send("POST", "/v1/anthropic/v1/nope", "{}");
+    assertThat(anthropic.statusCode()).isEqualTo(404);
+    JsonObject body = new JsonObject(anthropic.body());
+    assertThat(body.getString("type")).isEqualTo("error");
+    assertThat(body.getJsonObject("error").getString("type")).isEqualTo("not_found_error");
+    HttpResponse<String> gemini = send("GET", "/v1/gemini/v1beta/models/gemini-pro:generateContent", null);
+    assertThat(gemini.statusCode()).isEqualTo(405);
+    assertThat(new JsonObject(gemini.body()).getJsonObject("error").getString("status")).isNotBlank();
+  }
+
+  @Test
   void wrongMethodIs405WithAllow() throws Exception {
     HttpResponse<String> response = send("GET", "/v1/openai/chat/completions", null);
     assertThat(response.statusCode()).isEqualTo(405);

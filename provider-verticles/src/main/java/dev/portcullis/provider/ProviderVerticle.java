@@ -62,6 +62,22 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** A fresh observer for the usage of a streamed answer. */
   protected abstract UsageObserver streamUsage(ProxyRequest request);
 
+  /**
+   * An answer given without calling the upstream (for example a configured model list), or
+   * {@code null} to call it. Runs on the event loop: it must not block.
+   */
+  protected ProxyResponse localAnswer(ProxyRequest request) {
+    return null;
+  }
+
+  /**
+   * An error to answer instead of the upstream's non-2xx answer (for example a model list the
+   * upstream refused), or {@code null} to pass the upstream's answer through as it came.
+   */
+  protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
+    return null;
+  }
+
   /** Whether a streamed answer with this head is relayed as a stream (otherwise it is sent whole). */
   protected boolean isStream(HttpClientResponse response) {
     return response.statusCode() / 100 == 2;
@@ -69,6 +85,20 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   protected ProviderOptions options() {
     return options;
+  }
+
+  /**
+   * An answer the provider composes itself instead of the one upstream call {@link #prepare}
+   * describes (Bedrock's model list, gathered from paged control-plane calls), or {@code null}
+   * (the default) to make that call.
+   */
+  protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
+    return null;
+  }
+
+  /** The upstream client, for providers whose answer takes calls of their own. */
+  protected UpstreamClient upstreamClient() {
+    return client;
   }
 
   @Override
@@ -86,8 +116,23 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private void handle(Message<ProxyRequest> message) {
     ProxyRequest request = message.body();
+    Future<ProxyResponse> direct;
+    try {
+      direct = answerDirectly(request);
+    } catch (GatewayException e) {
+      direct = Future.failedFuture(e);
+    }
+    if (direct != null) {
+      direct.onComplete(ar -> message.reply(ar.succeeded() ? ar.result() : errorFor(ar.cause(), null)));
+      return;
+    }
     Future<UpstreamCall> prepared;
     try {
+      ProxyResponse local = localAnswer(request);
+      if (local != null) {
+        message.reply(local);
+        return;
+      }
       prepared = prepare(request);
     } catch (GatewayException e) {
       prepared = Future.failedFuture(e);
@@ -133,6 +178,13 @@ public abstract class ProviderVerticle extends VerticleBase {
         return;
       }
       Buffer body = read.result();
+      if (response.statusCode() / 100 != 2) {
+        GatewayError replaced = replaceUpstreamError(request, call, response.statusCode());
+        if (replaced != null) {
+          message.reply(replaced);
+          return;
+        }
+      }
       Usage usage = response.statusCode() / 100 == 2 ? usageOf(request, body).withModelIfAbsent(request.model())
           : Usage.UNKNOWN;
       message.reply(new ProxyResponse(response.statusCode(), ForwardedHeaders.downstream(response.headers()), body,

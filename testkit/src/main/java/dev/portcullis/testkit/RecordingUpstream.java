@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,14 @@ public final class RecordingUpstream implements AutoCloseable {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger closedConnections = new AtomicInteger();
 
-  private RecordingUpstream(Vertx vertx) {
+  private final String scheme;
+  private final String host;
+
+  private RecordingUpstream(Vertx vertx, HttpServerOptions options, String scheme) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+    this.scheme = scheme;
+    this.host = options.getHost();
+    this.server = vertx.createHttpServer(options);
     server.connectionHandler(connection -> {
       openConnections.incrementAndGet();
       connection.closeHandler(v -> {
@@ -49,7 +55,23 @@ public final class RecordingUpstream implements AutoCloseable {
 
   /** Starts an upstream on a free loopback port. */
   public static RecordingUpstream start(Vertx vertx) {
-    RecordingUpstream upstream = new RecordingUpstream(vertx);
+    return start(vertx, new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+  }
+
+  /** Starts an upstream with its own server options (TLS, for endpoints that accept only https). */
+  public static RecordingUpstream start(Vertx vertx, HttpServerOptions options) {
+    RecordingUpstream upstream = new RecordingUpstream(vertx, options, options.isSsl() ? "https" : "http");
+    upstream.server.listen().await();
+    return upstream;
+  }
+
+  /**
+   * Starts an HTTPS upstream on {@code localhost} with the given certificate, for clients that
+   * refuse plain HTTP (msal4j insists on an https authority); the test trusts the certificate.
+   */
+  public static RecordingUpstream startTls(Vertx vertx, SelfSignedCertificate certificate) {
+    RecordingUpstream upstream = new RecordingUpstream(vertx, new HttpServerOptions().setHost("localhost").setPort(0)
+        .setSsl(true).setKeyCertOptions(certificate.keyCertOptions()), "https");
     upstream.server.listen().await();
     return upstream;
   }
@@ -58,9 +80,9 @@ public final class RecordingUpstream implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>} followed by the given path prefix. */
+  /** {@code http://127.0.0.1:<port>} (or {@code https://localhost:<port>}) followed by the given path prefix. */
   public String baseUrl(String pathPrefix) {
-    return "http://127.0.0.1:" + port() + pathPrefix;
+    return scheme + "://" + host + ":" + port() + pathPrefix;
   }
 
   public RecordingUpstream on(String method, String path, UpstreamResponder responder) {

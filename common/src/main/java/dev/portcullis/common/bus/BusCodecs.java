@@ -7,6 +7,7 @@ import dev.portcullis.common.auth.TokenResponse;
 import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.common.stream.StreamControl;
 import dev.portcullis.common.stream.StreamFrame;
 import io.vertx.core.MultiMap;
@@ -71,7 +72,23 @@ public final class BusCodecs {
         new BusCodec<>(LlmProxyDirectory.class,
             d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId()),
             d -> null,
-            (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"))));
+            (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"))),
+        new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)));
+  }
+
+  private static JsonObject modelList(ModelListRequest r) {
+    JsonObject credentials = new JsonObject();
+    r.credentials().forEach((provider, credential) -> credentials.put(provider, credential(credential)));
+    return new JsonObject().put("proxyId", r.proxyId()).put("requestId", r.requestId())
+        .put("credentials", credentials).put("timeoutMs", r.timeoutMs());
+  }
+
+  private static ModelListRequest modelList(JsonObject h) {
+    Map<String, UpstreamCredential> credentials = new HashMap<>();
+    h.getJsonObject("credentials", new JsonObject())
+        .forEach(e -> credentials.put(e.getKey(), credential((JsonObject) e.getValue())));
+    return new ModelListRequest(h.getString("proxyId"), h.getString("requestId"), credentials,
+        h.getLong("timeoutMs", 0L));
   }
 
   /**

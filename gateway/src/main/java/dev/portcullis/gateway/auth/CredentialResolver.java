@@ -84,14 +84,68 @@ public final class CredentialResolver {
       return accessToken(presented, provider, proxyId);
     }
     if (presented.isEmpty()) {
-      return effectiveProxy(proxyId).map(Resolution::anonymous);
+      return routeProxy(proxyId).map(Resolution::anonymous);
     }
     if (!passthroughAllowed) {
       return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
           "This gateway requires a Portcullis virtual key (pc-vk-...) or an access token from "
               + "/api/auth/oauth2/token; provider keys are not passed through").toException());
     }
-    return effectiveProxy(proxyId).map(Resolution::passthrough);
+    return routeProxy(proxyId).map(Resolution::passthrough);
+  }
+
+  /**
+   * For calls that use no stored credential: a named proxy must exist (404 otherwise), but a call
+   * without one does not need auth-service at all, so passthrough keeps working while it is down.
+   */
+  private Future<String> routeProxy(String proxyId) {
+    return proxyId == null ? Future.succeededFuture(null) : effectiveProxy(proxyId);
+  }
+
+  /**
+   * For the model router: the whole provider mapping of a virtual key or access token allowed on
+   * {@code proxyId} (which must exist). A provider key or no credential at all is a 401: the router
+   * picks the provider from the model name, so only a Portcullis credential can say which
+   * provider keys the caller may use.
+   */
+  public Future<MappedCredentials> resolveMapped(String credential, String proxyId, String clientAddress) {
+    String presented = credential == null ? "" : credential.trim();
+    if (presented.startsWith(VIRTUAL_KEY_PREFIX)) {
+      return virtualKey(presented, clientAddress)
+          .compose(principal -> authorizeProxy(principal, List.of(), proxyId, "virtual key")
+              .map(effective -> mapped(principal, effective)));
+    }
+    if (AccessTokens.looksLikeOurs(presented)) {
+      return accessTokens()
+          .map(tokens -> tokens.verify(presented, System.currentTimeMillis() / 1000))
+          .compose(claims -> oauthPrincipal(claims.clientId())
+              .compose(principal -> authorizeProxy(principal, claims.proxyIds(), proxyId, "access token")
+                  .map(effective -> mapped(principal, effective))));
+    }
+    return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, presented.isEmpty()
+        ? "No API key was sent. The model router takes a Portcullis virtual key (pc-vk-...) or an access token "
+            + "from /api/auth/oauth2/token as Authorization: Bearer <key>."
+        : "The model router does not take provider API keys: pass a Portcullis virtual key (pc-vk-...) or an "
+            + "access token from /api/auth/oauth2/token as Authorization: Bearer <key>; the key's provider "
+            + "mapping decides which provider credential is used.").toException());
+  }
+
+  private static MappedCredentials mapped(Principal principal, String effectiveProxyId) {
+    return new MappedCredentials(principal.id(), owner(principal), effectiveProxyId, principal.credentials());
+  }
+
+  private static String owner(Principal principal) {
+    return principal.kind() == Principal.Kind.VIRTUAL_KEY ? "virtual key" : "OAuth client";
+  }
+
+  private Future<Principal> oauthPrincipal(String clientId) {
+    String cacheKey = OAUTH_CACHE_PREFIX + clientId;
+    Principal cached = principals.get(cacheKey, System.currentTimeMillis());
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    long asked = generation.get();
+    return authService.oauthClient(clientId).onSuccess(principal -> cacheIfCurrent(cacheKey, principal, asked));
   }
 
   /** Stops listening for auth events. */
@@ -134,11 +188,7 @@ public final class CredentialResolver {
   /** Checks the proxy and the provider mapping; {@code tokenProxies} are the proxies a token was issued for. */
   private Future<Resolution> authorize(Principal principal, List<String> tokenProxies, String provider,
       String proxyId, String what) {
-    return effectiveProxy(proxyId).compose(effective -> {
-      if (!principal.mayUseProxy(effective) || (!tokenProxies.isEmpty() && !tokenProxies.contains(effective))) {
-        return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
-            "This " + what + " may not use LLM proxy " + effective + ".").toException());
-      }
+    return authorizeProxy(principal, tokenProxies, proxyId, what).compose(effective -> {
       UpstreamCredential credential = principal.credentials().get(provider);
       if (credential == null) {
         String owner = principal.kind() == Principal.Kind.VIRTUAL_KEY ? "virtual key" : "OAuth client";
@@ -146,6 +196,17 @@ public final class CredentialResolver {
             "This " + owner + " has no provider key for " + provider + ". Map one with the admin API.").toException());
       }
       return Future.succeededFuture(Resolution.resolved(credential, principal.id(), effective));
+    });
+  }
+
+  /** The effective proxy, when the principal (and the token, if any) may use it; 403 otherwise. */
+  private Future<String> authorizeProxy(Principal principal, List<String> tokenProxies, String proxyId, String what) {
+    return effectiveProxy(proxyId).compose(effective -> {
+      if (!principal.mayUseProxy(effective) || (!tokenProxies.isEmpty() && !tokenProxies.contains(effective))) {
+        return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
+            "This " + what + " may not use LLM proxy " + effective + ".").toException());
+      }
+      return Future.succeededFuture(effective);
     });
   }
 

@@ -15,10 +15,11 @@ public final class ErrorResponses {
     }
     if (response.headWritten()) {
       // A stream already started: its status cannot change, so end it with the API's error event.
-      response.end(format.streamEvent(error));
+      response.end(format.streamEvent(error, response.headers().get("content-type")));
       return;
     }
     response.setStatusCode(error.status()).putHeader("content-type", format.contentType());
+    format.headers(error).forEach(response::putHeader);
     if (requestId != null) {
       response.putHeader("x-portcullis-request-id", requestId);
     }

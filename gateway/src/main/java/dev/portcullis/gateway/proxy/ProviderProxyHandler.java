@@ -21,6 +21,7 @@ import dev.portcullis.gateway.errors.ApiErrorFormat;
 import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import dev.portcullis.gateway.observe.CallRecord;
 import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.routes.ModelRouterRoutes;
 import dev.portcullis.gateway.routes.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.StreamMode;
@@ -55,6 +56,7 @@ public final class ProviderProxyHandler {
   private final CredentialResolver credentials;
   private final KeylessAccess keyless;
   private final ProviderAvailability availability;
+  private final ModelRouterHandler modelRouter;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
@@ -71,6 +73,7 @@ public final class ProviderProxyHandler {
     this.availability = availability;
     this.credentials = credentials;
     this.keyless = keyless;
+    this.modelRouter = new ModelRouterHandler(credentials, options.upstreamTimeoutMs());
     this.routes = routes;
     this.options = options;
     this.recorder = recorder;
@@ -148,8 +151,8 @@ public final class ProviderProxyHandler {
     ProviderRoute route = call.route;
     String model = route.modelParam() == null ? null : call.params.get(route.modelParam());
     call.stream = route.streamMode() == StreamMode.ALWAYS;
+    JsonNode json = null;
     if (route.jsonBody()) {
-      JsonNode json;
       try {
         json = JsonBodies.parseObject(body);
       } catch (GatewayException e) {
@@ -166,6 +169,17 @@ public final class ProviderProxyHandler {
       }
       // Kept for the policies that will read the request; never re-serialized for forwarding.
       ctx.put("portcullis.json", json);
+    }
+    if (ModelRouterRoutes.isModelRouter(route)) {
+      modelRouter.prepare(request, call, json, body).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(ctx, call, ar.cause() instanceof GatewayException e ? e.error()
+              : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly."));
+        } else {
+          send(ctx, call, Addresses.ROUTER_MODEL, ar.result());
+        }
+      });
+      return;
     }
     String presented = ClientCredential.of(request);
     String clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
@@ -205,19 +219,23 @@ public final class ProviderProxyHandler {
       ProxyRequest proxyRequest = new ProxyRequest(route.provider(), route.operation(), request.method().name(),
           call.upstreamPath, query, headers, body == null ? Buffer.buffer() : body, credential,
           resolution.proxyId(), call.requestId, forwardedModel, options.upstreamTimeoutMs(), null, 0);
-      if (call.stream) {
-        forwardStream(ctx, call, proxyRequest);
-      } else {
-        vertx.eventBus().<Object>request(Addresses.provider(route.provider()), proxyRequest, delivery)
-            .onComplete(reply -> {
-              if (reply.failed()) {
-                fail(ctx, call, busFailure(reply.cause(), call));
-              } else {
-                answer(ctx, call, reply.result().body());
-              }
-            });
-      }
+      send(ctx, call, Addresses.provider(route.provider()), proxyRequest);
     });
+  }
+
+  /** Hands the call to the verticle at {@code address} and answers the client with its reply. */
+  private void send(RoutingContext ctx, Call call, String address, Object message) {
+    if (call.stream && message instanceof ProxyRequest proxyRequest) {
+      forwardStream(ctx, call, address, proxyRequest);
+    } else {
+      vertx.eventBus().<Object>request(address, message, delivery).onComplete(reply -> {
+        if (reply.failed()) {
+          fail(ctx, call, busFailure(reply.cause(), call));
+        } else {
+          answer(ctx, call, reply.result().body());
+        }
+      });
+    }
   }
 
   private static boolean isLoopback(String address) {
@@ -231,10 +249,10 @@ public final class ProviderProxyHandler {
     }
   }
 
-  private void forwardStream(RoutingContext ctx, Call call, ProxyRequest proxyRequest) {
+  private void forwardStream(RoutingContext ctx, Call call, String address, ProxyRequest proxyRequest) {
     StreamReceiver receiver = StreamReceiver.open(vertx, options.streamWindow(), options.upstreamTimeoutMs());
     receiver.ready()
-        .compose(v -> vertx.eventBus().<Object>request(Addresses.provider(call.route.provider()),
+        .compose(v -> vertx.eventBus().<Object>request(address,
             proxyRequest.withStream(receiver.address(), receiver.window()), delivery))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -277,6 +295,10 @@ public final class ProviderProxyHandler {
     if (cause instanceof ReplyException reply) {
       switch (reply.failureType()) {
         case NO_HANDLERS:
+          if (ModelRouterRoutes.isModelRouter(call.route)) {
+            return GatewayError.unavailable("The model router is not running in this deployment: nothing answers "
+                + Addresses.ROUTER_MODEL + " (add the router role to PORTCULLIS_ROLES).");
+          }
           String why = availability.explainUnavailable(call.route.provider());
           return GatewayError.unavailable("The " + call.route.provider()
               + " provider is not running in this deployment: no provider verticle answers "
@@ -300,7 +322,7 @@ public final class ProviderProxyHandler {
   }
 
   private void reject(RoutingContext ctx, String provider, long started, GatewayError error) {
-    ErrorResponses.send(ctx.response(), OpenAiErrorFormat.INSTANCE, error, null);
+    ErrorResponses.send(ctx.response(), routes.errorFormat(provider), error, null);
     recorder.record(new CallRecord(null, ctx.request().method().name(), ctx.normalizedPath(), provider, "unknown",
         null, false, error.status(), System.nanoTime() - started, 0, null, "rejected"));
   }

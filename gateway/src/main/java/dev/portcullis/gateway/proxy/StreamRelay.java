@@ -66,7 +66,7 @@ final class StreamRelay {
     });
     receiver.exceptionHandler(err -> {
       if (err instanceof StreamFailureException failure) {
-        response.end(format.streamEvent(failure.error()));
+        response.end(format.streamEvent(failure.error(), response.headers().get("content-type")));
       } else {
         response.end();
       }

@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.routes;
 
+import dev.portcullis.gateway.errors.ApiErrorFormat;
+import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +36,23 @@ public final class ProviderRoutes {
     return byProvider.getOrDefault(provider, List.of()).stream().map(Entry::route).toList();
   }
 
+  /** The error format of a provider's API (its routes share one), or OpenAI's for unknown providers. */
+  public ApiErrorFormat errorFormat(String provider) {
+    List<Entry> routes = byProvider.get(provider);
+    return routes == null ? OpenAiErrorFormat.INSTANCE : routes.get(0).route().errorFormat();
+  }
+
   /** Every provider's routes (DESIGN.md's route table). */
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
     OpenAiRoutes.addTo(routes);
+    CompatibleRoutes.addTo(routes);
+    AzureRoutes.addTo(routes);
+    AnthropicRoutes.addTo(routes);
+    CohereRoutes.addTo(routes);
+    GeminiRoutes.addTo(routes);
+    BedrockRoutes.addTo(routes);
+    ModelRouterRoutes.addTo(routes);
     return routes;
   }
 

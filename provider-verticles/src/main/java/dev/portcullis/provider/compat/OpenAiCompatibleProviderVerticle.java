@@ -1,9 +1,14 @@
 package dev.portcullis.provider.compat;
 
 import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.compat.CompatibleOperation;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -15,24 +20,33 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A provider that speaks OpenAI's own API: the call goes to {@code <base URL><path>} as the
- * client made it, body untouched. A resolved server-side key replaces the client's
- * {@code Authorization}; otherwise the client's own key passes through.
+ * A provider that speaks OpenAI's own API, described by its {@link OpenAiCompatibleSpec}: the call
+ * goes to {@code <base URL><path>} as the client made it, body untouched, and the answer's bytes
+ * (provider-specific fields such as Perplexity's {@code citations} or MiniMax's
+ * {@code reasoning_details} included) come back as they arrive.
+ *
+ * <p>Keys: with no resolved credential the client's own key passes through; a stored key replaces
+ * the client's {@code Authorization}; a server-side credential uses the provider's default key
+ * ({@code ARCHESTRA_CHAT_<P>_API_KEY}), or no key at all for keyless providers.
  */
 public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
 
   private final OpenAiCompatibleSpec spec;
   private final String baseUrl;
+  private final String defaultKey;
   private final Map<String, String> fixedHeaders;
+  private final StaticModelList staticModels;
 
   public OpenAiCompatibleProviderVerticle(OpenAiCompatibleSpec spec, Settings settings, ProviderOptions options,
       MeterRegistry registry) {
     super(options, registry);
     this.spec = spec;
     this.baseUrl = baseUrl(spec, settings);
+    this.defaultKey = spec.defaultKeySetting() == null ? null : settings.string(spec.defaultKeySetting());
     Map<String, String> headers = new LinkedHashMap<>();
     spec.headerSettings().forEach((header, setting) -> {
       String value = settings.string(setting);
@@ -41,9 +55,13 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
       }
     });
     this.fixedHeaders = Map.copyOf(headers);
+    this.staticModels = staticModels(spec, settings);
   }
 
-  /** The configured base URL: the first set setting of the spec, else its default. Validated. */
+  /**
+   * The configured base URL: the first set setting of the spec, else its default (validated);
+   * {@code null} for a provider that is off until configured and is not.
+   */
   public static String baseUrl(OpenAiCompatibleSpec spec, Settings settings) {
     for (String setting : spec.baseUrlSettings()) {
       String value = settings.url(setting, null);
@@ -54,29 +72,86 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
     return spec.defaultBaseUrl();
   }
 
+  private static StaticModelList staticModels(OpenAiCompatibleSpec spec, Settings settings) {
+    if (spec.staticModels() == null) {
+      return null;
+    }
+    List<String> configured = settings.list(spec.staticModels().setting());
+    return new StaticModelList(spec.name(), configured.isEmpty() ? spec.staticModels().defaults() : configured);
+  }
+
   @Override
   public String name() {
     return spec.name();
   }
 
   @Override
+  protected ProxyResponse localAnswer(ProxyRequest request) {
+    if (staticModels != null && CompatibleOperation.MODELS.operation().equals(request.operation())) {
+      return staticModels.response();
+    }
+    return null;
+  }
+
+  @Override
   protected Future<UpstreamCall> prepare(ProxyRequest request) {
+    if (!spec.offers(request.operation())) {
+      return Future.failedFuture(GatewayError.notFound("The " + spec.name() + " provider does not offer "
+          + request.operation() + ".").toException());
+    }
     UpstreamCredential credential = request.credential();
-    String base = credential != null && credential.baseUrl() != null ? credential.baseUrl() : baseUrl;
+    String base = credential != null && credential.baseUrl() != null ? trimSlash(credential.baseUrl()) : baseUrl;
+    if (base == null) {
+      return Future.failedFuture(GatewayError.notFound(spec.notConfiguredMessage()).toException());
+    }
     String url = base + request.path() + (request.query() == null ? "" : "?" + request.query());
     MultiMap headers = request.headers();
-    if (!fixedHeaders.isEmpty() || (credential != null && (credential.hasApiKey() || !credential.extraHeaders().isEmpty()))) {
+    if (!fixedHeaders.isEmpty() || credential != null) {
       // The request's headers may be shared with the gateway in this JVM: change a copy.
       headers = MultiMap.caseInsensitiveMultiMap().addAll(headers);
       fixedHeaders.forEach(headers::set);
       if (credential != null) {
-        if (credential.hasApiKey()) {
-          headers.set("Authorization", "Bearer " + credential.apiKey());
+        String key;
+        try {
+          key = keyFor(credential);
+        } catch (IllegalStateException e) {
+          return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, e.getMessage()).toException());
+        }
+        // Whatever the client sent there (a virtual key, a token) is ours, never the upstream's.
+        headers.remove("Authorization");
+        if (key != null) {
+          headers.set("Authorization", "Bearer " + key);
         }
         credential.extraHeaders().forEach(headers::set);
       }
     }
     return Future.succeededFuture(new UpstreamCall(request.method(), url, headers, request.body()));
+  }
+
+  /** The key to send for a resolved credential, {@code null} for none; fails when one is needed. */
+  private String keyFor(UpstreamCredential credential) {
+    if (credential.hasApiKey()) {
+      return credential.apiKey();
+    }
+    if (credential.serverSide() && defaultKey != null) {
+      return defaultKey;
+    }
+    if (spec.keyless()) {
+      return null;
+    }
+    throw new IllegalStateException(credential.serverSide()
+        ? "No API key for " + spec.name() + ": send your own key, or set " + spec.defaultKeySetting() + "."
+        : "The " + spec.name() + " provider key has no API key; add one to the key.");
+  }
+
+  @Override
+  protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
+    if (!CompatibleOperation.MODELS.operation().equals(request.operation())) {
+      return null;
+    }
+    String hint = spec.defaultBaseUrl() == null ? "for example http://your-host:8000/v1"
+        : "for example " + spec.defaultBaseUrl();
+    return ModelListRefusal.of(spec.name(), call.url(), status, hint);
   }
 
   @Override
@@ -87,5 +162,9 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
     return new OpenAiStreamUsageObserver();
+  }
+
+  private static String trimSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

@@ -1,0 +1,166 @@
+package dev.portcullis.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load against one URL, in three modes, printing one line of JSON per run:
+ *
+ * <ul>
+ *   <li>{@code rate URL RPS SECONDS}: open loop at a fixed rate; latency is measured from the time
+ *       each request was due, not when it went out, so a stall is counted in full (no coordinated
+ *       omission).
+ *   <li>{@code max URL CONCURRENCY SECONDS}: closed loop, as fast as the target answers.
+ *   <li>{@code ttfb URL RPS SECONDS}: streamed calls at a fixed rate; time to the first body byte.
+ * </ul>
+ */
+public final class LoadGenerator {
+
+  private static final Buffer CHAT = Buffer.buffer(
+      "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}]}");
+  private static final Buffer CHAT_STREAM = Buffer.buffer(
+      "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}");
+
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final HttpClientAgent client = vertx.createHttpClient(
+      new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(512));
+  private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong completed = new AtomicLong();
+
+  public static void main(String[] args) throws Exception {
+    LoadGenerator generator = new LoadGenerator();
+    String mode = args[0];
+    String url = args[1];
+    int amount = Integer.parseInt(args[2]);
+    int seconds = Integer.parseInt(args[3]);
+    String result = switch (mode) {
+      case "rate" -> generator.rate(url, amount, seconds, false);
+      case "ttfb" -> generator.rate(url, amount, seconds, true);
+      case "max" -> generator.max(url, amount, seconds);
+      default -> throw new IllegalArgumentException("mode must be rate, ttfb or max");
+    };
+    System.out.println(result);
+    generator.vertx.close().await();
+  }
+
+  private String rate(String url, int rps, int seconds, boolean stream) throws InterruptedException {
+    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rps;
+    long total = (long) rps * seconds;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicLong sent = new AtomicLong();
+    vertx.setPeriodic(1, id -> {
+      long now = System.nanoTime();
+      while (sent.get() < total) {
+        long due = start + sent.get() * intervalNanos;
+        if (due > now) {
+          break;
+        }
+        sent.incrementAndGet();
+        call(url, stream, due, total, done);
+      }
+      if (sent.get() >= total) {
+        vertx.cancelTimer(id);
+      }
+    });
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    return report(stream ? "ttfb" : "rate", url, rps, seconds);
+  }
+
+  private void call(String url, boolean stream, long due, long total, CountDownLatch done) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        .putHeader("content-type", "application/json").putHeader("authorization", "Bearer sk-bench");
+    client.request(options)
+        .compose(request -> request.send(stream ? CHAT_STREAM : CHAT))
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return response.body().map(b -> Boolean.FALSE);
+          }
+          if (!stream) {
+            return response.body().map(b -> Boolean.TRUE);
+          }
+          long[] first = {0};
+          response.handler(chunk -> {
+            if (first[0] == 0) {
+              first[0] = System.nanoTime();
+              record(first[0] - due);
+            }
+          });
+          return response.end().map(v -> Boolean.TRUE);
+        })
+        .onComplete(ar -> {
+          if (ar.failed() || !ar.result()) {
+            errors.incrementAndGet();
+          } else if (!stream) {
+            record(System.nanoTime() - due);
+          }
+          if (completed.incrementAndGet() == total) {
+            done.countDown();
+          }
+        });
+  }
+
+  private String max(String url, int concurrency, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch done = new CountDownLatch(concurrency);
+    long started = System.nanoTime();
+    for (int i = 0; i < concurrency; i++) {
+      vertx.runOnContext(v -> loop(url, end, done));
+    }
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    return "{\"mode\":\"max\",\"url\":\"" + url + "\",\"concurrency\":" + concurrency + ",\"seconds\":" + seconds
+        + ",\"completed\":" + completed.get() + ",\"errors\":" + errors.get()
+        + ",\"throughput_rps\":" + Math.round(completed.get() / elapsed)
+        + ",\"p50_ms\":" + ms(histogram.getValueAtPercentile(50)) + ",\"p99_ms\":" + ms(histogram.getValueAtPercentile(99)) + "}";
+  }
+
+  private void loop(String url, long end, CountDownLatch done) {
+    if (System.nanoTime() >= end) {
+      done.countDown();
+      return;
+    }
+    long start = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        .putHeader("content-type", "application/json").putHeader("authorization", "Bearer sk-bench");
+    client.request(options).compose(request -> request.send(CHAT)).compose(response -> response.body())
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            record(System.nanoTime() - start);
+            completed.incrementAndGet();
+          } else {
+            errors.incrementAndGet();
+          }
+          loop(url, end, done);
+        });
+  }
+
+  private synchronized void record(long nanos) {
+    histogram.recordValue(Math.min(nanos, histogram.getHighestTrackableValue()));
+  }
+
+  private synchronized String report(String mode, String url, int rps, int seconds) {
+    return "{\"mode\":\"" + mode + "\",\"url\":\"" + url + "\",\"rps\":" + rps + ",\"seconds\":" + seconds
+        + ",\"completed\":" + completed.get() + ",\"errors\":" + errors.get()
+        + ",\"p50_ms\":" + ms(histogram.getValueAtPercentile(50))
+        + ",\"p90_ms\":" + ms(histogram.getValueAtPercentile(90))
+        + ",\"p99_ms\":" + ms(histogram.getValueAtPercentile(99))
+        + ",\"p999_ms\":" + ms(histogram.getValueAtPercentile(99.9))
+        + ",\"max_ms\":" + ms(histogram.getMaxValue()) + "}";
+  }
+
+  private static String ms(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.portcullis.gateway.auth;
+
+import dev.portcullis.common.bus.UpstreamCredential;
+import java.util.Map;
+
+/**
+ * Every provider credential a virtual key or OAuth client may use on one LLM proxy, for the model
+ * router, whose calls name the provider in the body (and whose model list spans them all).
+ *
+ * @param principalId the virtual key's or OAuth client's id
+ * @param owner       {@code virtual key} or {@code OAuth client}, for messages
+ * @param proxyId     the LLM proxy the caller may use
+ * @param credentials the upstream credential by provider name
+ */
+public record MappedCredentials(String principalId, String owner, String proxyId,
+    Map<String, UpstreamCredential> credentials) {
+
+  public MappedCredentials {
+    credentials = Map.copyOf(credentials);
+  }
+
+  @Override
+  public String toString() {
+    return "MappedCredentials[" + principalId + " " + proxyId + " " + credentials.keySet() + "]";
+  }
+}

@@ -1,0 +1,109 @@
+package dev.portcullis.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.router.ModelListRequest;
+import dev.portcullis.common.router.RouterOperations;
+import dev.portcullis.common.router.RouterProviders;
+import dev.portcullis.gateway.auth.ClientCredential;
+import dev.portcullis.gateway.auth.CredentialResolver;
+import dev.portcullis.gateway.auth.MappedCredentials;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The gateway's part of the model router ({@code /v1/model-router/{id}/...}): it authenticates the
+ * caller (virtual key or access token only), resolves the provider named by the model
+ * ({@code <provider>:<native id>}) to the caller's credential for it, and builds the message for
+ * {@code portcullis.router.model}. Everything else, rewriting and translation, is the router's.
+ */
+final class ModelRouterHandler {
+
+  private static final String FORMAT_EXAMPLE = "'<provider>:<model>', for example 'openai:gpt-4o', "
+      + "'anthropic:claude-sonnet-4-5' or 'bedrock:amazon.nova-pro-v1:0'";
+
+  private final CredentialResolver credentials;
+  private final long timeoutMs;
+
+  ModelRouterHandler(CredentialResolver credentials, long timeoutMs) {
+    this.credentials = credentials;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * The message for the router: a {@link ModelListRequest} for {@code /models}, else a
+   * {@link ProxyRequest} for the target provider. Fails with the error to render.
+   *
+   * @param json the parsed body, {@code null} for {@code /models}
+   */
+  Future<Object> prepare(HttpServerRequest request, Call call, JsonNode json, Buffer body) {
+    if (call.proxyId == null) {
+      return Future.failedFuture(GatewayError.notFound("The model router needs an LLM proxy id in the path: "
+          + "/v1/model-router/<llm-proxy-id>" + call.upstreamPath + " (list them with GET /api/admin/llm-proxies).")
+          .toException());
+    }
+    String clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    return credentials.resolveMapped(ClientCredential.of(request), call.proxyId, clientAddress).compose(mapped -> {
+      call.effectiveProxyId = mapped.proxyId();
+      if (call.route.operation().equals(RouterOperations.MODELS)) {
+        return Future.succeededFuture(modelList(mapped, call));
+      }
+      return Future.succeededFuture(modelCall(request, call, json, body, mapped));
+    });
+  }
+
+  private ModelListRequest modelList(MappedCredentials mapped, Call call) {
+    Map<String, UpstreamCredential> routable = new LinkedHashMap<>();
+    mapped.credentials().forEach((provider, credential) -> {
+      if (RouterProviders.supports(provider)) {
+        routable.put(provider, credential);
+      }
+    });
+    return new ModelListRequest(mapped.proxyId(), call.requestId, routable, timeoutMs);
+  }
+
+  private ProxyRequest modelCall(HttpServerRequest request, Call call, JsonNode json, Buffer body,
+      MappedCredentials mapped) {
+    JsonNode modelNode = json.get("model");
+    if (modelNode == null || !modelNode.isTextual() || modelNode.textValue().isBlank()) {
+      throw GatewayError.invalidRequest("'model' is required and must be a string: use " + FORMAT_EXAMPLE + ".",
+          "model").toException();
+    }
+    String model = modelNode.textValue();
+    int colon = model.indexOf(':');
+    if (colon < 0) {
+      throw GatewayError.invalidRequest("Model '" + model + "' names no provider. The model router takes "
+          + FORMAT_EXAMPLE + "; GET /v1/model-router/<llm-proxy-id>/models lists the models you may use.", "model")
+          .toException();
+    }
+    String provider = model.substring(0, colon);
+    String nativeId = model.substring(colon + 1);
+    if (!RouterProviders.supports(provider)) {
+      throw GatewayError.invalidRequest("Unknown provider '" + provider + "' in model '" + model
+          + "'. The model router knows: " + String.join(", ", RouterProviders.ALL) + ".", "model").toException();
+    }
+    if (nativeId.isBlank()) {
+      throw GatewayError.invalidRequest("Model '" + model + "' names no model after the provider: use "
+          + FORMAT_EXAMPLE + ".", "model").toException();
+    }
+    UpstreamCredential credential = mapped.credentials().get(provider);
+    if (credential == null) {
+      throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for " + provider
+          + ", so model '" + model + "' cannot be used. Map one with the admin API.").toException();
+    }
+    MultiMap headers = ForwardedHeaders.upstream(request.headers());
+    // The client's credential (a virtual key or token) never goes upstream.
+    ClientCredential.strip(headers);
+    return new ProxyRequest(provider, call.route.operation(), "POST", call.upstreamPath,
+        ClientCredential.queryWithoutKey(request.query()), headers, body == null ? Buffer.buffer() : body, credential,
+        mapped.proxyId(), call.requestId, nativeId, timeoutMs, null, 0);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.portcullis.provider.anthropic;
+
+import dev.portcullis.common.config.Settings;
+
+/**
+ * Anthropic's settings, read and checked once at startup.
+ *
+ * @param baseUrl        the Messages API root, path prefix kept (Foundry: {@code https://<resource>.services.ai.azure.com/anthropic})
+ * @param defaultApiKey  {@code ARCHESTRA_CHAT_ANTHROPIC_API_KEY}, used only for server-side credentials; may be {@code null}
+ * @param foundryEntraId whether server-side calls carry a Microsoft Entra ID token instead of a key
+ */
+public record AnthropicConfig(String baseUrl, String defaultApiKey, boolean foundryEntraId) {
+
+  public static final String BASE_URL = "ARCHESTRA_ANTHROPIC_BASE_URL";
+  public static final String DEFAULT_API_KEY = "ARCHESTRA_CHAT_ANTHROPIC_API_KEY";
+  public static final String FOUNDRY_ENTRA_ID = "ARCHESTRA_ANTHROPIC_AZURE_FOUNDRY_ENTRA_ID_ENABLED";
+  public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+  public static AnthropicConfig from(Settings settings) {
+    return new AnthropicConfig(settings.url(BASE_URL, DEFAULT_BASE_URL), settings.string(DEFAULT_API_KEY),
+        settings.bool(FOUNDRY_ENTRA_ID, false));
+  }
+
+  @Override
+  public String toString() {
+    return "AnthropicConfig[baseUrl=" + baseUrl + ", defaultApiKey=" + (defaultApiKey == null ? "none" : "<redacted>")
+        + ", foundryEntraId=" + foundryEntraId + "]";
+  }
+}

@@ -1,0 +1,47 @@
+package dev.portcullis.provider.azure;
+
+import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.config.Settings;
+
+/**
+ * The Azure AI Foundry settings of Archestra's provider page, read and checked once at start-up.
+ *
+ * @param endpoint             the default endpoint ({@code ARCHESTRA_AZURE_OPENAI_BASE_URL}), or {@code null}
+ * @param apiVersion           classic chat and deployment listing
+ * @param responsesApiVersion  classic Responses
+ * @param entraIdEnabled       server-side calls use a Microsoft Entra ID token instead of a key
+ * @param defaultKey           {@code ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY}, or {@code null}
+ */
+public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String responsesApiVersion,
+    boolean entraIdEnabled, String defaultKey) {
+
+  public static final String BASE_URL = "ARCHESTRA_AZURE_OPENAI_BASE_URL";
+  public static final String API_VERSION = "ARCHESTRA_AZURE_OPENAI_API_VERSION";
+  public static final String RESPONSES_API_VERSION = "ARCHESTRA_AZURE_OPENAI_RESPONSES_API_VERSION";
+  public static final String ENTRA_ID_ENABLED = "ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED";
+  public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY";
+
+  @Override
+  public String toString() {
+    return "AzureSettings[endpoint=" + endpoint + ", apiVersion=" + apiVersion + ", responsesApiVersion="
+        + responsesApiVersion + ", entraIdEnabled=" + entraIdEnabled + ", defaultKey="
+        + (defaultKey == null ? "none" : "<redacted>") + "]";
+  }
+
+  public static AzureSettings from(Settings settings) {
+    String baseUrl = settings.url(BASE_URL, null);
+    AzureEndpoint endpoint = null;
+    if (baseUrl != null) {
+      try {
+        endpoint = AzureEndpoint.of(baseUrl);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(BASE_URL, e.getMessage());
+      }
+    }
+    return new AzureSettings(endpoint,
+        settings.string(API_VERSION, "2024-02-01"),
+        settings.string(RESPONSES_API_VERSION, "2025-04-01-preview"),
+        settings.bool(ENTRA_ID_ENABLED, false),
+        settings.string(DEFAULT_KEY));
+  }
+}

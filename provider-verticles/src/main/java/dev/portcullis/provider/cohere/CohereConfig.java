@@ -1,0 +1,25 @@
+package dev.portcullis.provider.cohere;
+
+import dev.portcullis.common.config.Settings;
+
+/**
+ * Cohere's settings, read and checked once at startup.
+ *
+ * @param baseUrl       the API root, path prefix kept
+ * @param defaultApiKey {@code ARCHESTRA_CHAT_COHERE_API_KEY}, used only for server-side credentials; may be {@code null}
+ */
+public record CohereConfig(String baseUrl, String defaultApiKey) {
+
+  public static final String BASE_URL = "ARCHESTRA_COHERE_BASE_URL";
+  public static final String DEFAULT_API_KEY = "ARCHESTRA_CHAT_COHERE_API_KEY";
+  public static final String DEFAULT_BASE_URL = "https://api.cohere.ai";
+
+  public static CohereConfig from(Settings settings) {
+    return new CohereConfig(settings.url(BASE_URL, DEFAULT_BASE_URL), settings.string(DEFAULT_API_KEY));
+  }
+
+  @Override
+  public String toString() {
+    return "CohereConfig[baseUrl=" + baseUrl + ", defaultApiKey=" + (defaultApiKey == null ? "none" : "<redacted>") + "]";
+  }
+}

@@ -1,0 +1,164 @@
+package dev.portcullis.provider.gemini;
+
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderVerticle;
+import dev.portcullis.provider.UpstreamCall;
+import dev.portcullis.provider.usage.UsageObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Gemini, in its native format, on Google AI Studio (the default) or Vertex AI.
+ *
+ * <p>AI Studio: the call goes to {@code <base URL><path>} as the client made it. A passthrough
+ * caller's key travels as it came ({@code x-goog-api-key} or {@code ?key=}); a stored key, or the
+ * default key {@code ARCHESTRA_CHAT_GEMINI_API_KEY} for a server-side caller, replaces any client
+ * key and goes as {@code x-goog-api-key}.
+ *
+ * <p>Vertex AI: {@code /v1beta/models/{model}:{method}} (or {@code /v1/...}) is rewritten to the project's publisher
+ * model URL (see {@link VertexAiEndpoint}) and carries a bearer token from google-auth; clients send
+ * no key, and any key they send is dropped, since it would mean nothing to Vertex AI; every caller
+ * the gateway lets through uses the server-side identity (limiting keyless callers is the
+ * gateway's job, DESIGN.md "Credentials"). Bodies are never touched: Vertex AI takes the same
+ * GenerateContentRequest. The Vertex model list is relayed as Vertex answers it
+ * ({@code publisherModels}).
+ */
+public final class GeminiProviderVerticle extends ProviderVerticle {
+
+  public static final String NAME = "gemini";
+  public static final String BASE_URL = "ARCHESTRA_GEMINI_BASE_URL";
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+  public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_GEMINI_API_KEY";
+
+  private static final String KEY_HEADER = "x-goog-api-key";
+  /** The model list as the client calls it, in either API version ({@code /v1beta/models}, {@code /v1/models}). */
+  private static final Pattern MODELS_PATH = Pattern.compile("/v1(beta)?/models");
+  /** A model method: {@code /v1beta/models/gemini-2.5-flash:generateContent}. */
+  private static final Pattern MODEL_METHOD =
+      Pattern.compile("/v1(?:beta)?/models/([^/:]+):([A-Za-z]+)");
+
+  private final String baseUrl;
+  private final String defaultKey;
+  private final VertexAiEndpoint vertex;
+  private GoogleAccessTokenSource tokens;
+
+  public GeminiProviderVerticle(Settings settings, ProviderOptions options, MeterRegistry registry) {
+    super(options, registry);
+    this.baseUrl = settings.url(BASE_URL, DEFAULT_BASE_URL);
+    this.defaultKey = settings.string(DEFAULT_KEY);
+    this.vertex = VertexAiEndpoint.from(settings);
+  }
+
+  /** Reads and checks the settings, so a bad one stops the launcher before anything starts. */
+  public static void checkSettings(Settings settings) {
+    settings.url(BASE_URL, DEFAULT_BASE_URL);
+    VertexAiEndpoint.from(settings);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (vertex != null) {
+      tokens = new GoogleAccessTokenSource(vertx, vertex.credentialsFile(), Clock.systemUTC());
+    }
+    return super.start();
+  }
+
+  @Override
+  protected Future<UpstreamCall> prepare(ProxyRequest request) {
+    return vertex != null ? prepareVertex(request) : Future.succeededFuture(prepareAiStudio(request));
+  }
+
+  private UpstreamCall prepareAiStudio(ProxyRequest request) {
+    UpstreamCredential credential = request.credential();
+    String base = credential != null && credential.baseUrl() != null ? credential.baseUrl() : baseUrl;
+    String key = null;
+    if (credential != null && credential.hasApiKey()) {
+      key = credential.apiKey();
+    } else if (credential != null && credential.serverSide()) {
+      if (defaultKey == null) {
+        throw GatewayError.of(ErrorKind.AUTHENTICATION, "No Gemini API key is configured for server-side use: set "
+            + DEFAULT_KEY + ", enable Vertex AI, or send your own key in x-goog-api-key.").toException();
+      }
+      key = defaultKey;
+    }
+    if (key == null) {
+      // Passthrough: the client's key goes as it came, header or query.
+      return new UpstreamCall(request.method(), base + request.path() + query(request.query()), request.headers(),
+          request.body());
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    headers.remove("Authorization");
+    headers.set(KEY_HEADER, key);
+    if (credential != null) {
+      credential.extraHeaders().forEach(headers::set);
+    }
+    return new UpstreamCall(request.method(), base + request.path() + query(withoutKey(request.query())), headers,
+        request.body());
+  }
+
+  private Future<UpstreamCall> prepareVertex(ProxyRequest request) {
+    String url;
+    Matcher modelMethod = MODEL_METHOD.matcher(request.path());
+    if (MODELS_PATH.matcher(request.path()).matches()) {
+      url = vertex.modelsUrl();
+    } else if (modelMethod.matches()) {
+      url = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2));
+    } else {
+      return Future.failedFuture(GatewayError.notFound("Vertex AI mode has no equivalent of " + request.path()
+          + ".").toException());
+    }
+    String fullUrl = url + query(withoutKey(request.query()));
+    return tokens.token().map(token -> {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+      headers.remove(KEY_HEADER);
+      headers.set("Authorization", "Bearer " + token);
+      return new UpstreamCall(request.method(), fullUrl, headers, request.body());
+    });
+  }
+
+  private static String query(String query) {
+    return query == null || query.isEmpty() ? "" : "?" + query;
+  }
+
+  /** The query without {@code key} parameters: a key Portcullis replaced must not travel as well. */
+  static String withoutKey(String query) {
+    if (query == null) {
+      return null;
+    }
+    return Arrays.stream(query.split("&"))
+        .filter(p -> !p.isEmpty() && !p.equals("key") && !p.startsWith("key="))
+        .collect(Collectors.joining("&"));
+  }
+
+  @Override
+  protected Usage usageOf(ProxyRequest request, Buffer body) {
+    return GeminiUsageReader.read(body.getBytes());
+  }
+
+  @Override
+  protected UsageObserver streamUsage(ProxyRequest request) {
+    return GeminiStreamUsageObserver.of(isSse(request.query()));
+  }
+
+  static boolean isSse(String query) {
+    return query != null && Arrays.asList(query.split("&")).contains("alt=sse");
+  }
+}

@@ -1,0 +1,70 @@
+package dev.portcullis.provider.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.UpstreamCall;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which key reaches AI Studio for each kind of resolved credential. */
+class GeminiCredentialsTest {
+
+  private static GeminiProviderVerticle verticle(JsonObject settings) {
+    return new GeminiProviderVerticle(new Settings(settings.put(GeminiProviderVerticle.BASE_URL, "https://gemini.test")),
+        new ProviderOptions(1000, 1000), new SimpleMeterRegistry());
+  }
+
+  private static ProxyRequest request(UpstreamCredential credential, String query) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("x-goog-api-key", "client-key")
+        .add("content-type", "application/json");
+    return new ProxyRequest("gemini", "generateContent", "POST", "/v1beta/models/m:generateContent", query, headers,
+        Buffer.buffer("{}"), credential, null, "r1", "m", 1000, null, 0);
+  }
+
+  private static UpstreamCall prepared(GeminiProviderVerticle verticle, ProxyRequest request) {
+    return verticle.prepare(request).await();
+  }
+
+  @Test
+  void aStoredKeyReplacesTheClientsHeaderAndQueryKey() {
+    UpstreamCall call = prepared(verticle(new JsonObject()),
+        request(new UpstreamCredential("stored-key", null, Map.of("x-goog-user-project", "p1")), "key=client&alt=sse"));
+
+    assertThat(call.url()).isEqualTo("https://gemini.test/v1beta/models/m:generateContent?alt=sse");
+    assertThat(call.headers().getAll("x-goog-api-key")).containsExactly("stored-key");
+    assertThat(call.headers().get("x-goog-user-project")).isEqualTo("p1");
+  }
+
+  @Test
+  void aServerSideCallerGetsTheDefaultKeyOrAClearRefusal() {
+    UpstreamCall call = prepared(verticle(new JsonObject().put(GeminiProviderVerticle.DEFAULT_KEY, "default-key")),
+        request(UpstreamCredential.SERVER_SIDE, null));
+    assertThat(call.headers().get("x-goog-api-key")).isEqualTo("default-key");
+
+    assertThatThrownBy(() -> verticle(new JsonObject()).prepare(request(UpstreamCredential.SERVER_SIDE, null)))
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
+          assertThat(e.error().kind()).isEqualTo(ErrorKind.AUTHENTICATION);
+          assertThat(e.error().message()).contains(GeminiProviderVerticle.DEFAULT_KEY).doesNotContain("client-key");
+        });
+  }
+
+  @Test
+  void passthroughForwardsTheClientsOwnHeadersUntouched() {
+    ProxyRequest request = request(null, "key=client");
+    UpstreamCall call = prepared(verticle(new JsonObject()), request);
+
+    assertThat(call.url()).endsWith("?key=client");
+    assertThat(call.headers()).isSameAs(request.headers());
+  }
+}

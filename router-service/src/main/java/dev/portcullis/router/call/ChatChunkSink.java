@@ -1,0 +1,36 @@
+package dev.portcullis.router.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/**
+ * Chat completions streaming: one {@code data:} event per chunk, {@code data: [DONE]} at the end,
+ * and a {@code data: {"error":...}} event (which the OpenAI SDKs raise) instead of it on failure.
+ */
+final class ChatChunkSink implements ChunkSink {
+
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+  @Override
+  public Buffer write(List<ObjectNode> chunks) {
+    Buffer out = Buffer.buffer();
+    chunks.forEach(chunk -> data(out, chunk));
+    return out;
+  }
+
+  @Override
+  public Buffer finish() {
+    return DONE.copy();
+  }
+
+  @Override
+  public Buffer fail(JsonNode openAiError) {
+    return data(Buffer.buffer(), openAiError);
+  }
+
+  private static Buffer data(Buffer out, JsonNode json) {
+    return out.appendString("data: ").appendBuffer(RouterJson.write(json)).appendString("\n\n");
+  }
+}

@@ -1,0 +1,144 @@
+package dev.portcullis.router.call;
+
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.stream.StreamFailureException;
+import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.common.stream.StreamSender;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streamed call through the router. The router is the requester of the provider's stream and
+ * the producer of the gateway's: each DATA frame from the provider is transformed and sent on at
+ * once; when the gateway's credit runs out the provider's stream is paused (so credit stops flowing
+ * to the provider, which pauses its upstream read), and a CANCEL from the gateway cancels the
+ * provider's stream, which resets the upstream call.
+ */
+final class StreamPipe {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamPipe.class);
+
+  private final Vertx vertx;
+  private final ProviderBus bus;
+
+  StreamPipe(Vertx vertx, ProviderBus bus) {
+    this.vertx = vertx;
+    this.bus = bus;
+  }
+
+  /**
+   * Sends {@code toProvider} as a stream request and completes with the reply for the gateway: a
+   * HEAD of the router's own stream to {@code fromGateway.streamAddress()}, or, when the provider
+   * answered whole (an error status), {@code whole} applied to its reply.
+   */
+  Future<Object> open(ProxyRequest fromGateway, ProxyRequest toProvider,
+      Function<StreamFrame.Head, StreamTransform> transformFor, Function<Object, Object> whole) {
+    StreamReceiver receiver = StreamReceiver.open(vertx, Math.max(2, fromGateway.initialCredit()),
+        fromGateway.timeoutMs());
+    return receiver.ready()
+        .compose(v -> bus.request(toProvider.withStream(receiver.address(), receiver.window())))
+        .transform(ar -> {
+          if (ar.failed()) {
+            receiver.close();
+            return Future.failedFuture(ar.cause());
+          }
+          if (ar.result() instanceof StreamFrame.Head head) {
+            return relay(fromGateway, toProvider, receiver, head, transformFor);
+          }
+          receiver.close();
+          return Future.succeededFuture(whole.apply(ar.result()));
+        });
+  }
+
+  private Future<Object> relay(ProxyRequest fromGateway, ProxyRequest toProvider, StreamReceiver receiver,
+      StreamFrame.Head head, Function<StreamFrame.Head, StreamTransform> transformFor) {
+    StreamTransform transform;
+    try {
+      transform = transformFor.apply(head);
+    } catch (RuntimeException e) {
+      receiver.onHead(head);
+      receiver.cancel("the router cannot relay this stream");
+      return Future.failedFuture(e instanceof GatewayException ? e
+          : GatewayError.internal("The model router cannot relay the " + toProvider.provider() + " stream.")
+              .toException());
+    }
+    StreamSender sender = new StreamSender(vertx, fromGateway.streamAddress(), fromGateway.initialCredit(),
+        fromGateway.timeoutMs());
+    Promise<Object> reply = Promise.promise();
+    sender.ready().onComplete(ready -> {
+      receiver.onHead(head);
+      if (ready.failed()) {
+        receiver.cancel("the stream back to the gateway could not be opened");
+        reply.fail(GatewayError.internal("Could not open the stream back to the gateway.").toException());
+        return;
+      }
+      sender.cancelHandler(reason -> {
+        LOG.debug("{} cancelled by the gateway: {}", toProvider, reason);
+        receiver.cancel(reason);
+      });
+      receiver.handler(bytes -> {
+        if (sender.isClosed()) {
+          return;
+        }
+        Buffer out;
+        try {
+          out = transform.onData(bytes);
+        } catch (RuntimeException e) {
+          // A native event the translator cannot read: end the answer with an error, never hang it.
+          LOG.warn("{}: translating the {} stream failed: {}", toProvider.requestId(), toProvider.provider(),
+              e.toString());
+          out = transform.onFailure(GatewayError.upstreamUnreachable("The " + toProvider.provider()
+              + " stream sent an event the model router cannot translate."));
+          if (out == null) {
+            out = Buffer.buffer();
+          }
+        }
+        if (out.length() > 0) {
+          sender.write(out);
+        }
+        if (transform.ended()) {
+          // The answer ended with an error event: the provider's stream is of no more use.
+          receiver.cancel("the translated stream ended");
+          sender.end(transform.usage(receiver.usage()));
+        } else if (sender.writeQueueFull()) {
+          receiver.pause();
+          sender.drainHandler(v -> receiver.resume());
+        }
+      });
+      receiver.endHandler(v -> {
+        if (!sender.isClosed()) {
+          Buffer out = transform.onEnd();
+          if (out.length() > 0) {
+            sender.write(out);
+          }
+          sender.end(transform.usage(receiver.usage()));
+        }
+      });
+      receiver.exceptionHandler(err -> {
+        if (sender.isClosed()) {
+          return;
+        }
+        GatewayError error = err instanceof StreamFailureException failure ? failure.error()
+            : GatewayError.internal("The " + toProvider.provider() + " stream failed.");
+        Buffer out = transform.onFailure(error);
+        if (out == null) {
+          sender.fail(error);
+        } else {
+          sender.write(out);
+          sender.end(transform.usage(Usage.UNKNOWN));
+        }
+      });
+      reply.complete(sender.head(head.status(), transform.headers(head.headers())));
+    });
+    return reply.future();
+  }
+}
