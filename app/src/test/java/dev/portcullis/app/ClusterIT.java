@@ -281,6 +281,33 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  void aModelRouterCallCrossesTheGatewayRouterAndProviderProcesses() {
+    String proxyId = admin.create("llm-proxies", new JsonObject().put("name", "cluster-router")).getString("id");
+    String providerKeyId = admin.create("provider-keys", new JsonObject().put("provider", "openai")
+        .put("name", "cluster-router-openai").put("apiKey", "sk-router-stored")).getString("id");
+    String key = admin.create("virtual-keys", new JsonObject().put("name", "cluster-router-app")
+        .put("providerKeyIds", new JsonArray().add(providerKeyId))).getString("key");
+    upstreamA.reset();
+    upstreamB.reset();
+    answerWholeCalls();
+    OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gatewayUrl("/v1/model-router/" + proxyId))
+        .apiKey(key).maxRetries(0).build();
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("openai:gpt-4o").addUserMessage("hi").build());
+    client.close();
+    assertThat(completion.choices().get(0).message().content().orElseThrow()).isIn("from A", "from B");
+    // Only the router process consumes portcullis.router.model; only the provider processes call upstreams.
+    assertThat(router.logText()).contains("roles [ROUTER]");
+    assertThat(gateway.logText()).contains("roles [GATEWAY]");
+    var received = List.of(upstreamA, upstreamB).stream().flatMap(u -> u.received().stream()).toList();
+    assertThat(received).singleElement().satisfies(r -> {
+      assertThat(r.header("Authorization")).isEqualTo("Bearer sk-router-stored");
+      assertThat(new JsonObject(r.bodyText()).getString("model")).isEqualTo("gpt-4o");
+    });
+  }
+
+  @Test
+  @Order(3)
   void aRevocationThroughTheAdminApiStopsTheKeyOnTheGatewayWithinASecond() throws Exception {
     String providerKeyId = admin.create("provider-keys", new JsonObject().put("provider", "openai")
         .put("name", "cluster-openai").put("apiKey", "sk-stored-in-postgres")).getString("id");
