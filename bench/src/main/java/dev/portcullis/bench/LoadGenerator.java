@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>{@code rate URL RPS SECONDS}: open loop at a fixed rate; latency is measured from the time
  *       each request was due, not when it went out, so a stall is counted in full (no coordinated
- *       omission).
+ *       omission). The same rate runs unmeasured first for {@code WARMUP} seconds (an optional
+ *       fifth argument, default 10), so that this JVM's own JIT work is not counted.
  *   <li>{@code max URL CONCURRENCY SECONDS}: closed loop, as fast as the target answers.
  *   <li>{@code ttfb URL RPS SECONDS}: streamed calls at a fixed rate; time to the first body byte.
  * </ul>
@@ -44,6 +45,11 @@ public final class LoadGenerator {
     String url = args[1];
     int amount = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+    if (!mode.equals("max") && warmup > 0) {
+      generator.rate(url, amount, warmup, mode.equals("ttfb"));
+      generator.reset();
+    }
     String result = switch (mode) {
       case "rate" -> generator.rate(url, amount, seconds, false);
       case "ttfb" -> generator.rate(url, amount, seconds, true);
@@ -144,6 +150,12 @@ public final class LoadGenerator {
           }
           loop(url, end, done);
         });
+  }
+
+  private synchronized void reset() {
+    histogram.reset();
+    errors.set(0);
+    completed.set(0);
   }
 
   private synchronized void record(long nanos) {
