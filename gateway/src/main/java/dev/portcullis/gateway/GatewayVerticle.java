@@ -43,10 +43,6 @@ public final class GatewayVerticle extends VerticleBase {
   private ProviderProxyHandler proxy;
   private CredentialResolver credentials;
 
-  public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready) {
-    this(options, settings, registry, ready, ProviderAvailability.UNKNOWN);
-  }
-
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability) {

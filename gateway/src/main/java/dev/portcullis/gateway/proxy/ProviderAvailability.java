@@ -8,9 +8,6 @@ package dev.portcullis.gateway.proxy;
 @FunctionalInterface
 public interface ProviderAvailability {
 
-  /** Knows nothing more than the event bus said. */
-  ProviderAvailability UNKNOWN = provider -> null;
-
   /** A short explanation, or {@code null} when there is nothing to add. */
   String explainUnavailable(String provider);
 }

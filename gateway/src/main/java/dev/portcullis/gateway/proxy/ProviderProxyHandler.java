@@ -61,11 +61,6 @@ public final class ProviderProxyHandler {
   private boolean draining;
   private Promise<Void> drained;
 
-  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
-      CredentialResolver credentials, KeylessAccess keyless) {
-    this(vertx, routes, options, recorder, credentials, keyless, ProviderAvailability.UNKNOWN);
-  }
-
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
