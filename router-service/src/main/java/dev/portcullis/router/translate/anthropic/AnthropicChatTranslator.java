@@ -15,6 +15,7 @@ import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
+import dev.portcullis.router.translate.openai.TurnMerger;
 import java.util.List;
 import java.util.Map;
 
@@ -44,9 +45,13 @@ public final class AnthropicChatTranslator implements ChatTranslator {
 
     ArrayNode system = Json.array();
     ArrayNode messages = Json.array();
+    // Same-role turns merge. Tool results go before any other block of the merged user turn:
+    // Anthropic requires a user turn that answers tool calls to begin with the results.
+    TurnMerger turns =
+        new TurnMerger(messages, "content", "assistant", block -> "tool_result".equals(Json.text(block, "type")));
     JsonNode chatMessages = ChatRequestReader.messages(chat);
     for (int i = 0; i < chatMessages.size(); i++) {
-      addMessage(chatMessages.get(i), "messages[" + i + "]", system, messages);
+      addMessage(chatMessages.get(i), "messages[" + i + "]", system, turns);
     }
     if (!system.isEmpty()) {
       request.set("system", system);
@@ -82,7 +87,7 @@ public final class AnthropicChatTranslator implements ChatTranslator {
     return request;
   }
 
-  private void addMessage(JsonNode message, String path, ArrayNode system, ArrayNode messages) {
+  private void addMessage(JsonNode message, String path, ArrayNode system, TurnMerger turns) {
     String role = ChatRequestReader.role(message, path);
     switch (role) {
       case "system":
@@ -91,47 +96,16 @@ public final class AnthropicChatTranslator implements ChatTranslator {
         system.addObject().put("type", "text").put("text", text);
         break;
       case "user":
-        appendTurn(messages, "user", userBlocks(message.get("content"), path + ".content"));
+        turns.user(userBlocks(message.get("content"), path + ".content"));
         break;
       case "assistant":
-        ArrayNode blocks = assistantBlocks(message, path);
-        if (!blocks.isEmpty()) {
-          appendTurn(messages, "assistant", blocks);
-        }
+        turns.assistant(assistantBlocks(message, path));
         break;
       case "tool":
-        appendTurn(messages, "user", toolResult(message, path));
+        turns.toolResult(toolResult(message, path));
         break;
       default:
         throw ChatRequestReader.unknownRole(role, path);
-    }
-  }
-
-  /**
-   * Appends a turn, merging it into the previous one of the same role. Tool results go before any
-   * other block of the merged user turn: Anthropic requires a user turn that answers tool calls
-   * to begin with the results.
-   */
-  private static void appendTurn(ArrayNode messages, String role, ArrayNode blocks) {
-    ObjectNode last = messages.isEmpty() ? null : (ObjectNode) messages.get(messages.size() - 1);
-    if (last == null || !role.equals(last.get("role").asText())) {
-      ObjectNode turn = messages.addObject();
-      turn.put("role", role);
-      turn.set("content", blocks);
-      return;
-    }
-    ArrayNode content = (ArrayNode) last.get("content");
-    for (JsonNode block : blocks) {
-      if ("tool_result".equals(Json.text(block, "type"))) {
-        int position = 0;
-        while (position < content.size()
-            && "tool_result".equals(Json.text(content.get(position), "type"))) {
-          position++;
-        }
-        content.insert(position, block);
-      } else {
-        content.add(block);
-      }
     }
   }
 

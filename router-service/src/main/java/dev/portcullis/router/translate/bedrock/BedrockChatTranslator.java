@@ -15,6 +15,7 @@ import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
+import dev.portcullis.router.translate.openai.TurnMerger;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,12 @@ public final class BedrockChatTranslator implements ChatTranslator {
     ObjectNode request = Json.object();
     ArrayNode messages = request.putArray("messages");
     ArrayNode system = Json.array();
+    // Converse rejects two consecutive turns of the same role, so they merge; within a merged user
+    // turn the tool results come first, as the models behind Converse expect.
+    TurnMerger turns = new TurnMerger(messages, "content", "assistant", block -> block.has("toolResult"));
     JsonNode chatMessages = ChatRequestReader.messages(chat);
     for (int i = 0; i < chatMessages.size(); i++) {
-      addMessage(chatMessages.get(i), "messages[" + i + "]", system, messages);
+      addMessage(chatMessages.get(i), "messages[" + i + "]", system, turns);
     }
     if (messages.isEmpty() || !"user".equals(messages.get(0).path("role").asText())) {
       throw new TranslationException(
@@ -70,7 +74,7 @@ public final class BedrockChatTranslator implements ChatTranslator {
     return request;
   }
 
-  private void addMessage(JsonNode message, String path, ArrayNode system, ArrayNode messages) {
+  private void addMessage(JsonNode message, String path, ArrayNode system, TurnMerger turns) {
     String role = ChatRequestReader.role(message, path);
     switch (role) {
       case "system":
@@ -78,45 +82,16 @@ public final class BedrockChatTranslator implements ChatTranslator {
         system.addObject().put("text", ChatRequestReader.textOnly(message.get("content"), path + ".content", WHERE + " system prompts"));
         break;
       case "user":
-        appendTurn(messages, "user", userBlocks(message.get("content"), path + ".content"));
+        turns.user(userBlocks(message.get("content"), path + ".content"));
         break;
       case "assistant":
-        ArrayNode blocks = assistantBlocks(message, path);
-        if (!blocks.isEmpty()) {
-          appendTurn(messages, "assistant", blocks);
-        }
+        turns.assistant(assistantBlocks(message, path));
         break;
       case "tool":
-        appendTurn(messages, "user", toolResult(message, path));
+        turns.toolResult(toolResult(message, path));
         break;
       default:
         throw ChatRequestReader.unknownRole(role, path);
-    }
-  }
-
-  /**
-   * Converse rejects two consecutive turns of the same role, so they merge; within a merged user
-   * turn the tool results come first, as the models behind Converse expect.
-   */
-  private static void appendTurn(ArrayNode messages, String role, ArrayNode blocks) {
-    ObjectNode last = messages.isEmpty() ? null : (ObjectNode) messages.get(messages.size() - 1);
-    if (last == null || !role.equals(last.get("role").asText())) {
-      ObjectNode turn = messages.addObject();
-      turn.put("role", role);
-      turn.set("content", blocks);
-      return;
-    }
-    ArrayNode content = (ArrayNode) last.get("content");
-    for (JsonNode block : blocks) {
-      if (block.has("toolResult")) {
-        int position = 0;
-        while (position < content.size() && content.get(position).has("toolResult")) {
-          position++;
-        }
-        content.insert(position, block);
-      } else {
-        content.add(block);
-      }
     }
   }
 

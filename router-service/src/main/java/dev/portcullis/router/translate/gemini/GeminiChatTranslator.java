@@ -16,6 +16,7 @@ import dev.portcullis.router.translate.openai.IdMinter;
 import dev.portcullis.router.translate.openai.Json;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
+import dev.portcullis.router.translate.openai.TurnMerger;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,8 +50,10 @@ public final class GeminiChatTranslator implements ChatTranslator {
     Map<String, String> toolNames = ChatRequestReader.toolNamesById(messages);
     ArrayNode contents = request.putArray("contents");
     ArrayNode systemParts = Json.array();
+    // Gemini expects user and model turns to alternate, so adjacent same-role turns merge.
+    TurnMerger turns = new TurnMerger(contents, "parts", "model", part -> false);
     for (int i = 0; i < messages.size(); i++) {
-      addMessage(messages.get(i), "messages[" + i + "]", toolNames, systemParts, contents);
+      addMessage(messages.get(i), "messages[" + i + "]", toolNames, systemParts, turns);
     }
     if (!systemParts.isEmpty()) {
       request.putObject("systemInstruction").set("parts", systemParts);
@@ -64,7 +67,7 @@ public final class GeminiChatTranslator implements ChatTranslator {
   }
 
   private void addMessage(
-      JsonNode message, String path, Map<String, String> toolNames, ArrayNode systemParts, ArrayNode contents) {
+      JsonNode message, String path, Map<String, String> toolNames, ArrayNode systemParts, TurnMerger turns) {
     String role = ChatRequestReader.role(message, path);
     switch (role) {
       case "system":
@@ -73,32 +76,17 @@ public final class GeminiChatTranslator implements ChatTranslator {
             .put("text", ChatRequestReader.textOnly(message.get("content"), path + ".content", WHERE + " system instructions"));
         break;
       case "user":
-        append(contents, "user", userParts(message.get("content"), path + ".content"));
+        turns.user(userParts(message.get("content"), path + ".content"));
         break;
       case "assistant":
-        ArrayNode parts = modelParts(message, path);
-        if (!parts.isEmpty()) {
-          append(contents, "model", parts);
-        }
+        turns.assistant(modelParts(message, path));
         break;
       case "tool":
-        append(contents, "user", functionResponse(message, path, toolNames));
+        turns.toolResult(functionResponse(message, path, toolNames));
         break;
       default:
         throw ChatRequestReader.unknownRole(role, path);
     }
-  }
-
-  /** Gemini expects user and model turns to alternate, so adjacent same-role turns merge. */
-  private static void append(ArrayNode contents, String role, ArrayNode parts) {
-    JsonNode last = contents.isEmpty() ? null : contents.get(contents.size() - 1);
-    if (last != null && role.equals(last.path("role").asText())) {
-      ((ArrayNode) last.get("parts")).addAll(parts);
-      return;
-    }
-    ObjectNode content = contents.addObject();
-    content.put("role", role);
-    content.set("parts", parts);
   }
 
   private static ArrayNode userParts(JsonNode content, String path) {
