@@ -9,6 +9,7 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.http.PathSegments;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -113,7 +114,7 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
             + " must name the model in \"modelId\" (a model id, inference profile id or ARN).", "modelId")
             .toException());
       }
-      path = "/model/" + ModelIdPath.encode(modelId) + path;
+      path = "/model/" + PathSegments.encode(modelId) + path;
       body = withoutModelId(body);
     }
     String url = endpoint.runtimeUrl() + path + (request.query() == null ? "" : "?" + request.query());

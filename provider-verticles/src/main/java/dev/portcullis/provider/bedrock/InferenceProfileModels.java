@@ -9,6 +9,7 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.http.PathSegments;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.UpstreamClient;
 import io.vertx.core.Future;
@@ -65,7 +66,7 @@ final class InferenceProfileModels {
   private Future<ProxyResponse> page(UpstreamClient client, ProxyRequest request, String nextToken, ArrayNode data,
       int number) {
     String url = controlPlaneUrl + "/inference-profiles?maxResults=1000"
-        + (nextToken == null ? "" : "&nextToken=" + ModelIdPath.encode(nextToken));
+        + (nextToken == null ? "" : "&nextToken=" + PathSegments.encode(nextToken));
     MultiMap clientHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     clientHeaders.remove("content-type");
     return authentication.headersFor(request.credential(), "GET", url, clientHeaders, Buffer.buffer())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.http.PathSegments;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,8 @@ class BedrockEndpointTest {
 
   @Test
   void modelIdsAreOnePercentEncodedPathSegment() {
-    assertThat(ModelIdPath.encode("arn:aws:bedrock:us-east-1:123:inference-profile/us.anthropic.claude-v1:0"))
+    assertThat(PathSegments.encode("arn:aws:bedrock:us-east-1:123:inference-profile/us.anthropic.claude-v1:0"))
         .isEqualTo("arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ainference-profile%2Fus.anthropic.claude-v1%3A0");
-    assertThat(ModelIdPath.encode("a b+c~d_e")).isEqualTo("a%20b%2Bc~d_e");
+    assertThat(PathSegments.encode("a b+c~d_e")).isEqualTo("a%20b%2Bc~d_e");
   }
 }

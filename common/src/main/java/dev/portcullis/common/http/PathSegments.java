@@ -1,19 +1,19 @@
-package dev.portcullis.provider.bedrock;
+package dev.portcullis.common.http;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Bedrock model id as one path segment: inference-profile ids and ARNs hold {@code :} and
- * {@code /}, which must go as {@code %3A} and {@code %2F}. Everything but RFC 3986's unreserved
- * characters is percent-encoded, as the AWS SDKs do.
+ * A value as one URL path segment (or query value). Everything but RFC 3986's unreserved
+ * characters is percent-encoded, as the AWS SDKs do: Bedrock inference-profile ids and ARNs hold
+ * {@code :} and {@code /}, which must go as {@code %3A} and {@code %2F}.
  */
-final class ModelIdPath {
+public final class PathSegments {
 
-  private ModelIdPath() {}
+  private PathSegments() {}
 
-  static String encode(String modelId) {
+  public static String encode(String value) {
     StringBuilder out = new StringBuilder();
-    for (byte b : modelId.getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
       if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
           || c == '~') {
