@@ -130,6 +130,10 @@ public final class AuthStore {
 
   // ---- virtual keys ----
 
+  private static final Owners<VirtualKey> VIRTUAL_KEYS = new Owners<>("virtual_keys",
+      "id, name, key_hash, expires_at, created_at", "virtual_key_id", "virtual_key_provider_keys",
+      "virtual_key_llm_proxies", AuthStore::virtualKey);
+
   public Future<VirtualKey> createVirtualKey(String name, String keyHash, Map<String, String> providerKeyIds,
       List<String> llmProxyIds, Long expiresAt) {
     VirtualKey key = new VirtualKey(UUID.randomUUID().toString(), name, keyHash, providerKeyIds, llmProxyIds,
@@ -137,57 +141,22 @@ public final class AuthStore {
     return db.inTransaction(conn -> db.query(conn,
                 "INSERT INTO virtual_keys (id, name, key_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
                 Tuple.of(key.id(), key.name(), key.keyHash(), key.expiresAt(), key.createdAt()))
-            .compose(ignored -> insertMappings(conn, "virtual_key_provider_keys", "virtual_key_id", key.id(),
-                key.providerKeyIds(), "virtual_key_llm_proxies", key.llmProxyIds())))
+            .compose(ignored -> insertMappings(conn, VIRTUAL_KEYS, key.id(), key.providerKeyIds(), key.llmProxyIds())))
         .map(key)
         .recover(failure -> Future.failedFuture(mappingFailure(failure, "llmProxyIds")));
   }
 
   public Future<List<VirtualKey>> listVirtualKeys() {
-    return Future.all(
-            db.query("SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys ORDER BY created_at, id",
-                Tuple.tuple()),
-            db.query("SELECT virtual_key_id, provider, provider_key_id FROM virtual_key_provider_keys", Tuple.tuple()),
-            db.query("SELECT virtual_key_id, llm_proxy_id FROM virtual_key_llm_proxies", Tuple.tuple()))
-        .map(results -> {
-          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
-          Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
-          return all(results.<RowSet<Row>>resultAt(0)).stream()
-              .map(row -> virtualKey(row, providers, proxies)).toList();
-        });
+    return list(VIRTUAL_KEYS);
   }
 
   public Future<Optional<VirtualKey>> findVirtualKeyByHash(String keyHash) {
-    return db.query("SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys WHERE key_hash = ?",
-            Tuple.of(keyHash))
-        .compose(rows -> {
-          Optional<Row> row = first(rows);
-          if (row.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          String id = row.get().getString(0);
-          return Future.all(
-                  db.query("SELECT virtual_key_id, provider, provider_key_id FROM virtual_key_provider_keys "
-                      + "WHERE virtual_key_id = ?", Tuple.of(id)),
-                  db.query("SELECT virtual_key_id, llm_proxy_id FROM virtual_key_llm_proxies WHERE virtual_key_id = ?",
-                      Tuple.of(id)))
-              .map(results -> Optional.of(virtualKey(row.get(), providerMappings(results.resultAt(0)),
-                  proxyMappings(results.resultAt(1)))));
-        });
+    return findBy(VIRTUAL_KEYS, "key_hash", keyHash);
   }
 
   /** The deleted key (its hash is needed to tell gateways), or empty when there was none. */
   public Future<Optional<VirtualKey>> deleteVirtualKey(String id) {
-    return db.inTransaction(conn -> db.query(conn,
-            "SELECT id, name, key_hash, expires_at, created_at FROM virtual_keys WHERE id = ?", Tuple.of(id))
-        .compose(rows -> {
-          Optional<Row> row = first(rows);
-          if (row.isEmpty()) {
-            return Future.succeededFuture(Optional.<VirtualKey>empty());
-          }
-          return db.query(conn, "DELETE FROM virtual_keys WHERE id = ?", Tuple.of(id))
-              .map(ignored -> Optional.of(virtualKey(row.get(), Map.of(), Map.of())));
-        }));
+    return delete(VIRTUAL_KEYS, id);
   }
 
   private static VirtualKey virtualKey(Row row, Map<String, Map<String, String>> providers,
@@ -199,6 +168,10 @@ public final class AuthStore {
 
   // ---- OAuth clients ----
 
+  private static final Owners<OAuthClient> OAUTH_CLIENTS = new Owners<>("oauth_clients",
+      "id, name, client_id, secret_hash, created_at", "oauth_client_id", "oauth_client_provider_keys",
+      "oauth_client_llm_proxies", AuthStore::oauthClient);
+
   public Future<OAuthClient> createOAuthClient(String name, String clientId, String secretHash,
       Map<String, String> providerKeyIds, List<String> allowedLlmProxyIds) {
     OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), name, clientId, secretHash, providerKeyIds,
@@ -206,57 +179,23 @@ public final class AuthStore {
     return db.inTransaction(conn -> db.query(conn,
                 "INSERT INTO oauth_clients (id, name, client_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 Tuple.of(client.id(), client.name(), client.clientId(), client.secretHash(), client.createdAt()))
-            .compose(ignored -> insertMappings(conn, "oauth_client_provider_keys", "oauth_client_id", client.id(),
-                client.providerKeyIds(), "oauth_client_llm_proxies", client.allowedLlmProxyIds())))
+            .compose(ignored -> insertMappings(conn, OAUTH_CLIENTS, client.id(), client.providerKeyIds(),
+                client.allowedLlmProxyIds())))
         .map(client)
         .recover(failure -> Future.failedFuture(mappingFailure(failure, "allowedLlmProxyIds")));
   }
 
   public Future<List<OAuthClient>> listOAuthClients() {
-    return Future.all(
-            db.query("SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients ORDER BY created_at, id",
-                Tuple.tuple()),
-            db.query("SELECT oauth_client_id, provider, provider_key_id FROM oauth_client_provider_keys", Tuple.tuple()),
-            db.query("SELECT oauth_client_id, llm_proxy_id FROM oauth_client_llm_proxies", Tuple.tuple()))
-        .map(results -> {
-          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
-          Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
-          return all(results.<RowSet<Row>>resultAt(0)).stream()
-              .map(row -> oauthClient(row, providers, proxies)).toList();
-        });
+    return list(OAUTH_CLIENTS);
   }
 
   public Future<Optional<OAuthClient>> findOAuthClientByClientId(String clientId) {
-    return db.query("SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients WHERE client_id = ?",
-            Tuple.of(clientId))
-        .compose(rows -> {
-          Optional<Row> row = first(rows);
-          if (row.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          String id = row.get().getString(0);
-          return Future.all(
-                  db.query("SELECT oauth_client_id, provider, provider_key_id FROM oauth_client_provider_keys "
-                      + "WHERE oauth_client_id = ?", Tuple.of(id)),
-                  db.query("SELECT oauth_client_id, llm_proxy_id FROM oauth_client_llm_proxies WHERE oauth_client_id = ?",
-                      Tuple.of(id)))
-              .map(results -> Optional.of(oauthClient(row.get(), providerMappings(results.resultAt(0)),
-                  proxyMappings(results.resultAt(1)))));
-        });
+    return findBy(OAUTH_CLIENTS, "client_id", clientId);
   }
 
   /** The deleted client (its client id is needed to tell gateways), or empty when there was none. */
   public Future<Optional<OAuthClient>> deleteOAuthClient(String id) {
-    return db.inTransaction(conn -> db.query(conn,
-            "SELECT id, name, client_id, secret_hash, created_at FROM oauth_clients WHERE id = ?", Tuple.of(id))
-        .compose(rows -> {
-          Optional<Row> row = first(rows);
-          if (row.isEmpty()) {
-            return Future.succeededFuture(Optional.<OAuthClient>empty());
-          }
-          return db.query(conn, "DELETE FROM oauth_clients WHERE id = ?", Tuple.of(id))
-              .map(ignored -> Optional.of(oauthClient(row.get(), Map.of(), Map.of())));
-        }));
+    return delete(OAUTH_CLIENTS, id);
   }
 
   private static OAuthClient oauthClient(Row row, Map<String, Map<String, String>> providers,
@@ -266,21 +205,81 @@ public final class AuthStore {
         providers.getOrDefault(id, Map.of()), proxies.getOrDefault(id, List.of()), row.getLong(4));
   }
 
-  // ---- shared ----
+  // ---- shared by virtual keys and OAuth clients ----
 
-  private Future<Void> insertMappings(SqlConnection conn, String providerTable, String ownerColumn, String ownerId,
-      Map<String, String> providerKeyIds, String proxyTable, List<String> proxyIds) {
+  /**
+   * A table whose rows own provider-key and LLM-proxy mappings, each mapping table keyed by
+   * {@code ownerColumn}. {@code columns} start with the id; {@code fromRow} reads them by position.
+   */
+  private record Owners<T>(String table, String columns, String ownerColumn, String providerTable,
+      String proxyTable, OwnerRow<T> fromRow) {}
+
+  private interface OwnerRow<T> {
+    T from(Row row, Map<String, Map<String, String>> providers, Map<String, List<String>> proxies);
+  }
+
+  private <T> Future<List<T>> list(Owners<T> owners) {
+    return Future.all(
+            db.query("SELECT " + owners.columns() + " FROM " + owners.table() + " ORDER BY created_at, id",
+                Tuple.tuple()),
+            db.query("SELECT " + owners.ownerColumn() + ", provider, provider_key_id FROM " + owners.providerTable(),
+                Tuple.tuple()),
+            db.query("SELECT " + owners.ownerColumn() + ", llm_proxy_id FROM " + owners.proxyTable(), Tuple.tuple()))
+        .map(results -> {
+          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
+          Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
+          return all(results.<RowSet<Row>>resultAt(0)).stream()
+              .map(row -> owners.fromRow().from(row, providers, proxies)).toList();
+        });
+  }
+
+  /** The owner whose {@code column} (a unique one) holds {@code value}, with its mappings. */
+  private <T> Future<Optional<T>> findBy(Owners<T> owners, String column, String value) {
+    return db.query("SELECT " + owners.columns() + " FROM " + owners.table() + " WHERE " + column + " = ?",
+            Tuple.of(value))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          String id = row.get().getString(0);
+          return Future.all(
+                  db.query("SELECT " + owners.ownerColumn() + ", provider, provider_key_id FROM "
+                      + owners.providerTable() + " WHERE " + owners.ownerColumn() + " = ?", Tuple.of(id)),
+                  db.query("SELECT " + owners.ownerColumn() + ", llm_proxy_id FROM " + owners.proxyTable()
+                      + " WHERE " + owners.ownerColumn() + " = ?", Tuple.of(id)))
+              .map(results -> Optional.of(owners.fromRow().from(row.get(), providerMappings(results.resultAt(0)),
+                  proxyMappings(results.resultAt(1)))));
+        });
+  }
+
+  /** The deleted owner without its mappings (the database drops those with it), or empty. */
+  private <T> Future<Optional<T>> delete(Owners<T> owners, String id) {
+    return db.inTransaction(conn -> db.query(conn,
+            "SELECT " + owners.columns() + " FROM " + owners.table() + " WHERE id = ?", Tuple.of(id))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.<T>empty());
+          }
+          return db.query(conn, "DELETE FROM " + owners.table() + " WHERE id = ?", Tuple.of(id))
+              .map(ignored -> Optional.of(owners.fromRow().from(row.get(), Map.of(), Map.of())));
+        }));
+  }
+
+  private Future<Void> insertMappings(SqlConnection conn, Owners<?> owners, String ownerId,
+      Map<String, String> providerKeyIds, List<String> proxyIds) {
     Future<?> chain = Future.succeededFuture();
     if (!providerKeyIds.isEmpty()) {
       List<Tuple> rows = providerKeyIds.entrySet().stream()
           .map(e -> Tuple.of(ownerId, e.getKey(), e.getValue())).toList();
-      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + providerTable + " ("
-          + ownerColumn + ", provider, provider_key_id) VALUES (?, ?, ?)")).executeBatch(rows));
+      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + owners.providerTable() + " ("
+          + owners.ownerColumn() + ", provider, provider_key_id) VALUES (?, ?, ?)")).executeBatch(rows));
     }
     if (!proxyIds.isEmpty()) {
       List<Tuple> rows = proxyIds.stream().distinct().map(proxyId -> Tuple.of(ownerId, proxyId)).toList();
-      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + proxyTable + " ("
-          + ownerColumn + ", llm_proxy_id) VALUES (?, ?)")).executeBatch(rows));
+      chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + owners.proxyTable() + " ("
+          + owners.ownerColumn() + ", llm_proxy_id) VALUES (?, ?)")).executeBatch(rows));
     }
     return chain.mapEmpty();
   }
