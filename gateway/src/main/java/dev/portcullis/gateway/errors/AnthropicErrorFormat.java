@@ -20,11 +20,6 @@ public final class AnthropicErrorFormat implements ApiErrorFormat {
   }
 
   @Override
-  public String contentType() {
-    return "application/json";
-  }
-
-  @Override
   public Buffer streamEvent(GatewayError error) {
     return Buffer.buffer("event: error\ndata: ").appendBuffer(json(error).toBuffer()).appendString("\n\n");
   }

@@ -13,7 +13,10 @@ public interface ApiErrorFormat {
 
   Buffer body(GatewayError error);
 
-  String contentType();
+  /** The content type of {@link #body}: every API answers errors in JSON. */
+  default String contentType() {
+    return "application/json";
+  }
 
   /** The bytes that end a started stream with this error, in the stream's own framing. */
   Buffer streamEvent(GatewayError error);

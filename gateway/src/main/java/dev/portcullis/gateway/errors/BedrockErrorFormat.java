@@ -26,11 +26,6 @@ public final class BedrockErrorFormat implements ApiErrorFormat {
   }
 
   @Override
-  public String contentType() {
-    return "application/json";
-  }
-
-  @Override
   public Map<String, String> headers(GatewayError error) {
     return Map.of(ERROR_TYPE_HEADER, errorType(error.kind()));
   }

@@ -20,11 +20,6 @@ public final class CohereErrorFormat implements ApiErrorFormat {
   }
 
   @Override
-  public String contentType() {
-    return "application/json";
-  }
-
-  @Override
   public Buffer streamEvent(GatewayError error) {
     JsonObject event = new JsonObject()
         .put("type", "message-end")

@@ -21,11 +21,6 @@ public final class GeminiErrorFormat implements ApiErrorFormat {
   }
 
   @Override
-  public String contentType() {
-    return "application/json";
-  }
-
-  @Override
   public Buffer streamEvent(GatewayError error) {
     return Buffer.buffer("data: ").appendBuffer(json(error).toBuffer()).appendString("\r\n\r\n");
   }

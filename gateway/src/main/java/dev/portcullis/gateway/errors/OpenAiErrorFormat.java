@@ -20,11 +20,6 @@ public final class OpenAiErrorFormat implements ApiErrorFormat {
   }
 
   @Override
-  public String contentType() {
-    return "application/json";
-  }
-
-  @Override
   public Buffer streamEvent(GatewayError error) {
     return Buffer.buffer("data: ").appendBuffer(json(error).toBuffer()).appendString("\n\n");
   }
