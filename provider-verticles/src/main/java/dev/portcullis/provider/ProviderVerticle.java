@@ -78,6 +78,16 @@ public abstract class ProviderVerticle extends VerticleBase {
     return null;
   }
 
+  /**
+   * The body to answer instead of the upstream's 2xx answer, which was sent whole (not streamed):
+   * for a provider that must reshape an answer into the format its clients expect (a model list),
+   * or the body itself (the default) to relay it as it came. Runs on the event loop: it must not
+   * block. A {@link GatewayException} it throws is answered as that error.
+   */
+  protected Buffer rewriteAnswer(ProxyRequest request, Buffer body) {
+    return body;
+  }
+
   /** Whether a streamed answer with this head is relayed as a stream (otherwise it is sent whole). */
   protected boolean isStream(HttpClientResponse response) {
     return response.statusCode() / 100 == 2;
@@ -185,8 +195,16 @@ public abstract class ProviderVerticle extends VerticleBase {
           return;
         }
       }
-      Usage usage = response.statusCode() / 100 == 2 ? usageOf(request, body).withModelIfAbsent(request.model())
-          : Usage.UNKNOWN;
+      Usage usage = Usage.UNKNOWN;
+      if (response.statusCode() / 100 == 2) {
+        usage = usageOf(request, body).withModelIfAbsent(request.model());
+        try {
+          body = rewriteAnswer(request, body);
+        } catch (GatewayException e) {
+          message.reply(e.error());
+          return;
+        }
+      }
       message.reply(new ProxyResponse(response.statusCode(), ForwardedHeaders.downstream(response.headers()), body,
           usage));
     });
