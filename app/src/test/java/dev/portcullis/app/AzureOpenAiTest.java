@@ -46,7 +46,8 @@ class AzureOpenAiTest {
   private static final String DEPLOYMENTS = """
       {"object":"list","data":[\
       {"id":"gpt-4o-prod","model":"gpt-4o","owner":"organization-owner","object":"deployment","status":"succeeded","created_at":1710000000},\
-      {"id":"gpt-41-mini","model":"gpt-4.1-mini","owner":"organization-owner","object":"deployment","status":"succeeded","created_at":1710000001}]}""";
+      {"id":"gpt-41-mini","model":"gpt-4.1-mini","object":"deployment","created_at":1710000001},\
+      {"id":"o3-new","model":"o3","owner":"organization-owner","object":"deployment","status":"creating","created_at":1710000002}]}""";
 
   private static Vertx upstreamVertx;
   private static RecordingUpstream upstream;
@@ -152,12 +153,15 @@ class AzureOpenAiTest {
   }
 
   @Test
-  void classicModelsListTheDeployments() {
+  void classicModelsListTheReadyDeploymentsInOpenAisFormat() {
     upstream.on("GET", "/res/openai/deployments", RecordingUpstream.json(200, DEPLOYMENTS));
 
-    List<String> ids = classicClient.models().list().autoPager().stream().map(Model::id).toList();
+    List<Model> models = classicClient.models().list().autoPager().stream().toList();
 
-    assertThat(ids).containsExactly("gpt-4o-prod", "gpt-41-mini");
+    // The deployment still being created is left out; one without an owner is owned by "azure".
+    assertThat(models).extracting(Model::id).containsExactly("gpt-4o-prod", "gpt-41-mini");
+    assertThat(models).extracting(Model::created).containsExactly(1710000000L, 1710000001L);
+    assertThat(models).extracting(Model::ownedBy).containsExactly("organization-owner", "azure");
     assertThat(upstream.last().query()).isEqualTo("api-version=2024-02-01");
     assertAzureKey(upstream.last(), KEY);
   }

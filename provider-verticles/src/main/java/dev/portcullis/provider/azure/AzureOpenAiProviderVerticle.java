@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * Responses, the request's {@code model} naming the deployment, and the deployment list.
  *
  * <p>Classic resource URLs get the deployment in the path and a dated {@code api-version}; Foundry
- * v1 URLs get OpenAI's paths as they are. Bodies are never rewritten. Keys go upstream in
+ * v1 URLs get OpenAI's paths as they are. Bodies are never rewritten, except a classic resource's
+ * deployment list, answered in OpenAI's model-list format ({@link AzureDeploymentList}). Keys go upstream in
  * {@code api-key} (a client's {@code Authorization: Bearer <key>} is moved there, since the seed
  * tells clients to send it so); with Entra ID enabled, server-side calls carry
  * {@code Authorization: Bearer <Entra token>} instead.
@@ -194,6 +195,19 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
     return GatewayError.of(ErrorKind.UPSTREAM_UNREACHABLE, "Could not get a Microsoft Entra ID token for scope "
         + endpoint.entraScope() + " (" + err.getClass().getSimpleName() + "). Check the workload identity, managed"
         + " identity, service principal or Azure CLI login that DefaultAzureCredential uses.").toException();
+  }
+
+  /**
+   * A classic resource lists deployments in Azure's own shape; OpenAI SDKs call this route, so it
+   * is answered in OpenAI's model-list format. Foundry v1 already answers OpenAI's format.
+   */
+  @Override
+  protected Buffer rewriteAnswer(ProxyRequest request, Buffer body) {
+    if ("models".equals(request.operation())
+        && endpointFor(request, request.credential()).kind() == AzureEndpoint.Kind.CLASSIC) {
+      return AzureDeploymentList.toOpenAiModels(body);
+    }
+    return body;
   }
 
   @Override
