@@ -8,6 +8,8 @@ import com.google.genai.ResponseStream;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
+import com.google.genai.types.ListModelsConfig;
+import com.google.genai.types.Model;
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.provider.gemini.GoogleAccessTokenSource;
@@ -138,20 +140,57 @@ class GeminiVertexAiTest {
 
   @Test
   void queryKeyIsDroppedAndModelsComeFromThePublisherList() throws Exception {
-    upstream.on("GET", "/v1beta1/publishers/google/models",
-        RecordingUpstream.json(200, "{\"publisherModels\":[{\"name\":\"publishers/google/models/gemini-2.5-flash\"}]}"));
+    upstream.on("GET", "/v1beta1/publishers/google/models", RecordingUpstream.json(200, """
+        {"publisherModels":[{"name":"publishers/google/models/gemini-2.5-flash","versionId":"001",\
+        "openSourceCategory":"PROPRIETARY","launchStage":"GA"}],"nextPageToken":"next-1"}"""));
 
     HttpResponse<String> response = http.send(HttpRequest.newBuilder()
-        .uri(URI.create(portcullis.providerUrl("gemini") + "/v1beta/models?key=client-key&pageSize=10")).GET().build(),
+        .uri(URI.create(portcullis.providerUrl("gemini")
+            + "/v1beta/models?key=client-key&pageSize=10&pageToken=tok-0&view=FULL")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
 
+    // Answered in AI Studio's format; only the page parameters go to Vertex AI.
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("publishers/google/models/gemini-2.5-flash");
+    assertThat(new JsonObject(response.body())).isEqualTo(new JsonObject("""
+        {"models":[{"name":"models/gemini-2.5-flash","version":"001",\
+        "supportedGenerationMethods":["generateContent","streamGenerateContent","countTokens"]}],\
+        "nextPageToken":"next-1"}"""));
     RecordedRequest received = upstream.last();
     assertThat(received.path()).isEqualTo("/v1beta1/publishers/google/models");
-    assertThat(received.query()).isEqualTo("pageSize=10");
+    assertThat(received.query()).isEqualTo("pageSize=10&pageToken=tok-0");
     assertThat(received.header("Authorization")).isEqualTo("Bearer " + GoogleTokenEndpoint.accessToken(1));
     assertThat(tokenEndpoint.issuedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void sdkListsVertexModelsPageByPage() {
+    // Two pages: the second is asked for with the first's nextPageToken.
+    upstream.on("GET", "/v1beta1/publishers/google/models", (request, body) -> {
+      boolean second = "page-2".equals(request.getParam("pageToken"));
+      request.response().putHeader("content-type", "application/json").end(second
+          ? "{\"publisherModels\":[{\"name\":\"publishers/google/models/gemini-2.0-flash-001\",\"versionId\":\"001\"}]}"
+          : "{\"publisherModels\":[{\"name\":\"publishers/google/models/gemini-2.5-pro\",\"versionId\":\"default\"},"
+              + "{\"name\":\"publishers/google/models/imagen-4.0-generate-001\"}],\"nextPageToken\":\"page-2\"}");
+    });
+    Client client = Client.builder()
+        .apiKey("AIzaSy-client-key-that-vertex-must-not-see")
+        .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
+            .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
+        .build();
+
+    List<Model> models = new ArrayList<>();
+    client.models.list(ListModelsConfig.builder().pageSize(2).build()).forEach(models::add);
+
+    assertThat(models).extracting(m -> m.name().orElseThrow())
+        .containsExactly("models/gemini-2.5-pro", "models/imagen-4.0-generate-001", "models/gemini-2.0-flash-001");
+    assertThat(models.get(2).version()).contains("001");
+    assertThat(models.get(0).supportedActions()).contains(
+        List.of("generateContent", "streamGenerateContent", "countTokens"));
+    assertThat(models.get(1).supportedActions()).isEmpty();
+    List<RecordedRequest> received = upstream.received();
+    assertThat(received).extracting(RecordedRequest::query)
+        .containsExactly("pageSize=2", "pageSize=2&pageToken=page-2");
+    assertThat(received.get(1).header("x-goog-api-key")).isNull();
   }
 
   @Test

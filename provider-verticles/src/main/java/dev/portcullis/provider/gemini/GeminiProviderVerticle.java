@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
  * no key, and any key they send is dropped, since it would mean nothing to Vertex AI; every caller
  * the gateway lets through uses the server-side identity (limiting keyless callers is the
  * gateway's job, DESIGN.md "Credentials"). Bodies are never touched: Vertex AI takes the same
- * GenerateContentRequest. The Vertex model list is relayed as Vertex answers it
- * ({@code publisherModels}).
+ * GenerateContentRequest. The Vertex model list ({@code publisherModels}) is answered in AI
+ * Studio's format ({@link VertexModelList}), with the client's {@code pageSize}/{@code pageToken}.
  */
 public final class GeminiProviderVerticle extends ProviderVerticle {
 
@@ -115,23 +115,33 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   }
 
   private Future<UpstreamCall> prepareVertex(ProxyRequest request) {
-    String url;
+    String fullUrl;
     Matcher modelMethod = MODEL_METHOD.matcher(request.path());
-    if (MODELS_PATH.matcher(request.path()).matches()) {
-      url = vertex.modelsUrl();
+    if (isModelList(request)) {
+      // Only the page parameters mean the same to both lists.
+      fullUrl = vertex.modelsUrl() + query(VertexModelList.pageQuery(request.query()));
     } else if (modelMethod.matches()) {
-      url = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2));
+      fullUrl = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2)) + query(withoutKey(request.query()));
     } else {
       return Future.failedFuture(GatewayError.notFound("Vertex AI mode has no equivalent of " + request.path()
           + ".").toException());
     }
-    String fullUrl = url + query(withoutKey(request.query()));
     return tokens.token().map(token -> {
       MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
       headers.remove(KEY_HEADER);
       headers.set("Authorization", "Bearer " + token);
       return new UpstreamCall(request.method(), fullUrl, headers, request.body());
     });
+  }
+
+  private boolean isModelList(ProxyRequest request) {
+    return vertex != null && MODELS_PATH.matcher(request.path()).matches();
+  }
+
+  /** Gemini clients call the model list: Vertex AI's {@code publisherModels} are answered in AI Studio's format. */
+  @Override
+  protected Buffer rewriteAnswer(ProxyRequest request, Buffer body) {
+    return isModelList(request) ? VertexModelList.toGeminiModels(body) : body;
   }
 
   private static String query(String query) {
