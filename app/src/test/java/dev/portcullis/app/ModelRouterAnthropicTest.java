@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.RateLimitException;
@@ -26,6 +29,7 @@ import dev.portcullis.testkit.SseScript;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code anthropic:} models through the model router: openai-java on one side, a recording
@@ -268,13 +273,52 @@ class ModelRouterAnthropicTest {
             "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"},
         AnthropicWire.textDelta(0, "Partial"), AnthropicWire.errorEvent("overloaded_error", "Overloaded"))));
 
-    HttpResponse<String> raw = rig.post("/chat/completions", "{\"model\":\"anthropic:" + MODEL
-        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    logs.setContext(context);
+    logs.start();
+    context.getLogger("portcullis.access").addAppender(logs);
+    HttpResponse<String> raw;
+    try {
+      raw = rig.post("/chat/completions", "{\"model\":\"anthropic:" + MODEL
+          + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
-    assertThat(raw.statusCode()).isEqualTo(200);
-    assertThat(raw.body()).contains("Partial").doesNotContain("[DONE]");
-    String last = raw.body().trim().substring(raw.body().trim().lastIndexOf("data: ") + 6);
-    assertThat(new JsonObject(last).getJsonObject("error").getString("message")).contains("Overloaded");
+      assertThat(raw.statusCode()).isEqualTo(200);
+      assertThat(raw.body()).contains("Partial").doesNotContain("[DONE]");
+      String last = raw.body().trim().substring(raw.body().trim().lastIndexOf("data: ") + 6);
+      assertThat(new JsonObject(last).getJsonObject("error").getString("message")).contains("Overloaded");
+
+      // The client got a complete stream ending with the error event, but the call failed: the
+      // access log says so.
+      String requestId = raw.headers().firstValue("x-portcullis-request-id").orElseThrow();
+      Map<String, Object> access = accessLine(logs, requestId);
+      assertThat(access).containsEntry("status", 200).containsEntry("stream", true).containsEntry("outcome", "failed");
+    } finally {
+      context.getLogger("portcullis.access").detachAppender(logs);
+    }
+  }
+
+  /** The access-log line of one call (it is written as the stream ends, so wait a moment for it). */
+  private static Map<String, Object> accessLine(ListAppender<ILoggingEvent> logs, String requestId)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      for (ILoggingEvent event : List.copyOf(logs.list)) {
+        Map<String, Object> fields = new HashMap<>();
+        if (event.getKeyValuePairs() != null) {
+          event.getKeyValuePairs().forEach(kv -> {
+            if (kv.value != null) {
+              fields.put(kv.key, kv.value);
+            }
+          });
+        }
+        if (requestId.equals(fields.get("requestId"))) {
+          return fields;
+        }
+      }
+      assertThat(System.nanoTime()).as("an access-log line for " + requestId).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @Test

@@ -45,8 +45,8 @@ public final class BusCodecs {
                 h.getString("control"))),
         new BusCodec<>(StreamFrame.Data.class, f -> new JsonObject(), StreamFrame.Data::bytes,
             (h, b) -> new StreamFrame.Data(b)),
-        new BusCodec<>(StreamFrame.End.class, f -> new JsonObject().put("usage", usage(f.usage())), f -> null,
-            (h, b) -> new StreamFrame.End(usage(h.getJsonObject("usage")))),
+        new BusCodec<>(StreamFrame.End.class, BusCodecs::end, f -> null,
+            (h, b) -> new StreamFrame.End(usage(h.getJsonObject("usage")), h.getBoolean("failed", false))),
         new BusCodec<>(StreamFrame.Failure.class, f -> error(f.error()), f -> null,
             (h, b) -> new StreamFrame.Failure(error(h))),
         new BusCodec<>(StreamControl.Credit.class, c -> new JsonObject().put("frames", c.frames()), c -> null,
@@ -199,6 +199,15 @@ public final class BusCodecs {
       }
     }
     return headers;
+  }
+
+  /** The END frame's header: its usage, and {@code "failed": true} only when it ended in error. */
+  private static JsonObject end(StreamFrame.End end) {
+    JsonObject json = new JsonObject().put("usage", usage(end.usage()));
+    if (end.failed()) {
+      json.put("failed", true);
+    }
+    return json;
   }
 
   private static JsonObject usage(Usage usage) {

@@ -26,8 +26,23 @@ public sealed interface StreamFrame {
     }
   }
 
-  /** The stream ended normally; usage when the stream reported it. */
-  record End(Usage usage) implements StreamFrame {}
+  /**
+   * The stream ended; usage when the stream reported it. {@code failed} says that the producer
+   * ended the answer itself with an error event in the client's format (a translated stream's
+   * mid-stream error): the bytes are complete as sent, but the call counts as failed.
+   */
+  record End(Usage usage, boolean failed) implements StreamFrame {
+
+    /** A stream that ended normally. */
+    public End(Usage usage) {
+      this(usage, false);
+    }
+
+    /** A stream that the producer ended with an error event of its own. */
+    public static End failed(Usage usage) {
+      return new End(usage, true);
+    }
+  }
 
   /** The stream failed after its head was sent. */
   record Failure(dev.portcullis.common.error.GatewayError error) implements StreamFrame {

@@ -42,6 +42,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
   private long lastFrameAt;
   private boolean finished;
   private Usage usage = Usage.UNKNOWN;
+  private boolean endedInError;
 
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
@@ -88,6 +89,14 @@ public final class StreamReceiver implements ReadStream<Buffer> {
   /** Usage reported by the END frame; {@link Usage#UNKNOWN} before it or when none was reported. */
   public Usage usage() {
     return usage;
+  }
+
+  /**
+   * Whether the END frame said that the producer ended the answer with an error event of its own
+   * ({@link StreamFrame.End#failed()}); {@code false} before it.
+   */
+  public boolean endedInError() {
+    return endedInError;
   }
 
   /** Called with the HEAD frame (the reply to the request): from now on credit can flow back. */
@@ -144,6 +153,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       } else if (frame instanceof StreamFrame.End end) {
         pending.poll();
         usage = end.usage() == null ? Usage.UNKNOWN : end.usage();
+        endedInError = end.failed();
         finish();
         if (endHandler != null) {
           endHandler.handle(null);

@@ -88,8 +88,16 @@ public final class StreamSender implements WriteStream<Buffer> {
 
   /** Ends the stream normally, with the usage read from it. */
   public void end(Usage usage) {
+    end(usage, false);
+  }
+
+  /**
+   * Ends the stream, with the usage read from it; {@code failed} when the bytes written end with
+   * an error event of the producer's own (the requester then counts the call as failed).
+   */
+  public void end(Usage usage, boolean failed) {
     if (!closed) {
-      vertx.eventBus().send(receiverAddress, new StreamFrame.End(usage));
+      vertx.eventBus().send(receiverAddress, new StreamFrame.End(usage, failed));
       close();
     }
   }

@@ -64,6 +64,8 @@ class BusCodecsRoundTripTest {
 
     assertThat(roundTrip(new StreamFrame.Data(Buffer.buffer("data: {}\n\n"))).bytes().toString()).isEqualTo("data: {}\n\n");
     assertThat(roundTrip(new StreamFrame.End(new Usage(null, 3, -1)))).isEqualTo(new StreamFrame.End(new Usage(null, 3, -1)));
+    assertThat(roundTrip(new StreamFrame.End(new Usage(null, 3, -1))).failed()).isFalse();
+    assertThat(roundTrip(StreamFrame.End.failed(new Usage("m", 3, 4)))).isEqualTo(new StreamFrame.End(new Usage("m", 3, 4), true));
     assertThat(roundTrip(new StreamFrame.Failure(error))).isEqualTo(new StreamFrame.Failure(error));
     assertThat(roundTrip(new StreamControl.Credit(7))).isEqualTo(new StreamControl.Credit(7));
     assertThat(roundTrip(new StreamControl.Cancel("client gone"))).isEqualTo(new StreamControl.Cancel("client gone"));

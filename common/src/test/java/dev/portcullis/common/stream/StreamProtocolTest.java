@@ -88,6 +88,25 @@ class StreamProtocolTest {
   }
 
   @Test
+  void endSaysWhenTheProducerEndedTheAnswerWithItsOwnErrorEvent(Vertx vertx, VertxTestContext ctx) {
+    vertx.runOnContext(v -> {
+      StreamReceiver receiver = StreamReceiver.open(vertx, 4, 10_000);
+      StreamSender sender = new StreamSender(vertx, receiver.address(), receiver.window(), 10_000);
+      StringBuilder got = new StringBuilder();
+      assertThat(receiver.endedInError()).isFalse();
+      receiver.handler(b -> got.append(b)).endHandler(x -> ctx.verify(() -> {
+        assertThat(got.toString()).isEqualTo("data: {\"error\":{}}\n\n");
+        assertThat(receiver.endedInError()).isTrue();
+        assertThat(receiver.usage()).isEqualTo(new Usage("m", 1, 2));
+        ctx.completeNow();
+      }));
+      receiver.onHead(sender.head(200, MultiMap.caseInsensitiveMultiMap()));
+      sender.write(Buffer.buffer("data: {\"error\":{}}\n\n"));
+      sender.end(new Usage("m", 1, 2), true);
+    });
+  }
+
+  @Test
   void cancelReachesTheProducer(Vertx vertx, VertxTestContext ctx) {
     vertx.runOnContext(v -> {
       StreamReceiver receiver = StreamReceiver.open(vertx, 8, 10_000);

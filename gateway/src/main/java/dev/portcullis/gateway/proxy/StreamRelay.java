@@ -62,7 +62,9 @@ final class StreamRelay {
     });
     receiver.endHandler(v -> {
       response.end();
-      finish(Outcome.COMPLETED);
+      // A producer that ended the answer with its own error event (the model router's translated
+      // streams) sent complete bytes, but the call failed.
+      finish(receiver.endedInError() ? Outcome.FAILED : Outcome.COMPLETED);
     });
     receiver.exceptionHandler(err -> {
       if (err instanceof StreamFailureException failure) {

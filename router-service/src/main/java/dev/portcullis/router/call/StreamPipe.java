@@ -108,7 +108,7 @@ final class StreamPipe {
         if (transform.ended()) {
           // The answer ended with an error event: the provider's stream is of no more use.
           receiver.cancel("the translated stream ended");
-          sender.end(transform.usage(receiver.usage()));
+          sender.end(transform.usage(receiver.usage()), transform.failed());
         } else if (sender.writeQueueFull()) {
           receiver.pause();
           sender.drainHandler(v -> receiver.resume());
@@ -120,7 +120,7 @@ final class StreamPipe {
           if (out.length() > 0) {
             sender.write(out);
           }
-          sender.end(transform.usage(receiver.usage()));
+          sender.end(transform.usage(receiver.usage()), transform.failed());
         }
       });
       receiver.exceptionHandler(err -> {
@@ -134,7 +134,7 @@ final class StreamPipe {
           sender.fail(error);
         } else {
           sender.write(out);
-          sender.end(transform.usage(Usage.UNKNOWN));
+          sender.end(transform.usage(Usage.UNKNOWN), true);
         }
       });
       reply.complete(sender.head(head.status(), transform.headers(head.headers())));

@@ -20,6 +20,14 @@ interface StreamTransform {
   /** Whether the answer ended itself (an error event was written): the provider stream is then cancelled. */
   boolean ended();
 
+  /**
+   * Whether the bytes sent on end with an error event of the client's format (written by the
+   * sink): the stream's END frame then says the call failed, although the bytes end cleanly.
+   */
+  default boolean failed() {
+    return false;
+  }
+
   /** The closing bytes once the provider's stream ended normally. */
   Buffer onEnd();
 

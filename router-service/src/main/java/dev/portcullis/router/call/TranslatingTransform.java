@@ -17,6 +17,7 @@ final class TranslatingTransform implements StreamTransform {
   private final ChunkSink sink;
   private final String model;
   private boolean ended;
+  private boolean failed;
 
   TranslatingTransform(ChunkSource source, ChunkSink sink, String model) {
     this.source = source;
@@ -42,6 +43,11 @@ final class TranslatingTransform implements StreamTransform {
   }
 
   @Override
+  public boolean failed() {
+    return failed;
+  }
+
+  @Override
   public Buffer onEnd() {
     return ended ? Buffer.buffer() : write(source.end(), true);
   }
@@ -52,6 +58,7 @@ final class TranslatingTransform implements StreamTransform {
       return Buffer.buffer();
     }
     ended = true;
+    failed = true;
     return sink.fail(StreamErrors.of(error));
   }
 
@@ -65,6 +72,7 @@ final class TranslatingTransform implements StreamTransform {
     Buffer out = sink.write(step.chunks());
     if (step.isFailure()) {
       ended = true;
+      failed = true;
       out.appendBuffer(sink.fail(step.error()));
     } else if (last) {
       ended = true;
