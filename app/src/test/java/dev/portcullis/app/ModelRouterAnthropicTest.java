@@ -2,7 +2,6 @@ package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -53,7 +52,6 @@ class ModelRouterAnthropicTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(RouterRig.deployed("dev.portcullis.provider.anthropic.AnthropicProviderVerticle"));
     rig = new RouterRig("anthropic", KEY, Map.of("ARCHESTRA_ANTHROPIC_BASE_URL", "/anthropic"));
   }
 

@@ -1,7 +1,6 @@
 package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portcullis.testkit.AnthropicWire;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +42,6 @@ class ModelRouterBackpressureTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(RouterRig.deployed("dev.portcullis.provider.anthropic.AnthropicProviderVerticle"));
     rig = new RouterRig("anthropic", "sk-ant-stored-0123456789", Map.of("ARCHESTRA_ANTHROPIC_BASE_URL", "/anthropic"));
   }
 

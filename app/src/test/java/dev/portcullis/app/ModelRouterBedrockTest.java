@@ -2,7 +2,6 @@ package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
@@ -49,7 +48,6 @@ class ModelRouterBedrockTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(RouterRig.deployed("dev.portcullis.provider.bedrock.BedrockProviderVerticle"));
     rig = new RouterRig("bedrock", KEY, Map.of("ARCHESTRA_BEDROCK_BASE_URL", "/bedrock"));
   }
 

@@ -2,7 +2,6 @@ package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
@@ -45,7 +44,6 @@ class ModelRouterCohereTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(RouterRig.deployed("dev.portcullis.provider.cohere.CohereProviderVerticle"));
     rig = new RouterRig("cohere", KEY, Map.of("ARCHESTRA_COHERE_BASE_URL", "/cohere"));
   }
 

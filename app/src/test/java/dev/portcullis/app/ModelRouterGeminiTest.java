@@ -2,7 +2,6 @@ package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -46,7 +45,6 @@ class ModelRouterGeminiTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(RouterRig.deployed("dev.portcullis.provider.gemini.GeminiProviderVerticle"));
     rig = new RouterRig("gemini", KEY, Map.of("ARCHESTRA_GEMINI_BASE_URL", "/gemini"));
   }
 

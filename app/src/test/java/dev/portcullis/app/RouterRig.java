@@ -55,15 +55,6 @@ final class RouterRig implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static boolean deployed(String verticleClass) {
-    try {
-      Class.forName(verticleClass);
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
   @Override
   public void close() {
     client.close();
