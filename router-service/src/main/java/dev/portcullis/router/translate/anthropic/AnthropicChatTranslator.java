@@ -13,6 +13,7 @@ import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
+import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
@@ -110,29 +111,13 @@ public final class AnthropicChatTranslator implements ChatTranslator {
   }
 
   private static ArrayNode userBlocks(JsonNode content, String path) {
-    ArrayNode blocks = Json.array();
-    if (content == null || content.isNull() || content.isTextual()) {
-      blocks.addObject().put("type", "text").put("text", content == null ? "" : content.asText());
-      return blocks;
-    }
-    if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
-    }
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode part = content.get(i);
-      String partPath = path + "[" + i + "]";
-      String type = Json.text(part, "type");
-      if ("text".equals(type)) {
-        blocks.addObject().put("type", "text").put("text", part.path("text").asText());
-      } else if ("image_url".equals(type)) {
-        blocks.add(imageBlock(part.path("image_url").path("url").asText(null), partPath));
-      } else if ("file".equals(type)) {
-        blocks.add(fileBlock(part.path("file"), partPath));
-      } else {
-        throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
-      }
-    }
-    return blocks;
+    return UserContent.translate(content, path,
+        text -> Json.object().put("type", "text").put("text", text),
+        (part, type, partPath, index) -> switch (type == null ? "" : type) {
+          case "image_url" -> imageBlock(UserContent.imageUrl(part), partPath);
+          case "file" -> base64Block(UserContent.inlineFile(part, partPath, "Anthropic"), partPath);
+          default -> throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
+        });
   }
 
   private static ObjectNode imageBlock(String url, String path) {
@@ -168,16 +153,6 @@ public final class AnthropicChatTranslator implements ChatTranslator {
         .put("media_type", data.mimeType())
         .put("data", data.base64Data());
     return block;
-  }
-
-  private static ObjectNode fileBlock(JsonNode file, String path) {
-    String fileData = Json.text(file, "file_data");
-    if (fileData == null) {
-      throw new TranslationException(
-          path + ": only inline files (file.file_data) can be sent to Anthropic, not file ids",
-          path);
-    }
-    return base64Block(DataUrl.parse(fileData, path + ".file.file_data"), path);
   }
 
   private static ArrayNode assistantBlocks(JsonNode message, String path) {

@@ -13,6 +13,7 @@ import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
+import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
@@ -96,48 +97,29 @@ public final class BedrockChatTranslator implements ChatTranslator {
   }
 
   private static ArrayNode userBlocks(JsonNode content, String path) {
-    ArrayNode blocks = Json.array();
-    if (content == null || content.isNull() || content.isTextual()) {
-      blocks.addObject().put("text", content == null ? "" : content.asText());
-      return blocks;
-    }
-    if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
-    }
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode part = content.get(i);
-      String partPath = path + "[" + i + "]";
-      String type = Json.text(part, "type");
-      if ("text".equals(type)) {
-        blocks.addObject().put("text", part.path("text").asText());
-      } else if ("image_url".equals(type)) {
-        String url = part.path("image_url").path("url").asText(null);
-        if (!DataUrl.isDataUrl(url)) {
-          // Converse takes only bytes or S3 locations, and the router does no I/O to fetch URLs.
-          throw new TranslationException(
-              partPath + ": Bedrock cannot fetch image URLs; send the image as a base64 data URL", partPath);
-        }
-        DataUrl data = DataUrl.parse(url, partPath + ".image_url.url");
-        ObjectNode image = blocks.addObject().putObject("image");
-        image.put("format", BedrockMedia.imageFormat(data.mimeType(), partPath));
-        image.putObject("source").put("bytes", data.base64Data());
-      } else if ("file".equals(type)) {
-        JsonNode file = part.path("file");
-        String fileData = Json.text(file, "file_data");
-        if (fileData == null) {
-          throw new TranslationException(
-              partPath + ": only inline files (file.file_data) can be sent to Bedrock, not file ids", partPath);
-        }
-        DataUrl data = DataUrl.parse(fileData, partPath + ".file.file_data");
-        ObjectNode document = blocks.addObject().putObject("document");
-        document.put("format", BedrockMedia.documentFormat(data.mimeType(), partPath));
-        document.put("name", BedrockMedia.documentName(Json.text(file, "filename"), "document " + (i + 1)));
-        document.putObject("source").put("bytes", data.base64Data());
-      } else {
-        throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
-      }
-    }
-    return blocks;
+    return UserContent.translate(content, path, text -> Json.object().put("text", text),
+        (part, type, partPath, index) -> switch (type == null ? "" : type) {
+          // Converse takes only bytes or S3 locations, so images must come inline.
+          case "image_url" -> {
+            DataUrl data = UserContent.inlineImage(part, partPath, "Bedrock");
+            ObjectNode block = Json.object();
+            ObjectNode image = block.putObject("image");
+            image.put("format", BedrockMedia.imageFormat(data.mimeType(), partPath));
+            image.putObject("source").put("bytes", data.base64Data());
+            yield block;
+          }
+          case "file" -> {
+            DataUrl data = UserContent.inlineFile(part, partPath, "Bedrock");
+            ObjectNode block = Json.object();
+            ObjectNode document = block.putObject("document");
+            document.put("format", BedrockMedia.documentFormat(data.mimeType(), partPath));
+            document.put("name", BedrockMedia.documentName(Json.text(part.path("file"), "filename"),
+                "document " + (index + 1)));
+            document.putObject("source").put("bytes", data.base64Data());
+            yield block;
+          }
+          default -> throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
+        });
   }
 
   private static ArrayNode assistantBlocks(JsonNode message, String path) {

@@ -14,6 +14,7 @@ import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.IdMinter;
 import dev.portcullis.router.translate.openai.Json;
+import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
@@ -90,45 +91,17 @@ public final class GeminiChatTranslator implements ChatTranslator {
   }
 
   private static ArrayNode userParts(JsonNode content, String path) {
-    ArrayNode parts = Json.array();
-    if (content == null || content.isNull() || content.isTextual()) {
-      parts.addObject().put("text", content == null ? "" : content.asText());
-      return parts;
-    }
-    if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
-    }
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode part = content.get(i);
-      String partPath = path + "[" + i + "]";
-      String type = Json.text(part, "type");
-      if ("text".equals(type)) {
-        parts.addObject().put("text", part.path("text").asText());
-      } else if ("image_url".equals(type)) {
-        String url = part.path("image_url").path("url").asText(null);
-        if (!DataUrl.isDataUrl(url)) {
-          // AI Studio cannot fetch arbitrary URLs, and the router does no I/O to inline them.
-          throw new TranslationException(
-              partPath + ": Gemini cannot fetch image URLs; send the image as a base64 data URL",
-              partPath);
-        }
-        parts.add(inlineData(DataUrl.parse(url, partPath + ".image_url.url")));
-      } else if ("input_audio".equals(type)) {
-        JsonNode audio = part.path("input_audio");
-        parts.add(inlineData(new DataUrl("audio/" + audio.path("format").asText("wav"), audio.path("data").asText())));
-      } else if ("file".equals(type)) {
-        String fileData = Json.text(part.get("file"), "file_data");
-        if (fileData == null) {
-          throw new TranslationException(
-              partPath + ": only inline files (file.file_data) can be sent to Gemini, not file ids",
-              partPath);
-        }
-        parts.add(inlineData(DataUrl.parse(fileData, partPath + ".file.file_data")));
-      } else {
-        throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
-      }
-    }
-    return parts;
+    return UserContent.translate(content, path, text -> Json.object().put("text", text),
+        (part, type, partPath, index) -> switch (type == null ? "" : type) {
+          // AI Studio cannot fetch arbitrary URLs either, so images must come inline.
+          case "image_url" -> inlineData(UserContent.inlineImage(part, partPath, "Gemini"));
+          case "input_audio" -> {
+            JsonNode audio = part.path("input_audio");
+            yield inlineData(new DataUrl("audio/" + audio.path("format").asText("wav"), audio.path("data").asText()));
+          }
+          case "file" -> inlineData(UserContent.inlineFile(part, partPath, "Gemini"));
+          default -> throw ChatRequestReader.unsupportedPart(partPath, type, WHERE);
+        });
   }
 
   private static ObjectNode inlineData(DataUrl data) {
