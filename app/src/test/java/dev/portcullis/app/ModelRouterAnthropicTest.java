@@ -68,11 +68,8 @@ class ModelRouterAnthropicTest {
   }
 
   private static JsonObject received() {
-    RecordedRequest last = rig.upstream.last();
-    assertThat(last.path()).isEqualTo(MESSAGES);
-    assertThat(last.header("x-api-key")).isEqualTo(KEY);
+    RecordedRequest last = rig.lastUpstreamCall(MESSAGES, "x-api-key", KEY);
     assertThat(last.header("anthropic-version")).isNotBlank();
-    assertThat(last.headers().toString() + last.bodyText()).doesNotContain(rig.virtualKey);
     return last.json();
   }
 

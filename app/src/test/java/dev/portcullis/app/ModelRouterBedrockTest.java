@@ -19,7 +19,6 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.portcullis.testkit.BedrockWire;
 import dev.portcullis.testkit.InferenceProfilesFake;
-import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -64,11 +63,7 @@ class ModelRouterBedrockTest {
   }
 
   private static JsonObject received(String path) {
-    RecordedRequest last = rig.upstream.last();
-    assertThat(last.path()).isEqualTo(path);
-    assertThat(last.header("Authorization")).isEqualTo("Bearer " + KEY);
-    assertThat(last.headers().toString() + last.bodyText()).doesNotContain(rig.virtualKey);
-    return last.json();
+    return rig.lastUpstreamCall(path, "Authorization", "Bearer " + KEY).json();
   }
 
   @Test

@@ -18,7 +18,6 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.portcullis.testkit.CohereWire;
-import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
 import io.vertx.core.json.JsonArray;
@@ -60,11 +59,7 @@ class ModelRouterCohereTest {
   }
 
   private static JsonObject received() {
-    RecordedRequest last = rig.upstream.last();
-    assertThat(last.path()).isEqualTo(CHAT);
-    assertThat(last.header("Authorization")).isEqualTo("Bearer " + KEY);
-    assertThat(last.headers().toString() + last.bodyText()).doesNotContain(rig.virtualKey);
-    return last.json();
+    return rig.lastUpstreamCall(CHAT, "Authorization", "Bearer " + KEY).json();
   }
 
   /** A streamed tool call: the plan, then the call's name and its arguments in two pieces. */

@@ -19,7 +19,6 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.portcullis.testkit.GeminiWire;
-import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,11 +60,7 @@ class ModelRouterGeminiTest {
   }
 
   private static JsonObject received(String path) {
-    RecordedRequest last = rig.upstream.last();
-    assertThat(last.path()).isEqualTo(path);
-    assertThat(last.header("x-goog-api-key")).isEqualTo(KEY);
-    assertThat(last.headers().toString() + last.bodyText() + last.query()).doesNotContain(rig.virtualKey);
-    return last.json();
+    return rig.lastUpstreamCall(path, "x-goog-api-key", KEY).json();
   }
 
   private static String functionCallChunk() {

@@ -1,7 +1,10 @@
 package dev.portcullis.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -53,6 +56,18 @@ final class RouterRig implements AutoCloseable {
     return http.send(HttpRequest.newBuilder(URI.create(portcullis.url("/v1/model-router/" + proxyId + path)))
         .header("Authorization", "Bearer " + virtualKey).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The last request the native upstream received: on {@code path}, carrying the stored key in
+   * {@code header}, and holding the virtual key nowhere (headers, body or query).
+   */
+  RecordedRequest lastUpstreamCall(String path, String header, String expected) {
+    RecordedRequest last = upstream.last();
+    assertThat(last.path()).isEqualTo(path);
+    assertThat(last.header(header)).isEqualTo(expected);
+    assertThat(last.headers().toString() + last.bodyText() + last.query()).doesNotContain(virtualKey);
+    return last;
   }
 
   @Override
