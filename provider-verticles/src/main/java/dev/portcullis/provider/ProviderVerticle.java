@@ -22,6 +22,8 @@ import io.vertx.core.http.HttpClientResponse;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private final ProviderOptions options;
   private final MeterRegistry registry;
+  private final Map<String, Timer> upstreamTimers = new HashMap<>();
   private UpstreamClient client;
   private MessageConsumer<ProxyRequest> consumer;
 
@@ -245,14 +248,16 @@ public abstract class ProviderVerticle extends VerticleBase {
     });
   }
 
+  /** Looked up once per label set; only this instance's event loop touches the map. */
   private Timer upstreamTimer(ProxyRequest request, int status) {
-    return Timer.builder("portcullis.upstream.duration")
-        .description("Time from sending the upstream request to receiving its response head")
-        .tag("provider", name())
-        .tag("operation", request.operation())
-        .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .register(registry);
+    return upstreamTimers.computeIfAbsent(request.operation() + '\0' + status,
+        key -> Timer.builder("portcullis.upstream.duration")
+            .description("Time from sending the upstream request to receiving its response head")
+            .tag("provider", name())
+            .tag("operation", request.operation())
+            .tag("status", Integer.toString(status))
+            .publishPercentileHistogram()
+            .register(registry));
   }
 
   /** An error a client can act on, naming the upstream host but nothing that may hold a secret. */

@@ -4,6 +4,8 @@ import dev.portcullis.common.bus.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,53 +20,62 @@ public final class CallRecorder {
   private static final Logger ACCESS = LoggerFactory.getLogger("portcullis.access");
 
   private final MeterRegistry registry;
+  // Meters are looked up once per label set: building and registering a meter on every call would
+  // make a new id and sort its tags each time, on the event loop. One recorder per gateway
+  // verticle instance, so its maps are only touched from that instance's event loop.
+  private final Map<String, Counter> requests = new HashMap<>();
+  private final Map<String, Timer> durations = new HashMap<>();
+  private final Map<String, Timer> firstBytes = new HashMap<>();
+  private final Map<String, Counter> tokens = new HashMap<>();
 
   public CallRecorder(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void record(CallRecord call) {
-    Counter.builder("portcullis.requests")
+    String provider = call.provider();
+    String route = call.operation();
+    requests.computeIfAbsent(provider + '\0' + route + '\0' + call.status(), k -> Counter.builder("portcullis.requests")
         .description("Calls answered by the gateway")
-        .tag("provider", call.provider())
-        .tag("route", call.operation())
+        .tag("provider", provider)
+        .tag("route", route)
         .tag("status", Integer.toString(call.status()))
-        .register(registry).increment();
-    Timer.builder("portcullis.request.duration")
+        .register(registry)).increment();
+    durations.computeIfAbsent(provider + '\0' + route + '\0' + call.stream(), k -> Timer.builder("portcullis.request.duration")
         .description("End-to-end time of a call, from its arrival to the last byte written")
-        .tag("provider", call.provider())
-        .tag("route", call.operation())
+        .tag("provider", provider)
+        .tag("route", route)
         .tag("stream", Boolean.toString(call.stream()))
         .publishPercentileHistogram()
-        .register(registry).record(call.durationNanos(), TimeUnit.NANOSECONDS);
+        .register(registry)).record(call.durationNanos(), TimeUnit.NANOSECONDS);
     if (call.stream() && call.firstByteNanos() > 0) {
-      Timer.builder("portcullis.stream.ttfb")
+      firstBytes.computeIfAbsent(provider + '\0' + route, k -> Timer.builder("portcullis.stream.ttfb")
           .description("Time from a streamed call's arrival to its first byte of answer")
-          .tag("provider", call.provider())
-          .tag("route", call.operation())
+          .tag("provider", provider)
+          .tag("route", route)
           .publishPercentileHistogram()
-          .register(registry).record(call.firstByteNanos(), TimeUnit.NANOSECONDS);
+          .register(registry)).record(call.firstByteNanos(), TimeUnit.NANOSECONDS);
     }
     Usage usage = call.usage();
     if (usage != null && usage.known()) {
       String model = usage.model() == null ? "unknown" : usage.model();
       if (usage.inputTokens() > 0) {
-        tokens(call.provider(), model, "input").increment(usage.inputTokens());
+        tokens(provider, model, "input").increment(usage.inputTokens());
       }
       if (usage.outputTokens() > 0) {
-        tokens(call.provider(), model, "output").increment(usage.outputTokens());
+        tokens(provider, model, "output").increment(usage.outputTokens());
       }
     }
     log(call);
   }
 
   private Counter tokens(String provider, String model, String direction) {
-    return Counter.builder("portcullis.tokens")
+    return tokens.computeIfAbsent(provider + '\0' + model + '\0' + direction, k -> Counter.builder("portcullis.tokens")
         .description("Tokens counted from upstream answers")
         .tag("provider", provider)
         .tag("model", model)
         .tag("direction", direction)
-        .register(registry);
+        .register(registry));
   }
 
   private static void log(CallRecord call) {
