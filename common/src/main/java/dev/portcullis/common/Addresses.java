@@ -20,6 +20,11 @@ public final class Addresses {
   public static final String AUTH_OAUTH_CLIENT = "portcullis.auth.oauth-client";
   /** The LLM proxy directory: which proxy ids exist and which one is the default. */
   public static final String AUTH_PROXIES = "portcullis.auth.proxies";
+  /**
+   * The public keys that verify access tokens and the virtual-key checksum key ({@code GatewayKeys}),
+   * asked by gateways, which never hold the auth secret.
+   */
+  public static final String AUTH_KEYS = "portcullis.auth.keys";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 
