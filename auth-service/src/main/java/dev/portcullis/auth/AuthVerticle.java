@@ -4,42 +4,49 @@ import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.auth.store.Database;
 import dev.portcullis.auth.store.LlmProxy;
+import dev.portcullis.auth.store.PostgresTls;
+import dev.portcullis.auth.token.SigningKeys;
 import dev.portcullis.auth.token.TokenIssuer;
 import dev.portcullis.common.Addresses;
-import dev.portcullis.common.auth.AccessTokens;
+import dev.portcullis.common.auth.AuthEvents;
 import dev.portcullis.common.auth.AuthSecret;
+import dev.portcullis.common.auth.DataDirectory;
 import dev.portcullis.common.auth.LlmProxyDirectory;
 import dev.portcullis.common.auth.TokenRequest;
 import dev.portcullis.common.auth.VerifyRequest;
+import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.nio.file.Files;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * auth-service: the store of provider keys, LLM proxies, virtual keys and OAuth clients, the admin
- * API on its own port, and the bus addresses the gateway asks ({@code portcullis.auth.verify},
- * {@code .token}, {@code .oauth-client}, {@code .proxies}). Every bus answer is either the result
- * or a {@link GatewayError} as the reply body.
+ * auth-service: the store of provider keys, LLM proxies, virtual keys, OAuth clients and
+ * token-signing keys, the admin API on its own port, and the bus addresses the gateway asks
+ * ({@code portcullis.auth.verify}, {@code .token}, {@code .oauth-client}, {@code .proxies},
+ * {@code .keys}). It alone reads {@code ARCHESTRA_AUTH_SECRET}, decrypts provider keys and signs
+ * tokens. Every bus answer is either the result or a {@link GatewayError} as the reply body, at
+ * once, whatever goes wrong ({@link BusAnswers}).
  */
 public final class AuthVerticle extends VerticleBase {
 
   public static final String ADMIN_HOST_SETTING = "PORTCULLIS_ADMIN_HOST";
   public static final String ADMIN_PORT_SETTING = "PORTCULLIS_ADMIN_PORT";
   public static final String DEFAULT_EXPIRY_SETTING = "ARCHESTRA_LLM_PROXY_VIRTUAL_KEYS_DEFAULT_EXPIRATION_SECONDS";
+  /** Days a token-signing key signs before a new one takes over; 0: only the admin call rotates. */
+  public static final String KEY_ROTATION_DAYS_SETTING = "PORTCULLIS_TOKEN_KEY_ROTATION_DAYS";
+  /** How often signing keys are read again (another instance may have rotated) and their age checked. */
+  static final long KEY_REFRESH_MILLIS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
   private final Settings givenSettings;
@@ -60,7 +67,7 @@ public final class AuthVerticle extends VerticleBase {
     return adminServer == null ? -1 : adminServer.actualPort();
   }
 
-  private record Secrets(SecretCipher cipher, AccessTokens tokens, String adminToken) {
+  private record Secrets(SecretCipher cipher, byte[] checksumKey, String adminToken) {
     @Override
     public String toString() {
       return "Secrets[<redacted>]";
@@ -74,30 +81,43 @@ public final class AuthVerticle extends VerticleBase {
     Path dataDir = AuthSecret.dataDir(settings);
     String databaseUrl = settings.string(Database.DATABASE_URL_SETTING);
     long defaultExpirySeconds = settings.longValue(DEFAULT_EXPIRY_SETTING, 0, 0, 100L * 365 * 24 * 3600);
+    long rotationDays = settings.longValue(KEY_ROTATION_DAYS_SETTING, 30, 0, 3650);
     String adminHost = settings.string(ADMIN_HOST_SETTING, "127.0.0.1");
     int adminPort = settings.port(ADMIN_PORT_SETTING, 9001);
     OrgDefaultKeys orgDefaults = OrgDefaultKeys.fromSettings(settings);
-    if (databaseUrl != null && AuthSecret.configured(settings) == null) {
-      // Every instance sharing the database must derive the same keys; a per-machine file cannot give that.
-      throw new ConfigException(AuthSecret.SETTING, "is required when " + Database.DATABASE_URL_SETTING + " is set");
+    boolean clustered = vertx.isClustered();
+    // Before anything starts: a missing, short or published secret stops the process here.
+    AuthSecret.check(settings, clustered);
+    if (databaseUrl != null) {
+      PostgresTls.warning(databaseUrl).ifPresent(LOG::warn);
     }
 
-    // Secret files and key derivation are blocking work: keep them off the event loop.
+    // Secret files, permissions and key derivation are blocking work: keep them off the event loop.
     return vertx.executeBlocking(() -> {
-          Files.createDirectories(dataDir);
-          String secret = AuthSecret.resolve(settings);
-          return new Secrets(SecretCipher.fromSecret(secret), AccessTokens.fromSecret(secret),
+          DataDirectory.prepare(dataDir);
+          String secret = AuthSecret.resolve(settings, clustered);
+          return new Secrets(SecretCipher.fromSecret(secret), VirtualKeyFormat.checksumKey(secret),
               AdminToken.resolve(settings, dataDir));
         })
         .compose(secrets -> {
           store = new AuthStore(databaseUrl != null ? Database.postgres(vertx, databaseUrl)
               : Database.embedded(vertx, dataDir));
+          SigningKeys signingKeys = new SigningKeys(vertx, store, secrets.cipher(), secrets.checksumKey(),
+              System::currentTimeMillis);
           return store.migrate()
               .compose(version -> store.ensureDefaultProxy())
-              .compose(defaultProxy -> {
+              // H2 created its files with the process umask: make them owner-only too.
+              .compose(defaultProxy -> vertx.executeBlocking(() -> {
+                DataDirectory.tightenFiles(dataDir);
+                return null;
+              }))
+              .compose(tightened -> signingKeys.load())
+              .compose(loaded -> {
                 PrincipalAssembler assembler = new PrincipalAssembler(store, secrets.cipher(), orgDefaults);
-                registerConsumers(assembler, new TokenIssuer(store, secrets.tokens()));
-                AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds);
+                registerConsumers(assembler, signingKeys, secrets.checksumKey());
+                keepKeysFresh(signingKeys, rotationDays);
+                AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
+                    secrets.checksumKey(), signingKeys);
                 return vertx.createHttpServer(new HttpServerOptions().setHost(adminHost).setPort(adminPort))
                     .requestHandler(admin.router())
                     .listen();
@@ -111,17 +131,19 @@ public final class AuthVerticle extends VerticleBase {
         });
   }
 
-  private void registerConsumers(PrincipalAssembler assembler, TokenIssuer tokenIssuer) {
+  private void registerConsumers(PrincipalAssembler assembler, SigningKeys signingKeys, byte[] checksumKey) {
+    BusAnswers bus = new BusAnswers(vertx);
     VirtualKeyVerifier verifier = new VirtualKeyVerifier(store, assembler, LookupLimiter.of(vertx,
-        VirtualKeyVerifier.MAX_FAILURES, VirtualKeyVerifier.WINDOW_MILLIS));
-    answer(Addresses.AUTH_VERIFY, (VerifyRequest request) -> verifier.verify(request));
-    answer(Addresses.AUTH_TOKEN, (TokenRequest request) -> tokenIssuer.issue(request).map(r -> (Object) r));
-    answer(Addresses.AUTH_OAUTH_CLIENT, (String clientId) -> store.findOAuthClientByClientId(clientId)
+        VirtualKeyVerifier.MAX_FAILURES, VirtualKeyVerifier.WINDOW_MILLIS), checksumKey);
+    TokenIssuer tokenIssuer = new TokenIssuer(store, signingKeys::current);
+    bus.answer(Addresses.AUTH_VERIFY, (VerifyRequest request) -> verifier.verify(request));
+    bus.answer(Addresses.AUTH_TOKEN, (TokenRequest request) -> tokenIssuer.issue(request).map(r -> (Object) r));
+    bus.answer(Addresses.AUTH_OAUTH_CLIENT, (String clientId) -> store.findOAuthClientByClientId(clientId)
         .compose(client -> client.isPresent()
             ? assembler.forOAuthClient(client.get()).map(p -> (Object) p)
             : Future.succeededFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
                 "This OAuth client no longer exists; its tokens are revoked"))));
-    answer(Addresses.AUTH_PROXIES, (Object ignored) -> store.listLlmProxies().map(proxies -> {
+    bus.answer(Addresses.AUTH_PROXIES, (Object ignored) -> store.listLlmProxies().map(proxies -> {
       Map<String, String> names = new LinkedHashMap<>();
       String defaultId = null;
       for (LlmProxy proxy : proxies) {
@@ -130,22 +152,23 @@ public final class AuthVerticle extends VerticleBase {
       }
       return (Object) new LlmProxyDirectory(names, defaultId);
     }));
+    bus.answer(Addresses.AUTH_KEYS, (Object ignored) -> Future.succeededFuture(signingKeys.gatewayKeys().toJson()));
   }
 
-  /** Consumes an address; a store failure is answered as 503 rather than left to time out. */
-  private <T> void answer(String address, Function<T, Future<Object>> handler) {
-    vertx.eventBus().<T>consumer(address, (Message<T> message) -> {
-      Future<Object> reply;
-      try {
-        reply = handler.apply(message.body());
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
+  /**
+   * Another instance's rotation is heard on the events address; a periodic read is the backstop
+   * (and retires keys past their grace period from what is published), and rotates by age.
+   */
+  private void keepKeysFresh(SigningKeys signingKeys, long rotationDays) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_EVENTS, event -> {
+      if (event.body() != null && AuthEvents.SIGNING_KEY.equals(event.body().getString("kind"))) {
+        signingKeys.reload().onFailure(failure -> LOG.warn("Could not read the signing keys again: {}", failure.toString()));
       }
-      reply.onSuccess(message::reply).onFailure(failure -> {
-        LOG.error("auth-service could not answer on {}", address, failure);
-        message.reply(GatewayError.unavailable("The authentication store is unavailable; try again shortly"));
-      });
     });
+    long maxAgeMillis = rotationDays * 24 * 3600 * 1000;
+    vertx.setPeriodic(KEY_REFRESH_MILLIS, id -> signingKeys.reload()
+        .compose(v -> maxAgeMillis > 0 ? signingKeys.rotateIfOlderThan(maxAgeMillis) : Future.succeededFuture(false))
+        .onFailure(failure -> LOG.warn("Could not refresh the signing keys: {}", failure.toString())));
   }
 
   @Override

@@ -42,6 +42,10 @@ final class FailedLookupLimiter {
     Deque<Long> failures = failuresByAddress.computeIfAbsent(key(address), a -> new ArrayDeque<>());
     forgetOld(failures, nowMillis);
     failures.addLast(nowMillis);
+    // The newest maxFailures are all a decision needs: memory stays bounded under a flood.
+    while (failures.size() > maxFailures) {
+      failures.pollFirst();
+    }
   }
 
   private void forgetOld(Deque<Long> failures, long nowMillis) {

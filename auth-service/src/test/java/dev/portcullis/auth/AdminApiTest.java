@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.RandomTokens;
 import dev.portcullis.common.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,6 +28,8 @@ class AdminApiTest {
 
   private static final String ADMIN_TOKEN = "test-admin-token";
   private static final String OPENAI_KEY = "sk-test-openai-0123456789abcdef";
+  /** Generated per run: a literal secret in a test would be a published one. */
+  private static final String AUTH_SECRET = RandomTokens.base62(48);
 
   @TempDir
   Path dataDir;
@@ -44,7 +47,7 @@ class AdminApiTest {
         .put("PORTCULLIS_DATA_DIR", dataDir.toString())
         .put("PORTCULLIS_ADMIN_PORT", "0")
         .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN)
-        .put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789")));
+        .put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET)));
     deploymentId = vertx.deployVerticle(verticle).await();
     admin = new AdminClient(verticle.adminPort(), ADMIN_TOKEN);
   }
@@ -89,7 +92,7 @@ class AdminApiTest {
         .put("providerKeyIds", new JsonArray().add(key.getString("id")))
         .put("llmProxyIds", new JsonArray().add(proxy.getString("id"))).put("expiresAt", expiry));
     assertThat(virtualKey.fieldNames()).containsExactlyInAnyOrder("id", "name", "key", "providers", "expiresAt");
-    assertThat(virtualKey.getString("key")).matches("pc-vk-[0-9A-Za-z]{32,}");
+    assertThat(virtualKey.getString("key")).matches("pc-vk-[0-9A-Za-z]{51}");
     assertThat(virtualKey.getJsonArray("providers")).containsExactly("openai");
     assertThat(Instant.parse(virtualKey.getString("expiresAt")).getEpochSecond())
         .isEqualTo(Instant.parse(expiry).getEpochSecond());
@@ -211,7 +214,7 @@ class AdminApiTest {
     vertx.undeploy(deploymentId).await();
     deploymentId = vertx.deployVerticle(verticle = new AuthVerticle(new Settings(new JsonObject()
         .put("PORTCULLIS_DATA_DIR", dataDir.toString()).put("PORTCULLIS_ADMIN_PORT", "0")
-        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789"))))
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET))))
         .await();
     admin = new AdminClient(verticle.adminPort(), ADMIN_TOKEN);
 
@@ -239,7 +242,7 @@ class AdminApiTest {
   void virtualKeysExpireAfterTheConfiguredDefaultUnlessTheyNameTheirOwnExpiry() {
     AuthVerticle expiring = new AuthVerticle(new Settings(new JsonObject()
         .put("PORTCULLIS_DATA_DIR", dataDir.resolve("expiring").toString()).put("PORTCULLIS_ADMIN_PORT", "0")
-        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", "admin-api-test-secret-0123456789")
+        .put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN).put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET)
         .put("ARCHESTRA_LLM_PROXY_VIRTUAL_KEYS_DEFAULT_EXPIRATION_SECONDS", "3600")));
     vertx.deployVerticle(expiring).await();
     AdminClient client = new AdminClient(expiring.adminPort(), ADMIN_TOKEN);

@@ -8,10 +8,12 @@ import dev.portcullis.auth.store.LlmProxy;
 import dev.portcullis.auth.store.ProviderKey;
 import dev.portcullis.auth.store.StillReferencedException;
 import dev.portcullis.auth.store.UnknownReferenceException;
+import dev.portcullis.auth.token.SigningKeys;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AuthEvents;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.RandomTokens;
+import dev.portcullis.common.auth.VirtualKeyFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,24 +41,30 @@ public final class AdminApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/api/admin";
-  private static final int VIRTUAL_KEY_RANDOM_CHARS = 40;
 
   private final Vertx vertx;
   private final AuthStore store;
   private final SecretCipher cipher;
   private final String adminTokenHash;
   private final long defaultExpirySeconds;
+  private final byte[] virtualKeyChecksumKey;
+  private final SigningKeys signingKeys;
 
   /**
-   * @param defaultExpirySeconds virtual keys created without {@code expiresAt} expire this long
-   *                             after creation; 0 means they never expire
+   * @param defaultExpirySeconds  virtual keys created without {@code expiresAt} expire this long
+   *                              after creation; 0 means they never expire
+   * @param virtualKeyChecksumKey the key of the checksum every new virtual key carries
+   * @param signingKeys           the access-token signing keys, rotated by {@code POST /signing-keys/rotate}
    */
-  public AdminApi(Vertx vertx, AuthStore store, SecretCipher cipher, String adminToken, long defaultExpirySeconds) {
+  public AdminApi(Vertx vertx, AuthStore store, SecretCipher cipher, String adminToken, long defaultExpirySeconds,
+      byte[] virtualKeyChecksumKey, SigningKeys signingKeys) {
     this.vertx = vertx;
     this.store = store;
     this.cipher = cipher;
     this.adminTokenHash = CredentialHash.sha256Hex(adminToken);
     this.defaultExpirySeconds = defaultExpirySeconds;
+    this.virtualKeyChecksumKey = virtualKeyChecksumKey.clone();
+    this.signingKeys = signingKeys;
   }
 
   public Router router() {
@@ -75,6 +83,10 @@ public final class AdminApi {
         () -> store.listVirtualKeys().map(list(AdminViews::virtualKeyListed))));
     router.get(BASE + "/oauth-clients").handler(ctx -> respond(ctx, 200,
         () -> store.listOAuthClients().map(list(AdminViews::oauthClientListed))));
+    router.get(BASE + "/signing-keys").handler(ctx -> respond(ctx, 200,
+        () -> signingKeys.list().map(list(AdminViews::signingKey))));
+    router.post(BASE + "/signing-keys/rotate").handler(ctx -> respond(ctx, 201,
+        () -> signingKeys.rotate().map(kid -> new JsonObject().put("kid", kid))));
     router.delete(BASE + "/provider-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteProviderKey(ctx.pathParam("id"))));
     router.delete(BASE + "/llm-proxies/:id").handler(ctx -> respondEmpty(ctx, () -> deleteLlmProxy(ctx.pathParam("id"))));
     router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
@@ -137,7 +149,7 @@ public final class AdminApi {
     long now = System.currentTimeMillis();
     Long expiresAt = fields.has("expiresAt") ? fields.futureInstant("expiresAt", now)
         : defaultExpirySeconds > 0 ? now + defaultExpirySeconds * 1000 : null;
-    String key = "pc-vk-" + RandomTokens.base62(VIRTUAL_KEY_RANDOM_CHARS);
+    String key = VirtualKeyFormat.mint(virtualKeyChecksumKey);
     return mappings(providerKeyIds, "providerKeyIds")
         .compose(mapping -> checkProxies(llmProxyIds, "llmProxyIds").map(mapping))
         .compose(mapping -> store.createVirtualKey(name, CredentialHash.sha256Hex(key), mapping, llmProxyIds, expiresAt))

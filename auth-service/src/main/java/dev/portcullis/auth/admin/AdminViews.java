@@ -3,6 +3,7 @@ package dev.portcullis.auth.admin;
 import dev.portcullis.auth.store.LlmProxy;
 import dev.portcullis.auth.store.OAuthClient;
 import dev.portcullis.auth.store.ProviderKey;
+import dev.portcullis.auth.store.SigningKeyRow;
 import dev.portcullis.auth.store.VirtualKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,14 @@ final class AdminViews {
 
   static JsonObject providerKeyListed(ProviderKey key) {
     return providerKey(key).put("hasApiKey", key.hasApiKey());
+  }
+
+  /** A signing key's id and dates; {@code retiredAt} null while it signs. Never the key. */
+  static JsonObject signingKey(SigningKeyRow key) {
+    return new JsonObject()
+        .put("kid", key.kid())
+        .put("createdAt", instant(key.createdAt()))
+        .put("retiredAt", key.retiredAt() == null ? null : instant(key.retiredAt()));
   }
 
   static JsonObject llmProxy(LlmProxy proxy) {

@@ -87,6 +87,33 @@ public final class AuthStore {
     return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3));
   }
 
+  // ---- access-token signing keys ----
+
+  /** Every stored signing key, newest first (creation time, then kid, so all instances agree). */
+  public Future<List<SigningKeyRow>> listSigningKeys() {
+    return db.query("SELECT kid, private_jwk_encrypted, created_at, retired_at FROM token_signing_keys "
+            + "ORDER BY created_at DESC, kid DESC", Tuple.tuple())
+        .map(rows -> all(rows).stream().map(row -> new SigningKeyRow(row.getString(0), row.getString(1),
+            row.getLong(2), row.getLong(3))).toList());
+  }
+
+  /**
+   * Adds a new signing key; when {@code retireOthers}, every other unretired key is retired at its
+   * creation time (a rotation), and keys retired before {@code forgetRetiredBefore} are deleted.
+   */
+  public Future<Void> addSigningKey(SigningKeyRow key, boolean retireOthers, long forgetRetiredBefore) {
+    return db.inTransaction(conn -> db.query(conn,
+            "INSERT INTO token_signing_keys (kid, private_jwk_encrypted, created_at) VALUES (?, ?, ?)",
+            Tuple.of(key.kid(), key.encryptedPrivateJwk(), key.createdAt()))
+        .compose(inserted -> retireOthers
+            ? db.query(conn, "UPDATE token_signing_keys SET retired_at = ? WHERE retired_at IS NULL AND kid <> ?",
+                Tuple.of(key.createdAt(), key.kid()))
+            : Future.succeededFuture())
+        .compose(retired -> db.query(conn, "DELETE FROM token_signing_keys WHERE retired_at < ?",
+            Tuple.of(forgetRetiredBefore)))
+        .mapEmpty());
+  }
+
   // ---- provider keys ----
 
   public Future<ProviderKey> createProviderKey(String provider, String name, String encryptedApiKey, String baseUrl,

@@ -81,7 +81,16 @@ public final class Migrations {
           CREATE TABLE oauth_client_llm_proxies (
             oauth_client_id VARCHAR(36) NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
             llm_proxy_id VARCHAR(36) NOT NULL REFERENCES llm_proxies (id) ON DELETE RESTRICT,
-            PRIMARY KEY (oauth_client_id, llm_proxy_id))""")));
+            PRIMARY KEY (oauth_client_id, llm_proxy_id))""")),
+      // Access-token signing keys (ES256): the private JWK sealed under the auth secret. The newest
+      // unretired key signs; retired ones stay published until their last token has expired.
+      new Migration(2, "access-token signing keys", List.of(
+          """
+          CREATE TABLE token_signing_keys (
+            kid VARCHAR(100) PRIMARY KEY,
+            private_jwk_encrypted VARCHAR(4096) NOT NULL,
+            created_at BIGINT NOT NULL,
+            retired_at BIGINT)""")));
 
   private Migrations() {}
 

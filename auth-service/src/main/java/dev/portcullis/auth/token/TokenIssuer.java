@@ -3,6 +3,7 @@ package dev.portcullis.auth.token;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.common.auth.AccessTokens;
 import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.TokenSigningKey;
 import dev.portcullis.common.auth.TokenRequest;
 import dev.portcullis.common.auth.TokenResponse;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The OAuth 2.0 client-credentials grant (RFC 6749 section 4.4) behind
@@ -24,11 +26,12 @@ public final class TokenIssuer {
   private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store", "Pragma", "no-cache");
 
   private final AuthStore store;
-  private final AccessTokens tokens;
+  private final Supplier<TokenSigningKey> signingKey;
 
-  public TokenIssuer(AuthStore store, AccessTokens tokens) {
+  /** @param signingKey the key that signs now (asked at every issue: rotations take effect at once) */
+  public TokenIssuer(AuthStore store, Supplier<TokenSigningKey> signingKey) {
     this.store = store;
-    this.tokens = tokens;
+    this.signingKey = signingKey;
   }
 
   private record ClientCredentials(String clientId, String clientSecret, boolean basic) {}
@@ -68,7 +71,7 @@ public final class TokenIssuer {
         return error(400, "invalid_scope", "The only scope offered is " + AccessTokens.SCOPE);
       }
       long now = System.currentTimeMillis() / 1000;
-      String token = tokens.issue(client.get().clientId(), client.get().allowedLlmProxyIds(), AccessTokens.SCOPE,
+      String token = AccessTokens.issue(signingKey.get(), client.get().clientId(), client.get().allowedLlmProxyIds(), AccessTokens.SCOPE,
           now, TOKEN_TTL_SECONDS);
       return new TokenResponse(200, new JsonObject()
           .put("access_token", token)
