@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.auth;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.GatewayKeys;
 import dev.portcullis.common.auth.LlmProxyDirectory;
 import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.auth.TokenRequest;
@@ -11,6 +12,7 @@ import dev.portcullis.common.error.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The gateway's side of the auth-service bus contract. auth-service answers each request with the
@@ -37,6 +39,18 @@ final class AuthServiceClient {
 
   Future<LlmProxyDirectory> proxies() {
     return request(Addresses.AUTH_PROXIES, "list", LlmProxyDirectory.class);
+  }
+
+  /** The token public keys and the virtual-key checksum key; never anything that signs or decrypts. */
+  Future<GatewayKeys> gatewayKeys() {
+    return request(Addresses.AUTH_KEYS, "keys", JsonObject.class).compose(json -> {
+      try {
+        return Future.succeededFuture(GatewayKeys.fromJson(json));
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(GatewayError.internal("Unexpected answer from the authentication service")
+            .toException());
+      }
+    });
   }
 
   Future<TokenResponse> token(TokenRequest request) {

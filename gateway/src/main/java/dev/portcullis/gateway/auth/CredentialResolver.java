@@ -3,10 +3,11 @@ package dev.portcullis.gateway.auth;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AccessTokens;
 import dev.portcullis.common.auth.AuthEvents;
-import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.GatewayKeys;
 import dev.portcullis.common.auth.LlmProxyDirectory;
 import dev.portcullis.common.auth.Principal;
+import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.config.Settings;
@@ -15,6 +16,7 @@ import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,17 +25,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * Decides, for one client call, which credential goes upstream (DESIGN.md, "Credentials"):
  *
  * <ul>
- *   <li>a virtual key ({@code pc-vk-...}) is verified by auth-service, and the answer cached by
- *       the key's SHA-256 for at most {@link #CACHE_TTL_MILLIS};</li>
- *   <li>one of our access tokens (a JWT whose kid starts with {@code pc-}) is verified here
- *       (signature, expiry, audience, scope, kid), then its OAuth client's current credentials
- *       are asked for once and cached;</li>
+ *   <li>a virtual key ({@code pc-vk-...}) must carry a valid checksum (checked here, so a made-up
+ *       key never costs a bus call or a store lookup), then is verified by auth-service, and the
+ *       answer cached by the key's SHA-256 for at most {@link #CACHE_TTL_MILLIS};</li>
+ *   <li>one of our access tokens (a JWT whose kid starts with {@code pc-}) is verified here with
+ *       auth-service's public keys (ES256 signature, expiry, audience, scope, kid), then its OAuth
+ *       client's current credentials are asked for once and cached;</li>
  *   <li>anything else is the caller's own provider key, passed through unless
  *       {@code PORTCULLIS_PASSTHROUGH=false}.</li>
  * </ul>
  *
- * Revocations published by auth-service on {@code portcullis.auth.events} drop cached answers at
- * once. Failures are {@link dev.portcullis.common.error.GatewayException}s carrying the error to
+ * The gateway never holds the auth secret, the admin token or the database URL: what it checks
+ * with comes from auth-service ({@link GatewayKeyCache}). Revocations published by auth-service
+ * on {@code portcullis.auth.events} drop cached answers at once; a signing-key rotation makes it
+ * fetch the public keys again. Failures are {@link dev.portcullis.common.error.GatewayException}s carrying the error to
  * render: 401 bad, unknown, expired or revoked credential; 403 proxy not allowed or no provider
  * key for the provider; 404 unknown proxy id; 429 too many failed lookups; 503 auth-service down.
  */
@@ -43,29 +48,36 @@ public final class CredentialResolver {
   static final long CACHE_TTL_MILLIS = 30_000;
   static final int CACHE_MAX_ENTRIES = 10_000;
   static final long DIRECTORY_TTL_MILLIS = 30_000;
-  private static final String VIRTUAL_KEY_PREFIX = "pc-vk-";
   private static final String OAUTH_CACHE_PREFIX = "oauth-client:";
 
-  private final Vertx vertx;
-  private final Settings settings;
   private final boolean passthroughAllowed;
+  private final ClientAddresses clientAddresses;
   private final AuthServiceClient authService;
   private final ExpiringCache<Principal> principals = new ExpiringCache<>(CACHE_MAX_ENTRIES, CACHE_TTL_MILLIS);
   private final ExpiringCache<LlmProxyDirectory> directory = new ExpiringCache<>(1, DIRECTORY_TTL_MILLIS);
   /** Bumped by every auth event: an answer fetched before an event must not be cached after it. */
   private final AtomicLong generation = new AtomicLong();
   private final MessageConsumer<JsonObject> events;
-  private volatile Future<AccessTokens> accessTokens;
+  private final GatewayKeyCache keys;
 
+  /** Reads only its own settings ({@code PORTCULLIS_PASSTHROUGH}, {@code PORTCULLIS_TRUSTED_PROXIES}). */
   public CredentialResolver(Vertx vertx, Settings settings) {
-    this.vertx = vertx;
-    this.settings = settings;
     this.passthroughAllowed = settings.bool(PASSTHROUGH_SETTING, true);
+    this.clientAddresses = ClientAddresses.fromSettings(settings);
     this.authService = new AuthServiceClient(vertx);
+    this.keys = new GatewayKeyCache(authService::gatewayKeys, System::currentTimeMillis);
     BusCodecs.register(vertx);
     // A cluster-wide consumer, not a local one: auth-service may publish from another node, and a
     // local consumer never receives messages published elsewhere in the cluster.
     this.events = vertx.eventBus().consumer(Addresses.AUTH_EVENTS, message -> onAuthEvent(message.body()));
+  }
+
+  /**
+   * The request's client address ({@link ClientAddresses}: {@code X-Forwarded-For} only from a
+   * trusted proxy), to pass to {@link #resolve} and {@link #resolveMapped}.
+   */
+  public String clientAddress(HttpServerRequest request) {
+    return clientAddresses.clientAddress(request);
   }
 
   /**
@@ -76,7 +88,7 @@ public final class CredentialResolver {
    */
   public Future<Resolution> resolve(String credential, String provider, String proxyId, String clientAddress) {
     String presented = credential == null ? "" : credential.trim();
-    if (presented.startsWith(VIRTUAL_KEY_PREFIX)) {
+    if (VirtualKeyFormat.looksLikeVirtualKey(presented)) {
       return virtualKey(presented, clientAddress)
           .compose(principal -> authorize(principal, List.of(), provider, proxyId, "virtual key"));
     }
@@ -110,14 +122,13 @@ public final class CredentialResolver {
    */
   public Future<MappedCredentials> resolveMapped(String credential, String proxyId, String clientAddress) {
     String presented = credential == null ? "" : credential.trim();
-    if (presented.startsWith(VIRTUAL_KEY_PREFIX)) {
+    if (VirtualKeyFormat.looksLikeVirtualKey(presented)) {
       return virtualKey(presented, clientAddress)
           .compose(principal -> authorizeProxy(principal, List.of(), proxyId, "virtual key")
               .map(effective -> mapped(principal, effective)));
     }
     if (AccessTokens.looksLikeOurs(presented)) {
-      return accessTokens()
-          .map(tokens -> tokens.verify(presented, System.currentTimeMillis() / 1000))
+      return verifiedToken(presented)
           .compose(claims -> oauthPrincipal(claims.clientId())
               .compose(principal -> authorizeProxy(principal, claims.proxyIds(), proxyId, "access token")
                   .map(effective -> mapped(principal, effective))));
@@ -154,6 +165,16 @@ public final class CredentialResolver {
   }
 
   private Future<Principal> virtualKey(String key, String clientAddress) {
+    return keys.keys().compose(known -> {
+      if (!known.virtualKeyChecksumValid(key)) {
+        // Made up, mistyped, or issued before keys carried a checksum: refused here, unlooked-up.
+        return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Invalid virtual key").toException());
+      }
+      return checkedVirtualKey(key, clientAddress);
+    });
+  }
+
+  private Future<Principal> checkedVirtualKey(String key, String clientAddress) {
     String cacheKey = CredentialHash.sha256Hex(key);
     long now = System.currentTimeMillis();
     Principal cached = principals.get(cacheKey, now);
@@ -162,7 +183,8 @@ public final class CredentialResolver {
       principal = Future.succeededFuture(cached);
     } else {
       long asked = generation.get();
-      principal = authService.verifyVirtualKey(key, clientAddress).onSuccess(answer -> cacheIfCurrent(cacheKey, answer, asked));
+      principal = authService.verifyVirtualKey(key, ClientAddresses.limiterKey(clientAddress))
+          .onSuccess(answer -> cacheIfCurrent(cacheKey, answer, asked));
     }
     return principal.compose(answer -> answer.expiredAt(System.currentTimeMillis())
         ? Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException())
@@ -170,8 +192,7 @@ public final class CredentialResolver {
   }
 
   private Future<Resolution> accessToken(String token, String provider, String proxyId) {
-    return accessTokens()
-        .map(tokens -> tokens.verify(token, System.currentTimeMillis() / 1000))
+    return verifiedToken(token)
         .compose(claims -> {
           String cacheKey = OAUTH_CACHE_PREFIX + claims.clientId();
           Principal cached = principals.get(cacheKey, System.currentTimeMillis());
@@ -236,22 +257,16 @@ public final class CredentialResolver {
     });
   }
 
-  /** The token verifier, made once: reading a generated secret file is blocking IO. */
-  private Future<AccessTokens> accessTokens() {
-    Future<AccessTokens> current = accessTokens;
-    if (current == null) {
-      current = vertx.executeBlocking(() -> AccessTokens.fromSecret(AuthSecret.resolve(settings)));
-      // A failed attempt (an unreadable file, say) is not remembered: the next call tries again.
-      Future<AccessTokens> attempt = current;
-      current.onFailure(failure -> {
-        if (accessTokens == attempt) {
-          accessTokens = null;
-        }
-      });
-      accessTokens = current;
-    }
-    return current.recover(failure -> Future.failedFuture(
-        GatewayError.unavailable("Access tokens cannot be verified right now; try again shortly").toException()));
+  /** The token's claims, checked against auth-service's public keys (fetched again for a kid we do not know). */
+  private Future<AccessTokens.Claims> verifiedToken(String token) {
+    return keys.keysKnowing(AccessTokens.keyIdOf(token))
+        .compose(known -> {
+          try {
+            return Future.succeededFuture(AccessTokens.verify(token, known, System.currentTimeMillis() / 1000));
+          } catch (RuntimeException refused) {
+            return Future.failedFuture(refused);
+          }
+        });
   }
 
   private void cacheIfCurrent(String cacheKey, Principal principal, long askedAtGeneration) {
@@ -261,8 +276,13 @@ public final class CredentialResolver {
   }
 
   private void onAuthEvent(JsonObject event) {
-    generation.incrementAndGet();
     String kind = event == null ? null : event.getString("kind");
+    if (AuthEvents.SIGNING_KEY.equals(kind)) {
+      // A new signing key says nothing about who may use what: cached principals stay.
+      keys.markStale();
+      return;
+    }
+    generation.incrementAndGet();
     if (AuthEvents.VIRTUAL_KEY.equals(kind) && event.getString("keyHash") != null) {
       principals.remove(event.getString("keyHash"));
     } else if (AuthEvents.OAUTH_CLIENT.equals(kind) && event.getString("clientId") != null) {

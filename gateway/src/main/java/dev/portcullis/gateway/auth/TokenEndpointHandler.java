@@ -28,10 +28,12 @@ public final class TokenEndpointHandler implements Handler<RoutingContext> {
   static final int MAX_FORM_BYTES = 16 * 1024;
 
   private final AuthServiceClient authService;
+  private final ClientAddresses clientAddresses;
 
-  /** {@code settings} is taken for symmetry with the gateway's other handlers; none is read yet. */
+  /** Reads {@code PORTCULLIS_TRUSTED_PROXIES} only. */
   public TokenEndpointHandler(Vertx vertx, Settings settings) {
     this.authService = new AuthServiceClient(vertx);
+    this.clientAddresses = ClientAddresses.fromSettings(settings);
     BusCodecs.register(vertx);
   }
 
@@ -79,7 +81,7 @@ public final class TokenEndpointHandler implements Handler<RoutingContext> {
       write(ctx, TokenResponse.error(400, "invalid_request", malformed.getMessage(), Map.of()));
       return;
     }
-    String clientAddress = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String clientAddress = clientAddresses.clientAddress(ctx.request());
     authService.token(new TokenRequest(form, ctx.request().getHeader("Authorization"), clientAddress))
         .onSuccess(answer -> write(ctx, answer))
         .onFailure(failure -> write(ctx, TokenResponse.error(503, "temporarily_unavailable",

@@ -50,7 +50,7 @@ final class ModelRouterHandler {
           + "/v1/model-router/<llm-proxy-id>" + call.upstreamPath + " (list them with GET /api/admin/llm-proxies).")
           .toException());
     }
-    String clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String clientAddress = credentials.clientAddress(request);
     return credentials.resolveMapped(ClientCredential.of(request), call.proxyId, clientAddress).compose(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
       if (call.route.operation().equals(RouterOperations.MODELS)) {

@@ -177,7 +177,7 @@ public final class ProviderProxyHandler {
       return;
     }
     String presented = ClientCredential.of(request);
-    String clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String clientAddress = credentials.clientAddress(request);
     String forwardedModel = model;
     credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> {
       if (ar.failed()) {

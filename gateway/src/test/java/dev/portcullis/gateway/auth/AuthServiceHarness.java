@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.auth;
 
 import dev.portcullis.auth.AuthVerticle;
+import dev.portcullis.common.auth.RandomTokens;
 import dev.portcullis.common.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,8 @@ import java.time.Duration;
 final class AuthServiceHarness {
 
   static final String ADMIN_TOKEN = "gateway-test-admin-token";
-  static final String AUTH_SECRET = "gateway-test-auth-secret-0123456789";
+  /** Generated per run: a literal secret in a test would be a published one. */
+  static final String AUTH_SECRET = RandomTokens.base62(48);
   static final String ORG_GROQ_KEY = "gsk-organisation-default-key";
 
   final Vertx vertx;
@@ -41,12 +43,21 @@ final class AuthServiceHarness {
     return this;
   }
 
+  /** auth-service's settings: the secret, the admin token, the data dir. */
   Settings settings() {
     return new Settings(config);
   }
 
-  Settings settings(String key, String value) {
-    return new Settings(config.copy().put(key, value));
+  /**
+   * A gateway's settings: none of auth-service's secrets (no auth secret, no admin token, no data
+   * dir of auth-service's), as a gateway-only process in a cluster would have.
+   */
+  Settings gatewaySettings() {
+    return new Settings(new JsonObject());
+  }
+
+  Settings gatewaySettings(String key, String value) {
+    return new Settings(new JsonObject().put(key, value));
   }
 
   String defaultProxyId() {
@@ -76,6 +87,11 @@ final class AuthServiceHarness {
   JsonObject createOAuthClient(String name, JsonArray providerKeyIds, JsonArray proxyIds) {
     return call("POST", "/api/admin/oauth-clients", new JsonObject().put("name", name)
         .put("providerKeyIds", providerKeyIds).put("allowedLlmProxyIds", proxyIds), 201);
+  }
+
+  /** Rotates the token-signing key with the admin API; answers the new kid. */
+  String rotateSigningKey() {
+    return call("POST", "/api/admin/signing-keys/rotate", new JsonObject(), 201).getString("kid");
   }
 
   void delete(String kind, String id) {

@@ -3,16 +3,29 @@ package dev.portcullis.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AccessTokens;
+import dev.portcullis.common.auth.GatewayKeys;
+import dev.portcullis.common.auth.RandomTokens;
+import dev.portcullis.common.auth.TokenSigningKey;
+import dev.portcullis.common.auth.VirtualKeyFormat;
+import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +59,8 @@ class CredentialResolverTest {
     defaultProxy = auth.defaultProxyId();
     proxyA = auth.createProxy("proxy-a");
     proxyB = auth.createProxy("proxy-b");
-    resolver = new CredentialResolver(vertx, auth.settings());
-    tokenEndpoint = new TokenEndpointServer(vertx, auth.settings());
+    resolver = new CredentialResolver(vertx, auth.gatewaySettings());
+    tokenEndpoint = new TokenEndpointServer(vertx, auth.gatewaySettings());
   }
 
   @AfterAll
@@ -109,7 +122,7 @@ class CredentialResolverTest {
     Thread.sleep(Math.max(0, expiry.toEpochMilli() - System.currentTimeMillis()) + 50);
     assertFails(resolver.resolve(key.getString("key"), "openai", null, "10.0.0.5"), ErrorKind.AUTHENTICATION,
         "Virtual key expired");
-    CredentialResolver fresh = new CredentialResolver(vertx, auth.settings());
+    CredentialResolver fresh = new CredentialResolver(vertx, auth.gatewaySettings());
     assertFails(fresh.resolve(key.getString("key"), "openai", null, "10.0.0.5"), ErrorKind.AUTHENTICATION,
         "Virtual key expired");
     fresh.close().await();
@@ -126,16 +139,54 @@ class CredentialResolverTest {
     assertThat(((GatewayException) failure).error().kind()).isEqualTo(ErrorKind.AUTHENTICATION);
   }
 
+  /** A key with a valid checksum that was never issued (what a deleted key looks like). */
+  private static String wellFormedUnknownKey() {
+    return VirtualKeyFormat.mint(VirtualKeyFormat.checksumKey(AuthServiceHarness.AUTH_SECRET));
+  }
+
   @Test
-  void theEleventhFailedLookupFromOneAddressIsRateLimited() {
+  void theEleventhFailedLookupFromOneAddressIsRateLimitedButAValidKeyStillGetsThrough() {
+    JsonObject valid = newVirtualKey(null, null);
     for (int i = 0; i < 10; i++) {
-      assertFails(resolver.resolve("pc-vk-guess" + i + "x".repeat(32), "openai", null, "10.9.9.9"),
+      assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "10.9.9.9"),
           ErrorKind.AUTHENTICATION, "Invalid virtual key");
     }
-    assertFails(resolver.resolve("pc-vk-guess10" + "x".repeat(32), "openai", null, "10.9.9.9"),
-        ErrorKind.RATE_LIMITED, "Too many");
-    assertFails(resolver.resolve("pc-vk-guess11" + "x".repeat(32), "openai", null, "10.9.9.8"),
+    assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "10.9.9.9"), ErrorKind.RATE_LIMITED, "Too many");
+    assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "10.9.9.8"),
         ErrorKind.AUTHENTICATION, "Invalid virtual key");
+    assertThat(resolver.resolve(valid.getString("key"), "openai", null, "10.9.9.9").await().isResolved())
+        .as("a valid key from the blocked address").isTrue();
+  }
+
+  @Test
+  void ipv6ClientsAreCountedPerSlash64() {
+    for (int i = 0; i < 10; i++) {
+      assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "2001:db8:77:1::" + Integer.toHexString(i + 1)),
+          ErrorKind.AUTHENTICATION, "Invalid virtual key");
+    }
+    assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "2001:db8:77:1:ffff:ffff:ffff:ffff"),
+        ErrorKind.RATE_LIMITED, "Too many");
+    assertFails(resolver.resolve(wellFormedUnknownKey(), "openai", null, "2001:db8:77:2::1"),
+        ErrorKind.AUTHENTICATION, "Invalid virtual key");
+  }
+
+  @Test
+  void aMadeUpVirtualKeyIsRefusedWithoutAskingAuthService() {
+    resolver.resolve(newVirtualKey(null, null).getString("key"), "openai", null, "10.0.3.1").await();
+    AtomicInteger verifyCalls = countRequests(Addresses.AUTH_VERIFY);
+    for (String junk : List.of("pc-vk-" + "x".repeat(40), "pc-vk-" + RandomTokens.base62(51), "pc-vk-",
+        "pc-vk-" + RandomTokens.base62(40))) {
+      assertFails(resolver.resolve(junk, "openai", null, "10.0.3.1"), ErrorKind.AUTHENTICATION, "Invalid virtual key");
+    }
+    // Well over the limiter's ten: junk never counts, so this address is not blocked either.
+    for (int i = 0; i < 30; i++) {
+      assertFails(resolver.resolve("pc-vk-" + RandomTokens.base62(51), "openai", null, "10.0.3.1"),
+          ErrorKind.AUTHENTICATION, "Invalid virtual key");
+    }
+    assertThat(verifyCalls.get()).as("requests to portcullis.auth.verify").isZero();
+    assertThat(resolver.resolve(newVirtualKey(null, null).getString("key"), "openai", null, "10.0.3.1").await()
+        .isResolved()).isTrue();
+    assertThat(verifyCalls.get()).isEqualTo(1);
   }
 
   @Test
@@ -152,22 +203,83 @@ class CredentialResolverTest {
   }
 
   @Test
-  void forgedAndExpiredTokensAre401() {
+  void forgedTokensAre401() throws Exception {
     JsonObject client = auth.createOAuthClient("bot-" + System.nanoTime(),
         new JsonArray().add(openaiKey.getString("id")), new JsonArray().add(proxyA));
     long now = System.currentTimeMillis() / 1000;
-    String forged = AccessTokens.fromSecret("an-attackers-guess-at-the-secret-123")
-        .issue(client.getString("clientId"), List.of(proxyA), AccessTokens.SCOPE, now, 3600);
-    assertFails(resolver.resolve(forged, "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION, "unknown key");
-
     String genuine = tokenEndpoint.accessToken(client);
+    String kid = AccessTokens.keyIdOf(genuine);
     String[] parts = genuine.split("\\.");
+
+    // Signed by a key of the attacker's own, under its own pc- kid.
+    String foreignKey = AccessTokens.issue(TokenSigningKey.generate(), client.getString("clientId"), List.of(proxyA),
+        AccessTokens.SCOPE, now, 3600);
+    assertFails(resolver.resolve(foreignKey, "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION, "unknown key");
+
+    // Our kid, no signature.
+    String none = b64(new JsonObject().put("alg", "none").put("typ", "JWT").put("kid", kid).encode()) + "." + parts[1] + ".";
+    assertFails(resolver.resolve(none, "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION, "");
+
+    // Our kid, HS256 keyed with the public key a gateway holds.
+    GatewayKeys published = GatewayKeys.fromJson((JsonObject) vertx.eventBus().request(Addresses.AUTH_KEYS, "").await().body());
+    SignedJWT hs256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
+        JWTClaimsSet.parse(new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
+    hs256.sign(new MACSigner(published.publicKey(kid).toECPublicKey().getEncoded()));
+    assertFails(resolver.resolve(hs256.serialize(), "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION,
+        "unsupported signing algorithm");
+
+    // The genuine signature over other claims (a wider proxy list).
+    String widened = b64(new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        .replace(proxyA, proxyB));
+    assertFails(resolver.resolve(parts[0] + "." + widened + "." + parts[2], "openai", proxyB, "10.0.1.2"),
+        ErrorKind.AUTHENTICATION, "signature");
     String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
     assertFails(resolver.resolve(tampered, "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION, "");
 
-    String expired = AccessTokens.fromSecret(AuthServiceHarness.AUTH_SECRET)
-        .issue(client.getString("clientId"), List.of(proxyA), AccessTokens.SCOPE, now - 7200, 3600);
-    assertFails(resolver.resolve(expired, "openai", proxyA, "10.0.1.2"), ErrorKind.AUTHENTICATION, "expired");
+    assertThat(resolver.resolve(genuine, "openai", proxyA, "10.0.1.2").await().isResolved()).isTrue();
+  }
+
+  @Test
+  void tokensWithUnknownKidsFetchTheKeysAgainAtABoundedRate() {
+    resolver.resolve(tokenEndpoint.accessToken(auth.createOAuthClient("bot-" + System.nanoTime(),
+        new JsonArray().add(openaiKey.getString("id")), new JsonArray().add(proxyA))), "openai", proxyA, "10.0.1.4").await();
+    AtomicInteger keyFetches = countRequests(Addresses.AUTH_KEYS);
+    long now = System.currentTimeMillis() / 1000;
+    for (int i = 0; i < 50; i++) {
+      String forged = AccessTokens.issue(TokenSigningKey.generate(), "pc-oc-x", List.of(), AccessTokens.SCOPE, now, 60);
+      assertFails(resolver.resolve(forged, "openai", null, "10.0.1.4"), ErrorKind.AUTHENTICATION, "unknown key");
+    }
+    assertThat(keyFetches.get()).as("key fetches for 50 unknown kids").isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRotationIsPickedUpAndTokensOfThePreviousKeyKeepWorking() throws Exception {
+    JsonObject client = auth.createOAuthClient("bot-" + System.nanoTime(),
+        new JsonArray().add(openaiKey.getString("id")), new JsonArray().add(proxyA));
+    String before = tokenEndpoint.accessToken(client);
+    assertThat(resolver.resolve(before, "openai", proxyA, "10.0.1.5").await().isResolved()).isTrue();
+
+    String newKid = auth.rotateSigningKey();
+    String after = tokenEndpoint.accessToken(client);
+    assertThat(AccessTokens.keyIdOf(after)).isEqualTo(newKid);
+    assertThat(resolver.resolve(after, "openai", proxyA, "10.0.1.5").await().isResolved()).isTrue();
+    assertThat(resolver.resolve(before, "openai", proxyA, "10.0.1.5").await().isResolved()).isTrue();
+  }
+
+  @Test
+  void aGatewayWithoutTheAuthSecretVerifiesTokensAndTouchesNoSecretFile(@TempDir Path gatewayDir) {
+    Settings gatewayOnly = new Settings(new JsonObject().put("PORTCULLIS_DATA_DIR", gatewayDir.toString())
+        .put("PORTCULLIS_ROLES", "gateway"));
+    assertThat(gatewayOnly.string("ARCHESTRA_AUTH_SECRET")).isNull();
+    CredentialResolver gateway = new CredentialResolver(vertx, gatewayOnly);
+    JsonObject client = auth.createOAuthClient("bot-" + System.nanoTime(),
+        new JsonArray().add(openaiKey.getString("id")), new JsonArray().add(proxyA));
+    Resolution resolution = gateway.resolve(tokenEndpoint.accessToken(client), "openai", proxyA, "10.0.1.6").await();
+    assertThat(resolution.credential().apiKey()).isEqualTo(OPENAI_KEY);
+    assertThat(gateway.resolve(newVirtualKey(null, null).getString("key"), "openai", null, "10.0.1.6").await()
+        .isResolved()).isTrue();
+    assertThat(gatewayDir).isEmptyDirectory();
+    gateway.close().await();
   }
 
   @Test
@@ -193,10 +305,26 @@ class CredentialResolverTest {
         .isEqualTo(Resolution.Kind.PASSTHROUGH);
     assertThat(resolver.resolve(null, "ollama", null, "10.0.2.1").await().kind()).isEqualTo(Resolution.Kind.ANONYMOUS);
 
-    CredentialResolver strict = new CredentialResolver(vertx, auth.settings(CredentialResolver.PASSTHROUGH_SETTING, "false"));
+    CredentialResolver strict = new CredentialResolver(vertx, auth.gatewaySettings(CredentialResolver.PASSTHROUGH_SETTING, "false"));
     assertFails(strict.resolve("sk-client-own-key", "openai", null, "10.0.2.1"), ErrorKind.AUTHENTICATION,
         "requires a Portcullis virtual key");
     strict.close().await();
+  }
+
+  /** Counts requests sent on the bus to {@code address} from now on. */
+  private static AtomicInteger countRequests(String address) {
+    AtomicInteger count = new AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (address.equals(delivery.message().address())) {
+        count.incrementAndGet();
+      }
+      delivery.next();
+    });
+    return count;
+  }
+
+  private static String b64(String json) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Resolves again and again for up to one second; the first failure, or null when it kept succeeding. */

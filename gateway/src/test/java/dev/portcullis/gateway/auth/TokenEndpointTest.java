@@ -2,7 +2,9 @@ package dev.portcullis.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AccessTokens;
+import dev.portcullis.common.auth.GatewayKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +31,7 @@ class TokenEndpointTest {
     JsonObject key = auth.createProviderKey(new JsonObject().put("provider", "openai").put("name", "k").put("apiKey", "sk-x"));
     proxyId = auth.createProxy("agents");
     client = auth.createOAuthClient("bot", new JsonArray().add(key.getString("id")), new JsonArray().add(proxyId));
-    endpoint = new TokenEndpointServer(vertx, auth.settings());
+    endpoint = new TokenEndpointServer(vertx, auth.gatewaySettings());
   }
 
   @AfterAll
@@ -48,8 +50,9 @@ class TokenEndpointTest {
     assertThat(answer.body().getLong("expires_in")).isEqualTo(3600);
     assertThat(answer.body().getString("scope")).isEqualTo("llm:proxy");
     assertThat(answer.raw().headers().firstValue("Cache-Control")).contains("no-store");
-    AccessTokens.Claims claims = AccessTokens.fromSecret(AuthServiceHarness.AUTH_SECRET)
-        .verify(answer.body().getString("access_token"), System.currentTimeMillis() / 1000);
+    GatewayKeys published = GatewayKeys.fromJson((JsonObject) vertx.eventBus().request(Addresses.AUTH_KEYS, "").await().body());
+    AccessTokens.Claims claims = AccessTokens.verify(answer.body().getString("access_token"), published,
+        System.currentTimeMillis() / 1000);
     assertThat(claims.clientId()).isEqualTo(client.getString("clientId"));
     assertThat(claims.proxyIds()).containsExactly(proxyId);
   }
