@@ -49,6 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
+  /** One secret for every process of the cluster, generated per run: a literal one would be published. */
+  private static final String AUTH_SECRET = dev.portcullis.common.auth.RandomTokens.base62(48);
+
   private static final String ADMIN_TOKEN = "cluster-admin-token-0123456789abcdef";
   private static final String CLIENT_KEY = "sk-cluster-client";
   /** The gateway's stream idle timeout (and upstream timeout), lowered so a dead producer shows fast. */
@@ -119,7 +122,7 @@ class ClusterIT {
     env.put("PORTCULLIS_HOST", "127.0.0.1");
     env.put("ARCHESTRA_METRICS_PORT", String.valueOf(PortcullisUnderTest.freePort()));
     env.put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN);
-    env.put("ARCHESTRA_AUTH_SECRET", "cluster-it-auth-secret-0123456789abcdef0123456789");
+    env.put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET);
     env.put("PORTCULLIS_DATA_DIR", dataDir.toString());
     env.putAll(own);
     return env;

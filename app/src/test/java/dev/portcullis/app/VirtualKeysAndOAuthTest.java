@@ -209,21 +209,32 @@ class VirtualKeysAndOAuthTest {
     assertThat(upstream.received()).isEmpty();
   }
 
-  /** Last: once tripped, the limiter refuses every virtual key from this address for a minute. */
+  /** Last: once tripped, the limiter refuses every unknown virtual key from this address for a minute. */
   @Test
   @Order(Integer.MAX_VALUE)
-  void repeatedFailedLookupsFromOneAddressAre429() throws Exception {
+  void repeatedFailedLookupsFromOneAddressAre429ButAValidKeyStillWorks() throws Exception {
+    String valid = virtualKey("still-works").getString("key");
+    // Deleted keys: well formed (their checksum is right), so each one is looked up and fails.
+    // Made-up keys never reach the lookup, so they could not trip the limiter at all.
+    java.util.List<String> deleted = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      JsonObject key = virtualKey("deleted-" + i);
+      admin.send("DELETE", "/api/admin/virtual-keys/" + key.getString("id"), null);
+      deleted.add(key.getString("key"));
+    }
     // Earlier tests of this class failed a few lookups too (deleted and expired keys), so the
-    // limit is reached within at most 11 more unknown keys, and from then on every answer is 429.
+    // limit is reached within at most 11 more, and from then on every unknown key is 429.
     java.util.List<Integer> statuses = new java.util.ArrayList<>();
     for (int i = 0; i < 11 && !statuses.contains(429); i++) {
-      statuses.add(post("/v1/openai/chat/completions", "pc-vk-" + "x".repeat(40) + i).statusCode());
+      statuses.add(post("/v1/openai/chat/completions", deleted.get(i)).statusCode());
     }
     assertThat(statuses).last().isEqualTo(429);
     assertThat(statuses.subList(0, statuses.size() - 1)).containsOnly(401);
-    HttpResponse<String> limited = post("/v1/openai/chat/completions", "pc-vk-" + "y".repeat(40));
+    HttpResponse<String> limited = post("/v1/openai/chat/completions", deleted.get(11));
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(new JsonObject(limited.body()).getJsonObject("error").getString("type")).isEqualTo("rate_limit_error");
+    assertThat(post("/v1/openai/chat/completions", valid).statusCode()).as("a valid key from the limited address")
+        .isEqualTo(200);
   }
 
   @Test
