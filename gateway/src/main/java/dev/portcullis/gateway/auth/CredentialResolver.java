@@ -4,7 +4,6 @@ import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AccessTokens;
 import dev.portcullis.common.auth.AuthEvents;
 import dev.portcullis.common.auth.CredentialHash;
-import dev.portcullis.common.auth.GatewayKeys;
 import dev.portcullis.common.auth.LlmProxyDirectory;
 import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.auth.VirtualKeyFormat;
