@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Gemini in Vertex AI mode: calls are rewritten to the project's publisher-model URLs and carry a
  * bearer token that google-auth-library obtained with a service-account credentials file, through
- * its real JWT-assertion flow against a local token endpoint. Clients send no key; a key they do
- * send never reaches Vertex AI.
+ * its real JWT-assertion flow against a local token endpoint. Clients on this machine send no key;
+ * others send a Portcullis virtual key (the official SDK needs some key), which never reaches
+ * Vertex AI. A Gemini API key of their own is refused (ServerIdentitiesTest).
  */
 @Timeout(20)
 class GeminiVertexAiTest {
@@ -53,6 +54,7 @@ class GeminiVertexAiTest {
   private static GoogleTokenEndpoint tokenEndpoint;
   private static PortcullisUnderTest portcullis;
   private static Path credentialsDir;
+  private static String virtualKey;
   // HTTP/1.1: the JDK client's h2c upgrade of a POST is flaky against the gateway (see the report).
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -71,6 +73,11 @@ class GeminiVertexAiTest {
         VertexAiEndpoint.LOCATION, "europe-west4",
         VertexAiEndpoint.CREDENTIALS_FILE, credentials.toString(),
         VertexAiEndpoint.BASE_URL, upstream.baseUrl("")));
+    AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
+    String providerKey = admin.create("provider-keys", new JsonObject().put("provider", "gemini").put("name", "vertex")
+        .put("apiKey", "stored-gemini-key-unused-on-vertex")).getString("id");
+    virtualKey = admin.create("virtual-keys", new JsonObject().put("name", "vertex-app")
+        .put("providerKeyIds", new io.vertx.core.json.JsonArray().add(providerKey))).getString("key");
   }
 
   @AfterAll
@@ -116,11 +123,11 @@ class GeminiVertexAiTest {
   }
 
   @Test
-  void sdkStreamGoesToVertexWithAltSseAndTheClientsKeyIsDropped() {
+  void sdkStreamGoesToVertexWithAltSseAndTheVirtualKeyIsDropped() {
     upstream.on("POST", VERTEX_MODEL_PATH + ":streamGenerateContent", GeminiWire.sseStream(
         GeminiWire.textStreamChunks(MODEL, List.of("Stream", "ed"), 3, 2), 0));
     Client client = Client.builder()
-        .apiKey("AIzaSy-client-key-that-vertex-must-not-see")
+        .apiKey(virtualKey)
         .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
             .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
         .build();
@@ -146,7 +153,7 @@ class GeminiVertexAiTest {
 
     HttpResponse<String> response = http.send(HttpRequest.newBuilder()
         .uri(URI.create(portcullis.providerUrl("gemini")
-            + "/v1beta/models?key=client-key&pageSize=10&pageToken=tok-0&view=FULL")).GET().build(),
+            + "/v1beta/models?key=" + virtualKey + "&pageSize=10&pageToken=tok-0&view=FULL")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
 
     // Answered in AI Studio's format; only the page parameters go to Vertex AI.
@@ -173,7 +180,7 @@ class GeminiVertexAiTest {
               + "{\"name\":\"publishers/google/models/imagen-4.0-generate-001\"}],\"nextPageToken\":\"page-2\"}");
     });
     Client client = Client.builder()
-        .apiKey("AIzaSy-client-key-that-vertex-must-not-see")
+        .apiKey(virtualKey)
         .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
             .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
         .build();
