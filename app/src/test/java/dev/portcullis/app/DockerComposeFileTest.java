@@ -110,7 +110,8 @@ class DockerComposeFileTest {
         assertThat((List<String>) service.get("volumes")).as(member).noneSatisfy(v -> assertThat(v).startsWith("auth-secret:"));
       }
     }
-    for (String notAProvider : List.of("gateway", "auth", "router")) {
+    assertThat(environment(services, "auth")).containsKey("ARCHESTRA_CHAT_OPENAI_API_KEY");
+    for (String notAProvider : List.of("gateway", "router")) {
       assertThat(environment(services, notAProvider)).as(notAProvider).doesNotContainKey("ARCHESTRA_CHAT_OPENAI_API_KEY");
     }
     // Unset, the auth secret is the one cluster-init generated: the file ships no usable example value.
