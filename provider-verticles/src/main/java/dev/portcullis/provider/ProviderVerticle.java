@@ -397,10 +397,11 @@ public abstract class ProviderVerticle extends VerticleBase {
         } catch (Throwable e) {
           GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
               : internalError(request, e);
-          upstream.reset();
+          // The error frame first: resetting the upstream call reports a reset of its own.
           if (!sender.isClosed()) {
             sender.fail(error);
           }
+          upstream.reset();
         }
       };
     }
