@@ -204,7 +204,7 @@ public abstract class ProviderVerticle extends VerticleBase {
           if (refusesPortcullisCredential(request, response.statusCode())) {
             // The upstream's words may quote the key or name its organisation: read them, never relay them.
             response.body().onComplete(exchange.guard(ignored ->
-                exchange.reply(CredentialRefusal.upstream(name(), response.statusCode()))));
+                exchange.reply(refusedCredential(request, response.statusCode()))));
           } else if (request.stream() && isStream(response)) {
             relayStream(exchange, request, upstream, response, call);
           } else {
@@ -303,7 +303,14 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** An answer composed by {@link #answerDirectly}, with a refusal of our credential replaced as in {@link #execute}. */
   private Object refusedCredentialOr(ProxyRequest request, ProxyResponse response) {
     return refusesPortcullisCredential(request, response.status())
-        ? CredentialRefusal.upstream(name(), response.status()) : response;
+        ? refusedCredential(request, response.status()) : response;
+  }
+
+  /** Tells the operators, once per call, that a credential of ours was refused; the client gets the same without details. */
+  private GatewayError refusedCredential(ProxyRequest request, int status) {
+    LOG.warn("{}: the {} upstream refused Portcullis' credential ({}) with HTTP {}: check the provider key",
+        request.requestId(), name(), request.credential().serverSide() ? "server-side identity" : "stored key", status);
+    return CredentialRefusal.upstream(name(), status);
   }
 
   /**
