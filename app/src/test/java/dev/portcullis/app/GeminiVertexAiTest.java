@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Gemini in Vertex AI mode: calls are rewritten to the project's publisher-model URLs and carry a
  * bearer token that google-auth-library obtained with a service-account credentials file, through
- * its real JWT-assertion flow against a local token endpoint. Clients on this machine send no key;
- * others send a Portcullis virtual key (the official SDK needs some key), which never reaches
- * Vertex AI. A Gemini API key of their own is refused (ServerIdentitiesTest).
+ * its real JWT-assertion flow against a local token endpoint. Clients send no key (from this
+ * machine) or a Portcullis virtual key, which never reaches Vertex AI; a key of their own is
+ * refused, since Vertex AI would only see the server's identity (issue 10, point 1).
  */
 @Timeout(20)
 class GeminiVertexAiTest {
@@ -54,6 +54,7 @@ class GeminiVertexAiTest {
   private static GoogleTokenEndpoint tokenEndpoint;
   private static PortcullisUnderTest portcullis;
   private static Path credentialsDir;
+  /** A virtual key mapped to a Gemini provider key without an API key: Vertex AI's identity is the server's. */
   private static String virtualKey;
   // HTTP/1.1: the JDK client's h2c upgrade of a POST is flaky against the gateway (see the report).
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -74,10 +75,10 @@ class GeminiVertexAiTest {
         VertexAiEndpoint.CREDENTIALS_FILE, credentials.toString(),
         VertexAiEndpoint.BASE_URL, upstream.baseUrl("")));
     AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
-    String providerKey = admin.create("provider-keys", new JsonObject().put("provider", "gemini").put("name", "vertex")
-        .put("apiKey", "stored-gemini-key-unused-on-vertex")).getString("id");
+    String providerKeyId = admin.create("provider-keys", new JsonObject().put("provider", "gemini")
+        .put("name", "vertex")).getString("id");
     virtualKey = admin.create("virtual-keys", new JsonObject().put("name", "vertex-app")
-        .put("providerKeyIds", new io.vertx.core.json.JsonArray().add(providerKey))).getString("key");
+        .put("providerKeyIds", new io.vertx.core.json.JsonArray().add(providerKeyId))).getString("key");
   }
 
   @AfterAll
@@ -198,6 +199,22 @@ class GeminiVertexAiTest {
     assertThat(received).extracting(RecordedRequest::query)
         .containsExactly("pageSize=2", "pageSize=2&pageToken=page-2");
     assertThat(received.get(1).header("x-goog-api-key")).isNull();
+  }
+
+  @Test
+  void sdkWithAJunkKeyIsRefusedAndVertexSeesNothing() {
+    Client client = Client.builder()
+        .apiKey("x")
+        .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
+            .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
+        .build();
+
+    assertThatThrownBy(() -> client.models.generateContent(MODEL, "Hello", null))
+        .isInstanceOfSatisfying(com.google.genai.errors.ClientException.class, e -> {
+          assertThat(e.code()).isEqualTo(401);
+          assertThat(e.getMessage()).contains("virtual key").contains("trusted network");
+        });
+    assertThat(upstream.received()).isEmpty();
   }
 
   @Test
