@@ -77,8 +77,8 @@ public final class KeylessAccess {
   public String refusePassthrough(String provider, String clientAddress) {
     if (vertexAi && provider.equals("gemini")) {
       return "Gemini runs on Vertex AI here with Portcullis' own Google identity, so Gemini API keys are not "
-          + "used. Send a Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token"
-          + (allowsWithoutKey(provider, clientAddress) ? ", or no key at all." : ".");
+          + "used. Send a Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token, or "
+          + "call without a key from a trusted network (" + TRUSTED_NETWORKS + ").";
     }
     if ((provider.equals("ollama") || provider.equals("vllm")) && !allowsWithoutKey(provider, clientAddress)) {
       return "The " + provider + " server behind this gateway takes calls with Portcullis' own identity, which "
