@@ -35,3 +35,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "portcullis.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
+
+{{/* The Secret with the event bus's TLS material: the one given, or the one the chart makes. */}}
+{{- define "portcullis.clusterTlsSecret" -}}
+{{- .Values.cluster.tls.existingSecret | default (printf "%s-cluster-tls" (include "portcullis.fullname" .) | trunc 63 | trimSuffix "-") -}}
+{{- end -}}

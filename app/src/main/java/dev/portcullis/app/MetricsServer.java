@@ -9,12 +9,16 @@ import java.security.MessageDigest;
 
 /**
  * Prometheus {@code GET /metrics} on its own port ({@code ARCHESTRA_METRICS_PORT}, 9050), behind
- * {@code Authorization: Bearer <ARCHESTRA_METRICS_SECRET>} when that is set.
+ * {@code Authorization: Bearer <ARCHESTRA_METRICS_SECRET>} when that is set. Without a secret it
+ * listens on loopback only, unless {@code PORTCULLIS_METRICS_HOST} names an interface: metrics
+ * name providers, models and routes, which are nobody else's business.
  */
 final class MetricsServer extends VerticleBase {
 
   static final String PORT = "ARCHESTRA_METRICS_PORT";
   static final String SECRET = "ARCHESTRA_METRICS_SECRET";
+  static final String HOST = "PORTCULLIS_METRICS_HOST";
+  static final String LOOPBACK = "127.0.0.1";
 
   private final PrometheusMeterRegistry registry;
   private final String host;
@@ -27,6 +31,17 @@ final class MetricsServer extends VerticleBase {
     this.host = host;
     this.port = port;
     this.expectedAuthorization = secret == null ? null : ("Bearer " + secret).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Where /metrics listens: the chosen host; else, with a secret, where the gateway listens; else
+   * loopback only.
+   */
+  static String bindHost(String chosenHost, String secret, String gatewayHost) {
+    if (chosenHost != null) {
+      return chosenHost;
+    }
+    return secret != null ? gatewayHost : LOOPBACK;
   }
 
   @Override

@@ -149,8 +149,10 @@ public final class Portcullis {
     List<Supplier<ProviderVerticle>> providers = ProviderCatalog.factories(settings, providerOptions, registry);
     long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
 
-    metricsServer = new MetricsServer(registry, gatewayOptions.host(), metricsPort,
-        settings.string(MetricsServer.SECRET));
+    String metricsSecret = settings.string(MetricsServer.SECRET);
+    metricsServer = new MetricsServer(registry,
+        MetricsServer.bindHost(settings.string(MetricsServer.HOST), metricsSecret, gatewayOptions.host()), metricsPort,
+        metricsSecret);
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
     if (roles.contains(Role.AUTH)) {

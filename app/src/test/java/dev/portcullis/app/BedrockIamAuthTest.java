@@ -119,6 +119,23 @@ class BedrockIamAuthTest {
   }
 
   @Test
+  void aJunkKeyInAnotherHeaderDoesNotBorrowTheServersAwsIdentity() throws Exception {
+    upstream.on("POST", "/model/eu.amazon.nova-pro-v1%3A0/converse",
+        verified(RecordingUpstream.json(200, BedrockWire.converse("Signed!", 5, 2))));
+
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder()
+        .uri(URI.create(portcullis.providerUrl("bedrock") + "/model/eu.amazon.nova-pro-v1%3A0/converse"))
+        .header("content-type", "application/json").header("x-api-key", "x")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    // Refused in Bedrock's own error format, saying what to send; Bedrock saw nothing.
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("virtual key").contains("trusted network");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
   void keylessConverseStreamIsSignedAndRelayed() throws Exception {
     Buffer frames = BedrockWire.concat(BedrockWire.textStreamFrames(List.of("a", "b"), 2, 2));
     upstream.on("POST", "/model/eu.amazon.nova-pro-v1%3A0/converse-stream",

@@ -7,6 +7,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.portcullis.testkit.ClusterCertificates;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Clustered mode for real: separate JVMs on loopback, joined by Hazelcast with a TCP-IP member
  * list: a gateway, two provider processes (each pointed at its own recording upstream, so the
  * upstream that answered tells which process served a call), auth-service on PostgreSQL, and the
- * router role. Calls, streams and revocations cross processes; a provider process killed
+ * router role, their event bus TLS with member certificates from a CA made for the test. Calls,
+ * streams and revocations cross processes; a provider process killed
  * mid-stream ends the client's stream with an error event within the idle timeout, and the other
  * provider process takes the next calls.
  */
@@ -71,6 +73,7 @@ class ClusterIT {
   private static int gatewayPort;
   private static AdminClient admin;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static ClusterCertificates clusterCa;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -86,6 +89,7 @@ class ClusterIT {
         PortcullisUnderTest.freePort(), PortcullisUnderTest.freePort(), PortcullisUnderTest.freePort());
     String members = String.join(",", memberPorts.stream().map(p -> "127.0.0.1:" + p).toList());
     Path data = Path.of("target", "cluster-it").toAbsolutePath();
+    clusterCa = ClusterCertificates.newAuthority("cluster-it-ca");
 
     // Started together: on two cores the JVMs' start-up overlaps with Hazelcast's joining.
     gateway = PortcullisProcess.start("gateway", List.of("--cluster", "--roles", "gateway"), env(members,
@@ -124,6 +128,8 @@ class ClusterIT {
     env.put("PORTCULLIS_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("ARCHESTRA_AUTH_SECRET", AUTH_SECRET);
     env.put("PORTCULLIS_DATA_DIR", dataDir.toString());
+    // Each process its own member certificate, issued by the test's cluster CA.
+    env.putAll(clusterCa.issue(dataDir.getFileName().toString()).writePem(dataDir.resolveSibling("tls-" + dataDir.getFileName())));
     env.putAll(own);
     return env;
   }
@@ -192,6 +198,10 @@ class ClusterIT {
         assertThat(r.header("Authorization")).isEqualTo("Bearer " + CLIENT_KEY));
     assertThat(upstreamB.received()).isNotEmpty().allSatisfy(r ->
         assertThat(r.bodyText()).contains("\"gpt-4o\""));
+    // Every process talks TLS on the bus: none runs with the plaintext bus's warning.
+    for (PortcullisProcess process : List.of(gateway, providerA, providerB, auth, router)) {
+      assertThat(process.logText()).as(process.name()).doesNotContain("PORTCULLIS_CLUSTER_INSECURE");
+    }
   }
 
   @Test

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Gemini in Vertex AI mode: calls are rewritten to the project's publisher-model URLs and carry a
  * bearer token that google-auth-library obtained with a service-account credentials file, through
- * its real JWT-assertion flow against a local token endpoint. Clients send no key; a key they do
- * send never reaches Vertex AI.
+ * its real JWT-assertion flow against a local token endpoint. Clients send no key (from this
+ * machine) or a Portcullis virtual key, which never reaches Vertex AI; a key of their own is
+ * refused, since Vertex AI would only see the server's identity (issue 10, point 1).
  */
 @Timeout(20)
 class GeminiVertexAiTest {
@@ -53,6 +54,8 @@ class GeminiVertexAiTest {
   private static GoogleTokenEndpoint tokenEndpoint;
   private static PortcullisUnderTest portcullis;
   private static Path credentialsDir;
+  /** A virtual key mapped to a Gemini provider key without an API key: Vertex AI's identity is the server's. */
+  private static String virtualKey;
   // HTTP/1.1: the JDK client's h2c upgrade of a POST is flaky against the gateway (see the report).
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -71,6 +74,11 @@ class GeminiVertexAiTest {
         VertexAiEndpoint.LOCATION, "europe-west4",
         VertexAiEndpoint.CREDENTIALS_FILE, credentials.toString(),
         VertexAiEndpoint.BASE_URL, upstream.baseUrl("")));
+    AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
+    String providerKeyId = admin.create("provider-keys", new JsonObject().put("provider", "gemini")
+        .put("name", "vertex")).getString("id");
+    virtualKey = admin.create("virtual-keys", new JsonObject().put("name", "vertex-app")
+        .put("providerKeyIds", new io.vertx.core.json.JsonArray().add(providerKeyId))).getString("key");
   }
 
   @AfterAll
@@ -116,11 +124,11 @@ class GeminiVertexAiTest {
   }
 
   @Test
-  void sdkStreamGoesToVertexWithAltSseAndTheClientsKeyIsDropped() {
+  void sdkStreamGoesToVertexWithAltSseAndTheVirtualKeyIsDropped() {
     upstream.on("POST", VERTEX_MODEL_PATH + ":streamGenerateContent", GeminiWire.sseStream(
         GeminiWire.textStreamChunks(MODEL, List.of("Stream", "ed"), 3, 2), 0));
     Client client = Client.builder()
-        .apiKey("AIzaSy-client-key-that-vertex-must-not-see")
+        .apiKey(virtualKey)
         .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
             .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
         .build();
@@ -146,7 +154,7 @@ class GeminiVertexAiTest {
 
     HttpResponse<String> response = http.send(HttpRequest.newBuilder()
         .uri(URI.create(portcullis.providerUrl("gemini")
-            + "/v1beta/models?key=client-key&pageSize=10&pageToken=tok-0&view=FULL")).GET().build(),
+            + "/v1beta/models?key=" + virtualKey + "&pageSize=10&pageToken=tok-0&view=FULL")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
 
     // Answered in AI Studio's format; only the page parameters go to Vertex AI.
@@ -173,7 +181,7 @@ class GeminiVertexAiTest {
               + "{\"name\":\"publishers/google/models/imagen-4.0-generate-001\"}],\"nextPageToken\":\"page-2\"}");
     });
     Client client = Client.builder()
-        .apiKey("AIzaSy-client-key-that-vertex-must-not-see")
+        .apiKey(virtualKey)
         .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
             .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
         .build();
@@ -191,6 +199,22 @@ class GeminiVertexAiTest {
     assertThat(received).extracting(RecordedRequest::query)
         .containsExactly("pageSize=2", "pageSize=2&pageToken=page-2");
     assertThat(received.get(1).header("x-goog-api-key")).isNull();
+  }
+
+  @Test
+  void sdkWithAJunkKeyIsRefusedAndVertexSeesNothing() {
+    Client client = Client.builder()
+        .apiKey("x")
+        .httpOptions(HttpOptions.builder().baseUrl(portcullis.providerUrl("gemini")).apiVersion("v1beta")
+            .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
+        .build();
+
+    assertThatThrownBy(() -> client.models.generateContent(MODEL, "Hello", null))
+        .isInstanceOfSatisfying(com.google.genai.errors.ClientException.class, e -> {
+          assertThat(e.code()).isEqualTo(401);
+          assertThat(e.getMessage()).contains("virtual key").contains("trusted network");
+        });
+    assertThat(upstream.received()).isEmpty();
   }
 
   @Test

@@ -13,7 +13,10 @@ import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -58,6 +61,13 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   /** The upstream call for a request; may complete later (token fetches), never blocks. */
   protected abstract Future<UpstreamCall> prepare(ProxyRequest request);
+
+  /**
+   * What picks an upstream account or billing target in this provider's API besides the key
+   * ({@link AccountSelectors}): dropped from every call that carries a credential of Portcullis'
+   * own, and from its answer.
+   */
+  protected abstract AccountSelectors accountSelectors();
 
   /** Usage of a complete answer. */
   protected abstract Usage usageOf(ProxyRequest request, Buffer body);
@@ -127,125 +137,281 @@ public abstract class ProviderVerticle extends VerticleBase {
     return Future.all(consumer.unregister(), client.close());
   }
 
+  /**
+   * Every request gets exactly one reply, whatever a step throws: a bug anywhere in the provider's
+   * steps (prepare, answerDirectly, localAnswer, usage readers, rewriteAnswer) is answered at once
+   * with a 500 and logged once with its stack trace, so a caller never waits for the bus timeout.
+   */
   private void handle(Message<ProxyRequest> message) {
-    ProxyRequest request = message.body();
-    Future<ProxyResponse> direct;
-    try {
-      direct = answerDirectly(request);
-    } catch (GatewayException e) {
-      direct = Future.failedFuture(e);
-    }
-    if (direct != null) {
-      direct.onComplete(ar -> message.reply(ar.succeeded() ? ar.result() : errorFor(ar.cause(), null)));
-      return;
-    }
-    Future<UpstreamCall> prepared;
-    try {
-      ProxyResponse local = localAnswer(request);
-      if (local != null) {
-        message.reply(local);
+    Exchange exchange = new Exchange(message);
+    exchange.run(() -> {
+      ProxyRequest request = withOnlyPortcullisAccount(message.body());
+      exchange.request = request;
+      Future<ProxyResponse> direct = answerDirectly(request);
+      if (direct != null) {
+        direct.onComplete(exchange.guard(ar -> exchange.reply(ar.succeeded()
+            ? refusedCredentialOr(request, ar.result()) : failureOf(ar.cause(), null, request))));
         return;
       }
-      prepared = prepare(request);
-    } catch (GatewayException e) {
-      prepared = Future.failedFuture(e);
-    }
-    prepared.onComplete(ar -> {
-      if (ar.failed()) {
-        message.reply(errorFor(ar.cause(), null));
-      } else {
-        execute(message, request, ar.result());
+      ProxyResponse local = localAnswer(request);
+      if (local != null) {
+        exchange.reply(local);
+        return;
       }
+      prepare(request).onComplete(exchange.guard(ar -> {
+        if (ar.failed()) {
+          exchange.reply(failureOf(ar.cause(), null, request));
+        } else {
+          execute(exchange, request, ar.result());
+        }
+      }));
     });
   }
 
-  private void execute(Message<ProxyRequest> message, ProxyRequest request, UpstreamCall call) {
+  /**
+   * The request as the provider may use it: when it carries a credential of Portcullis' own (a
+   * stored key or the server-side identity), without the client's account selectors (headers and
+   * query parameters that would pick another organisation, project or billing target for our key).
+   * Passthrough requests are returned as they are. Public for the providers' unit tests.
+   */
+  public ProxyRequest withOnlyPortcullisAccount(ProxyRequest request) {
+    if (request.credential() == null) {
+      return request;
+    }
+    AccountSelectors selectors = accountSelectors();
+    return new ProxyRequest(request.provider(), request.operation(), request.method(), request.path(),
+        selectors.withoutQuerySelectors(request.query()), selectors.withoutRequestSelectors(request.headers()),
+        request.body(), request.credential(), request.proxyId(), request.requestId(), request.model(),
+        request.timeoutMs(), request.streamAddress(), request.initialCredit());
+  }
+
+  private void execute(Exchange exchange, ProxyRequest request, UpstreamCall call) {
     long started = System.nanoTime();
-    client.open(call, request.timeoutMs()).onComplete(opened -> {
+    client.open(call, request.timeoutMs()).onComplete(exchange.guard(opened -> {
       if (opened.failed()) {
-        message.reply(errorFor(opened.cause(), call));
+        exchange.reply(failureOf(opened.cause(), call, request));
         return;
       }
       HttpClientRequest upstream = opened.result();
-      upstream.send(call.body()).onComplete(answered -> {
+      upstream.send(call.body()).onComplete(exchange.guard(answered -> {
         if (answered.failed()) {
-          message.reply(errorFor(answered.cause(), call));
+          exchange.reply(failureOf(answered.cause(), call, request));
           return;
         }
         HttpClientResponse response = answered.result();
-        upstreamTimer(request, response.statusCode()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        if (request.stream() && isStream(response)) {
-          relayStream(message, request, upstream, response, call);
-        } else {
-          replyWhole(message, request, response, call);
+        try {
+          upstreamTimer(request, response.statusCode()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          if (refusesPortcullisCredential(request, response.statusCode())) {
+            // The upstream's words may quote the key or name its organisation: read them, never relay them.
+            response.body().onComplete(exchange.guard(ignored ->
+                exchange.reply(refusedCredential(request, response.statusCode()))));
+          } else if (request.stream() && isStream(response)) {
+            relayStream(exchange, request, upstream, response, call);
+          } else {
+            replyWhole(exchange, request, response, call);
+          }
+        } catch (RuntimeException | Error e) {
+          // The answer will not be read: free the connection, then let the exchange answer the failure.
+          upstream.reset();
+          throw e;
         }
-      });
-    });
+      }));
+    }));
   }
 
-  private void replyWhole(Message<ProxyRequest> message, ProxyRequest request, HttpClientResponse response,
-      UpstreamCall call) {
-    response.body().onComplete(read -> {
+  private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientResponse response, UpstreamCall call) {
+    response.body().onComplete(exchange.guard(read -> {
       if (read.failed()) {
-        message.reply(errorFor(read.cause(), call));
+        exchange.reply(failureOf(read.cause(), call, request));
         return;
       }
       Buffer body = read.result();
       if (response.statusCode() / 100 != 2) {
         GatewayError replaced = replaceUpstreamError(request, call, response.statusCode());
         if (replaced != null) {
-          message.reply(replaced);
+          exchange.reply(replaced);
           return;
         }
       }
       Usage usage = Usage.UNKNOWN;
       if (response.statusCode() / 100 == 2) {
         usage = usageOf(request, body).withModelIfAbsent(request.model());
-        try {
-          body = rewriteAnswer(request, body);
-        } catch (GatewayException e) {
-          message.reply(e.error());
-          return;
-        }
+        body = rewriteAnswer(request, body);
       }
-      message.reply(new ProxyResponse(response.statusCode(), ForwardedHeaders.downstream(response.headers()), body,
-          usage));
-    });
+      exchange.reply(new ProxyResponse(response.statusCode(), downstreamHeaders(request, response), body, usage));
+    }));
   }
 
-  private void relayStream(Message<ProxyRequest> message, ProxyRequest request, HttpClientRequest upstream,
+  private void relayStream(Exchange exchange, ProxyRequest request, HttpClientRequest upstream,
       HttpClientResponse response, UpstreamCall call) {
     response.pause();
     StreamSender sender = new StreamSender(vertx, request.streamAddress(), request.initialCredit(),
         request.timeoutMs());
     UsageObserver observer = streamUsage(request);
-    sender.cancelHandler(reason -> {
+    StreamGuard stream = new StreamGuard(request, sender, upstream);
+    sender.cancelHandler(stream.guard(reason -> {
       LOG.debug("{} cancelled: {}", request, reason);
       upstream.reset();
-    });
-    sender.ready().onComplete(ready -> {
+    }));
+    sender.ready().onComplete(exchange.guard(ready -> {
       if (ready.failed()) {
         upstream.reset();
-        message.reply(GatewayError.internal("Could not open the stream back to the gateway."));
+        exchange.reply(GatewayError.internal("Could not open the stream back to the gateway."));
         return;
       }
-      message.reply(sender.head(response.statusCode(), ForwardedHeaders.downstream(response.headers())));
-      response.handler(chunk -> {
-        observer.onData(chunk);
-        sender.write(chunk);
-        if (sender.writeQueueFull()) {
-          response.pause();
-          sender.drainHandler(v -> response.resume());
+      exchange.reply(sender.head(response.statusCode(), downstreamHeaders(request, response)));
+      // From here on the request is answered: a failure ends the stream with an error frame instead.
+      stream.guard(v -> relayBody(request, response, sender, observer, stream, call)).handle(null);
+    }));
+  }
+
+  private void relayBody(ProxyRequest request, HttpClientResponse response, StreamSender sender,
+      UsageObserver observer, StreamGuard stream, UpstreamCall call) {
+    response.handler(stream.guard(chunk -> {
+      observer.onData(chunk);
+      sender.write(chunk);
+      if (sender.writeQueueFull()) {
+        response.pause();
+        sender.drainHandler(stream.guard(v -> response.resume()));
+      }
+    }));
+    response.endHandler(stream.guard(v -> sender.end(observer.usage().withModelIfAbsent(request.model()))));
+    response.exceptionHandler(stream.guard(err -> {
+      if (!sender.isClosed()) {
+        sender.fail(failureOf(err, call, request));
+      }
+    }));
+    response.resume();
+  }
+
+  /** The upstream's response headers for the client, without those naming the account of a Portcullis credential. */
+  private MultiMap downstreamHeaders(ProxyRequest request, HttpClientResponse response) {
+    MultiMap headers = ForwardedHeaders.downstream(response.headers());
+    return request.credential() == null ? headers : accountSelectors().withoutResponseSelectors(headers);
+  }
+
+  /**
+   * Whether the upstream refused a credential Portcullis supplied (a stored key or the server-side
+   * identity). Such an answer is about our key, not the caller's, and may quote it: it is replaced
+   * by {@link CredentialRefusal#upstream}. A passthrough caller's 401/403 is about its own key and
+   * passes through as it came.
+   */
+  private static boolean refusesPortcullisCredential(ProxyRequest request, int status) {
+    return request.credential() != null && (status == 401 || status == 403);
+  }
+
+  /** An answer composed by {@link #answerDirectly}, with a refusal of our credential replaced as in {@link #execute}. */
+  private Object refusedCredentialOr(ProxyRequest request, ProxyResponse response) {
+    return refusesPortcullisCredential(request, response.status())
+        ? refusedCredential(request, response.status()) : response;
+  }
+
+  /** Tells the operators, once per call, that a credential of ours was refused; the client gets the same without details. */
+  private GatewayError refusedCredential(ProxyRequest request, int status) {
+    LOG.warn("{}: the {} upstream refused Portcullis' credential ({}) with HTTP {}: check the provider key",
+        request.requestId(), name(), request.credential().serverSide() ? "server-side identity" : "stored key", status);
+    return CredentialRefusal.upstream(name(), status);
+  }
+
+  /**
+   * The error for a failed step: a {@link GatewayException} is answered as it is, a bug of ours
+   * (a {@link RuntimeException} that is no I/O failure, or an {@link Error}) as a 500 logged with its
+   * stack trace, anything else as the upstream failure it is ({@link #errorFor}).
+   */
+  private GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request) {
+    if (cause instanceof GatewayException gatewayException) {
+      return gatewayException.error();
+    }
+    if (isBug(cause)) {
+      return internalError(request, cause);
+    }
+    return errorFor(cause, call);
+  }
+
+  /** Errors and runtime exceptions that Vert.x and Netty do not use for I/O failures. */
+  private static boolean isBug(Throwable cause) {
+    return cause instanceof Error || cause instanceof RuntimeException && !(cause instanceof VertxException)
+        && !cause.getClass().getName().startsWith("io.netty.");
+  }
+
+  /** Logs a bug once, with its stack trace, and the 500 to answer; the message holds nothing from the request. */
+  private GatewayError internalError(ProxyRequest request, Throwable cause) {
+    LOG.error("{} provider failed on {}", name(), request == null ? "a request" : request, cause);
+    return GatewayError.internal("The " + name() + " provider failed on this call"
+        + (request == null || request.requestId() == null ? "" : " (request " + request.requestId() + ")")
+        + "; the Portcullis log has the details.");
+  }
+
+  /** One bus request: replied to exactly once, however its steps end. Lives on the verticle's event loop. */
+  private final class Exchange {
+
+    private final Message<ProxyRequest> message;
+    private ProxyRequest request;
+    private boolean replied;
+
+    Exchange(Message<ProxyRequest> message) {
+      this.message = message;
+    }
+
+    void reply(Object answer) {
+      if (!replied) {
+        replied = true;
+        message.reply(answer);
+      }
+    }
+
+    /** Runs a step; anything it throws is the reply. */
+    void run(Runnable step) {
+      try {
+        step.run();
+      } catch (GatewayException e) {
+        reply(e.error());
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        if (replied) {
+          LOG.error("{} provider failed on {} after answering it", name(), request, e);
+        } else {
+          reply(internalError(request, e));
         }
-      });
-      response.endHandler(v -> sender.end(observer.usage().withModelIfAbsent(request.model())));
-      response.exceptionHandler(err -> {
-        if (!sender.isClosed()) {
-          sender.fail(errorFor(err, call));
+      }
+    }
+
+    <T> Handler<T> guard(Handler<T> handler) {
+      return value -> run(() -> handler.handle(value));
+    }
+  }
+
+  /** The handlers of a relayed stream: a failure in one ends the stream with an error and drops the upstream call. */
+  private final class StreamGuard {
+
+    private final ProxyRequest request;
+    private final StreamSender sender;
+    private final HttpClientRequest upstream;
+
+    StreamGuard(ProxyRequest request, StreamSender sender, HttpClientRequest upstream) {
+      this.request = request;
+      this.sender = sender;
+      this.upstream = upstream;
+    }
+
+    <T> Handler<T> guard(Handler<T> handler) {
+      return value -> {
+        try {
+          handler.handle(value);
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable e) {
+          GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
+              : internalError(request, e);
+          // The error frame first: resetting the upstream call reports a reset of its own.
+          if (!sender.isClosed()) {
+            sender.fail(error);
+          }
+          upstream.reset();
         }
-      });
-      response.resume();
-    });
+      };
+    }
   }
 
   /** Looked up once per label set; only this instance's event loop touches the map. */

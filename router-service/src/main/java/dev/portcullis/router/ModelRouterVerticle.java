@@ -58,6 +58,10 @@ public final class ModelRouterVerticle extends VerticleBase {
     return consumer.unregister();
   }
 
+  /**
+   * Every request gets one reply, whatever a step throws: a bug is answered at once with a 500 and
+   * logged once with its stack trace, so the gateway never waits for the bus timeout.
+   */
   private void handle(Message<Object> message) {
     Object body = message.body();
     Future<Object> reply;
@@ -70,10 +74,21 @@ public final class ModelRouterVerticle extends VerticleBase {
         reply = Future.failedFuture(GatewayError.internal("The model router got a message it does not know.")
             .toException());
       }
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      // Anything a planning step throws, a bug included, is the answer: never leave the gateway waiting.
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(ar -> message.reply(ar.succeeded() ? ar.result() : errorOf(ar.cause())));
+    reply.onComplete(ar -> {
+      Object answer;
+      try {
+        answer = ar.succeeded() ? ar.result() : errorOf(ar.cause());
+      } catch (RuntimeException e) {
+        answer = errorOf(e);
+      }
+      message.reply(answer);
+    });
   }
 
   private static GatewayError errorOf(Throwable cause) {
@@ -83,7 +98,8 @@ public final class ModelRouterVerticle extends VerticleBase {
     if (cause instanceof TranslationException e) {
       return e.error();
     }
+    // Logged once, with the stack trace; the client's message holds nothing from the request.
     LOG.error("model router call failed", cause);
-    return GatewayError.internal("The model router failed to handle the call.");
+    return GatewayError.internal("The model router failed to handle the call; the Portcullis log has the details.");
   }
 }

@@ -19,10 +19,12 @@ import java.util.List;
  * @param port                Hazelcast member port (auto-incremented when taken, as Hazelcast does)
  * @param eventBusPort        event-bus TCP port (0: any free port, which suits most deployments)
  * @param failureDetectionSeconds how long a silent member is kept before it is taken for dead
+ * @param tls                 the event bus's TLS material; {@code null} only when
+ *                            {@code PORTCULLIS_CLUSTER_INSECURE=true} and none is given (or not clustered)
  */
 public record ClusterOptions(boolean enabled, String name, List<String> members, boolean kubernetes,
     String kubernetesService, String host, String publicHost, int port, int eventBusPort,
-    int failureDetectionSeconds) {
+    int failureDetectionSeconds, ClusterTls tls) {
 
   public static final String CLUSTER = "PORTCULLIS_CLUSTER";
   public static final String NAME = "PORTCULLIS_CLUSTER_NAME";
@@ -52,9 +54,10 @@ public record ClusterOptions(boolean enabled, String name, List<String> members,
       checkMember(member);
     }
     String host = settings.string(HOST, "0.0.0.0");
+    ClusterTls tls = enabled ? ClusterTls.from(settings) : null;
     return new ClusterOptions(enabled, settings.string(NAME, "portcullis"), members, kubernetes, service, host,
         settings.string(PUBLIC_HOST), settings.port(PORT, 5701), settings.port(EVENT_BUS_PORT, 0),
-        (int) settings.longValue(FAILURE_DETECTION, 60, 2, 600));
+        (int) settings.longValue(FAILURE_DETECTION, 60, 2, 600), tls);
   }
 
   private static void checkMember(String member) {

@@ -5,9 +5,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts a Vert.x instance that joins the Portcullis cluster with Hazelcast. */
+/**
+ * Starts a Vert.x instance that joins the Portcullis cluster with Hazelcast. Its event bus speaks
+ * TLS with client certificates ({@link ClusterTls}); only {@code PORTCULLIS_CLUSTER_INSECURE=true}
+ * lets it run in plaintext, with a warning at every start.
+ */
 public final class ClusteredVertx {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusteredVertx.class);
 
   private ClusteredVertx() {}
 
@@ -16,6 +24,20 @@ public final class ClusteredVertx {
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
     }
+    if (options.tls() == null) {
+      LOG.warn("{}=true: the event bus between cluster members is plaintext and unauthenticated; anything that"
+          + " reaches the Hazelcast port ({}) can join cluster '{}', read every prompt and provider key on the bus"
+          + " and send messages as a member. Give every member {}, {} and {} instead.", ClusterTls.INSECURE,
+          options.port(), options.name(), ClusterTls.CERT, ClusterTls.KEY, ClusterTls.CA);
+    }
+    return Vertx.builder()
+        .with(vertxOptions(options))
+        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(options)))
+        .buildClustered();
+  }
+
+  /** The Vert.x options of a member: where its event bus listens and what it announces, and its TLS. */
+  public static VertxOptions vertxOptions(ClusterOptions options) {
     EventBusOptions eventBus = new EventBusOptions().setPort(options.eventBusPort());
     // Left unset, the event bus binds where Hazelcast does and advertises that address;
     // "0.0.0.0" would be advertised as is and be unreachable for the other members.
@@ -25,9 +47,9 @@ public final class ClusteredVertx {
     if (options.publicHost() != null) {
       eventBus.setClusterPublicHost(options.publicHost());
     }
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(eventBus))
-        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(options)))
-        .buildClustered();
+    if (options.tls() != null) {
+      options.tls().applyTo(eventBus);
+    }
+    return new VertxOptions().setEventBusOptions(eventBus);
   }
 }

@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.auth.LookupLimiter;
 import dev.portcullis.auth.SharedLookupLimiter;
+import dev.portcullis.common.config.Settings;
+import dev.portcullis.testkit.ClusterCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two clustered Vert.x instances (two Hazelcast members on loopback, configured as the launcher
- * configures them) stand for two auth-service processes: failed lookups counted on one block the
- * address on the other.
+ * configures them, event bus with TLS and client certificates) stand for two auth-service
+ * processes: failed lookups counted on one block the address on the other.
  */
 class SharedLookupLimiterClusterTest {
 
@@ -28,12 +33,22 @@ class SharedLookupLimiterClusterTest {
     int portB = PortcullisUnderTest.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
     String name = "limiter-test-" + ProcessHandle.current().pid();
+    Path dir = Path.of("target", "limiter-test-tls-" + ProcessHandle.current().pid());
+    ClusterCertificates ca = ClusterCertificates.newAuthority("limiter-test-ca");
+    ClusterTls tlsA = tls(ca.issue("a").writePem(dir.resolve("a")));
+    ClusterTls tlsB = tls(ca.issue("b").writePem(dir.resolve("b")));
     List<Vertx> joined = Future.all(
-        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portA, 0, 10)),
-        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portB, 0, 10)))
+        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portA, 0, 10, tlsA)),
+        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portB, 0, 10, tlsB)))
         .await().list();
     first = joined.get(0);
     second = joined.get(1);
+  }
+
+  private static ClusterTls tls(Map<String, String> settings) {
+    JsonObject json = new JsonObject();
+    settings.forEach(json::put);
+    return ClusterTls.from(new Settings(json));
   }
 
   @AfterAll

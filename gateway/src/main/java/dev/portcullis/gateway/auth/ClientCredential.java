@@ -1,9 +1,9 @@
 package dev.portcullis.gateway.auth;
 
+import dev.portcullis.common.http.QueryParameters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where a client puts its key, across the APIs Portcullis serves: {@code Authorization: Bearer}
@@ -41,21 +41,11 @@ public final class ClientCredential {
     HEADERS.forEach(forwardedHeaders::remove);
   }
 
-  /** The raw query without the {@code key} parameter, or {@code null} when nothing is left. */
+  /**
+   * The raw query without the {@code key} parameter in any spelling the upstream would decode to it
+   * ({@code KEY}, {@code %6Bey}), or {@code null} when nothing is left.
+   */
   public static String queryWithoutKey(String rawQuery) {
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return rawQuery;
-    }
-    StringBuilder kept = new StringBuilder();
-    for (String pair : rawQuery.split("&")) {
-      String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
-      if (!name.toLowerCase(Locale.ROOT).equals(QUERY_PARAM) && !pair.isEmpty()) {
-        if (kept.length() > 0) {
-          kept.append('&');
-        }
-        kept.append(pair);
-      }
-    }
-    return kept.length() == 0 ? null : kept.toString();
+    return QueryParameters.without(rawQuery, List.of(QUERY_PARAM));
   }
 }

@@ -199,15 +199,20 @@ public final class ProviderProxyHandler {
           credential = resolution.credential();
         }
         case ANONYMOUS -> {
-          if (!keyless.allows(route.provider(), request.remoteAddress() != null && isLoopback(clientAddress))) {
-            fail(ctx, call, GatewayError.of(ErrorKind.AUTHENTICATION, keyless.providerIsKeyless(route.provider())
-                ? "No API key was sent. Calls without a key are accepted from this machine only unless "
-                    + KeylessAccess.ALLOW_ANONYMOUS + "=true; pass a Portcullis virtual key or access token."
-                : "No API key was sent. Pass your " + route.provider() + " API key, a Portcullis virtual key "
-                    + "(pc-vk-...) or an access token from /api/auth/oauth2/token."));
+          if (!keyless.allowsWithoutKey(route.provider(), clientAddress)) {
+            fail(ctx, call, GatewayError.of(ErrorKind.AUTHENTICATION, keyless.missingKeyMessage(route.provider())));
             return;
           }
           credential = UpstreamCredential.SERVER_SIDE;
+        }
+        case PASSTHROUGH -> {
+          // A key that is not ours never borrows a server identity (SECURITY.md, "Server identities").
+          String refusal = keyless.refusePassthrough(route.provider(), clientAddress);
+          if (refusal != null) {
+            fail(ctx, call, GatewayError.of(ErrorKind.AUTHENTICATION, refusal));
+            return;
+          }
+          credential = null;
         }
         default -> credential = null;
       }
@@ -230,17 +235,6 @@ public final class ProviderProxyHandler {
           answer(ctx, call, reply.result().body());
         }
       });
-    }
-  }
-
-  private static boolean isLoopback(String address) {
-    if (address == null) {
-      return false;
-    }
-    try {
-      return java.net.InetAddress.getByName(address).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
     }
   }
 

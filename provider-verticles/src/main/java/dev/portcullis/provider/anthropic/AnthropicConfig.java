@@ -1,6 +1,7 @@
 package dev.portcullis.provider.anthropic;
 
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.provider.AccountSelectors;
 
 /**
  * Anthropic's settings, read and checked once at startup.
@@ -15,6 +16,18 @@ public record AnthropicConfig(String baseUrl, String defaultApiKey, boolean foun
   public static final String DEFAULT_API_KEY = "ARCHESTRA_CHAT_ANTHROPIC_API_KEY";
   public static final String FOUNDRY_ENTRA_ID = "ARCHESTRA_ANTHROPIC_AZURE_FOUNDRY_ENTRA_ID_ENABLED";
   public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+  /**
+   * What picks an account besides Portcullis' key or Entra token. Anthropic's API has no request
+   * header that picks an organization or workspace (a key belongs to one workspace,
+   * docs.anthropic.com/en/api/overview), but every answer names the key's organization in
+   * {@code anthropic-organization-id}, which a caller using our key must not learn. Claude on
+   * Microsoft Foundry sits behind Azure's gateway, whose cross-tenant auxiliary tokens and APIM
+   * subscription keys pick a tenant or billed subscription, as for Azure OpenAI.
+   */
+  public static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors
+      .requestHeaders("x-ms-authorization-auxiliary", "Ocp-Apim-Subscription-Key")
+      .andResponseHeaders("anthropic-organization-id");
 
   public static AnthropicConfig from(Settings settings) {
     return new AnthropicConfig(settings.url(BASE_URL, DEFAULT_BASE_URL), settings.string(DEFAULT_API_KEY),

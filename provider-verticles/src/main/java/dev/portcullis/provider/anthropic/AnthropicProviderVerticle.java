@@ -5,6 +5,7 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.AccountSelectors;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -51,6 +52,11 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  protected AccountSelectors accountSelectors() {
+    return AnthropicConfig.ACCOUNT_SELECTORS;
   }
 
   @Override

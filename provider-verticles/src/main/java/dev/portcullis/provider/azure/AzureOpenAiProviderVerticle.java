@@ -7,6 +7,7 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.provider.AccountSelectors;
 import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
@@ -72,6 +73,11 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
       tokens = new EntraTokenSource(vertx, entraCredential, Clock.systemUTC());
     }
     return super.start();
+  }
+
+  @Override
+  protected AccountSelectors accountSelectors() {
+    return AzureSettings.ACCOUNT_SELECTORS;
   }
 
   @Override

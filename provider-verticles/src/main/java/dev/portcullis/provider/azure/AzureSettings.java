@@ -2,6 +2,7 @@ package dev.portcullis.provider.azure;
 
 import dev.portcullis.common.config.ConfigException;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.provider.AccountSelectors;
 
 /**
  * The Azure AI Foundry settings of Archestra's provider page, read and checked once at start-up.
@@ -20,6 +21,19 @@ public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String re
   public static final String RESPONSES_API_VERSION = "ARCHESTRA_AZURE_OPENAI_RESPONSES_API_VERSION";
   public static final String ENTRA_ID_ENABLED = "ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED";
   public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY";
+
+  /**
+   * What picks an account besides Portcullis' key or Entra token: OpenAI's organization and project
+   * headers (OpenAI SDKs send them when configured; platform.openai.com/docs/api-reference,
+   * "Organizations and projects"), Azure Resource Manager's cross-tenant auxiliary tokens
+   * ({@code x-ms-authorization-auxiliary}, learn.microsoft.com/azure/azure-resource-manager/management/authenticate-multi-tenant)
+   * and the subscription key of an API Management gateway in front of the resource
+   * ({@code Ocp-Apim-Subscription-Key}, which picks the APIM subscription that is billed and limited).
+   */
+  public static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors
+      .requestHeaders("OpenAI-Organization", "OpenAI-Project", "x-ms-authorization-auxiliary",
+          "Ocp-Apim-Subscription-Key")
+      .andResponseHeaders("openai-organization", "openai-project");
 
   @Override
   public String toString() {

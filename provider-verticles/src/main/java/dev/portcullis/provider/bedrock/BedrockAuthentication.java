@@ -3,6 +3,8 @@ package dev.portcullis.provider.bedrock;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.sign.SigV4RequestSigner;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -19,7 +21,8 @@ import java.util.Locale;
  *   <li>a server-side caller gets SigV4 when {@code ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED=true}, else
  *       the default key {@code ARCHESTRA_CHAT_BEDROCK_API_KEY} as a bearer;
  *   <li>a passthrough caller's own Bedrock API key ({@code Authorization: Bearer}) goes as it came;
- *       a keyless one gets SigV4 when IAM authentication is on;
+ *       a passthrough call without one is refused: the server's AWS identity is only for callers the
+ *       gateway resolved (a virtual key, an access token, a keyless caller from a trusted network);
  *   <li>a caller's own SigV4 signature cannot be forwarded: it signs Portcullis' host and path, so
  *       Bedrock would refuse it. That is a 401 that says what to send instead.
  * </ul>
@@ -30,6 +33,18 @@ final class BedrockAuthentication {
   static final String DEFAULT_KEY = "ARCHESTRA_CHAT_BEDROCK_API_KEY";
 
   private static final String SIGV4_PREFIX = "AWS4-HMAC-SHA256";
+
+  /**
+   * What picks an AWS principal besides Portcullis' own key or signature: the parts of a client's
+   * SigV4 signature, in headers ({@code X-Amz-Security-Token} is a session of the client's
+   * principal, {@code X-Amz-Date} and {@code X-Amz-Content-Sha256} belong to its signature) or in
+   * a presigned query, and the confused-deputy context {@code X-Amz-Source-Account} /
+   * {@code X-Amz-Source-Arn} (docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+   * Bedrock's own request options are {@code X-Amzn-Bedrock-*} (with an n) and are kept.
+   */
+  static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors.requestHeaders("x-amz-*")
+      .andQueryParameters("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+          "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token");
 
   private final String defaultKey;
   private final AwsCredentialsSource credentials;
@@ -71,7 +86,9 @@ final class BedrockAuthentication {
       return Future.succeededFuture(clientHeaders);
     }
     if (credentials != null) {
-      return signed(method, url, clientHeaders, body);
+      // Passthrough without a key of its own: signing it would lend the server's AWS identity.
+      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(BedrockProviderVerticle.NAME,
+          "its AWS identity (Bedrock IAM authentication)").toException());
     }
     return failure("Send a Bedrock API key as Authorization: Bearer <key> (the AWS SDKs' AWS_BEARER_TOKEN_BEDROCK) "
         + "or a Portcullis virtual key.");

@@ -10,6 +10,7 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.PathSegments;
+import dev.portcullis.provider.AccountSelectors;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -87,6 +88,11 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
           settings.list(InferenceProfileModels.ALLOWED_PROVIDERS), settings.list(InferenceProfileModels.ALLOWED_REGIONS));
     }
     return super.start();
+  }
+
+  @Override
+  protected AccountSelectors accountSelectors() {
+    return BedrockAuthentication.ACCOUNT_SELECTORS;
   }
 
   @Override

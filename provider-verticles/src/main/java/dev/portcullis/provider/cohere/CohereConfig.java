@@ -1,6 +1,7 @@
 package dev.portcullis.provider.cohere;
 
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.provider.AccountSelectors;
 
 /**
  * Cohere's settings, read and checked once at startup.
@@ -13,6 +14,12 @@ public record CohereConfig(String baseUrl, String defaultApiKey) {
   public static final String BASE_URL = "ARCHESTRA_COHERE_BASE_URL";
   public static final String DEFAULT_API_KEY = "ARCHESTRA_CHAT_COHERE_API_KEY";
   public static final String DEFAULT_BASE_URL = "https://api.cohere.ai";
+
+  /**
+   * Cohere's API has no header or parameter that picks an organization or billing target besides
+   * the key ({@code X-Client-Name} only labels the calling application; docs.cohere.com/reference).
+   */
+  public static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors.NONE;
 
   public static CohereConfig from(Settings settings) {
     return new CohereConfig(settings.url(BASE_URL, DEFAULT_BASE_URL), settings.string(DEFAULT_API_KEY));

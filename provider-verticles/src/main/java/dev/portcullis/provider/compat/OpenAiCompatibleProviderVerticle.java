@@ -8,6 +8,8 @@ import dev.portcullis.common.compat.CompatibleOperation;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
@@ -31,7 +33,9 @@ import java.util.Map;
  *
  * <p>Keys: with no resolved credential the client's own key passes through; a stored key replaces
  * the client's {@code Authorization}; a server-side credential uses the provider's default key
- * ({@code ARCHESTRA_CHAT_<P>_API_KEY}), or no key at all for keyless providers.
+ * ({@code ARCHESTRA_CHAT_<P>_API_KEY}), or no key at all for keyless providers. A keyless provider
+ * (Ollama, vLLM) refuses a passthrough call that brings no bearer key of its own: calling such a
+ * server without a key is a server-side identity, for resolved callers only.
  */
 public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
 
@@ -86,6 +90,11 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   }
 
   @Override
+  protected AccountSelectors accountSelectors() {
+    return spec.accountSelectors();
+  }
+
+  @Override
   protected ProxyResponse localAnswer(ProxyRequest request) {
     if (staticModels != null && CompatibleOperation.MODELS.operation().equals(request.operation())) {
       return staticModels.response();
@@ -100,6 +109,12 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
           + request.operation() + ".").toException());
     }
     UpstreamCredential credential = request.credential();
+    if (credential == null && spec.keyless() && !hasBearer(request.headers())) {
+      // A keyless server answers anyone who reaches it: a passthrough call with no key of its own
+      // (its key was elsewhere, say x-api-key) would use the server's standing, not the caller's.
+      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(spec.name(),
+          "its keyless " + spec.name() + " server").toException());
+    }
     String base = credential != null && credential.baseUrl() != null ? trimSlash(credential.baseUrl()) : baseUrl;
     if (base == null) {
       return Future.failedFuture(GatewayError.notFound(spec.notConfiguredMessage()).toException());
@@ -162,6 +177,12 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
     return new OpenAiStreamUsageObserver();
+  }
+
+  private static boolean hasBearer(MultiMap headers) {
+    String authorization = headers.get("Authorization");
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        && !authorization.substring(7).isBlank();
   }
 
   private static String trimSlash(String url) {

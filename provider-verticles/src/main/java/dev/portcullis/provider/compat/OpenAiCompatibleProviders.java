@@ -26,7 +26,10 @@ public final class OpenAiCompatibleProviders {
           "openrouter", "https://openrouter.ai/api/v1", List.of("ARCHESTRA_OPENROUTER_BASE_URL"),
           "ARCHESTRA_CHAT_OPENROUTER_API_KEY")
       // OpenRouter's app attribution, recommended by OpenRouter and sent only when configured.
-      .withHeaders(Map.of("HTTP-Referer", "ARCHESTRA_OPENROUTER_REFERER", "X-Title", "ARCHESTRA_OPENROUTER_TITLE"));
+      .withHeaders(Map.of("HTTP-Referer", "ARCHESTRA_OPENROUTER_REFERER", "X-Title", "ARCHESTRA_OPENROUTER_TITLE"))
+      // The attribution headers file a call's usage under an app in the key owner's account
+      // (openrouter.ai/docs/app-attribution): with our key, only our configured values may do that.
+      .withAccountRequestHeaders("HTTP-Referer", "X-Title", "X-OpenRouter-Title", "X-OpenRouter-Categories");
 
   public static final OpenAiCompatibleSpec MISTRAL = OpenAiCompatibleSpec.of(
       "mistral", "https://api.mistral.ai/v1", List.of("ARCHESTRA_MISTRAL_BASE_URL"), "ARCHESTRA_CHAT_MISTRAL_API_KEY");

@@ -2,6 +2,7 @@ package dev.portcullis.provider.compat;
 
 import dev.portcullis.common.compat.CompatibleOperation;
 import dev.portcullis.common.compat.OpenAiCompatibleRouteTable;
+import dev.portcullis.provider.AccountSelectors;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param keyless           whether calls without any key are normal for this provider (self-hosted)
  * @param enableHint        when the provider is off until configured: what the client is told to do
  * @param staticModels      when the provider has no models endpoint: the list answered locally
+ * @param accountSelectors  what picks an account or billing target besides the key, dropped when
+ *                          Portcullis supplies the credential ({@link AccountSelectors})
  */
 public record OpenAiCompatibleSpec(
     String name,
@@ -32,7 +35,8 @@ public record OpenAiCompatibleSpec(
     Map<String, String> headerSettings,
     boolean keyless,
     String enableHint,
-    StaticModels staticModels) {
+    StaticModels staticModels,
+    AccountSelectors accountSelectors) {
 
   /** A models list answered without an upstream call: a setting, and its default when unset. */
   public record StaticModels(String setting, List<String> defaults) {
@@ -45,38 +49,56 @@ public record OpenAiCompatibleSpec(
     Objects.requireNonNull(name, "name");
     baseUrlSettings = List.copyOf(baseUrlSettings);
     headerSettings = Map.copyOf(headerSettings);
+    Objects.requireNonNull(accountSelectors, "accountSelectors");
     OpenAiCompatibleRouteTable.operationsOf(name);
   }
+
+  /**
+   * What picks an account besides the key in OpenAI's API, and so in every API that copies it:
+   * {@code OpenAI-Organization} and {@code OpenAI-Project} choose which organization and project a
+   * call is billed to (platform.openai.com/docs/api-reference, "Organizations and projects"; the
+   * OpenAI SDKs send them from {@code OPENAI_ORG_ID} and {@code OPENAI_PROJECT_ID}), and the answer
+   * names them back in {@code openai-organization} and {@code openai-project}.
+   */
+  public static final AccountSelectors OPENAI_ACCOUNT_SELECTORS = AccountSelectors
+      .requestHeaders("OpenAI-Organization", "OpenAI-Project")
+      .andResponseHeaders("openai-organization", "openai-project");
 
   /** A provider with a default base URL, its base-URL settings and its default-key setting. */
   public static OpenAiCompatibleSpec of(String name, String defaultBaseUrl, List<String> baseUrlSettings,
       String defaultKeySetting) {
     return new OpenAiCompatibleSpec(name, defaultBaseUrl, baseUrlSettings, defaultKeySetting, Map.of(), false, null,
-        null);
+        null, OPENAI_ACCOUNT_SELECTORS);
+  }
+
+  /** Also drops these request headers when Portcullis supplies the credential (a provider's own account selectors). */
+  public OpenAiCompatibleSpec withAccountRequestHeaders(String... names) {
+    return new OpenAiCompatibleSpec(name, defaultBaseUrl, baseUrlSettings, defaultKeySetting, headerSettings,
+        keyless, enableHint, staticModels, accountSelectors.andRequestHeaders(names));
   }
 
   /** Sends these headers, each from its setting when set (OpenRouter's attribution headers). */
   public OpenAiCompatibleSpec withHeaders(Map<String, String> headerToSetting) {
     return new OpenAiCompatibleSpec(name, defaultBaseUrl, baseUrlSettings, defaultKeySetting, headerToSetting,
-        keyless, enableHint, staticModels);
+        keyless, enableHint, staticModels, accountSelectors);
   }
 
   /** Calls without a key are normal (self-hosted servers that check none). */
   public OpenAiCompatibleSpec keylessAllowed() {
     return new OpenAiCompatibleSpec(name, defaultBaseUrl, baseUrlSettings, defaultKeySetting, headerSettings, true,
-        enableHint, staticModels);
+        enableHint, staticModels, accountSelectors);
   }
 
   /** Off unless a base URL is configured; {@code hint} tells the client how to turn it on. */
   public OpenAiCompatibleSpec enabledOnlyWhenConfigured(String hint) {
     return new OpenAiCompatibleSpec(name, null, baseUrlSettings, defaultKeySetting, headerSettings, keyless, hint,
-        staticModels);
+        staticModels, accountSelectors);
   }
 
   /** {@code GET /models} is answered from a configured list instead of the upstream. */
   public OpenAiCompatibleSpec withStaticModels(String setting, List<String> defaults) {
     return new OpenAiCompatibleSpec(name, defaultBaseUrl, baseUrlSettings, defaultKeySetting, headerSettings,
-        keyless, enableHint, new StaticModels(setting, defaults));
+        keyless, enableHint, new StaticModels(setting, defaults), accountSelectors);
   }
 
   /** The operations this provider offers (shared with the gateway's routes). */

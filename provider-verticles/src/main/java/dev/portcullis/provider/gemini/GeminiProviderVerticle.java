@@ -6,6 +6,8 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -18,7 +20,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Gemini, in its native format, on Google AI Studio (the default) or Vertex AI.
@@ -29,10 +30,11 @@ import java.util.stream.Collectors;
  * key and goes as {@code x-goog-api-key}.
  *
  * <p>Vertex AI: {@code /v1beta/models/{model}:{method}} (or {@code /v1/...}) is rewritten to the project's publisher
- * model URL (see {@link VertexAiEndpoint}) and carries a bearer token from google-auth; clients send
- * no key, and any key they send is dropped, since it would mean nothing to Vertex AI; every caller
- * the gateway lets through uses the server-side identity (limiting keyless callers is the
- * gateway's job, DESIGN.md "Credentials"). Bodies are never touched: Vertex AI takes the same
+ * model URL (see {@link VertexAiEndpoint}) and carries a bearer token from google-auth. Only calls
+ * with a credential the gateway resolved (a virtual key, an access token, or the server-side
+ * identity it grants keyless callers from trusted networks) get that token; a passthrough call is
+ * refused with a 401, since the caller's own key would mean nothing to Vertex AI and the server's
+ * identity is not the caller's to use. Bodies are never touched: Vertex AI takes the same
  * GenerateContentRequest. The Vertex model list ({@code publisherModels}) is answered in AI
  * Studio's format ({@link VertexModelList}), with the client's {@code pageSize}/{@code pageToken}.
  */
@@ -44,6 +46,18 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_GEMINI_API_KEY";
 
   private static final String KEY_HEADER = "x-goog-api-key";
+
+  /**
+   * What picks a Google project or principal besides Portcullis' key or token, AI Studio and Vertex
+   * AI alike (Google's "system parameters", cloud.google.com/apis/docs/system-parameters):
+   * {@code x-goog-user-project} and {@code userProject} name the project billed and charged quota;
+   * {@code key} and {@code access_token} in the query are a second credential next to ours;
+   * {@code X-Goog-AuthUser} picks one of several signed-in Google accounts.
+   */
+  static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors
+      .requestHeaders("x-goog-user-project", "x-goog-authuser")
+      .andQueryParameters("key", "access_token", "userProject", "$userProject");
+
   /** The model list as the client calls it, in either API version ({@code /v1beta/models}, {@code /v1/models}). */
   private static final Pattern MODELS_PATH = Pattern.compile("/v1(beta)?/models");
   /** A model method: {@code /v1beta/models/gemini-2.5-flash:generateContent}. */
@@ -82,6 +96,11 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   }
 
   @Override
+  protected AccountSelectors accountSelectors() {
+    return ACCOUNT_SELECTORS;
+  }
+
+  @Override
   protected Future<UpstreamCall> prepare(ProxyRequest request) {
     return vertex != null ? prepareVertex(request) : Future.succeededFuture(prepareAiStudio(request));
   }
@@ -110,18 +129,24 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
     if (credential != null) {
       credential.extraHeaders().forEach(headers::set);
     }
-    return new UpstreamCall(request.method(), base + request.path() + query(withoutKey(request.query())), headers,
+    // The client's ?key= (any spelling) left with the other account selectors (ProviderVerticle).
+    return new UpstreamCall(request.method(), base + request.path() + query(request.query()), headers,
         request.body());
   }
 
   private Future<UpstreamCall> prepareVertex(ProxyRequest request) {
+    if (request.credential() == null) {
+      // Vertex AI knows only the server's Google identity: a passthrough caller must never get it.
+      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(NAME,
+          "its Google service account (Vertex AI)").toException());
+    }
     String fullUrl;
     Matcher modelMethod = MODEL_METHOD.matcher(request.path());
     if (isModelList(request)) {
       // Only the page parameters mean the same to both lists.
       fullUrl = vertex.modelsUrl() + query(VertexModelList.pageQuery(request.query()));
     } else if (modelMethod.matches()) {
-      fullUrl = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2)) + query(withoutKey(request.query()));
+      fullUrl = vertex.modelMethodUrl(modelMethod.group(1), modelMethod.group(2)) + query(request.query());
     } else {
       return Future.failedFuture(GatewayError.notFound("Vertex AI mode has no equivalent of " + request.path()
           + ".").toException());
@@ -146,16 +171,6 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
 
   private static String query(String query) {
     return query == null || query.isEmpty() ? "" : "?" + query;
-  }
-
-  /** The query without {@code key} parameters: a key Portcullis replaced must not travel as well. */
-  static String withoutKey(String query) {
-    if (query == null) {
-      return null;
-    }
-    return Arrays.stream(query.split("&"))
-        .filter(p -> !p.isEmpty() && !p.equals("key") && !p.startsWith("key="))
-        .collect(Collectors.joining("&"));
   }
 
   @Override

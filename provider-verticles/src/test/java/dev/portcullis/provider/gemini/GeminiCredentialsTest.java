@@ -27,19 +27,21 @@ class GeminiCredentialsTest {
 
   private static ProxyRequest request(UpstreamCredential credential, String query) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("x-goog-api-key", "client-key")
-        .add("content-type", "application/json");
+        .add("X-Goog-User-Project", "clients-project").add("content-type", "application/json");
     return new ProxyRequest("gemini", "generateContent", "POST", "/v1beta/models/m:generateContent", query, headers,
         Buffer.buffer("{}"), credential, null, "r1", "m", 1000, null, 0);
   }
 
+  /** The call as the verticle makes it: account selectors dropped first, then prepared. */
   private static UpstreamCall prepared(GeminiProviderVerticle verticle, ProxyRequest request) {
-    return verticle.prepare(request).await();
+    return verticle.prepare(verticle.withOnlyPortcullisAccount(request)).await();
   }
 
   @Test
   void aStoredKeyReplacesTheClientsHeaderAndQueryKey() {
     UpstreamCall call = prepared(verticle(new JsonObject()),
-        request(new UpstreamCredential("stored-key", null, Map.of("x-goog-user-project", "p1")), "key=client&alt=sse"));
+        request(new UpstreamCredential("stored-key", null, Map.of("x-goog-user-project", "p1")),
+            "KEY=client&alt=sse&%6Bey=client2&userProject=theirs"));
 
     assertThat(call.url()).isEqualTo("https://gemini.test/v1beta/models/m:generateContent?alt=sse");
     assertThat(call.headers().getAll("x-goog-api-key")).containsExactly("stored-key");
@@ -51,6 +53,7 @@ class GeminiCredentialsTest {
     UpstreamCall call = prepared(verticle(new JsonObject().put(GeminiProviderVerticle.DEFAULT_KEY, "default-key")),
         request(UpstreamCredential.SERVER_SIDE, null));
     assertThat(call.headers().get("x-goog-api-key")).isEqualTo("default-key");
+    assertThat(call.headers().get("x-goog-user-project")).isNull();
 
     assertThatThrownBy(() -> verticle(new JsonObject()).prepare(request(UpstreamCredential.SERVER_SIDE, null)))
         .isInstanceOfSatisfying(GatewayException.class, e -> {
@@ -65,6 +68,7 @@ class GeminiCredentialsTest {
     UpstreamCall call = prepared(verticle(new JsonObject()), request);
 
     assertThat(call.url()).endsWith("?key=client");
+    assertThat(call.headers().get("x-goog-user-project")).isEqualTo("clients-project");
     assertThat(call.headers()).isSameAs(request.headers());
   }
 }

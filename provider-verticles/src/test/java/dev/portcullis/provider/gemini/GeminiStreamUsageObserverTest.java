@@ -50,8 +50,9 @@ class GeminiStreamUsageObserverTest {
   }
 
   @Test
-  void onlyKeyParametersLeaveTheQuery() {
-    assertThat(GeminiProviderVerticle.withoutKey("alt=sse&key=abc&keyish=1")).isEqualTo("alt=sse&keyish=1");
+  void onlyAccountSelectorsLeaveTheQuery() {
+    assertThat(GeminiProviderVerticle.ACCOUNT_SELECTORS.withoutQuerySelectors("alt=sse&%6Bey=abc&keyish=1"))
+        .isEqualTo("alt=sse&keyish=1");
     assertThat(GeminiProviderVerticle.isSse("key=k&alt=sse")).isTrue();
     assertThat(GeminiProviderVerticle.isSse("alt=json")).isFalse();
   }

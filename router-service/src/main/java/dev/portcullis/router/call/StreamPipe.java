@@ -9,6 +9,7 @@ import dev.portcullis.common.stream.StreamFrame;
 import dev.portcullis.common.stream.StreamReceiver;
 import dev.portcullis.common.stream.StreamSender;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +65,12 @@ final class StreamPipe {
     StreamTransform transform;
     try {
       transform = transformFor.apply(head);
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      if (!(e instanceof GatewayException)) {
+        LOG.error("{}: the model router cannot relay the {} stream", toProvider.requestId(), toProvider.provider(), e);
+      }
       receiver.onHead(head);
       receiver.cancel("the router cannot relay this stream");
       return Future.failedFuture(e instanceof GatewayException ? e
@@ -74,18 +80,19 @@ final class StreamPipe {
     StreamSender sender = new StreamSender(vertx, fromGateway.streamAddress(), fromGateway.initialCredit(),
         fromGateway.timeoutMs());
     Promise<Object> reply = Promise.promise();
-    sender.ready().onComplete(ready -> {
+    StreamGuard guard = new StreamGuard(toProvider, receiver, sender, reply);
+    sender.ready().onComplete(guard.guard(ready -> {
       receiver.onHead(head);
       if (ready.failed()) {
         receiver.cancel("the stream back to the gateway could not be opened");
         reply.fail(GatewayError.internal("Could not open the stream back to the gateway.").toException());
         return;
       }
-      sender.cancelHandler(reason -> {
+      sender.cancelHandler(guard.guard(reason -> {
         LOG.debug("{} cancelled by the gateway: {}", toProvider, reason);
         receiver.cancel(reason);
-      });
-      receiver.handler(bytes -> {
+      }));
+      receiver.handler(guard.guard(bytes -> {
         if (sender.isClosed()) {
           return;
         }
@@ -111,10 +118,10 @@ final class StreamPipe {
           sender.end(transform.usage(receiver.usage()), transform.failed());
         } else if (sender.writeQueueFull()) {
           receiver.pause();
-          sender.drainHandler(v -> receiver.resume());
+          sender.drainHandler(guard.guard(v -> receiver.resume()));
         }
-      });
-      receiver.endHandler(v -> {
+      }));
+      receiver.endHandler(guard.guard(v -> {
         if (!sender.isClosed()) {
           Buffer out = transform.onEnd();
           if (out.length() > 0) {
@@ -122,8 +129,8 @@ final class StreamPipe {
           }
           sender.end(transform.usage(receiver.usage()), transform.failed());
         }
-      });
-      receiver.exceptionHandler(err -> {
+      }));
+      receiver.exceptionHandler(guard.guard(err -> {
         if (sender.isClosed()) {
           return;
         }
@@ -136,9 +143,50 @@ final class StreamPipe {
           sender.write(out);
           sender.end(transform.usage(Usage.UNKNOWN), true);
         }
-      });
+      }));
       reply.complete(sender.head(head.status(), transform.headers(head.headers())));
-    });
+    }));
     return reply.future();
+  }
+
+  /**
+   * The handlers of one relayed stream: a bug in one (a translator, a usage reader) is logged once
+   * with its stack trace and answered at once, as the reply while the gateway still waits for the
+   * HEAD, else as the stream's error frame; the provider's stream is cancelled either way.
+   */
+  private static final class StreamGuard {
+
+    private final ProxyRequest toProvider;
+    private final StreamReceiver receiver;
+    private final StreamSender sender;
+    private final Promise<Object> reply;
+
+    StreamGuard(ProxyRequest toProvider, StreamReceiver receiver, StreamSender sender, Promise<Object> reply) {
+      this.toProvider = toProvider;
+      this.receiver = receiver;
+      this.sender = sender;
+      this.reply = reply;
+    }
+
+    <T> Handler<T> guard(Handler<T> handler) {
+      return value -> {
+        try {
+          handler.handle(value);
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable e) {
+          LOG.error("{}: relaying the {} stream failed", toProvider.requestId(), toProvider.provider(), e);
+          GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
+              : GatewayError.internal("The model router failed while relaying the " + toProvider.provider()
+                  + " stream; the Portcullis log has the details.");
+          receiver.cancel("the model router failed");
+          reply.tryFail(error.toException());
+          if (!sender.isClosed()) {
+            // Ends the stream if the HEAD went out; otherwise only releases the sender's resources.
+            sender.fail(error);
+          }
+        }
+      };
+    }
   }
 }

@@ -8,8 +8,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
 import java.util.List;
@@ -21,11 +24,14 @@ import java.util.Map;
  *
  * <pre>
  *   PORTCULLIS_CLUSTER_MEMBERS=127.0.0.1:5701 [PORTCULLIS_CLUSTER_NAME=portcullis] [PORTCULLIS_CLUSTER_PORT=5701] \
+ *   PORTCULLIS_CLUSTER_TLS_CERT=tls.crt PORTCULLIS_CLUSTER_TLS_KEY=tls.key PORTCULLIS_CLUSTER_TLS_CA=ca.crt \
  *   OPENAI_API_KEY=sk-... java -cp ... dev.portcullis.examples.busclient.Main "Say hello"
  * </pre>
  *
  * The key travels in the request's {@link UpstreamCredential}, as a key resolved by the gateway
- * would: the event bus is inside the trust boundary, so only trusted services may join it.
+ * would: the event bus is inside the trust boundary, so only trusted services may join it. The
+ * members accept only event-bus connections with a certificate signed by the cluster's CA, so this
+ * service needs one too (PEM files, as a Kubernetes TLS Secret holds them).
  */
 public final class Main {
 
@@ -44,6 +50,26 @@ public final class Main {
     return hazelcast;
   }
 
+  /**
+   * The event bus as Portcullis members run it: TLS both ways, a client certificate required, and
+   * only the cluster's CA trusted. Hostnames are not checked by the clustered event bus (members are
+   * reached by IP); the CA is what counts.
+   */
+  static EventBusOptions eventBusOptions(String certFile, String keyFile, String caFile) {
+    return new EventBusOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile).setKeyPath(keyFile))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caFile));
+  }
+
+  private static String required(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      System.err.println("set " + name + " (the members accept only certificates signed by the cluster's CA)");
+      System.exit(2);
+    }
+    return value;
+  }
+
   public static void main(String[] args) {
     List<String> members = Arrays.stream(System.getenv().getOrDefault("PORTCULLIS_CLUSTER_MEMBERS", "127.0.0.1:5701")
         .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -57,8 +83,10 @@ public final class Main {
       System.exit(2);
     }
     UpstreamCredential credential = new UpstreamCredential(apiKey, null, Map.of(), false);
+    EventBusOptions eventBus = eventBusOptions(required("PORTCULLIS_CLUSTER_TLS_CERT"),
+        required("PORTCULLIS_CLUSTER_TLS_KEY"), required("PORTCULLIS_CLUSTER_TLS_CA"));
     Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions()))
+        .with(new VertxOptions().setEventBusOptions(eventBus))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .onFailure(err -> {

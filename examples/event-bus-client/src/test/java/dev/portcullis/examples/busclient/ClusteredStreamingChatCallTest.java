@@ -8,6 +8,7 @@ import dev.portcullis.common.config.Settings;
 import dev.portcullis.provider.ProviderOptions;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.testkit.ClusterCertificates;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
@@ -15,21 +16,25 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The example's call across a real cluster: two Hazelcast members, joined with the example's own
- * configuration, one running the openai provider verticle, the other the call. Every message
- * between them is encoded with the wire codecs, as between two processes.
+ * configuration (event bus TLS with member certificates from a CA made for the test), one running
+ * the openai provider verticle, the other the call. Every message between them is encoded with the
+ * wire codecs, as between two processes.
  */
 class ClusteredStreamingChatCallTest {
 
@@ -54,10 +59,16 @@ class ClusteredStreamingChatCallTest {
     int clientPort = freePort();
     List<String> members = List.of("127.0.0.1:" + providerPort, "127.0.0.1:" + clientPort);
     String name = "example-test-" + ProcessHandle.current().pid();
+    ClusterCertificates ca = ClusterCertificates.newAuthority("example-test-ca");
+    Path dir = Path.of("target", "example-test-tls-" + ProcessHandle.current().pid());
+    Map<String, String> providerTls = ca.issue("provider").writePem(dir.resolve("provider"));
+    Map<String, String> clientTls = ca.issue("client").writePem(dir.resolve("client"));
     List<Vertx> nodes = Future.all(
-        Vertx.builder().withClusterManager(new HazelcastClusterManager(Main.hazelcastConfig(name, members, providerPort)))
+        Vertx.builder().with(vertxOptions(providerTls))
+            .withClusterManager(new HazelcastClusterManager(Main.hazelcastConfig(name, members, providerPort)))
             .buildClustered(),
-        Vertx.builder().withClusterManager(new HazelcastClusterManager(Main.hazelcastConfig(name, members, clientPort)))
+        Vertx.builder().with(vertxOptions(clientTls))
+            .withClusterManager(new HazelcastClusterManager(Main.hazelcastConfig(name, members, clientPort)))
             .buildClustered())
         .await().list();
     providerNode = nodes.get(0);
@@ -67,6 +78,11 @@ class ClusteredStreamingChatCallTest {
     Settings settings = new Settings(new JsonObject().put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")));
     providerNode.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OPENAI, settings,
         ProviderOptions.from(settings), new SimpleMeterRegistry())).await();
+  }
+
+  private static VertxOptions vertxOptions(Map<String, String> tls) {
+    return new VertxOptions().setEventBusOptions(Main.eventBusOptions(tls.get("PORTCULLIS_CLUSTER_TLS_CERT"),
+        tls.get("PORTCULLIS_CLUSTER_TLS_KEY"), tls.get("PORTCULLIS_CLUSTER_TLS_CA")));
   }
 
   @AfterAll
