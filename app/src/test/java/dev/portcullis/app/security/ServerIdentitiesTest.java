@@ -150,6 +150,18 @@ class ServerIdentitiesTest {
   }
 
   @Test
+  void aForgedForwardedForDoesNotMakeAStrangerTrusted() throws Exception {
+    // No trusted proxies are configured, so X-Forwarded-For is nobody's word.
+    for (String header : new String[] {"X-Forwarded-For", "Forwarded", "X-Real-IP"}) {
+      String value = header.equals("Forwarded") ? "for=127.0.0.1" : "127.0.0.1";
+      RawHttp.Answer answer = RawHttp.post(SIDECAR, portcullis.port(), "/v1/ollama/chat/completions",
+          Map.of(header, value), OLLAMA_BODY);
+      assertThat(answer.status()).as(header).isEqualTo(401);
+    }
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
   void thisHostStaysTrustedWithOrWithoutItsOwnKey() throws Exception {
     RawHttp.Answer keyless = RawHttp.post("127.0.0.1", portcullis.port(), "/v1/ollama/chat/completions", Map.of(),
         OLLAMA_BODY);
