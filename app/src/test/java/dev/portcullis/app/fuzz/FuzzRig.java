@@ -40,7 +40,9 @@ final class FuzzRig implements AutoCloseable {
   private boolean gatewayClosed;
 
   FuzzRig() {
-    upstream = RecordingUpstream.start(upstreamVertx).stopRecording();
+    // Limits above the gateway's own, so the test upstream never refuses what Portcullis forwards.
+    upstream = RecordingUpstream.start(upstreamVertx, new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1")
+        .setPort(0).setMaxHeaderSize(1 << 20).setMaxInitialLineLength(1 << 20)).stopRecording();
     upstream.onPrefix("POST", "/", fake).onPrefix("GET", "/", fake);
     portcullis = PortcullisUnderTest.start(settings(upstream));
     JsonArray keyIds = new JsonArray();

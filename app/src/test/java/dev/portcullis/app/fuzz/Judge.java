@@ -49,7 +49,8 @@ final class Judge {
     if (status >= 500 && !allowed5xx(c, answer)) {
       findings.add("gateway-made 5xx", status + " on the " + server + " port (" + c.api + ")", c, answer, null);
     }
-    if (status >= 400) {
+    // A HEAD answer has no body by definition.
+    if (status >= 400 && !c.method.equals("HEAD")) {
       String expected = expectedApi(c);
       String problem = ErrorFormats.problem(expected, answer);
       if (problem != null && !expected.equals(c.api)) {
@@ -87,7 +88,8 @@ final class Judge {
     if (path.equals("/api/auth/oauth2/token") && c.method.equals("POST")) {
       return "oauth";
     }
-    String[] segments = path.split("/", -1);
+    // The server decodes %2e before removing dot segments.
+    String[] segments = path.replace("%2e", ".").replace("%2E", ".").split("/", -1);
     java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
     for (String segment : segments) {
       if (segment.equals("..")) {
