@@ -28,7 +28,8 @@ final class Judge {
     String server = c.server.name().toLowerCase();
     statusCounts.computeIfAbsent(server + " " + (answer.problem() != null ? answer.problem() : answer.status() / 100 + "xx"),
         k -> new LongAdder()).increment();
-    if ("disconnected".equals(answer.problem()) || "not-sent".equals(answer.problem())) {
+    if ("disconnected".equals(answer.problem()) || "not-sent".equals(answer.problem())
+        || "client-stuck".equals(answer.problem())) {
       return;
     }
     if (answer.problem() != null) {
