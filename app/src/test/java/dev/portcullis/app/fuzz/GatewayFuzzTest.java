@@ -72,6 +72,9 @@ class GatewayFuzzTest {
     Judge judge = new Judge(findings, rig.canaries);
     LogCapture logs = new LogCapture(rig.canaries);
     Map<String, AtomicInteger> routeHits = new ConcurrentHashMap<>();
+    // vertx-web's body handler keeps multipart uploads in ./file-uploads unless told not to.
+    Path uploads = Path.of("file-uploads");
+    long uploadsBefore = Files.isDirectory(uploads) ? Files.list(uploads).count() : 0;
     long started = System.nanoTime();
     long baseline = -1;
     int sent = 0;
@@ -121,6 +124,11 @@ class GatewayFuzzTest {
         findings.add("canary in a log line", count.get() + "x " + leak + ": " + logs.leakSample(leak)));
     if (logs.accessLinesOkWithOutcomeError() > 0) {
       findings.add("access log", logs.accessLinesOkWithOutcomeError() + " access lines say status 200 with outcome error");
+    }
+    long uploadsAfter = Files.isDirectory(uploads) ? Files.list(uploads).count() : 0;
+    if (uploadsAfter > uploadsBefore) {
+      findings.add("written to disk", (uploadsAfter - uploadsBefore) + " request upload(s) left in "
+          + uploads.toAbsolutePath() + ": a request must never write to disk");
     }
     rig.canaries.upstreamLeaks().forEach(leak -> findings.add("sent upstream", leak));
     if (SETTINGS.onlyCase < 0) {
