@@ -1,0 +1,86 @@
+package dev.portcullis.app.fuzz;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP-client half of the run: Vert.x's client with kept-alive connections, for throughput.
+ * It sends what a client library would (its own framing and Host), with the case's method,
+ * target, headers and body.
+ */
+final class ClientTransport implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientAgent client;
+
+  ClientTransport(int connections, int timeoutMs) {
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxInitialLineLength(200_000)
+        .setMaxHeaderSize(200_000).setConnectTimeout(timeoutMs).setIdleTimeout(0),
+        new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  /**
+   * Sends the case; a call whose kept-alive connection the server closed under it is sent once
+   * more on another, as client libraries do. {@code client-stuck} means it waited behind other
+   * calls for a connection past the bound: not the server's answer, so not judged.
+   */
+  Future<Answer> send(FuzzCase c, int port, int timeoutMs) {
+    return once(c, port, timeoutMs).compose(answer -> "no-answer".equals(answer.problem())
+        ? once(c, port, timeoutMs) : Future.succeededFuture(answer));
+  }
+
+  private Future<Answer> once(FuzzCase c, int port, int timeoutMs) {
+    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port)
+        .setMethod(HttpMethod.valueOf(c.method)).setURI(c.target)
+        // Waiting for a pooled connection is not the server's silence: only the idle timeout, once sent, counts.
+        .setConnectTimeout(60_000).setIdleTimeout(timeoutMs);
+    for (FuzzCase.Header header : c.headers) {
+      options.addHeader(header.name(), header.value());
+    }
+    try {
+      return client.request(options)
+          .compose(request -> request.send(Buffer.buffer(c.body)))
+          .compose(response -> response.body().map(body -> {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            response.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(h.getValue()));
+            return new Answer(response.statusCode(), headers, body.getBytes(), null);
+          }))
+          .recover(failure -> Future.succeededFuture(Answer.problem(classify(failure))))
+          // A bound of our own: a call the client's timeouts do not end (queued for a connection) ends here.
+          .timeout(2L * timeoutMs + 2_000L, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .recover(stuck -> Future.succeededFuture(Answer.problem("client-stuck")));
+    } catch (RuntimeException refused) {
+      return Future.succeededFuture(Answer.problem("not-sent"));
+    }
+  }
+
+  private static String classify(Throwable failure) {
+    String text = String.valueOf(failure);
+    if (failure instanceof java.util.concurrent.TimeoutException || text.contains("imeout")) {
+      return "timeout";
+    }
+    if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+        && !text.contains("closed")) {
+      return "not-sent";
+    }
+    return "no-answer";
+  }
+
+  @Override
+  public void close() {
+    client.close().await();
+    vertx.close().await();
+  }
+}
