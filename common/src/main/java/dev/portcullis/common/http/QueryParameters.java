@@ -43,6 +43,24 @@ public final class QueryParameters {
     return kept.length() == 0 ? null : kept.toString();
   }
 
+  /**
+   * The decoded values of every parameter whose decoded name is {@code name} (ignoring case), in
+   * order: what an upstream would read under that name, however the client spelled it.
+   */
+  public static java.util.List<String> values(String rawQuery, String name) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> values = new java.util.ArrayList<>(1);
+    for (String pair : rawQuery.split("&", -1)) {
+      if (!pair.isEmpty() && decodedName(pair).equalsIgnoreCase(name)) {
+        int equals = pair.indexOf('=');
+        values.add(equals < 0 ? "" : decode(pair.substring(equals + 1)));
+      }
+    }
+    return values;
+  }
+
   /** The name of one {@code name=value} pair (or of a bare {@code name}), percent-decoded as UTF-8. */
   public static String decodedName(String pair) {
     int equals = pair.indexOf('=');

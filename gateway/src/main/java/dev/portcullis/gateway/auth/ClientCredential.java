@@ -1,5 +1,8 @@
 package dev.portcullis.gateway.auth;
 
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.QueryParameters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,24 +19,57 @@ public final class ClientCredential {
   /** Headers that may carry a client credential; removed before a resolved call goes upstream. */
   public static final List<String> HEADERS = List.of("authorization", "x-api-key", "x-goog-api-key", "api-key");
   public static final String QUERY_PARAM = "key";
+  private static final String VIRTUAL_KEY_PREFIX = "pc-vk-";
 
   private ClientCredential() {}
 
-  /** The credential the client presented, or {@code null}. */
+  /**
+   * The credential the client presented, or {@code null}. Every place a credential can hide is
+   * read, each header's every value and every {@code key} parameter however it is spelled: a
+   * request that carries two different credentials is refused with a 401, since whichever one
+   * Portcullis resolved, the other would travel upstream beside it (a virtual key behind a junk
+   * key, say, forwarded as if it were the caller's own).
+   *
+   * @throws GatewayException 401 when the request carries differing credentials
+   */
   public static String of(HttpServerRequest request) {
-    String authorization = request.getHeader("authorization");
-    if (authorization != null && !authorization.isBlank()) {
-      String trimmed = authorization.trim();
-      return trimmed.regionMatches(true, 0, "Bearer ", 0, 7) ? trimmed.substring(7).trim() : trimmed;
-    }
-    for (String header : HEADERS.subList(1, HEADERS.size())) {
-      String value = request.getHeader(header);
-      if (value != null && !value.isBlank()) {
-        return value.trim();
+    String found = null;
+    for (String header : HEADERS) {
+      for (String value : request.headers().getAll(header)) {
+        found = same(found, header.equals("authorization") ? withoutBearer(value) : value.trim());
       }
     }
-    String key = request.getParam(QUERY_PARAM);
-    return key == null || key.isBlank() ? null : key.trim();
+    for (String value : QueryParameters.values(request.query(), QUERY_PARAM)) {
+      found = same(found, value.trim());
+    }
+    return found;
+  }
+
+  /** The token of {@code Bearer <token>} (any case, any whitespace), else the whole value. */
+  private static String withoutBearer(String authorization) {
+    String trimmed = authorization.trim();
+    if (trimmed.length() > 7 && trimmed.regionMatches(true, 0, "Bearer", 0, 6)
+        && Character.isWhitespace(trimmed.charAt(6))) {
+      return trimmed.substring(7).trim();
+    }
+    return trimmed;
+  }
+
+  private static String same(String found, String candidate) {
+    if (candidate.isEmpty() || candidate.equals(found)) {
+      return found;
+    }
+    if (!candidate.startsWith(VIRTUAL_KEY_PREFIX) && candidate.contains(VIRTUAL_KEY_PREFIX)) {
+      // Passed through as the caller's own key, it would carry a virtual key upstream.
+      throw GatewayError.of(ErrorKind.AUTHENTICATION, "A Portcullis virtual key must be sent alone, as "
+          + "'Authorization: Bearer pc-vk-...' or in the API's own key header.").toException();
+    }
+    if (found != null) {
+      throw GatewayError.of(ErrorKind.AUTHENTICATION, "The request carries more than one credential (in "
+          + "Authorization, x-api-key, x-goog-api-key, api-key or the key query parameter) and they differ. "
+          + "Send exactly one.").toException();
+    }
+    return candidate;
   }
 
   /** Removes every place a client credential can hide, so a virtual key never leaves Portcullis. */

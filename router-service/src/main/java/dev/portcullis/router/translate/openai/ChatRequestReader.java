@@ -102,8 +102,20 @@ public final class ChatRequestReader {
     }
   }
 
+  /**
+   * Whether the request asks for a stream. Only a JSON boolean counts, as for the gateway, which
+   * decided from the same field whether to relay a stream: Jackson's lenient {@code asBoolean}
+   * would read {@code "true"} as a stream the gateway does not expect, so anything else is a 400.
+   */
   public static boolean streaming(JsonNode request) {
-    return request.path("stream").asBoolean(false);
+    JsonNode stream = request.get("stream");
+    if (stream == null || stream.isNull()) {
+      return false;
+    }
+    if (!stream.isBoolean()) {
+      throw new TranslationException("'stream' must be a boolean", "stream");
+    }
+    return stream.booleanValue();
   }
 
   /**

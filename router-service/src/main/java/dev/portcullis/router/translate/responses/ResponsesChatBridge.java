@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.IdMinter;
 import dev.portcullis.router.translate.openai.Json;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class ResponsesChatBridge {
         chat.set(same, request.get(same));
       }
     }
-    if (request.path("stream").asBoolean(false)) {
+    if (ChatRequestReader.streaming(request)) {
       chat.put("stream", true);
       // response.completed must carry usage, so it is always asked for.
       chat.putObject("stream_options").put("include_usage", true);

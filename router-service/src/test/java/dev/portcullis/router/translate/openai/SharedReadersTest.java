@@ -26,6 +26,17 @@ class SharedReadersTest {
   }
 
   @Test
+  void streamIsAJsonBooleanOrAbsentNeverAString() {
+    assertThat(ChatRequestReader.streaming(json("{\"stream\":true}"))).isTrue();
+    assertThat(ChatRequestReader.streaming(json("{\"stream\":false}"))).isFalse();
+    assertThat(ChatRequestReader.streaming(json("{\"stream\":null}"))).isFalse();
+    assertThat(ChatRequestReader.streaming(json("{}"))).isFalse();
+    // The gateway relays a stream only for a JSON true; "true" must not make a translator ask for one.
+    assertParam(() -> ChatRequestReader.streaming(json("{\"stream\":\"true\"}")), "stream");
+    assertParam(() -> ChatRequestReader.streaming(json("{\"stream\":1}")), "stream");
+  }
+
+  @Test
   void dataUrlsMustBeBase64WithAMimeType() {
     assertThat(DataUrl.parse("data:Image/PNG;base64,AAAA", "p")).isEqualTo(new DataUrl("image/png", "AAAA"));
     assertParam(() -> DataUrl.parse("data:text/plain,hello", "messages[0].content[0]"), "messages[0].content[0]");
