@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each finished call into one JSON access-log line and its metrics. Label values are
- * bounded: provider and operation come from the route table, the model from the upstream's own
- * answer, never from anything a client can make up.
+ * bounded: provider and operation come from the route table; the model comes from the upstream's
+ * answer or, when it names none, the request, so it is checked (a model id's characters, at most
+ * {@value #MAX_MODEL_LENGTH} of them) and at most {@value #MAX_MODEL_LABELS} distinct models get
+ * their own series, the rest counting as {@code other}: a client cannot grow the registry.
  */
 public final class CallRecorder {
 
@@ -27,6 +29,10 @@ public final class CallRecorder {
   private final Map<String, Timer> durations = new HashMap<>();
   private final Map<String, Timer> firstBytes = new HashMap<>();
   private final Map<String, Counter> tokens = new HashMap<>();
+  private final java.util.Set<String> modelLabels = new java.util.HashSet<>();
+  static final int MAX_MODEL_LABELS = 1000;
+  static final int MAX_MODEL_LENGTH = 128;
+  private static final java.util.regex.Pattern MODEL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/@+-]+");
 
   public CallRecorder(MeterRegistry registry) {
     this.registry = registry;
@@ -58,7 +64,7 @@ public final class CallRecorder {
     }
     Usage usage = call.usage();
     if (usage != null && usage.known()) {
-      String model = usage.model() == null ? "unknown" : usage.model();
+      String model = modelLabel(usage.model());
       if (usage.inputTokens() > 0) {
         tokens(provider, model, "input").increment(usage.inputTokens());
       }
@@ -67,6 +73,23 @@ public final class CallRecorder {
       }
     }
     log(call);
+  }
+
+  private String modelLabel(String model) {
+    if (model == null) {
+      return "unknown";
+    }
+    if (model.length() > MAX_MODEL_LENGTH || !MODEL_ID.matcher(model).matches()) {
+      return "other";
+    }
+    if (modelLabels.contains(model)) {
+      return model;
+    }
+    if (modelLabels.size() >= MAX_MODEL_LABELS) {
+      return "other";
+    }
+    modelLabels.add(model);
+    return model;
   }
 
   private Counter tokens(String provider, String model, String direction) {
@@ -95,7 +118,8 @@ public final class CallRecorder {
         .addKeyValue("outcome", call.outcome())
         .addKeyValue("durationMs", call.durationNanos() / 1_000_000.0)
         .addKeyValue("ttfbMs", call.firstByteNanos() > 0 ? call.firstByteNanos() / 1_000_000.0 : null)
-        .addKeyValue("model", usage.model())
+        .addKeyValue("model", usage.model() == null || usage.model().length() <= MAX_MODEL_LENGTH ? usage.model()
+            : usage.model().substring(0, MAX_MODEL_LENGTH) + "...")
         .addKeyValue("inputTokens", usage.inputTokens() >= 0 ? usage.inputTokens() : null)
         .addKeyValue("outputTokens", usage.outputTokens() >= 0 ? usage.outputTokens() : null)
         .log("access");
