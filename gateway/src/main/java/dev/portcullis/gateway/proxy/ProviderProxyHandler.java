@@ -34,6 +34,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -50,6 +51,7 @@ public final class ProviderProxyHandler {
 
   private static final String CALL = "portcullis.call";
   private static final String PREFIX = "/v1/";
+  private static final long REFUSED_BODY_LINGER_MS = 1_000;
 
   private final Vertx vertx;
   private final ProviderRoutes routes;
@@ -164,7 +166,7 @@ public final class ProviderProxyHandler {
               ctx.response().putHeader("Retry-After", "1");
             }
             ErrorResponses.send(ctx.response(), call.route.errorFormat(), refusal, call.requestId)
-                .onComplete(written -> ctx.request().connection().close());
+                .onComplete(written -> closeAfterBody(ctx.request()));
             record(ctx, call, refusal.status(), null, "error");
           },
           broken -> {
@@ -186,6 +188,26 @@ public final class ProviderProxyHandler {
           : "Unknown provider in path " + path + ". Routes look like /v1/<provider>[/<llm-proxy-id>]/...";
       reject(ctx, routes.knows(provider) ? provider : "unknown", started, GatewayError.notFound(message));
     }
+  }
+
+  /**
+   * Closes the connection of a request whose body was refused, once the client has stopped sending
+   * or after a short linger: closing while its bytes still arrive would reset the connection, and
+   * a reset can destroy the answer before the client reads it. The bytes that arrive meanwhile are
+   * dropped as they come, never buffered.
+   */
+  private void closeAfterBody(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long linger = vertx.setTimer(REFUSED_BODY_LINGER_MS, t -> connection.close());
+    request.endHandler(v -> {
+      vertx.cancelTimer(linger);
+      connection.close();
+    });
+    request.exceptionHandler(err -> vertx.cancelTimer(linger));
   }
 
   /** The 400 for a path parameter that could change the upstream path, or {@code null}. */
