@@ -37,6 +37,15 @@ public final class ClientJsonLimits {
   }
 
   /**
+   * A factory under the constraints above that accepts duplicate keys, for readers of JSON that
+   * was already checked strictly (the router reads bodies the gateway checked) or that comes from
+   * an upstream, whose quirks are not ours to refuse.
+   */
+  public static JsonFactory boundedFactory(long maxDocumentBytes) {
+    return JsonFactory.builder().streamReadConstraints(constraints(maxDocumentBytes)).build();
+  }
+
+  /**
    * A factory for client JSON: the constraints above, and duplicate keys refused, because a
    * provider's parser could pick another value than ours (a parser differential is a way around
    * any check).

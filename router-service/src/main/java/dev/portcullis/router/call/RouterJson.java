@@ -16,7 +16,7 @@ import java.io.IOException;
  */
 public final class RouterJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.factory(Integer.MAX_VALUE))
+  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.boundedFactory(Integer.MAX_VALUE))
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 

@@ -15,7 +15,7 @@ import java.util.Optional;
 public final class Json {
 
   // Tool-call arguments are client text: read under the same bounds as the request itself.
-  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.factory(Integer.MAX_VALUE));
+  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.boundedFactory(Integer.MAX_VALUE));
 
   private Json() {}
 
