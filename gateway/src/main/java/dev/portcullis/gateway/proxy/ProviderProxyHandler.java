@@ -39,6 +39,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The provider routes {@code /v1/<provider>[/{id}]/...}: matches the route (an unknown path is
@@ -49,6 +51,7 @@ import java.util.Map;
  */
 public final class ProviderProxyHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderProxyHandler.class);
   private static final String CALL = "portcullis.call";
   private static final String PREFIX = "/v1/";
   private static final long REFUSED_BODY_LINGER_MS = 1_000;
@@ -157,7 +160,7 @@ public final class ProviderProxyHandler {
         fail(ctx, call, badPart);
         return;
       }
-      bodies.read(ctx.request(), call, body -> forward(ctx, call, body),
+      bodies.read(ctx.request(), call, body -> guarded(ctx, call, () -> forward(ctx, call, body)),
           refusal -> {
             // The rest of the body is not read: the connection is closed once the answer is out,
             // rather than left to drain whatever the client keeps sending.
@@ -227,15 +230,19 @@ public final class ProviderProxyHandler {
     if (model == null || route.modelField() == null) {
       return null;
     }
-    String problem = switch (route.provider()) {
+    return switch (route.provider()) {
       // Classic Azure endpoints call /deployments/{model}/...
-      case "azure" -> PathParts.problemWithDecoded(model, false);
+      case "azure" -> refusal(PathParts.problemWithDecoded(model, false),
+          "'" + model + "' is not an Azure deployment name: it ", route.modelField());
       // /converse calls /model/{modelId}/converse; an ARN's slashes are encoded into the segment.
-      case "bedrock" -> PathParts.problemWithDecoded(model, true);
+      case "bedrock" -> refusal(PathParts.problemWithDecoded(model, true), "'" + route.modelField() + "' ",
+          route.modelField());
       default -> null;
     };
-    return problem == null ? null
-        : GatewayError.invalidRequest("'" + route.modelField() + "' " + problem + ".", route.modelField());
+  }
+
+  private static GatewayError refusal(String problem, String prefix, String param) {
+    return problem == null ? null : GatewayError.invalidRequest(prefix + problem + ".", param);
   }
 
   /** The body has been read within its bounds: check it and forward the call. */
@@ -260,14 +267,14 @@ public final class ProviderProxyHandler {
       }
     }
     if (ModelRouterRoutes.isModelRouter(route)) {
-      modelRouter.prepare(request, call, bodyModel, body).onComplete(ar -> {
+      modelRouter.prepare(request, call, bodyModel, body).onComplete(ar -> guarded(ctx, call, () -> {
         if (ar.failed()) {
           fail(ctx, call, ar.cause() instanceof GatewayException e ? e.error()
               : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly."));
         } else {
           send(ctx, call, Addresses.ROUTER_MODEL, ar.result());
         }
-      });
+      }));
       return;
     }
     GatewayError badModel = bodyModelProblem(route, bodyModel);
@@ -278,7 +285,8 @@ public final class ProviderProxyHandler {
     String presented = ClientCredential.of(request);
     String clientAddress = credentials.clientAddress(request);
     String forwardedModel = model;
-    credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> {
+    credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> guarded(ctx, call,
+        () -> {
       if (ar.failed()) {
         GatewayError error = ar.cause() instanceof GatewayException e ? e.error()
             : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly.");
@@ -319,7 +327,20 @@ public final class ProviderProxyHandler {
           call.upstreamPath, query, headers, body == null ? Buffer.buffer() : body, credential,
           resolution.proxyId(), call.requestId, forwardedModel, options.upstreamTimeoutMs(), null, 0);
       send(ctx, call, Addresses.provider(route.provider()), proxyRequest);
-    });
+    }));
+  }
+
+  /**
+   * Runs a step of a call outside vertx-web's handler chain (a callback), so that a bug in it
+   * still ends the call with a 500 and its record, instead of leaving it in flight forever.
+   */
+  private void guarded(RoutingContext ctx, Call call, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException bug) {
+      LOG.error("call {} failed", call.requestId, bug);
+      fail(ctx, call, GatewayError.internal("Portcullis failed to handle the request."));
+    }
   }
 
   /** Hands the call to the verticle at {@code address} and answers the client with its reply. */
