@@ -125,6 +125,15 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void aBadPercentEscapeInThePathIsA400InTheApisFormat() throws Exception {
+    assertOpenAiError(raw("GET /v1/groq/m%-1odels HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+    RawHttp.Answer anthropic = raw("POST /v1/anthropic/v1/mess%zzages HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    assertThat(anthropic.status()).isEqualTo(400);
+    assertThat(anthropic.json().getString("type")).isEqualTo("error");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
   void v1AloneIs404() throws Exception {
     for (String path : new String[] {"/v1", "/v1/"}) {
       RawHttp.Answer answer = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -5,6 +5,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.config.Settings;
 import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
@@ -88,8 +89,19 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(options.port())
         .setTcpNoDelay(true)
         .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000));
-    ConnectionGuard.install(server, options.limits(), new GatewayErrorPage(ProviderRoutes.standard()), "gateway");
-    return server.requestHandler(router).listen()
+    GatewayErrorPage errorPage = new GatewayErrorPage(ProviderRoutes.standard());
+    ConnectionGuard.install(server, options.limits(), errorPage, "gateway");
+    // A malformed percent escape in the path or query is refused before vertx-web sees it: its
+    // router would answer a bare "Bad Request" and log the decoding exception as an ERROR.
+    return server.requestHandler(request -> {
+          String target = request.uri();
+          if (!PercentEscapes.wellFormed(target)) {
+            errorPage.answer(request, 400, "The request path or query has a malformed percent escape (a '%' must be"
+                + " followed by two hex digits).");
+            return;
+          }
+          router.handle(request);
+        }).listen()
         .onSuccess(s -> LOG.info("gateway listening on {}:{}", options.host(), s.actualPort()));
   }
 

@@ -18,18 +18,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.http.ConnectionGuard;
 import dev.portcullis.common.http.ErrorPage;
+import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.common.json.ClientJsonLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,17 +91,26 @@ public final class AdminApi {
         limits.keepAliveTimeoutMs()));
     ConnectionGuard.install(server, limits, (uri, status, message) -> new ErrorPage.Page("application/json",
         errorBody(message, null).getBytes(StandardCharsets.UTF_8), Map.of()), "admin");
-    return server.requestHandler(router()).listen();
+    Router router = router();
+    return server.requestHandler(request -> {
+      if (!PercentEscapes.wellFormed(request.uri())) {
+        request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .putHeader("Connection", "close")
+            .end(errorBody("The request path or query has a malformed percent escape", null));
+        return;
+      }
+      router.handle(request);
+    }).listen();
   }
 
   public Router router() {
     Router router = Router.router(vertx);
     // The token is checked before a byte of the body is read: an unauthenticated caller gets a 401
-    // for the price of its headers. vertx-web wants a body handler first on its route, so the check
-    // is a route of its own; it is synchronous, so the body handler still starts before any of the
-    // body is delivered. No file uploads: nothing a request sends is written to disk.
-    router.route(BASE + "/*").handler(this::requireAdminToken);
-    router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT).setMergeFormAttributes(false));
+    // for the price of its headers. The body is then read as bytes within the limit, never as a
+    // form or an upload (vertx-web's body handler would decode forms and multipart, whatever the
+    // content type claims): nothing a request sends is written to disk.
+    router.route(BASE + "/*").handler(this::requireAdminToken).handler(this::readBody)
+        .failureHandler(AdminApi::failed);
     router.post(BASE + "/provider-keys").handler(ctx -> respond(ctx, 201, () -> createProviderKey(fields(ctx))));
     router.post(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 201, () -> createLlmProxy(fields(ctx))));
     router.post(BASE + "/virtual-keys").handler(ctx -> respond(ctx, 201, () -> createVirtualKey(fields(ctx))));
@@ -283,6 +293,70 @@ public final class AdminApi {
     ctx.next();
   }
 
+  private static final String BODY = "portcullis.admin.body";
+
+  private void readBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > BODY_LIMIT) {
+      refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+      return;
+    }
+    String expect = request.getHeader("Expect");
+    if (expect != null) {
+      if (!expect.trim().equalsIgnoreCase("100-continue")) {
+        refuseBody(ctx, 417, "Only Expect: 100-continue is supported");
+        return;
+      }
+      request.response().writeContinue();
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] done = {false};
+    request.handler(chunk -> {
+      if (done[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > BODY_LIMIT) {
+        done[0] = true;
+        refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!done[0]) {
+        done[0] = true;
+        ctx.put(BODY, body);
+        ctx.next();
+      }
+    });
+    request.exceptionHandler(err -> {
+      done[0] = true;
+      LOG.debug("Admin request broke off: {}", err.getClass().getSimpleName());
+    });
+    request.resume();
+  }
+
+  private void refuseBody(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(errorBody(message, null)).onComplete(written -> closeAfterBody(ctx));
+  }
+
+  /** A failure vertx-web caught: a client's mistake below 500 (logged at DEBUG), ours from 500. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (status < 500) {
+      LOG.debug("Admin request refused with {}", status);
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(errorBody("The request could not be handled (status " + status + ")", null));
+      return;
+    }
+    fail(ctx, ctx.failure() == null ? new IllegalStateException("status " + status) : ctx.failure());
+  }
+
   private void closeAfterBody(RoutingContext ctx) {
     if (ctx.request().isEnded()) {
       ctx.request().connection().close();
@@ -297,7 +371,7 @@ public final class AdminApi {
 
   @SuppressWarnings("unchecked")
   private static RequestFields fields(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    Buffer body = ctx.get(BODY);
     if (body == null || body.length() == 0) {
       throw AdminRequestException.badField(null, "The body must be a JSON object");
     }
