@@ -213,6 +213,15 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void anOverlongRequestLineOnANativeApiIsAnsweredInThatApisFormat() throws Exception {
+    RawHttp.Answer answer = raw("POST /v1/anthropic/v1/messages?q=" + "a".repeat(20_000)
+        + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(answer.status()).isEqualTo(414);
+    assertThat(answer.json().getString("type")).isEqualTo("error");
+    assertThat(answer.json().getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+  }
+
+  @Test
   void tooManyOrTooLargeHeadersAre431() throws Exception {
     StringBuilder many = new StringBuilder("GET /v1/openai/models HTTP/1.1\r\nHost: x\r\n");
     for (int i = 0; i < 150; i++) {

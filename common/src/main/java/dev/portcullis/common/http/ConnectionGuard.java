@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
@@ -54,6 +55,10 @@ public final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
   private static final String DECODER = "httpDecoder";
   private static final String VERTX_HANDLER = "handler";
+  private static final AttributeKey<State> STATE = AttributeKey.valueOf("portcullis.connectionGuard");
+  /** Bytes of a request's start kept to name its target when the decoder could not read the line. */
+  private static final int REQUEST_START_BYTES = 256;
+  private static final String NETTY_PLACEHOLDER_URI = "/bad-request";
 
   private final ServerLimits limits;
   private final ErrorPage errorPage;
@@ -87,6 +92,7 @@ public final class ConnectionGuard {
       return;
     }
     State state = new State();
+    base.channel().attr(STATE).set(state);
     pipeline.addBefore(DECODER, "portcullisFirstByte", new FirstByteWatcher(state));
     pipeline.addBefore(VERTX_HANDLER, "portcullisRequestWatcher", new RequestWatcher(state));
   }
@@ -97,19 +103,30 @@ public final class ConnectionGuard {
     ProtocolRefusal refusal = ProtocolRefusal.of(cause);
     LOG.debug("{}: refused a malformed request with {}: {}", serverName, refusal.status(), describe(cause));
     HttpServerResponse response = request.response();
-    ErrorPage.Page page = errorPage.render(safeUri(request), refusal.status(), refusal.getMessage());
+    ErrorPage.Page page = errorPage.render(targetOf(request), refusal.status(), refusal.getMessage());
     response.setStatusCode(refusal.status()).putHeader("content-type", page.contentType())
         .putHeader("connection", "close");
     page.headers().forEach(response::putHeader);
     response.end(io.vertx.core.buffer.Buffer.buffer(page.body()));
   }
 
-  private static String safeUri(HttpServerRequest request) {
+  /**
+   * The request target, for choosing the error format: when the decoder gave up on the request
+   * line (too long, garbled) its placeholder is replaced by the target read from the line's first
+   * bytes, so a 414 on {@code /v1/anthropic/...} still comes in Anthropic's format.
+   */
+  private static String targetOf(HttpServerRequest request) {
+    String uri;
     try {
-      return request.uri();
+      uri = request.uri();
     } catch (RuntimeException unreadable) {
-      return null;
+      uri = null;
     }
+    if (uri != null && !uri.equals(NETTY_PLACEHOLDER_URI)) {
+      return uri;
+    }
+    State state = request.connection() instanceof ConnectionBase base ? base.channel().attr(STATE).get() : null;
+    return state == null ? uri : state.targetFromRequestStart();
   }
 
   private static String describe(Throwable err) {
@@ -129,6 +146,32 @@ public final class ConnectionGuard {
     ScheduledFuture<?> headerDeadline;
     ScheduledFuture<?> keepAliveDeadline;
     boolean refusedBody;
+    final StringBuilder requestStart = new StringBuilder();
+    boolean capturing = true;
+
+    /** Keeps the first bytes of a request, as ISO-8859-1 text. */
+    void capture(ByteBuf bytes) {
+      int take = Math.min(bytes.readableBytes(), REQUEST_START_BYTES - requestStart.length());
+      for (int i = 0; i < take; i++) {
+        requestStart.append((char) (bytes.getByte(bytes.readerIndex() + i) & 0xff));
+      }
+      if (requestStart.length() >= REQUEST_START_BYTES) {
+        capturing = false;
+      }
+    }
+
+    /** The target of the kept request line ({@code /v1/...}), or {@code null}. */
+    String targetFromRequestStart() {
+      int slash = requestStart.indexOf("/");
+      if (slash < 0) {
+        return null;
+      }
+      int end = slash;
+      while (end < requestStart.length() && requestStart.charAt(end) > ' ') {
+        end++;
+      }
+      return requestStart.substring(slash, end);
+    }
 
     void armHeaderDeadline(ChannelHandlerContext ctx) {
       cancelKeepAlive();
@@ -187,7 +230,15 @@ public final class ConnectionGuard {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        if (state.headerDeadline == null) {
+          // The first byte of a new request: start keeping its first bytes afresh.
+          state.requestStart.setLength(0);
+          state.capturing = true;
+        }
         state.armHeaderDeadline(ctx);
+        if (state.capturing) {
+          state.capture(bytes);
+        }
       }
       ctx.fireChannelRead(msg);
     }
@@ -217,6 +268,7 @@ public final class ConnectionGuard {
       }
       if (msg instanceof HttpRequest request) {
         state.headersArrived();
+        state.capturing = false;
         state.openRequests++;
         state.responseStarted = false;
         state.currentUri = request.uri();
