@@ -1,17 +1,23 @@
 package dev.portcullis.app;
 
+import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.http.ErrorPage;
+import dev.portcullis.common.http.ServerLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 
 /**
  * Prometheus {@code GET /metrics} on its own port ({@code ARCHESTRA_METRICS_PORT}, 9050), behind
  * {@code Authorization: Bearer <ARCHESTRA_METRICS_SECRET>} when that is set. Without a secret it
  * listens on loopback only, unless {@code PORTCULLIS_METRICS_HOST} names an interface: metrics
- * name providers, models and routes, which are nobody else's business.
+ * name providers, models and routes, which are nobody else's business. Held to the same
+ * {@link ServerLimits} as every Portcullis server: a scraper sends a few short headers and no body.
  */
 final class MetricsServer extends VerticleBase {
 
@@ -24,10 +30,12 @@ final class MetricsServer extends VerticleBase {
   private final String host;
   private final int port;
   private final byte[] expectedAuthorization;
+  private final ServerLimits limits;
   private HttpServer server;
 
-  MetricsServer(PrometheusMeterRegistry registry, String host, int port, String secret) {
+  MetricsServer(PrometheusMeterRegistry registry, String host, int port, String secret, ServerLimits limits) {
     this.registry = registry;
+    this.limits = limits;
     this.host = host;
     this.port = port;
     this.expectedAuthorization = secret == null ? null : ("Bearer " + secret).getBytes(StandardCharsets.UTF_8);
@@ -46,7 +54,10 @@ final class MetricsServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer().requestHandler(request -> {
+    server = vertx.createHttpServer(limits.applyTo(new HttpServerOptions(), limits.keepAliveTimeoutMs()));
+    ConnectionGuard.install(server, limits, (uri, status, message) -> new ErrorPage.Page(
+        "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8), Map.of()), "metrics");
+    server.requestHandler(request -> {
       if (!request.path().equals("/metrics")) {
         request.response().setStatusCode(404).end("Not found. Metrics are at /metrics.\n");
         return;

@@ -152,7 +152,7 @@ public final class Portcullis {
     String metricsSecret = settings.string(MetricsServer.SECRET);
     metricsServer = new MetricsServer(registry,
         MetricsServer.bindHost(settings.string(MetricsServer.HOST), metricsSecret, gatewayOptions.host()), metricsPort,
-        metricsSecret);
+        metricsSecret, gatewayOptions.limits());
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
     if (roles.contains(Role.AUTH)) {

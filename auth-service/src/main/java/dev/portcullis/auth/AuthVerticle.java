@@ -17,12 +17,12 @@ import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -118,9 +118,7 @@ public final class AuthVerticle extends VerticleBase {
                 keepKeysFresh(signingKeys, rotationDays);
                 AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
                     secrets.checksumKey(), signingKeys);
-                return vertx.createHttpServer(new HttpServerOptions().setHost(adminHost).setPort(adminPort))
-                    .requestHandler(admin.router())
-                    .listen();
+                return admin.listen(adminHost, adminPort, ServerLimits.from(settings));
               });
         })
         .onSuccess(server -> {

@@ -4,6 +4,8 @@ import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
@@ -20,7 +22,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,12 +67,10 @@ public final class GatewayVerticle extends VerticleBase {
       json(ctx, isReady ? 200 : 503, new JsonObject().put("status", isReady ? "READY" : "STARTING"));
     });
     router.post(TokenEndpointHandler.PATH).handler(new TokenEndpointHandler(vertx, settings));
-    // Matching comes first, on a route of its own, so an unknown path is refused unread;
-    // vertx-web wants the body handler first on its route.
-    router.route("/v1/*").handler(proxy::match);
+    // The proxy reads bodies itself, within the body limit and the gateway-wide buffered-bytes cap,
+    // and only once the route is known: an unknown path is refused unread.
     router.route("/v1/*")
-        .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
-        .handler(proxy::forward)
+        .handler(proxy::handle)
         .failureHandler(ctx -> {
           proxy.recordFailure(ctx, failureStatus(ctx));
           onFailure(ctx);
@@ -81,16 +80,28 @@ public final class GatewayVerticle extends VerticleBase {
             + ". Provider routes look like /v1/<provider>[/<llm-proxy-id>]/..."), null));
     router.route().failureHandler(this::onFailure);
 
-    server = vertx.createHttpServer(new HttpServerOptions()
+    // No h2c upgrade (ServerLimits turns it off): it buys nothing for LLM calls on a trusted hop and
+    // its upgrade of a request with a body has been seen to confuse the JDK client.
+    // A connection silent both ways is closed only well after the upstream timeout: a call waiting
+    // on a slow model is silent too, and ends with its own 504 first.
+    server = vertx.createHttpServer(options.limits().applyTo(new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
         .setTcpNoDelay(true)
-        .setMaxHeaderSize(64 * 1024)
-        .setCompressionSupported(false)
-        // No h2c upgrade: it buys nothing for LLM calls on a trusted hop and its upgrade of a
-        // request with a body has been seen to confuse the JDK client. HTTP/1.1 it is, in clear.
-        .setHttp2ClearTextEnabled(false));
-    return server.requestHandler(router).listen()
+        .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000));
+    GatewayErrorPage errorPage = new GatewayErrorPage(ProviderRoutes.standard());
+    ConnectionGuard.install(server, options.limits(), errorPage, "gateway");
+    // A malformed percent escape in the path or query is refused before vertx-web sees it: its
+    // router would answer a bare "Bad Request" and log the decoding exception as an ERROR.
+    return server.requestHandler(request -> {
+          String target = request.uri();
+          if (!PercentEscapes.wellFormed(target)) {
+            errorPage.answer(request, 400, "The request path or query has a malformed percent escape (a '%' must be"
+                + " followed by two hex digits).");
+            return;
+          }
+          router.handle(request);
+        }).listen()
         .onSuccess(s -> LOG.info("gateway listening on {}:{}", options.host(), s.actualPort()));
   }
 
@@ -123,7 +134,14 @@ public final class GatewayVerticle extends VerticleBase {
           + options.bodyLimitBytes() + " bytes (" + GatewayOptions.BODY_LIMIT + ").");
       case 400 -> GatewayError.invalidRequest("The request could not be read.", null);
       case 404 -> GatewayError.notFound("Unknown path " + ctx.normalizedPath() + ".");
+      case 417 -> GatewayError.of(ErrorKind.EXPECTATION_FAILED, "Only Expect: 100-continue is supported.");
       default -> {
+        if (status < 500) {
+          // vertx-web refused something the client sent: the client's mistake, not an error of ours.
+          LOG.debug("request refused with {}", status);
+          yield new GatewayError(ErrorKind.fromStatus(status), "The request could not be handled (status "
+              + status + ").", null);
+        }
         if (ctx.failure() != null) {
           LOG.error("request failed", ctx.failure());
         }

@@ -14,13 +14,25 @@ import dev.portcullis.common.auth.AuthEvents;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.RandomTokens;
 import dev.portcullis.common.auth.VirtualKeyFormat;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.http.ErrorPage;
+import dev.portcullis.common.http.PercentEscapes;
+import dev.portcullis.common.http.ServerLimits;
+import dev.portcullis.common.json.ClientJsonLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +53,9 @@ public final class AdminApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/api/admin";
+  private static final int BODY_LIMIT = 1 << 20;
+  /** Admin bodies are small JSON objects: read under the client-JSON bounds, duplicate keys refused. */
+  private static final ObjectMapper JSON = new ObjectMapper(ClientJsonLimits.factory(BODY_LIMIT));
 
   private final Vertx vertx;
   private final AuthStore store;
@@ -67,10 +82,35 @@ public final class AdminApi {
     this.signingKeys = signingKeys;
   }
 
+  /**
+   * Starts the admin API's server on {@code host:port}, held to {@code limits} (header timeout,
+   * keep-alive timeout, header limits) like every Portcullis server.
+   */
+  public Future<HttpServer> listen(String host, int port, ServerLimits limits) {
+    HttpServer server = vertx.createHttpServer(limits.applyTo(new HttpServerOptions().setHost(host).setPort(port),
+        limits.keepAliveTimeoutMs()));
+    ConnectionGuard.install(server, limits, (uri, status, message) -> new ErrorPage.Page("application/json",
+        errorBody(message, null).getBytes(StandardCharsets.UTF_8), Map.of()), "admin");
+    Router router = router();
+    return server.requestHandler(request -> {
+      if (!PercentEscapes.wellFormed(request.uri())) {
+        request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .putHeader("Connection", "close")
+            .end(errorBody("The request path or query has a malformed percent escape", null));
+        return;
+      }
+      router.handle(request);
+    }).listen();
+  }
+
   public Router router() {
     Router router = Router.router(vertx);
-    // vertx-web wants the body handler first; the 1 MB limit bounds what an unauthenticated caller can send.
-    router.route(BASE + "/*").handler(BodyHandler.create().setBodyLimit(1 << 20)).handler(this::requireAdminToken);
+    // The token is checked before a byte of the body is read: an unauthenticated caller gets a 401
+    // for the price of its headers. The body is then read as bytes within the limit, never as a
+    // form or an upload (vertx-web's body handler would decode forms and multipart, whatever the
+    // content type claims): nothing a request sends is written to disk.
+    router.route(BASE + "/*").handler(this::requireAdminToken).handler(this::readBody)
+        .failureHandler(AdminApi::failed);
     router.post(BASE + "/provider-keys").handler(ctx -> respond(ctx, 201, () -> createProviderKey(fields(ctx))));
     router.post(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 201, () -> createLlmProxy(fields(ctx))));
     router.post(BASE + "/virtual-keys").handler(ctx -> respond(ctx, 201, () -> createVirtualKey(fields(ctx))));
@@ -234,26 +274,119 @@ public final class AdminApi {
     String header = ctx.request().getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     if (presented == null || !CredentialHash.sameHash(CredentialHash.sha256Hex(presented), adminTokenHash)) {
+      boolean bodyUnread = !ctx.request().isEnded();
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portcullis-admin\"");
-      fail(ctx, new AdminRequestException(401, "The admin API needs Authorization: Bearer <PORTCULLIS_ADMIN_TOKEN>",
-          null));
+      if (bodyUnread) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+          .end(errorBody("The admin API needs Authorization: Bearer <PORTCULLIS_ADMIN_TOKEN>", null))
+          // The body is never read: close rather than drain whatever the caller keeps sending, once
+          // it stops or after a short linger (closing while bytes arrive would reset the connection).
+          .onComplete(written -> {
+            if (bodyUnread) {
+              closeAfterBody(ctx);
+            }
+          });
       return;
     }
     ctx.next();
   }
 
-  private static RequestFields fields(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw AdminRequestException.badField(null, "The body must be a JSON object");
+  private static final String BODY = "portcullis.admin.body";
+
+  private void readBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > BODY_LIMIT) {
+      refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+      return;
+    }
+    String expect = request.getHeader("Expect");
+    if (expect != null) {
+      if (!expect.trim().equalsIgnoreCase("100-continue")) {
+        refuseBody(ctx, 417, "Only Expect: 100-continue is supported");
+        return;
       }
-      return new RequestFields(body);
-    } catch (AdminRequestException e) {
-      throw e;
-    } catch (RuntimeException notJson) {
+      request.response().writeContinue();
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] done = {false};
+    request.handler(chunk -> {
+      if (done[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > BODY_LIMIT) {
+        done[0] = true;
+        refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!done[0]) {
+        done[0] = true;
+        ctx.put(BODY, body);
+        ctx.next();
+      }
+    });
+    request.exceptionHandler(err -> {
+      done[0] = true;
+      LOG.debug("Admin request broke off: {}", err.getClass().getSimpleName());
+    });
+    request.resume();
+  }
+
+  private void refuseBody(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(errorBody(message, null)).onComplete(written -> closeAfterBody(ctx));
+  }
+
+  /** A failure vertx-web caught: a client's mistake below 500 (logged at DEBUG), ours from 500. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (status < 500) {
+      LOG.debug("Admin request refused with {}", status);
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(errorBody("The request could not be handled (status " + status + ")", null));
+      return;
+    }
+    fail(ctx, ctx.failure() == null ? new IllegalStateException("status " + status) : ctx.failure());
+  }
+
+  private void closeAfterBody(RoutingContext ctx) {
+    if (ctx.request().isEnded()) {
+      ctx.request().connection().close();
+      return;
+    }
+    long linger = vertx.setTimer(1_000, t -> ctx.request().connection().close());
+    ctx.request().handler(ignored -> { }).endHandler(v -> {
+      vertx.cancelTimer(linger);
+      ctx.request().connection().close();
+    }).resume();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RequestFields fields(RoutingContext ctx) {
+    Buffer body = ctx.get(BODY);
+    if (body == null || body.length() == 0) {
       throw AdminRequestException.badField(null, "The body must be a JSON object");
     }
+    Object parsed;
+    try {
+      parsed = JSON.readValue(body.getBytes(), Object.class);
+    } catch (JsonProcessingException e) {
+      throw AdminRequestException.badField(null, "The body must be a JSON object: " + e.getOriginalMessage());
+    } catch (IOException | RuntimeException notJson) {
+      throw AdminRequestException.badField(null, "The body must be a JSON object");
+    }
+    if (!(parsed instanceof Map<?, ?> object)) {
+      throw AdminRequestException.badField(null, "The body must be a JSON object");
+    }
+    return new RequestFields(new JsonObject((Map<String, Object>) object));
   }
 
   private static <T> Function<List<T>, JsonObject> list(Function<T, JsonObject> view) {
@@ -300,7 +433,10 @@ public final class AdminApi {
       status = 500;
       message = "Internal error; see the auth-service log";
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("message", message).put("field", field)).encode());
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(errorBody(message, field));
+  }
+
+  private static String errorBody(String message, String field) {
+    return new JsonObject().put("error", new JsonObject().put("message", message).put("field", field)).encode();
   }
 }

@@ -11,11 +11,19 @@ public enum ErrorKind {
   NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405),
   PAYLOAD_TOO_LARGE(413),
+  /** The request line is longer than the server reads. */
+  URI_TOO_LONG(414),
+  /** An {@code Expect} header other than {@code 100-continue}. */
+  EXPECTATION_FAILED(417),
   RATE_LIMITED(429),
+  /** More header bytes or fields than the server reads. */
+  HEADERS_TOO_LARGE(431),
   INTERNAL(500),
   UPSTREAM_UNREACHABLE(502),
   UNAVAILABLE(503),
-  UPSTREAM_TIMEOUT(504);
+  UPSTREAM_TIMEOUT(504),
+  /** A request in another HTTP version than 1.0 or 1.1. */
+  HTTP_VERSION_NOT_SUPPORTED(505);
 
   private final int status;
 

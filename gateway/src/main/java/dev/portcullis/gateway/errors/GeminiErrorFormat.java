@@ -45,11 +45,12 @@ public final class GeminiErrorFormat implements ApiErrorFormat {
   /** The canonical code (google.rpc.Code) Google's APIs pair with each HTTP status. */
   static String status(ErrorKind kind) {
     return switch (kind) {
-      case INVALID_REQUEST, PAYLOAD_TOO_LARGE -> "INVALID_ARGUMENT";
+      case INVALID_REQUEST, PAYLOAD_TOO_LARGE, URI_TOO_LONG, HEADERS_TOO_LARGE -> "INVALID_ARGUMENT";
+      case EXPECTATION_FAILED -> "FAILED_PRECONDITION";
       case AUTHENTICATION -> "UNAUTHENTICATED";
       case PERMISSION -> "PERMISSION_DENIED";
       case NOT_FOUND -> "NOT_FOUND";
-      case METHOD_NOT_ALLOWED -> "UNIMPLEMENTED";
+      case METHOD_NOT_ALLOWED, HTTP_VERSION_NOT_SUPPORTED -> "UNIMPLEMENTED";
       case RATE_LIMITED -> "RESOURCE_EXHAUSTED";
       case INTERNAL -> "INTERNAL";
       case UPSTREAM_UNREACHABLE, UNAVAILABLE -> "UNAVAILABLE";

@@ -34,7 +34,8 @@ public final class OpenAiErrorFormat implements ApiErrorFormat {
 
   static String type(ErrorKind kind) {
     return switch (kind) {
-      case INVALID_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE -> "invalid_request_error";
+      case INVALID_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED,
+          HEADERS_TOO_LARGE, HTTP_VERSION_NOT_SUPPORTED -> "invalid_request_error";
       case AUTHENTICATION -> "authentication_error";
       case PERMISSION -> "permission_error";
       case RATE_LIMITED -> "rate_limit_error";
@@ -47,6 +48,10 @@ public final class OpenAiErrorFormat implements ApiErrorFormat {
       case NOT_FOUND -> "not_found";
       case METHOD_NOT_ALLOWED -> "method_not_allowed";
       case PAYLOAD_TOO_LARGE -> "request_too_large";
+      case URI_TOO_LONG -> "uri_too_long";
+      case EXPECTATION_FAILED -> "expectation_failed";
+      case HEADERS_TOO_LARGE -> "headers_too_large";
+      case HTTP_VERSION_NOT_SUPPORTED -> "http_version_not_supported";
       case AUTHENTICATION -> "invalid_api_key";
       case RATE_LIMITED -> "rate_limit_exceeded";
       case UPSTREAM_UNREACHABLE -> "upstream_unreachable";

@@ -16,6 +16,8 @@ final class Call {
   long firstByteNanos;
   boolean recorded;
   String effectiveProxyId;
+  /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
+  long reservedBytes;
 
   Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath,
       Map<String, String> params) {

@@ -1,6 +1,5 @@
 package dev.portcullis.gateway.proxy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
@@ -12,6 +11,7 @@ import dev.portcullis.common.router.RouterProviders;
 import dev.portcullis.gateway.auth.ClientCredential;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.MappedCredentials;
+import dev.portcullis.gateway.routes.PathParts;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -42,9 +42,10 @@ final class ModelRouterHandler {
    * The message for the router: a {@link ModelListRequest} for {@code /models}, else a
    * {@link ProxyRequest} for the target provider. Fails with the error to render.
    *
-   * @param json the parsed body, {@code null} for {@code /models}
+   * @param model the body's {@code model} when it is a string ({@code null} when it is not, or for
+   *              {@code /models}); the body itself is read by the router, never here
    */
-  Future<Object> prepare(HttpServerRequest request, Call call, JsonNode json, Buffer body) {
+  Future<Object> prepare(HttpServerRequest request, Call call, String model, Buffer body) {
     if (call.proxyId == null) {
       return Future.failedFuture(GatewayError.notFound("The model router needs an LLM proxy id in the path: "
           + "/v1/model-router/<llm-proxy-id>" + call.upstreamPath + " (list them with GET /api/admin/llm-proxies).")
@@ -56,7 +57,7 @@ final class ModelRouterHandler {
       if (call.route.operation().equals(RouterOperations.MODELS)) {
         return Future.succeededFuture(modelList(mapped, call));
       }
-      return Future.succeededFuture(modelCall(request, call, json, body, mapped));
+      return Future.succeededFuture(modelCall(request, call, model, body, mapped));
     });
   }
 
@@ -70,14 +71,12 @@ final class ModelRouterHandler {
     return new ModelListRequest(mapped.proxyId(), call.requestId, routable, timeoutMs);
   }
 
-  private ProxyRequest modelCall(HttpServerRequest request, Call call, JsonNode json, Buffer body,
+  private ProxyRequest modelCall(HttpServerRequest request, Call call, String model, Buffer body,
       MappedCredentials mapped) {
-    JsonNode modelNode = json.get("model");
-    if (modelNode == null || !modelNode.isTextual() || modelNode.textValue().isBlank()) {
+    if (model == null || model.isBlank()) {
       throw GatewayError.invalidRequest("'model' is required and must be a string: use " + FORMAT_EXAMPLE + ".",
           "model").toException();
     }
-    String model = modelNode.textValue();
     int colon = model.indexOf(':');
     if (colon < 0) {
       throw GatewayError.invalidRequest("Model '" + model + "' names no provider. The model router takes "
@@ -94,6 +93,10 @@ final class ModelRouterHandler {
       throw GatewayError.invalidRequest("Model '" + model + "' names no model after the provider: use "
           + FORMAT_EXAMPLE + ".", "model").toException();
     }
+    String pathProblem = nativeIdPathProblem(provider, nativeId);
+    if (pathProblem != null) {
+      throw GatewayError.invalidRequest("The model id in '" + model + "' " + pathProblem + ".", "model").toException();
+    }
     UpstreamCredential credential = mapped.credentials().get(provider);
     if (credential == null) {
       throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for " + provider
@@ -105,5 +108,15 @@ final class ModelRouterHandler {
     return new ProxyRequest(provider, call.route.operation(), "POST", call.upstreamPath,
         ClientCredential.queryWithoutKey(request.query()), headers, body == null ? Buffer.buffer() : body, credential,
         mapped.proxyId(), call.requestId, nativeId, timeoutMs, null, 0);
+  }
+
+  /** Gemini and Bedrock get the native id in their upstream path; the others only in the body. */
+  private static String nativeIdPathProblem(String provider, String nativeId) {
+    return switch (provider) {
+      case "gemini" -> PathParts.problemWithDecoded(
+          nativeId.startsWith("models/") ? nativeId.substring("models/".length()) : nativeId, false);
+      case "bedrock" -> PathParts.problemWithDecoded(nativeId, true);
+      default -> null;
+    };
   }
 }

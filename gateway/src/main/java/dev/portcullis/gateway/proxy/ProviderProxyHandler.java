@@ -1,6 +1,5 @@
 package dev.portcullis.gateway.proxy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
@@ -9,6 +8,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.http.ProtocolRefusal;
 import dev.portcullis.common.stream.StreamFrame;
 import dev.portcullis.common.stream.StreamReceiver;
 import dev.portcullis.common.bus.UpstreamCredential;
@@ -22,6 +22,7 @@ import dev.portcullis.gateway.errors.OpenAiErrorFormat;
 import dev.portcullis.gateway.observe.CallRecord;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
+import dev.portcullis.gateway.routes.PathParts;
 import dev.portcullis.gateway.routes.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.StreamMode;
@@ -33,20 +34,27 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The provider routes {@code /v1/<provider>[/{id}]/...}: matches the route, reads and checks the
- * body, hands the call to the provider verticle over the bus, and writes the answer back, whole or
- * streamed. Used as two handlers around vertx-web's body handler: {@link #match} first, so that an
- * unknown path is refused before its body is read, then {@link #forward}.
+ * The provider routes {@code /v1/<provider>[/{id}]/...}: matches the route (an unknown path is
+ * refused before its body is read), reads the body within its bounds, reads what routing needs
+ * from it, hands the call to the provider verticle over the bus, and writes the answer back, whole
+ * or streamed. Every call that was matched is recorded exactly once, however it ends, which is
+ * what keeps the in-flight count that draining waits for exact.
  */
 public final class ProviderProxyHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderProxyHandler.class);
   private static final String CALL = "portcullis.call";
   private static final String PREFIX = "/v1/";
+  private static final long REFUSED_BODY_LINGER_MS = 1_000;
 
   private final Vertx vertx;
   private final ProviderRoutes routes;
@@ -57,6 +65,9 @@ public final class ProviderProxyHandler {
   private final KeylessAccess keyless;
   private final ProviderAvailability availability;
   private final ModelRouterHandler modelRouter;
+  private final RequestBodyReader bodies;
+  private final RoutingFields.Reader routingFields;
+  private final RequestBytesBudget budget;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
@@ -65,6 +76,9 @@ public final class ProviderProxyHandler {
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
     this.vertx = vertx;
+    this.budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
+    this.bodies = new RequestBodyReader(options.bodyLimitBytes(), GatewayOptions.BODY_LIMIT, budget);
+    this.routingFields = new RoutingFields.Reader(options.bodyLimitBytes());
     this.availability = availability;
     this.credentials = credentials;
     this.keyless = keyless;
@@ -105,8 +119,12 @@ public final class ProviderProxyHandler {
     return drained.future();
   }
 
-  /** First handler: find the route, or answer 404 / 405 without reading the body. */
-  public void match(RoutingContext ctx) {
+  /**
+   * The one handler of {@code /v1/*}: finds the route (or answers 404 / 405 without reading the
+   * body), checks the path parts that will go upstream, reads the body within its bounds, and
+   * forwards the call.
+   */
+  public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     if (draining) {
       ctx.response().putHeader("Connection", "close").putHeader("Retry-After", "1");
@@ -115,16 +133,53 @@ public final class ProviderProxyHandler {
       return;
     }
     String path = ctx.normalizedPath();
+    if (!path.startsWith(PREFIX) || path.length() == PREFIX.length()) {
+      reject(ctx, "unknown", started, GatewayError.notFound("Unknown path " + path
+          + ". Provider routes look like /v1/<provider>[/<llm-proxy-id>]/..."));
+      return;
+    }
     String afterPrefix = path.substring(PREFIX.length());
     int slash = afterPrefix.indexOf('/');
     String provider = slash < 0 ? afterPrefix : afterPrefix.substring(0, slash);
     String rest = slash < 0 ? "" : afterPrefix.substring(slash);
+    if (!QueryStrings.wellFormed(ctx.request().query())) {
+      reject(ctx, routes.knows(provider) ? provider : "unknown", started, GatewayError.invalidRequest(
+          "The query string has a malformed percent escape (a '%' must be followed by two hex digits).", null));
+      return;
+    }
     RouteMatch match = routes.match(provider, ctx.request().method().name(), rest);
     if (match instanceof RouteMatch.Found found) {
       inFlight++;
-      ctx.put(CALL, new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath(),
-          found.params()));
-      ctx.next();
+      Call call = new Call(RequestIds.next(), started, found.route(), found.proxyId(), found.upstreamPath(),
+          found.params());
+      ctx.put(CALL, call);
+      // Until a stream takes the response over, a client that goes away ends the call at once.
+      ctx.response().closeHandler(v -> record(ctx, call, 499, null, "client_closed"));
+      GatewayError badPart = pathParamProblem(found.route(), found.params());
+      if (badPart != null) {
+        fail(ctx, call, badPart);
+        return;
+      }
+      bodies.read(ctx.request(), call, body -> guarded(ctx, call, () -> forward(ctx, call, body)),
+          refusal -> {
+            // The rest of the body is not read: the connection is closed once the answer is out,
+            // rather than left to drain whatever the client keeps sending.
+            ctx.response().putHeader("Connection", "close");
+            if (refusal.kind() == ErrorKind.UNAVAILABLE) {
+              ctx.response().putHeader("Retry-After", "1");
+            }
+            ErrorResponses.send(ctx.response(), call.route.errorFormat(), refusal, call.requestId)
+                .onComplete(written -> closeAfterBody(ctx.request()));
+            record(ctx, call, refusal.status(), null, "error");
+          },
+          broken -> {
+            if (broken instanceof ProtocolRefusal refusal) {
+              // The connection guard has answered it already; only the record is left.
+              record(ctx, call, refusal.status(), null, "rejected");
+            } else {
+              record(ctx, call, 499, null, "client_closed");
+            }
+          });
     } else if (match instanceof RouteMatch.WrongMethod wrong) {
       ctx.response().putHeader("Allow", String.join(", ", wrong.allowed()));
       reject(ctx, provider, started, GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED,
@@ -138,48 +193,100 @@ public final class ProviderProxyHandler {
     }
   }
 
-  /** Last handler: the body has been read within the limit; check it and forward the call. */
-  public void forward(RoutingContext ctx) {
-    Call call = ctx.get(CALL);
+  /**
+   * Closes the connection of a request whose body was refused, once the client has stopped sending
+   * or after a short linger: closing while its bytes still arrive would reset the connection, and
+   * a reset can destroy the answer before the client reads it. The bytes that arrive meanwhile are
+   * dropped as they come, never buffered.
+   */
+  private void closeAfterBody(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long linger = vertx.setTimer(REFUSED_BODY_LINGER_MS, t -> connection.close());
+    request.endHandler(v -> {
+      vertx.cancelTimer(linger);
+      connection.close();
+    });
+    request.exceptionHandler(err -> vertx.cancelTimer(linger));
+  }
+
+  /** The 400 for a path parameter that could change the upstream path, or {@code null}. */
+  private static GatewayError pathParamProblem(ProviderRoute route, Map<String, String> params) {
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      // Bedrock model ids may be ARNs, which the AWS SDKs send with %2F inside the segment.
+      String problem = PathParts.problemWithEncoded(param.getValue(), route.provider().equals("bedrock"));
+      if (problem != null) {
+        return GatewayError.invalidRequest("The " + param.getKey() + " in the path " + problem + ".", param.getKey());
+      }
+    }
+    return null;
+  }
+
+  /** The 400 for a model named in the body that a provider places in its upstream path, or {@code null}. */
+  private static GatewayError bodyModelProblem(ProviderRoute route, String model) {
+    if (model == null || route.modelField() == null) {
+      return null;
+    }
+    return switch (route.provider()) {
+      // Classic Azure endpoints call /deployments/{model}/...
+      case "azure" -> refusal(PathParts.problemWithDecoded(model, false),
+          "'" + model + "' is not an Azure deployment name: it ", route.modelField());
+      // /converse calls /model/{modelId}/converse; an ARN's slashes are encoded into the segment.
+      case "bedrock" -> refusal(PathParts.problemWithDecoded(model, true), "'" + route.modelField() + "' ",
+          route.modelField());
+      default -> null;
+    };
+  }
+
+  private static GatewayError refusal(String problem, String prefix, String param) {
+    return problem == null ? null : GatewayError.invalidRequest(prefix + problem + ".", param);
+  }
+
+  /** The body has been read within its bounds: check it and forward the call. */
+  private void forward(RoutingContext ctx, Call call, Buffer body) {
     HttpServerRequest request = ctx.request();
-    Buffer body = ctx.body().buffer();
     ProviderRoute route = call.route;
     String model = route.modelParam() == null ? null : call.params.get(route.modelParam());
     call.stream = route.streamMode() == StreamMode.ALWAYS;
-    JsonNode json = null;
+    String bodyModel = null;
     if (route.jsonBody()) {
+      RoutingFields fields;
       try {
-        json = JsonBodies.parseObject(body);
+        fields = routingFields.read(body, route.modelField());
       } catch (GatewayException e) {
         fail(ctx, call, e.error());
         return;
       }
-      if (route.modelField() != null) {
-        JsonNode modelNode = json.get(route.modelField());
-        model = modelNode != null && modelNode.isTextual() ? modelNode.textValue() : model;
-      }
+      bodyModel = fields.model();
+      model = bodyModel != null ? bodyModel : model;
       if (route.streamMode() == StreamMode.BODY_FLAG) {
-        JsonNode streamNode = json.get("stream");
-        call.stream = streamNode != null && streamNode.isBoolean() && streamNode.booleanValue();
+        call.stream = Boolean.TRUE.equals(fields.stream());
       }
-      // Kept for the policies that will read the request; never re-serialized for forwarding.
-      ctx.put("portcullis.json", json);
     }
     if (ModelRouterRoutes.isModelRouter(route)) {
-      modelRouter.prepare(request, call, json, body).onComplete(ar -> {
+      modelRouter.prepare(request, call, bodyModel, body).onComplete(ar -> guarded(ctx, call, () -> {
         if (ar.failed()) {
           fail(ctx, call, ar.cause() instanceof GatewayException e ? e.error()
               : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly."));
         } else {
           send(ctx, call, Addresses.ROUTER_MODEL, ar.result());
         }
-      });
+      }));
+      return;
+    }
+    GatewayError badModel = bodyModelProblem(route, bodyModel);
+    if (badModel != null) {
+      fail(ctx, call, badModel);
       return;
     }
     String presented = ClientCredential.of(request);
     String clientAddress = credentials.clientAddress(request);
     String forwardedModel = model;
-    credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> {
+    credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> guarded(ctx, call,
+        () -> {
       if (ar.failed()) {
         GatewayError error = ar.cause() instanceof GatewayException e ? e.error()
             : GatewayError.unavailable("Credentials cannot be checked right now; try again shortly.");
@@ -220,7 +327,20 @@ public final class ProviderProxyHandler {
           call.upstreamPath, query, headers, body == null ? Buffer.buffer() : body, credential,
           resolution.proxyId(), call.requestId, forwardedModel, options.upstreamTimeoutMs(), null, 0);
       send(ctx, call, Addresses.provider(route.provider()), proxyRequest);
-    });
+    }));
+  }
+
+  /**
+   * Runs a step of a call outside vertx-web's handler chain (a callback), so that a bug in it
+   * still ends the call with a 500 and its record, instead of leaving it in flight forever.
+   */
+  private void guarded(RoutingContext ctx, Call call, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException bug) {
+      LOG.error("call {} failed", call.requestId, bug);
+      fail(ctx, call, GatewayError.internal("Portcullis failed to handle the request."));
+    }
   }
 
   /** Hands the call to the verticle at {@code address} and answers the client with its reply. */
@@ -329,8 +449,16 @@ public final class ProviderProxyHandler {
       return;
     }
     call.recorded = true;
+    budget.release(call.reservedBytes);
+    call.reservedBytes = 0;
     if (--inFlight == 0 && drained != null) {
       drained.tryComplete();
+    }
+    HttpServerResponse response = ctx.response();
+    if (response.closed() && !response.ended() && !"rejected".equals(outcome)) {
+      // The client went away before its answer was complete: whatever we meant to send, it got none.
+      status = 499;
+      outcome = "client_closed";
     }
     recorder.record(new CallRecord(call.requestId, ctx.request().method().name(), ctx.normalizedPath(),
         call.route.provider(), call.route.operation(),

@@ -5,16 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.json.ClientJsonLimits;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
  * JSON reading and writing for the router's own rewrites. Numbers are kept exactly as sent
- * (big decimals), so that rewriting only the model never changes a temperature's digits.
+ * (big decimals), so that rewriting only the model never changes a temperature's digits. Reads
+ * are bounded by {@link ClientJsonLimits} (the gateway already bounded the body's size).
  */
 public final class RouterJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.boundedFactory(Integer.MAX_VALUE))
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
@@ -30,6 +32,9 @@ public final class RouterJson {
       return node;
     } catch (IOException e) {
       throw GatewayError.invalidRequest("The request body is not valid JSON.", null).toException();
+    } catch (NumberFormatException | ArithmeticException e) {
+      // A number no BigDecimal can hold, such as 1E+2147483648 (exponent overflow).
+      throw GatewayError.invalidRequest("The request body holds a number out of range.", null).toException();
     }
   }
 
@@ -37,7 +42,7 @@ public final class RouterJson {
   public static JsonNode parseAnswer(Buffer body) {
     try {
       return body == null || body.length() == 0 ? null : MAPPER.readTree(body.getBytes());
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException | ArithmeticException e) {
       return null;
     }
   }

@@ -64,13 +64,8 @@ public final class ChatRequestReader {
 
   /** {@code max_completion_tokens}, else the deprecated {@code max_tokens}; null when neither. */
   public static Integer maxTokens(JsonNode request) {
-    if (Json.has(request, "max_completion_tokens")) {
-      return request.get("max_completion_tokens").asInt();
-    }
-    if (Json.has(request, "max_tokens")) {
-      return request.get("max_tokens").asInt();
-    }
-    return null;
+    Integer completionTokens = Json.nonNegativeInt(request, "max_completion_tokens");
+    return completionTokens != null ? completionTokens : Json.nonNegativeInt(request, "max_tokens");
   }
 
   /** {@code stop} as a list, whether the client sent a string or an array; null when absent. */
@@ -97,7 +92,8 @@ public final class ChatRequestReader {
 
   /** No native API here returns several choices per call, so {@code n > 1} cannot be honoured. */
   public static void requireSingleChoice(JsonNode request, String provider) {
-    if (Json.has(request, "n") && request.get("n").asInt() != 1) {
+    Integer n = Json.nonNegativeInt(request, "n");
+    if (n != null && n != 1) {
       throw new TranslationException("n > 1 is not supported for " + provider + " models", "n");
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.json.ClientJsonLimits;
 import dev.portcullis.router.translate.TranslationException;
 import java.io.IOException;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /** JSON helpers shared by the translators. The mapper is configured once and never mutated. */
 public final class Json {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Tool-call arguments are client text: read under the same bounds as the request itself.
+  private static final ObjectMapper MAPPER = new ObjectMapper(ClientJsonLimits.boundedFactory(Integer.MAX_VALUE));
 
   private Json() {}
 
@@ -40,7 +42,7 @@ public final class Json {
     }
     try {
       return Optional.ofNullable(MAPPER.readTree(bytes));
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException | ArithmeticException e) {
       return Optional.empty();
     }
   }
@@ -65,6 +67,8 @@ public final class Json {
       parsed = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new TranslationException(path + " is not valid JSON: " + e.getOriginalMessage(), path);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new TranslationException(path + " holds a number out of range", path);
     }
     if (parsed == null || !parsed.isObject()) {
       throw new TranslationException(path + " must be a JSON object", path);
@@ -80,6 +84,30 @@ public final class Json {
 
   public static boolean has(JsonNode node, String field) {
     return node != null && node.hasNonNull(field);
+  }
+
+  /**
+   * A whole number a client sent for {@code field}, or {@code null} when absent or JSON null.
+   * Anything else, a fraction, a string, or a number outside 0..Integer.MAX_VALUE such as
+   * {@code 1E+999999999} (which {@code asInt()} would silently turn into 0), is a 400.
+   */
+  public static Integer nonNegativeInt(JsonNode node, String field) {
+    if (!has(node, field)) {
+      return null;
+    }
+    JsonNode value = node.get(field);
+    if (value.isNumber()) {
+      java.math.BigDecimal number = value.decimalValue();
+      // precision - scale is the count of integer digits: checked before anything is expanded.
+      if (number.signum() >= 0 && number.precision() - number.scale() <= 10) {
+        try {
+          return number.stripTrailingZeros().intValueExact();
+        } catch (ArithmeticException notWholeOrTooLarge) {
+          // falls through to the 400
+        }
+      }
+    }
+    throw new TranslationException("'" + field + "' must be a whole number from 0 to " + Integer.MAX_VALUE, field);
   }
 
   public static long longOr(JsonNode node, String field, long fallback) {

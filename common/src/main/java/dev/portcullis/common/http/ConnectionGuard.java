@@ -1,0 +1,353 @@
+package dev.portcullis.common.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of {@link ServerLimits} that Vert.x 5.0.7 has no option for, and the answers Vert.x
+ * would otherwise give without a body (or not at all). Installed on an {@link HttpServer}, it adds
+ * two small Netty handlers to each HTTP/1.1 connection, around Vert.x's request decoder:
+ *
+ * <ul>
+ *   <li>a header deadline: a connection must deliver complete request headers within
+ *       {@code headerTimeoutMs} of opening, or of the first byte of its next request, else it is
+ *       closed (one byte a second keeps no connection open); a keep-alive connection with no
+ *       request in progress is closed after {@code keepAliveTimeoutMs};</li>
+ *   <li>request checks: an HTTP version other than 1.0 or 1.1 gets 505 (a malformed one 400),
+ *       more header fields than allowed get 431, both through the server's invalid-request
+ *       handler so they are answered like an over-long line (414) or header block (431);</li>
+ *   <li>a chunked body that turns out malformed (a bad chunk size) is answered 400 before the
+ *       connection closes, and the request in progress fails with a {@link ProtocolRefusal} so
+ *       its handler can tell this apart from a client that went away.</li>
+ * </ul>
+ *
+ * Everything runs on the connection's event loop; nothing here blocks.
+ */
+public final class ConnectionGuard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final String DECODER = "httpDecoder";
+  private static final String VERTX_HANDLER = "handler";
+  private static final AttributeKey<State> STATE = AttributeKey.valueOf("portcullis.connectionGuard");
+  /** Bytes of a request's start kept to name its target when the decoder could not read the line. */
+  private static final int REQUEST_START_BYTES = 256;
+  private static final String NETTY_PLACEHOLDER_URI = "/bad-request";
+
+  private final ServerLimits limits;
+  private final ErrorPage errorPage;
+  private final String serverName;
+
+  private ConnectionGuard(ServerLimits limits, ErrorPage errorPage, String serverName) {
+    this.limits = limits;
+    this.errorPage = errorPage;
+    this.serverName = serverName;
+  }
+
+  /**
+   * Guards every connection of {@code server}: sets its connection, invalid-request and exception
+   * handlers (call before {@code listen}).
+   */
+  public static HttpServer install(HttpServer server, ServerLimits limits, ErrorPage errorPage, String serverName) {
+    ConnectionGuard guard = new ConnectionGuard(limits, errorPage, serverName);
+    return server.connectionHandler(guard::attach)
+        .invalidRequestHandler(guard::answerInvalid)
+        // Resets, half-sent requests and the like are the client's business: one DEBUG line, no trace.
+        .exceptionHandler(err -> LOG.debug("{}: connection error: {}", serverName, describe(err)));
+  }
+
+  private void attach(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
+      // Not an HTTP/1.x pipeline (HTTP/2 is off on every Portcullis server): nothing to guard.
+      return;
+    }
+    State state = new State();
+    base.channel().attr(STATE).set(state);
+    pipeline.addBefore(DECODER, "portcullisFirstByte", new FirstByteWatcher(state));
+    pipeline.addBefore(VERTX_HANDLER, "portcullisRequestWatcher", new RequestWatcher(state));
+  }
+
+  /** Answers a request the decoder (or {@link RequestWatcher}) marked as unreadable; Vert.x then closes. */
+  private void answerInvalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ProtocolRefusal refusal = ProtocolRefusal.of(cause);
+    LOG.debug("{}: refused a malformed request with {}: {}", serverName, refusal.status(), describe(cause));
+    HttpServerResponse response = request.response();
+    ErrorPage.Page page = errorPage.render(targetOf(request), refusal.status(), refusal.getMessage());
+    response.setStatusCode(refusal.status()).putHeader("content-type", page.contentType())
+        .putHeader("connection", "close");
+    page.headers().forEach(response::putHeader);
+    response.end(io.vertx.core.buffer.Buffer.buffer(page.body()));
+  }
+
+  /**
+   * The request target, for choosing the error format: when the decoder gave up on the request
+   * line (too long, garbled) its placeholder is replaced by the target read from the line's first
+   * bytes, so a 414 on {@code /v1/anthropic/...} still comes in Anthropic's format.
+   */
+  private static String targetOf(HttpServerRequest request) {
+    String uri;
+    try {
+      uri = request.uri();
+    } catch (RuntimeException unreadable) {
+      uri = null;
+    }
+    if (uri != null && !uri.equals(NETTY_PLACEHOLDER_URI)) {
+      return uri;
+    }
+    State state = request.connection() instanceof ConnectionBase base ? base.channel().attr(STATE).get() : null;
+    return state == null ? uri : state.targetFromRequestStart();
+  }
+
+  private static String describe(Throwable err) {
+    return err == null ? "unknown" : err.getClass().getSimpleName() + (err.getMessage() == null ? ""
+        : ": " + truncate(err.getMessage()));
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
+  /** Per-connection bookkeeping, touched only on the connection's event loop. */
+  private final class State {
+    int openRequests;
+    boolean responseStarted;
+    String currentUri;
+    ScheduledFuture<?> headerDeadline;
+    ScheduledFuture<?> keepAliveDeadline;
+    boolean refusedBody;
+    final StringBuilder requestStart = new StringBuilder();
+    boolean capturing = true;
+
+    /** Keeps the first bytes of a request, as ISO-8859-1 text. */
+    void capture(ByteBuf bytes) {
+      int take = Math.min(bytes.readableBytes(), REQUEST_START_BYTES - requestStart.length());
+      for (int i = 0; i < take; i++) {
+        requestStart.append((char) (bytes.getByte(bytes.readerIndex() + i) & 0xff));
+      }
+      if (requestStart.length() >= REQUEST_START_BYTES) {
+        capturing = false;
+      }
+    }
+
+    /** The target of the kept request line ({@code /v1/...}), or {@code null}. */
+    String targetFromRequestStart() {
+      int slash = requestStart.indexOf("/");
+      if (slash < 0) {
+        return null;
+      }
+      int end = slash;
+      while (end < requestStart.length() && requestStart.charAt(end) > ' ') {
+        end++;
+      }
+      return requestStart.substring(slash, end);
+    }
+
+    void armHeaderDeadline(ChannelHandlerContext ctx) {
+      cancelKeepAlive();
+      if (headerDeadline == null) {
+        headerDeadline = ctx.executor().schedule(() -> {
+          LOG.debug("{}: closed a connection that sent no complete request headers within {} ms", serverName,
+              limits.headerTimeoutMs());
+          ctx.channel().close();
+        }, limits.headerTimeoutMs(), TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void armKeepAlive(ChannelHandlerContext ctx) {
+      cancelKeepAlive();
+      keepAliveDeadline = ctx.executor().schedule(() -> {
+        LOG.debug("{}: closed a keep-alive connection idle for {} ms", serverName, limits.keepAliveTimeoutMs());
+        ctx.channel().close();
+      }, limits.keepAliveTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    void headersArrived() {
+      if (headerDeadline != null) {
+        headerDeadline.cancel(false);
+        headerDeadline = null;
+      }
+      cancelKeepAlive();
+    }
+
+    void cancelKeepAlive() {
+      if (keepAliveDeadline != null) {
+        keepAliveDeadline.cancel(false);
+        keepAliveDeadline = null;
+      }
+    }
+
+    void closed() {
+      headersArrived();
+    }
+  }
+
+  /** Sees the raw bytes: the first byte of a request starts its header deadline. */
+  private final class FirstByteWatcher extends ChannelInboundHandlerAdapter {
+
+    private final State state;
+
+    FirstByteWatcher(State state) {
+      this.state = state;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      // A connection that sends nothing at all is held to the same deadline.
+      state.armHeaderDeadline(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        if (state.headerDeadline == null) {
+          // The first byte of a new request: start keeping its first bytes afresh.
+          state.requestStart.setLength(0);
+          state.capturing = true;
+        }
+        state.armHeaderDeadline(ctx);
+        if (state.capturing) {
+          state.capture(bytes);
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      state.closed();
+      ctx.fireChannelInactive();
+    }
+  }
+
+  /** Sees decoded requests going in and responses going out. */
+  private final class RequestWatcher extends ChannelDuplexHandler {
+
+    private final State state;
+
+    RequestWatcher(State state) {
+      this.state = state;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state.refusedBody) {
+        // The connection is closing after a 400: the rest of its bytes mean nothing.
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (msg instanceof HttpRequest request) {
+        state.headersArrived();
+        state.capturing = false;
+        state.openRequests++;
+        state.responseStarted = false;
+        state.currentUri = request.uri();
+        check(request);
+      }
+      if (msg instanceof HttpContent content && content.decoderResult().isFailure()
+          && !(msg instanceof HttpRequest)) {
+        refuseBody(ctx, content);
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private void check(HttpRequest request) {
+      if (!request.decoderResult().isSuccess()) {
+        return;
+      }
+      HttpVersion version = request.protocolVersion();
+      // Vert.x serves only these two instances; anything else it answers with an empty 501.
+      if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+        boolean malformed = version.majorVersion() == 1 && (version.minorVersion() == 0 || version.minorVersion() == 1);
+        request.setDecoderResult(DecoderResult.failure(malformed
+            ? new ProtocolRefusal(400, "The request line's HTTP version is malformed: send HTTP/1.1.")
+            : new ProtocolRefusal(505, "HTTP version " + version.majorVersion() + "." + version.minorVersion()
+                + " is not supported: send HTTP/1.1.")));
+        return;
+      }
+      if (request.headers().size() > limits.maxHeaderCount()) {
+        request.setDecoderResult(DecoderResult.failure(new ProtocolRefusal(431,
+            "The request has more than " + limits.maxHeaderCount() + " header fields.")));
+      }
+    }
+
+    private void refuseBody(ChannelHandlerContext ctx, HttpContent content) {
+      Throwable cause = content.decoderResult().cause();
+      ReferenceCountUtil.release(content);
+      state.refusedBody = true;
+      ProtocolRefusal refusal = new ProtocolRefusal(400, "The request body is malformed (" + chunkProblem(cause)
+          + ") and could not be read.");
+      LOG.debug("{}: refused a malformed request body: {}", serverName, describe(cause));
+      if (state.openRequests > 0 && !state.responseStarted) {
+        ErrorPage.Page page = errorPage.render(state.currentUri, 400, refusal.getMessage());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+            Unpooled.wrappedBuffer(page.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, page.contentType())
+            .set(HttpHeaderNames.CONTENT_LENGTH, page.body().length)
+            .set(HttpHeaderNames.CONNECTION, "close");
+        page.headers().forEach(response.headers()::set);
+        state.responseStarted = true;
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+      // Vert.x fails the request in progress with this cause and closes the connection.
+      ctx.fireExceptionCaught(refusal);
+    }
+
+    private static String chunkProblem(Throwable cause) {
+      return cause instanceof NumberFormatException || cause instanceof IllegalArgumentException
+          ? "bad chunk size" : "bad framing";
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      boolean interim = msg instanceof HttpResponse response && response.status().code() < 200;
+      if (!interim) {
+        if (msg instanceof HttpResponse) {
+          state.responseStarted = true;
+        }
+        if (msg instanceof LastHttpContent && state.openRequests > 0 && --state.openRequests == 0
+            && !state.refusedBody) {
+          state.armKeepAlive(ctx);
+        }
+      }
+      ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      state.closed();
+      ctx.fireChannelInactive();
+    }
+  }
+}

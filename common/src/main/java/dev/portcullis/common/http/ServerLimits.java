@@ -1,0 +1,53 @@
+package dev.portcullis.common.http;
+
+import dev.portcullis.common.config.Settings;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every Portcullis HTTP server (gateway, admin API, metrics) allows a client before it has
+ * said anything useful: how long it may take to send complete request headers, how long an idle
+ * keep-alive connection is kept, and how large the request line and headers may be. Applied by
+ * {@link #applyTo} (Vert.x options) and {@link ConnectionGuard} (the timers and the header count,
+ * which Vert.x 5.0.7 has no option for).
+ *
+ * @param headerTimeoutMs      a connection must send complete request headers within this long of
+ *                             opening (or of the first byte of its next request)
+ * @param keepAliveTimeoutMs   a connection with no request in progress is closed after this long
+ * @param maxInitialLineLength longest request line (method, target, version); longer gets 414
+ * @param maxHeaderBytes       largest header block; larger gets 431
+ * @param maxHeaderCount       most header fields; more gets 431
+ */
+public record ServerLimits(long headerTimeoutMs, long keepAliveTimeoutMs, int maxInitialLineLength,
+    int maxHeaderBytes, int maxHeaderCount) {
+
+  public static final String HEADER_TIMEOUT = "PORTCULLIS_HEADER_TIMEOUT_MS";
+  public static final String KEEP_ALIVE_TIMEOUT = "PORTCULLIS_IDLE_TIMEOUT_MS";
+  public static final String MAX_INITIAL_LINE = "PORTCULLIS_MAX_REQUEST_LINE_BYTES";
+  public static final String MAX_HEADER_BYTES = "PORTCULLIS_MAX_HEADER_BYTES";
+  public static final String MAX_HEADER_COUNT = "PORTCULLIS_MAX_HEADER_COUNT";
+
+  public static ServerLimits from(Settings settings) {
+    return new ServerLimits(
+        settings.longValue(HEADER_TIMEOUT, 10_000, 100, 600_000),
+        settings.longValue(KEEP_ALIVE_TIMEOUT, 60_000, 100, 3_600_000),
+        (int) settings.longValue(MAX_INITIAL_LINE, 8192, 256, 1 << 20),
+        (int) settings.longValue(MAX_HEADER_BYTES, 32 * 1024, 1024, 1 << 20),
+        (int) settings.longValue(MAX_HEADER_COUNT, 100, 8, 10_000));
+  }
+
+  /**
+   * Sets the line and header limits and a whole-connection idle timeout: no byte either way for
+   * {@code silentConnectionMs} closes the connection. The gateway passes more than its upstream
+   * timeout, so a call waiting on a slow model is never cut; the other servers pass the keep-alive
+   * timeout.
+   */
+  public HttpServerOptions applyTo(HttpServerOptions options, long silentConnectionMs) {
+    return options.setMaxInitialLineLength(maxInitialLineLength)
+        .setMaxHeaderSize(maxHeaderBytes)
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, silentConnectionMs))
+        // Requests are HTTP/1.1 in clear on every Portcullis port: no h2c upgrade to reason about.
+        .setHttp2ClearTextEnabled(false);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayError;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.function.Consumer;
+
+/**
+ * Reads one request body into memory within two bounds: the body limit of one call
+ * ({@code ARCHESTRA_API_BODY_LIMIT}, else 413) and the bytes all calls may hold at once
+ * ({@link RequestBytesBudget}, else 503 with {@code Retry-After}). It replaces vertx-web's body
+ * handler, which parses form bodies (a bad {@code %} escape in the query then fails the request
+ * with no answer at all) and answers an unknown {@code Expect} with a bare 417. Bytes are reserved
+ * as they arrive, never on a declared length, so a client that announces much and sends little
+ * holds only what it sent.
+ */
+final class RequestBodyReader {
+
+  static final String BUFFERED_SETTING = "PORTCULLIS_MAX_BUFFERED_REQUEST_BYTES";
+
+  private final long limitBytes;
+  private final String limitSetting;
+  private final RequestBytesBudget budget;
+
+  RequestBodyReader(long limitBytes, String limitSetting, RequestBytesBudget budget) {
+    this.limitBytes = limitBytes;
+    this.limitSetting = limitSetting;
+    this.budget = budget;
+  }
+
+  /**
+   * Reads the body of {@code request} for {@code call}. Exactly one of the three callbacks is
+   * called, once: the whole body; a refusal to answer (the connection is then closed, since the
+   * rest of the body is not read); or the cause when the request broke off (the client went away,
+   * or sent a malformed body that the connection guard already answered).
+   */
+  void read(HttpServerRequest request, Call call, Handler<Buffer> onBody, Consumer<GatewayError> onRefused,
+      Consumer<Throwable> onBroken) {
+    String expect = request.getHeader("Expect");
+    boolean wantsContinue = false;
+    if (expect != null) {
+      if (!expect.trim().equalsIgnoreCase("100-continue")) {
+        onRefused.accept(GatewayError.of(ErrorKind.EXPECTATION_FAILED,
+            "Expect: " + printable(expect) + " is not supported; only Expect: 100-continue is."));
+        return;
+      }
+      wantsContinue = request.version() == HttpVersion.HTTP_1_1;
+    }
+    long declared = declaredLength(request);
+    if (declared > limitBytes) {
+      onRefused.accept(tooLarge());
+      return;
+    }
+    if (wantsContinue) {
+      request.response().writeContinue();
+    }
+    Reading reading = new Reading(call, onRefused);
+    request.handler(reading::chunk);
+    request.endHandler(v -> {
+      if (!reading.done) {
+        reading.done = true;
+        onBody.handle(reading.body);
+      }
+    });
+    request.exceptionHandler(err -> {
+      if (!reading.done) {
+        reading.done = true;
+        reading.body = null;
+        onBroken.accept(err);
+      }
+    });
+    request.resume();
+  }
+
+  private GatewayError tooLarge() {
+    return GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of " + limitBytes
+        + " bytes (" + limitSetting + ").");
+  }
+
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      // Netty's decoder refuses a malformed Content-Length before we get here.
+      return -1;
+    }
+  }
+
+  /** An {@code Expect} value is the client's own text: quoted short and printable only. */
+  private static String printable(String value) {
+    String shortened = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    return shortened.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  private final class Reading {
+    private final Call call;
+    private final Consumer<GatewayError> onRefused;
+    private Buffer body = Buffer.buffer();
+    private boolean done;
+
+    Reading(Call call, Consumer<GatewayError> onRefused) {
+      this.call = call;
+      this.onRefused = onRefused;
+    }
+
+    void chunk(Buffer chunk) {
+      if (done) {
+        return;
+      }
+      if (body.length() + (long) chunk.length() > limitBytes) {
+        refuse(tooLarge());
+      } else if (!budget.tryReserve(chunk.length())) {
+        refuse(GatewayError.unavailable("Portcullis is holding as many request bodies as it may at once ("
+            + BUFFERED_SETTING + "); retry shortly."));
+      } else {
+        call.reservedBytes += chunk.length();
+        body.appendBuffer(chunk);
+      }
+    }
+
+    private void refuse(GatewayError error) {
+      done = true;
+      body = null;
+      onRefused.accept(error);
+    }
+  }
+}
