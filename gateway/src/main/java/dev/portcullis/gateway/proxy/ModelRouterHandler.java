@@ -4,6 +4,7 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.common.router.RouterOperations;
@@ -51,8 +52,14 @@ final class ModelRouterHandler {
           + "/v1/model-router/<llm-proxy-id>" + call.upstreamPath + " (list them with GET /api/admin/llm-proxies).")
           .toException());
     }
+    String presented;
+    try {
+      presented = ClientCredential.of(request);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
     String clientAddress = credentials.clientAddress(request);
-    return credentials.resolveMapped(ClientCredential.of(request), call.proxyId, clientAddress).compose(mapped -> {
+    return credentials.resolveMapped(presented, call.proxyId, clientAddress).compose(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
       if (call.route.operation().equals(RouterOperations.MODELS)) {
         return Future.succeededFuture(modelList(mapped, call));

@@ -282,7 +282,13 @@ public final class ProviderProxyHandler {
       fail(ctx, call, badModel);
       return;
     }
-    String presented = ClientCredential.of(request);
+    String presented;
+    try {
+      presented = ClientCredential.of(request);
+    } catch (GatewayException e) {
+      fail(ctx, call, e.error());
+      return;
+    }
     String clientAddress = credentials.clientAddress(request);
     String forwardedModel = model;
     credentials.resolve(presented, route.provider(), call.proxyId, clientAddress).onComplete(ar -> guarded(ctx, call,
