@@ -9,6 +9,7 @@ import dev.portcullis.gateway.routes.ProviderRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.net.RFC3986;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -42,21 +43,41 @@ final class GatewayErrorPage implements ErrorPage {
 
   /** Answers {@code request} with this page and closes the connection after it. */
   void answer(HttpServerRequest request, int status, String message) {
+    request.response().putHeader("connection", "close");
+    send(request, status, message);
+  }
+
+  /** Answers {@code request} with this page; the connection stays open when it may. */
+  void send(HttpServerRequest request, int status, String message) {
     Page page = render(request.uri(), status, message);
     HttpServerResponse response = request.response().setStatusCode(status)
-        .putHeader("content-type", page.contentType()).putHeader("connection", "close");
+        .putHeader("content-type", page.contentType());
     page.headers().forEach(response::putHeader);
     response.end(Buffer.buffer(page.body()));
   }
 
-  private static String providerOf(String uri) {
-    if (uri == null || !uri.startsWith(PREFIX)) {
+  /**
+   * The provider the request's path names, read as vertx-web routes it: without the query, dot
+   * segments removed ({@code /x/../v1/cohere/...} is Cohere's), or {@code null}.
+   */
+  static String providerOf(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    try {
+      path = RFC3986.removeDotSegments(path);
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
+    if (path == null || !path.startsWith(PREFIX)) {
       return null;
     }
     int end = PREFIX.length();
-    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+    while (end < path.length() && "/;#".indexOf(path.charAt(end)) < 0) {
       end++;
     }
-    return uri.substring(PREFIX.length(), end);
+    return path.substring(PREFIX.length(), end);
   }
 }

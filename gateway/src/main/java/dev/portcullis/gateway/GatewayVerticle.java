@@ -42,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ProviderAvailability availability;
   private HttpServer server;
   private ProviderProxyHandler proxy;
+  private GatewayErrorPage errorPage;
   private CredentialResolver credentials;
 
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
@@ -89,7 +90,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(options.port())
         .setTcpNoDelay(true)
         .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000));
-    GatewayErrorPage errorPage = new GatewayErrorPage(ProviderRoutes.standard());
+    errorPage = new GatewayErrorPage(ProviderRoutes.standard());
     ConnectionGuard.install(server, options.limits(), errorPage, "gateway");
     // A malformed percent escape in the path or query is refused before vertx-web sees it: its
     // router would answer a bare "Bad Request" and log the decoding exception as an ERROR.
@@ -148,6 +149,12 @@ public final class GatewayVerticle extends VerticleBase {
         yield GatewayError.internal("Portcullis failed to handle the request.");
       }
     };
+    if (ProviderProxyHandler.requestIdOf(ctx) == null && !ctx.response().headWritten()) {
+      // Refused before a call was matched (vertx-web turned down a Host header, say): still in the
+      // format of the API the path names, RFC 6749's on the token endpoint.
+      errorPage.send(ctx.request(), status, error.message());
+      return;
+    }
     ErrorResponses.send(ctx.response(), ProviderProxyHandler.formatOf(ctx), error,
         ProviderProxyHandler.requestIdOf(ctx));
   }

@@ -17,10 +17,10 @@ final class FuzzSettings {
   /** Cases per batch; between batches the gateway must still answer /health and a normal call. */
   final int batch = Integer.getInteger("portcullis.fuzz.batch", 5_000);
   /** Raw-socket workers and HTTP-client calls in flight. */
-  final int rawWorkers = Integer.getInteger("portcullis.fuzz.rawWorkers", 12);
+  final int rawWorkers = Integer.getInteger("portcullis.fuzz.rawWorkers", 24);
   final int clientInFlight = Integer.getInteger("portcullis.fuzz.clientInFlight", 16);
   /** How long a case may wait for its answer before it counts as unanswered. */
-  final int answerTimeoutMs = Integer.getInteger("portcullis.fuzz.answerTimeoutMs", 5_000);
+  final int answerTimeoutMs = Integer.getInteger("portcullis.fuzz.answerTimeoutMs", 2_000);
   /**
    * Heap margin: after the run and a GC, used heap may exceed the baseline (after warm-up and a
    * GC) by at most this many MiB: room for JIT, meters and pools that grow once, not for garbage.

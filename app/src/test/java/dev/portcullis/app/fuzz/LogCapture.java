@@ -75,7 +75,13 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
       String message = event.getFormattedMessage();
       String key = event.getLoggerName() + ": " + (message.length() > 160 ? message.substring(0, 160) : message)
           + (event.getThrowableProxy() == null ? "" : " [" + event.getThrowableProxy().getClassName() + "]");
-      errorsByMessage.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+      if (errorsByMessage.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet() == 1
+          && event.getThrowableProxy() != null) {
+        // The first trace of each kind goes to the test's output, to find where it was thrown.
+        String trace = ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy());
+        System.out.println("first ERROR of its kind: " + key + "\n"
+            + (trace.length() > 4_000 ? trace.substring(0, 4_000) + "..." : trace));
+      }
     }
     if ("portcullis.access".equals(event.getLoggerName()) && event.getKeyValuePairs() != null) {
       Object status = null;

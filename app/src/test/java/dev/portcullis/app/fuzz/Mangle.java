@@ -36,7 +36,10 @@ final class Mangle {
     String out = path;
     for (int n = pick.between(1, 2); n > 0; n--) {
       int kind = pick.between(0, kinds - 1);
-      int at = out.length() <= 1 ? 1 : pick.between(1, out.length() - 1);
+      if (out.length() < 2) {
+        break;  // nothing between the leading '/' and the end to mangle
+      }
+      int at = pick.between(1, out.length() - 1);
       switch (kind) {
         case 0 -> {
           c.tag("path:percent-encoded");

@@ -20,7 +20,7 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  record Answer(int status, Map<String, String> headers, String body) {
+  record Answer(String statusLine, int status, Map<String, String> headers, String body) {
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
@@ -82,7 +82,7 @@ final class RawHttp {
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       bodyText = dechunk(bodyText);
     }
-    return new Answer(status, headers, bodyText);
+    return new Answer(lines[0], status, headers, bodyText);
   }
 
   private static String dechunk(String chunked) {

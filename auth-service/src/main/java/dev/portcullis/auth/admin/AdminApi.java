@@ -93,6 +93,12 @@ public final class AdminApi {
         errorBody(message, null).getBytes(StandardCharsets.UTF_8), Map.of()), "admin");
     Router router = router();
     return server.requestHandler(request -> {
+      if (request.path() == null || !request.path().startsWith("/")) {
+        // "GET *", "GET ?x": vertx-web would answer these in plain text.
+        request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(errorBody("The request target must be a path starting with '/'", null));
+        return;
+      }
       if (!PercentEscapes.wellFormed(request.uri())) {
         request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
             .putHeader("Connection", "close")
@@ -133,6 +139,20 @@ public final class AdminApi {
     router.delete(BASE + "/oauth-clients/:id").handler(ctx -> respondEmpty(ctx, () -> deleteOAuthClient(ctx.pathParam("id"))));
     router.route().last().handler(ctx -> fail(ctx, new AdminRequestException(404, "No such admin call: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
+    // Whatever vertx-web itself refuses (a bad Host header, say) is answered in JSON too.
+    router.route().failureHandler(ctx -> {
+      if (ctx.response().headWritten()) {
+        ctx.response().reset();
+        return;
+      }
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      if (status >= 500) {
+        LOG.error("admin request failed", ctx.failure());
+      }
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(errorBody(status >= 500 ? "The admin API failed to handle the request"
+              : "The request could not be handled (status " + status + ")", null));
+    });
     return router;
   }
 

@@ -10,6 +10,8 @@ public enum ErrorKind {
   PERMISSION(403),
   NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405),
+  /** The request body stopped arriving before it was complete. */
+  REQUEST_TIMEOUT(408),
   PAYLOAD_TOO_LARGE(413),
   /** The request line is longer than the server reads. */
   URI_TOO_LONG(414),

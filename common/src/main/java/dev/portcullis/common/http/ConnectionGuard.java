@@ -141,11 +141,15 @@ public final class ConnectionGuard {
   /** Per-connection bookkeeping, touched only on the connection's event loop. */
   private final class State {
     int openRequests;
+    /** From a request's head until the last byte of its body has been decoded. */
+    boolean inRequest;
     boolean responseStarted;
     String currentUri;
     ScheduledFuture<?> headerDeadline;
     ScheduledFuture<?> keepAliveDeadline;
     boolean refusedBody;
+    /** An answer with {@code Connection: close} went out: nothing more is answered on this connection. */
+    boolean closing;
     final StringBuilder requestStart = new StringBuilder();
     boolean capturing = true;
 
@@ -229,7 +233,9 @@ public final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+      // Bytes that arrive while no request is being decoded start the next one. (Not "no request
+      // open": a request answered early, a 404 say, may still be sending its body.)
+      if (!state.inRequest && state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
         if (state.headerDeadline == null) {
           // The first byte of a new request: start keeping its first bytes afresh.
           state.requestStart.setLength(0);
@@ -267,6 +273,7 @@ public final class ConnectionGuard {
         return;
       }
       if (msg instanceof HttpRequest request) {
+        state.inRequest = true;
         state.headersArrived();
         state.capturing = false;
         state.openRequests++;
@@ -279,16 +286,25 @@ public final class ConnectionGuard {
         refuseBody(ctx, content);
         return;
       }
+      if (msg instanceof LastHttpContent) {
+        state.inRequest = false;
+      }
       ctx.fireChannelRead(msg);
     }
 
     private void check(HttpRequest request) {
+      HttpVersion version = request.protocolVersion();
+      boolean supported = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
+      if (!supported) {
+        // The answer's status line is HTTP/1.1, never an echo of what the client made up ("HTTTP/1.1"),
+        // whatever else is wrong with the request.
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+      }
       if (!request.decoderResult().isSuccess()) {
         return;
       }
-      HttpVersion version = request.protocolVersion();
       // Vert.x serves only these two instances; anything else it answers with an empty 501.
-      if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+      if (!supported) {
         boolean malformed = version.majorVersion() == 1 && (version.minorVersion() == 0 || version.minorVersion() == 1);
         request.setDecoderResult(DecoderResult.failure(malformed
             ? new ProtocolRefusal(400, "The request line's HTTP version is malformed: send HTTP/1.1.")
@@ -299,7 +315,33 @@ public final class ConnectionGuard {
       if (request.headers().size() > limits.maxHeaderCount()) {
         request.setDecoderResult(DecoderResult.failure(new ProtocolRefusal(431,
             "The request has more than " + limits.maxHeaderCount() + " header fields.")));
+        return;
       }
+      String framingProblem = framingProblem(request);
+      if (framingProblem != null) {
+        request.setDecoderResult(DecoderResult.failure(new ProtocolRefusal(400, framingProblem)));
+      }
+    }
+
+    /**
+     * Why the body's length cannot be trusted (RFC 9112, 6.3), or {@code null}: a Transfer-Encoding
+     * other than exactly {@code chunked} (with a coding after chunked the body would run to the end
+     * of the connection, and Netty would read "chunked, gzip" as chunked all the same). Refused, and
+     * the connection closed. Next to {@code chunked}, a Content-Length has already been dropped by
+     * Netty, as the RFC says (Transfer-Encoding overrides it); nothing is forwarded with the
+     * client's framing, so no smuggling can follow from it.
+     */
+    private static String framingProblem(HttpRequest request) {
+      java.util.List<String> encodings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (encodings.isEmpty()) {
+        return null;
+      }
+      String all = String.join(",", encodings);
+      String[] codings = all.split(",");
+      if (codings.length != 1 || !codings[0].trim().equalsIgnoreCase("chunked")) {
+        return "Transfer-Encoding must be exactly 'chunked' (got '" + truncate(all) + "').";
+      }
+      return null;
     }
 
     private void refuseBody(ChannelHandlerContext ctx, HttpContent content) {
@@ -320,6 +362,9 @@ public final class ConnectionGuard {
         state.responseStarted = true;
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       }
+      // An answer Vert.x already wrote (a route that does not read bodies answers at once) may be
+      // waiting for the end of this read to be flushed: flush it now, before the connection closes.
+      ctx.flush();
       // Vert.x fails the request in progress with this cause and closes the connection.
       ctx.fireExceptionCaught(refusal);
     }
@@ -329,12 +374,45 @@ public final class ConnectionGuard {
           ? "bad chunk size" : "bad framing";
     }
 
+    /**
+     * A request the decoder could not even frame (a bare LF ending a line, say) surfaces as an
+     * exception, not as a failed message: answered 400 when nothing was answered yet, then the
+     * connection closes; one DEBUG line, never Vert.x's ERROR for an unhandled connection error.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof io.netty.handler.codec.DecoderException)) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      LOG.debug("{}: refused a request that could not be decoded: {}", serverName, describe(cause));
+      if (state.responseStarted && state.openRequests > 0 || state.refusedBody || state.closing) {
+        ctx.flush();
+        ctx.close();
+        return;
+      }
+      state.refusedBody = true;
+      ErrorPage.Page page = errorPage.render(state.targetFromRequestStart(), 400,
+          "The request could not be decoded as HTTP/1.1.");
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+          Unpooled.wrappedBuffer(page.body()));
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, page.contentType())
+          .set(HttpHeaderNames.CONTENT_LENGTH, page.body().length)
+          .set(HttpHeaderNames.CONNECTION, "close");
+      page.headers().forEach(response.headers()::set);
+      state.responseStarted = true;
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       boolean interim = msg instanceof HttpResponse response && response.status().code() < 200;
       if (!interim) {
-        if (msg instanceof HttpResponse) {
+        if (msg instanceof HttpResponse response) {
           state.responseStarted = true;
+          if (response.headers().contains(HttpHeaderNames.CONNECTION, "close", true)) {
+            state.closing = true;
+          }
         }
         if (msg instanceof LastHttpContent && state.openRequests > 0 && --state.openRequests == 0
             && !state.refusedBody) {

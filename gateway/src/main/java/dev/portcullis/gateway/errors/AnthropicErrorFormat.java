@@ -32,7 +32,7 @@ public final class AnthropicErrorFormat implements ApiErrorFormat {
 
   static String type(ErrorKind kind) {
     return switch (kind) {
-      case INVALID_REQUEST, METHOD_NOT_ALLOWED, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE,
+      case INVALID_REQUEST, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE,
           HTTP_VERSION_NOT_SUPPORTED -> "invalid_request_error";
       case AUTHENTICATION -> "authentication_error";
       case PERMISSION -> "permission_error";

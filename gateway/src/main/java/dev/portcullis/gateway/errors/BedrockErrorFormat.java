@@ -45,7 +45,7 @@ public final class BedrockErrorFormat implements ApiErrorFormat {
   /** Bedrock runtime's exception names for each kind of error. */
   static String errorType(ErrorKind kind) {
     return switch (kind) {
-      case INVALID_REQUEST, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE,
+      case INVALID_REQUEST, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, PAYLOAD_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE,
           HTTP_VERSION_NOT_SUPPORTED -> "ValidationException";
       case AUTHENTICATION -> "UnrecognizedClientException";
       case PERMISSION -> "AccessDeniedException";

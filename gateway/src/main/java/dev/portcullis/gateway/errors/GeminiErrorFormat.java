@@ -46,6 +46,7 @@ public final class GeminiErrorFormat implements ApiErrorFormat {
   static String status(ErrorKind kind) {
     return switch (kind) {
       case INVALID_REQUEST, PAYLOAD_TOO_LARGE, URI_TOO_LONG, HEADERS_TOO_LARGE -> "INVALID_ARGUMENT";
+      case REQUEST_TIMEOUT -> "DEADLINE_EXCEEDED";
       case EXPECTATION_FAILED -> "FAILED_PRECONDITION";
       case AUTHENTICATION -> "UNAUTHENTICATED";
       case PERMISSION -> "PERMISSION_DENIED";

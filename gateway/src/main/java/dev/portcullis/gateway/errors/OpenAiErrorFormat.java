@@ -34,7 +34,7 @@ public final class OpenAiErrorFormat implements ApiErrorFormat {
 
   static String type(ErrorKind kind) {
     return switch (kind) {
-      case INVALID_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED,
+      case INVALID_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, PAYLOAD_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED,
           HEADERS_TOO_LARGE, HTTP_VERSION_NOT_SUPPORTED -> "invalid_request_error";
       case AUTHENTICATION -> "authentication_error";
       case PERMISSION -> "permission_error";

@@ -77,7 +77,8 @@ public final class ProviderProxyHandler {
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
     this.vertx = vertx;
     this.budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
-    this.bodies = new RequestBodyReader(options.bodyLimitBytes(), GatewayOptions.BODY_LIMIT, budget);
+    this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewayOptions.BODY_LIMIT, budget,
+        options.limits().headerTimeoutMs());
     this.routingFields = new RoutingFields.Reader(options.bodyLimitBytes());
     this.availability = availability;
     this.credentials = credentials;
@@ -265,6 +266,12 @@ public final class ProviderProxyHandler {
       if (route.streamMode() == StreamMode.BODY_FLAG) {
         call.stream = Boolean.TRUE.equals(fields.stream());
       }
+    }
+    if (call.stream && request.version() == io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      // HTTP/1.0 has no chunked encoding, so an answer of unknown length cannot be relayed as it comes.
+      fail(ctx, call, GatewayError.invalidRequest("A streamed answer needs HTTP/1.1 (chunked transfer encoding); "
+          + "send the request as HTTP/1.1 or without streaming.", null));
+      return;
     }
     if (ModelRouterRoutes.isModelRouter(route)) {
       modelRouter.prepare(request, call, bodyModel, body).onComplete(ar -> guarded(ctx, call, () -> {

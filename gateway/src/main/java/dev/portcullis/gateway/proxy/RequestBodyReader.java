@@ -3,6 +3,7 @@ package dev.portcullis.gateway.proxy;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
  * handler, which parses form bodies (a bad {@code %} escape in the query then fails the request
  * with no answer at all) and answers an unknown {@code Expect} with a bare 417. Bytes are reserved
  * as they arrive, never on a declared length, so a client that announces much and sends little
- * holds only what it sent.
+ * holds only what it sent. A body that stops arriving (no byte for the header timeout) is
+ * refused with 408: the header timeout bounds a slow client's headers, this bounds its body.
  */
 final class RequestBodyReader {
 
@@ -24,8 +26,12 @@ final class RequestBodyReader {
   private final long limitBytes;
   private final String limitSetting;
   private final RequestBytesBudget budget;
+  private final Vertx vertx;
+  private final long idleMs;
 
-  RequestBodyReader(long limitBytes, String limitSetting, RequestBytesBudget budget) {
+  RequestBodyReader(Vertx vertx, long limitBytes, String limitSetting, RequestBytesBudget budget, long idleMs) {
+    this.vertx = vertx;
+    this.idleMs = idleMs;
     this.limitBytes = limitBytes;
     this.limitSetting = limitSetting;
     this.budget = budget;
@@ -61,17 +67,18 @@ final class RequestBodyReader {
     request.handler(reading::chunk);
     request.endHandler(v -> {
       if (!reading.done) {
-        reading.done = true;
+        reading.finish();
         onBody.handle(reading.body);
       }
     });
     request.exceptionHandler(err -> {
       if (!reading.done) {
-        reading.done = true;
+        reading.finish();
         reading.body = null;
         onBroken.accept(err);
       }
     });
+    reading.armIdleTimer();
     request.resume();
   }
 
@@ -104,16 +111,39 @@ final class RequestBodyReader {
     private final Consumer<GatewayError> onRefused;
     private Buffer body = Buffer.buffer();
     private boolean done;
+    private long idleTimer = -1;
 
     Reading(Call call, Consumer<GatewayError> onRefused) {
       this.call = call;
       this.onRefused = onRefused;
     }
 
+    void armIdleTimer() {
+      if (idleTimer >= 0) {
+        vertx.cancelTimer(idleTimer);
+      }
+      idleTimer = vertx.setTimer(idleMs, t -> {
+        idleTimer = -1;
+        if (!done) {
+          refuse(GatewayError.of(ErrorKind.REQUEST_TIMEOUT, "The request body stopped arriving: no byte for "
+              + idleMs + " ms (" + dev.portcullis.common.http.ServerLimits.HEADER_TIMEOUT + ")."));
+        }
+      });
+    }
+
+    void finish() {
+      done = true;
+      if (idleTimer >= 0) {
+        vertx.cancelTimer(idleTimer);
+        idleTimer = -1;
+      }
+    }
+
     void chunk(Buffer chunk) {
       if (done) {
         return;
       }
+      armIdleTimer();
       if (body.length() + (long) chunk.length() > limitBytes) {
         refuse(tooLarge());
       } else if (!budget.tryReserve(chunk.length())) {
@@ -126,7 +156,7 @@ final class RequestBodyReader {
     }
 
     private void refuse(GatewayError error) {
-      done = true;
+      finish();
       body = null;
       onRefused.accept(error);
     }
