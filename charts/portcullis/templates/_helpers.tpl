@@ -27,6 +27,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.archestra.orchestrator.kubernetes.serviceAccount.name | default "archestra-platform" -}}
 {{- end -}}
 
+{{/* The account of the roles that hold no cloud identity (gateway, auth, router): no annotations. */}}
+{{- define "portcullis.memberServiceAccountName" -}}
+{{- printf "%s-member" (include "portcullis.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* The headless Service every member resolves to find the others. */}}
 {{- define "portcullis.clusterService" -}}
 {{- printf "%s-cluster" (include "portcullis.fullname" .) | trunc 63 | trimSuffix "-" -}}

@@ -102,7 +102,9 @@ class HelmChartTest {
       Map<String, Object> container = container(deployment);
       assertThat((List<String>) container.get("args")).containsExactly("--cluster", "--roles", role);
       assertThat(container).containsKeys("readinessProbe", "livenessProbe");
-      assertThat(map(deployment, "spec", "template", "spec").get("serviceAccountName")).isEqualTo("archestra-platform");
+      // The cloud identity (the annotated account) is the provider pods' alone.
+      assertThat(map(deployment, "spec", "template", "spec").get("serviceAccountName"))
+          .isEqualTo(role.equals("providers") ? "archestra-platform" : "pc-portcullis-member");
       assertThat(map(deployment, "spec", "template", "metadata", "labels")).containsEntry("app.kubernetes.io/component", role);
       named(manifests, "PodDisruptionBudget", "pc-portcullis-" + role);
     }
@@ -140,6 +142,7 @@ class HelmChartTest {
         "archestra.env.ARCHESTRA_GEMINI_VERTEX_AI_ENABLED", "true",
         "archestra.env.ARCHESTRA_GEMINI_VERTEX_AI_PROJECT", "PROJECT_ID"));
     Map<String, Object> account = named(manifests, "ServiceAccount", "archestra-platform");
+    assertThat(map(named(manifests, "ServiceAccount", "pc-portcullis-member"), "metadata")).doesNotContainKey("annotations");
     assertThat(map(account, "metadata", "annotations"))
         .containsEntry("iam.gke.io/gcp-service-account", "archestra-vertex-ai@PROJECT_ID.iam.gserviceaccount.com")
         .containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/bedrock")

@@ -220,7 +220,10 @@ class StoredCredentialStaysOursTest {
 
     HttpResponse<String> response = http.send(HttpRequest.newBuilder()
         .uri(URI.create(portcullis.providerUrl("gemini") + "/v1beta/models/gemini-2.5-flash:generateContent"
-            + "?%6Bey=AIza-callers-own&KEY=AIza-two&k%65y=AIza-three&alt=json&%75serProject=callers-project"))
+            // The same virtual key in every spelling of ?key= (differing keys are refused as two
+            // credentials, CredentialSmugglingTest): none of them may travel upstream.
+            + "?%6Bey=" + virtualKey + "&KEY=" + virtualKey + "&k%65y=" + virtualKey
+            + "&alt=json&%75serProject=callers-project"))
         .header("x-goog-api-key", virtualKey).header("x-goog-user-project", "callers-project")
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"text\":\"Hi\"}]}]}")).build(),

@@ -52,7 +52,7 @@ final class Judge {
     }
     // A HEAD answer has no body by definition.
     if (status >= 400 && !c.method.equals("HEAD")) {
-      String expected = expectedApi(c);
+      String expected = unreadableRequestLine(c, answer) ? "openai" : expectedApi(c);
       String problem = ErrorFormats.problem(expected, answer);
       if (problem != null && !expected.equals(c.api)) {
         problem = ErrorFormats.problem(c.api, answer) == null ? null : problem;
@@ -61,6 +61,17 @@ final class Judge {
         findings.add("malformed error", status + " " + expected + ": " + problem, c, answer, null);
       }
     }
+  }
+
+  /**
+   * A request line the server could not split into method, target and version (a mangled method
+   * or version, refused with 400 or 414 before any route): it names no API, so the server's
+   * neutral format, OpenAI's, is the right one.
+   */
+  private static boolean unreadableRequestLine(FuzzCase c, Answer answer) {
+    boolean mangledLine = c.tags.stream().anyMatch(t -> t.equals("method") || t.startsWith("raw:version"));
+    return mangledLine && (answer.status() == 400 || answer.status() == 414)
+        && ErrorFormats.problem("openai", answer) == null;
   }
 
   private static boolean allowed5xx(FuzzCase c, Answer answer) {
@@ -89,13 +100,15 @@ final class Judge {
     if (path.equals("/api/auth/oauth2/token") && c.method.equals("POST")) {
       return "oauth";
     }
-    // The server decodes %2e before removing dot segments.
+    // The server decodes %2e before removing dot segments (RFC 3986, 5.2.4, where an empty segment
+    // is a segment: /x//../v1 is /x/v1).
     String[] segments = path.replace("%2e", ".").replace("%2E", ".").split("/", -1);
     java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
-    for (String segment : segments) {
+    for (int i = 1; i < segments.length; i++) {
+      String segment = segments[i];
       if (segment.equals("..")) {
         kept.pollLast();
-      } else if (!segment.equals(".") && !segment.isEmpty()) {
+      } else if (!segment.equals(".")) {
         kept.addLast(segment);
       }
     }

@@ -143,6 +143,8 @@ public final class ConnectionGuard {
     int openRequests;
     /** From a request's head until the last byte of its body has been decoded. */
     boolean inRequest;
+    /** A request was fully read: the next bytes begin a new one, whose start is kept afresh. */
+    boolean startAfresh = true;
     boolean responseStarted;
     String currentUri;
     ScheduledFuture<?> headerDeadline;
@@ -236,8 +238,9 @@ public final class ConnectionGuard {
       // Bytes that arrive while no request is being decoded start the next one. (Not "no request
       // open": a request answered early, a 404 say, may still be sending its body.)
       if (!state.inRequest && state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-        if (state.headerDeadline == null) {
+        if (state.headerDeadline == null || state.startAfresh) {
           // The first byte of a new request: start keeping its first bytes afresh.
+          state.startAfresh = false;
           state.requestStart.setLength(0);
           state.capturing = true;
         }
@@ -288,6 +291,7 @@ public final class ConnectionGuard {
       }
       if (msg instanceof LastHttpContent) {
         state.inRequest = false;
+        state.startAfresh = true;
       }
       ctx.fireChannelRead(msg);
     }
