@@ -19,7 +19,11 @@ import java.util.Map;
 final class RawHttp {
 
   /** One answer: status, headers (lower-case names) and body; {@code status} -1 when none came. */
-  record Answer(int status, Map<String, String> headers, String body, boolean closedWithoutAnswer) {
+  record Answer(int status, Map<String, String> headers, String body, boolean closedWithoutAnswer, String statusLine) {
+
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
 
     JsonObject json() {
       return new JsonObject(body);
@@ -39,13 +43,38 @@ final class RawHttp {
   }
 
   static Answer exchange(int port, byte[] request, long timeoutMs) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    return exchangeFrom("127.0.0.1", port, request, timeoutMs);
+  }
+
+  /**
+   * Sends {@code request} from the local address {@code fromAddress}: 127.0.0.6 is loopback but not
+   * this host's own address, as a sidecar's forwarded calls arrive.
+   */
+  static Answer exchangeFrom(String fromAddress, int port, byte[] request, long timeoutMs) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new java.net.InetSocketAddress(fromAddress, 0));
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) timeoutMs);
       socket.setSoTimeout((int) timeoutMs);
       OutputStream out = socket.getOutputStream();
       out.write(request);
       out.flush();
       return read(socket.getInputStream());
     }
+  }
+
+  /** A POST of a JSON body with the given headers, from {@code fromAddress}, one answer read back. */
+  static Answer post(String fromAddress, int port, String path, Map<String, String> headers, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+        .append("\r\nContent-Type: application/json\r\nContent-Length: ").append(bytes.length)
+        .append("\r\nConnection: close\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    head.append("\r\n");
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    request.writeBytes(bytes);
+    return exchangeFrom(fromAddress, port, request.toByteArray(), 20_000);
   }
 
   /** Reads one answer from {@code in}; a timeout or a close before any byte is "no answer". */
@@ -55,14 +84,14 @@ final class RawHttp {
       while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
         int b = in.read();
         if (b < 0) {
-          return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), true);
+          return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), true, null);
         }
         head.write(b);
       }
     } catch (SocketTimeoutException e) {
-      return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), false);
+      return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), false, null);
     } catch (IOException reset) {
-      return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), true);
+      return new Answer(-1, Map.of(), head.toString(StandardCharsets.ISO_8859_1), true, null);
     }
     String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ")[1]);
@@ -81,7 +110,7 @@ final class RawHttp {
     } else {
       body = "";
     }
-    return new Answer(status, headers, body, false);
+    return new Answer(status, headers, body, false, lines[0]);
   }
 
   private static String readChunked(InputStream in) throws IOException {

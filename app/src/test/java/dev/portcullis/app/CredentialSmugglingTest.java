@@ -1,8 +1,7 @@
-package dev.portcullis.app.security;
+package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.testkit.GeminiWire;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordedRequest;
@@ -47,7 +46,7 @@ class CredentialSmugglingTest {
     portcullis = PortcullisUnderTest.start(Map.of(
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1"),
         "ARCHESTRA_GEMINI_BASE_URL", upstream.baseUrl("")));
-    AdminCalls admin = new AdminCalls(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
+    AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
     JsonArray keys = new JsonArray();
     for (String provider : new String[] {"openai", "gemini"}) {
       keys.add(admin.create("provider-keys", new JsonObject().put("provider", provider).put("name", provider)
@@ -119,6 +118,6 @@ class CredentialSmugglingTest {
     byte[] request = new byte[head.length() + bytes.length];
     System.arraycopy(head.getBytes(StandardCharsets.ISO_8859_1), 0, request, 0, head.length());
     System.arraycopy(bytes, 0, request, head.length(), bytes.length);
-    return RawHttp.exchange("127.0.0.1", portcullis.port(), request);
+    return RawHttp.exchangeFrom("127.0.0.1", portcullis.port(), request, 20_000);
   }
 }

@@ -1,8 +1,7 @@
-package dev.portcullis.app.security;
+package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.testkit.BedrockWire;
 import dev.portcullis.testkit.GeminiWire;
 import dev.portcullis.testkit.GoogleTokenEndpoint;
@@ -72,7 +71,7 @@ class ServerIdentitiesTest {
         "ARCHESTRA_BEDROCK_BASE_URL", upstream.baseUrl(""),
         "ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED", "true",
         "ARCHESTRA_BEDROCK_REGION", "us-east-1"));
-    AdminCalls admin = new AdminCalls(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
+    AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
     String geminiKey = admin.create("provider-keys", new JsonObject().put("provider", "gemini").put("name", "vertex")
         .put("apiKey", "stored-gemini-key-unused-on-vertex")).getString("id");
     virtualKey = admin.create("virtual-keys", new JsonObject().put("name", "app")

@@ -1,9 +1,8 @@
-package dev.portcullis.app.security;
+package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.app.PortcullisUnderTest;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -1,8 +1,7 @@
-package dev.portcullis.app.security;
+package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.Vertx;
@@ -117,14 +116,14 @@ class FramingAndFormatsTest {
   void theAdminApiAnswersOddTargetsInJson() throws Exception {
     int adminPort = Integer.parseInt(portcullis.adminUrl().substring(portcullis.adminUrl().lastIndexOf(':') + 1));
     for (String target : new String[] {"*", "?;jsessionid=1x=1"}) {
-      RawHttp.Answer answer = RawHttp.exchange("127.0.0.1", adminPort, ("GET " + target
-          + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Answer answer = RawHttp.exchangeFrom("127.0.0.1", adminPort, ("GET " + target
+          + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 20_000);
       assertThat(answer.status()).as(target).isEqualTo(400);
       assertThat(new JsonObject(answer.body()).getJsonObject("error").getString("message")).isNotBlank();
     }
   }
 
   private static RawHttp.Answer send(String request) throws Exception {
-    return RawHttp.exchange("127.0.0.1", portcullis.port(), request.getBytes(StandardCharsets.ISO_8859_1));
+    return RawHttp.exchangeFrom("127.0.0.1", portcullis.port(), request.getBytes(StandardCharsets.ISO_8859_1), 20_000);
   }
 }
