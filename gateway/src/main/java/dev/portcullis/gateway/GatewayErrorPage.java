@@ -67,9 +67,10 @@ final class GatewayErrorPage implements ErrorPage {
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
     try {
+      // As vertx-web normalizes it before routing, so a refusal names the API routing would pick.
+      path = RFC3986.normalizePath(path);
+    } catch (RuntimeException malformedEscape) {
       path = RFC3986.removeDotSegments(path);
-    } catch (RuntimeException unreadable) {
-      return null;
     }
     if (path == null || !path.startsWith(PREFIX)) {
       return null;

@@ -117,15 +117,17 @@ final class Judge {
     if (path.equals("/api/auth/oauth2/token") && c.method.equals("POST")) {
       return "oauth";
     }
-    // The server decodes %2e before removing dot segments (RFC 3986, 5.2.4, where an empty segment
-    // is a segment: /x//../v1 is /x/v1).
-    String[] segments = path.replace("%2e", ".").replace("%2E", ".").split("/", -1);
+    // The path as vertx-web normalizes it before it routes (unreserved escapes such as %2e decoded,
+    // dot segments removed, its own reading of an empty segment before ".."): that decides the API.
+    String normalized;
+    try {
+      normalized = io.vertx.core.internal.net.RFC3986.normalizePath(path);
+    } catch (RuntimeException malformed) {
+      normalized = io.vertx.core.internal.net.RFC3986.removeDotSegments(path);
+    }
     java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
-    for (int i = 1; i < segments.length; i++) {
-      String segment = segments[i];
-      if (segment.equals("..")) {
-        kept.pollLast();
-      } else if (!segment.equals(".")) {
+    for (String segment : normalized.split("/", -1)) {
+      if (!segment.isEmpty()) {
         kept.addLast(segment);
       }
     }
