@@ -8,6 +8,7 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.stream.GuardedHandler;
 import dev.portcullis.common.stream.StreamSender;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -396,21 +397,15 @@ public abstract class ProviderVerticle extends VerticleBase {
     }
 
     <T> Handler<T> guard(Handler<T> handler) {
-      return value -> {
-        try {
-          handler.handle(value);
-        } catch (VirtualMachineError e) {
-          throw e;
-        } catch (Throwable e) {
-          GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
-              : internalError(request, e);
-          // The error frame first: resetting the upstream call reports a reset of its own.
-          if (!sender.isClosed()) {
-            sender.fail(error);
-          }
-          upstream.reset();
+      return GuardedHandler.of(handler, e -> {
+        GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
+            : internalError(request, e);
+        // The error frame first: resetting the upstream call reports a reset of its own.
+        if (!sender.isClosed()) {
+          sender.fail(error);
         }
-      };
+        upstream.reset();
+      });
     }
   }
 

@@ -356,15 +356,7 @@ public final class ConnectionGuard {
           + ") and could not be read.");
       LOG.debug("{}: refused a malformed request body: {}", serverName, describe(cause));
       if (state.openRequests > 0 && !state.responseStarted) {
-        ErrorPage.Page page = errorPage.render(state.currentUri, 400, refusal.getMessage());
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-            Unpooled.wrappedBuffer(page.body()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, page.contentType())
-            .set(HttpHeaderNames.CONTENT_LENGTH, page.body().length)
-            .set(HttpHeaderNames.CONNECTION, "close");
-        page.headers().forEach(response.headers()::set);
-        state.responseStarted = true;
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        answerAndClose(ctx, state.currentUri, refusal.getMessage());
       }
       // An answer Vert.x already wrote (a route that does not read bodies answers at once) may be
       // waiting for the end of this read to be flushed: flush it now, before the connection closes.
@@ -396,8 +388,12 @@ public final class ConnectionGuard {
         return;
       }
       state.refusedBody = true;
-      ErrorPage.Page page = errorPage.render(state.targetFromRequestStart(), 400,
-          "The request could not be decoded as HTTP/1.1.");
+      answerAndClose(ctx, state.targetFromRequestStart(), "The request could not be decoded as HTTP/1.1.");
+    }
+
+    /** A 400 written here, past Vert.x (which has no request to answer), then the connection closes. */
+    private void answerAndClose(ChannelHandlerContext ctx, String target, String message) {
+      ErrorPage.Page page = errorPage.render(target, 400, message);
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
           Unpooled.wrappedBuffer(page.body()));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, page.contentType())

@@ -143,11 +143,6 @@ public final class ProviderProxyHandler {
     int slash = afterPrefix.indexOf('/');
     String provider = slash < 0 ? afterPrefix : afterPrefix.substring(0, slash);
     String rest = slash < 0 ? "" : afterPrefix.substring(slash);
-    if (!QueryStrings.wellFormed(ctx.request().query())) {
-      reject(ctx, routes.knows(provider) ? provider : "unknown", started, GatewayError.invalidRequest(
-          "The query string has a malformed percent escape (a '%' must be followed by two hex digits).", null));
-      return;
-    }
     RouteMatch match = routes.match(provider, ctx.request().method().name(), rest);
     if (match instanceof RouteMatch.Found found) {
       inFlight++;

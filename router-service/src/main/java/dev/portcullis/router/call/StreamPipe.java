@@ -4,6 +4,7 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.stream.GuardedHandler;
 import dev.portcullis.common.stream.StreamFailureException;
 import dev.portcullis.common.stream.StreamFrame;
 import dev.portcullis.common.stream.StreamReceiver;
@@ -169,24 +170,18 @@ final class StreamPipe {
     }
 
     <T> Handler<T> guard(Handler<T> handler) {
-      return value -> {
-        try {
-          handler.handle(value);
-        } catch (VirtualMachineError e) {
-          throw e;
-        } catch (Throwable e) {
-          LOG.error("{}: relaying the {} stream failed", toProvider.requestId(), toProvider.provider(), e);
-          GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
-              : GatewayError.internal("The model router failed while relaying the " + toProvider.provider()
-                  + " stream; the Portcullis log has the details.");
-          receiver.cancel("the model router failed");
-          reply.tryFail(error.toException());
-          if (!sender.isClosed()) {
-            // Ends the stream if the HEAD went out; otherwise only releases the sender's resources.
-            sender.fail(error);
-          }
+      return GuardedHandler.of(handler, e -> {
+        LOG.error("{}: relaying the {} stream failed", toProvider.requestId(), toProvider.provider(), e);
+        GatewayError error = e instanceof GatewayException gatewayException ? gatewayException.error()
+            : GatewayError.internal("The model router failed while relaying the " + toProvider.provider()
+                + " stream; the Portcullis log has the details.");
+        receiver.cancel("the model router failed");
+        reply.tryFail(error.toException());
+        if (!sender.isClosed()) {
+          // Ends the stream if the HEAD went out; otherwise only releases the sender's resources.
+          sender.fail(error);
         }
-      };
+      });
     }
   }
 }
