@@ -121,6 +121,7 @@ public final class Portcullis {
 
   private static void deployOn(Portcullis portcullis, Promise<Portcullis> started) {
     BusCodecs.register(portcullis.vertx);
+    portcullis.vertx.exceptionHandler(UnhandledExceptions::log);
     Future<Void> deployed;
     try {
       deployed = portcullis.deploy();

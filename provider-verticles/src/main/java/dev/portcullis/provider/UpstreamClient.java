@@ -18,6 +18,8 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class UpstreamClient {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamClient.class);
+
   private final HttpClientAgent tls;
   private final HttpClientAgent plain;
   private final long connectTimeoutMs;
@@ -31,13 +33,27 @@ public final class UpstreamClient {
         .setDecompressionSupported(false)
         .setConnectTimeout((int) connectTimeoutMs)
         .setMaxHeaderSize(64 * 1024);
-    this.tls = vertx.createHttpClient(new HttpClientOptions(common)
+    // A connection error (an upstream that answers malformed HTTP, a reset) fails the call in
+    // flight, which answers the client with a 502; the connection itself is logged once at DEBUG,
+    // not at ERROR as Vert.x does for a connection with no exception handler.
+    this.tls = vertx.httpClientBuilder()
+        .with(new HttpClientOptions(common)
             .setProtocolVersion(HttpVersion.HTTP_2)
             .setUseAlpn(true)
-            .setHttp2KeepAliveTimeout(60),
-        new PoolOptions().setHttp1MaxSize(256).setHttp2MaxSize(8));
-    this.plain = vertx.createHttpClient(new HttpClientOptions(common).setProtocolVersion(HttpVersion.HTTP_1_1),
-        new PoolOptions().setHttp1MaxSize(256));
+            .setHttp2KeepAliveTimeout(60))
+        .with(new PoolOptions().setHttp1MaxSize(256).setHttp2MaxSize(8))
+        .withConnectHandler(UpstreamClient::quietErrors)
+        .build();
+    this.plain = vertx.httpClientBuilder()
+        .with(new HttpClientOptions(common).setProtocolVersion(HttpVersion.HTTP_1_1))
+        .with(new PoolOptions().setHttp1MaxSize(256))
+        .withConnectHandler(UpstreamClient::quietErrors)
+        .build();
+  }
+
+  private static void quietErrors(io.vertx.core.http.HttpConnection connection) {
+    connection.exceptionHandler(err -> LOG.debug("upstream connection to {} failed: {}", connection.remoteAddress(),
+        err.toString()));
   }
 
   /** Opens a request for the call; the caller sends the body and reads the answer. */

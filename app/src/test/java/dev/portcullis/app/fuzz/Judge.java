@@ -59,10 +59,11 @@ final class Judge {
       if (problem != null && !expected.equals(c.api)) {
         problem = ErrorFormats.problem(c.api, answer) == null ? null : problem;
       }
-      if (problem != null && status == 414 && wellFormedInSomeApi(answer)) {
-        // A request line over the limit is refused before Netty hands Portcullis anything; the API is
-        // then read from the connection's first bytes, best effort. Seen here: about 3 in 100,000
-        // such refusals, on kept-alive connections, came in another API's (well-formed) format.
+      if (problem != null && refusedUndecoded(answer) && wellFormedInSomeApi(answer)) {
+        // A request whose line could not be decoded (too long, garbled) is refused before Netty hands
+        // Portcullis a path; the API is then read from the connection's first bytes, best effort.
+        // Seen here: a few in 100,000 such refusals on kept-alive connections came in another API's
+        // (well-formed) format. Every other refusal must be in the format of the API it names.
         problem = null;
       }
       if (problem != null) {
@@ -80,6 +81,12 @@ final class Judge {
     boolean mangledLine = c.tags.stream().anyMatch(t -> t.equals("method") || t.startsWith("raw:version"));
     return mangledLine && (answer.status() == 400 || answer.status() == 414)
         && ErrorFormats.problem("openai", answer) == null;
+  }
+
+  private static boolean refusedUndecoded(Answer answer) {
+    String body = answer.bodyText();
+    return answer.status() == 414 || (answer.status() == 400
+        && (body.contains("is not valid HTTP/1.1") || body.contains("could not be decoded as HTTP/1.1")));
   }
 
   private static boolean wellFormedInSomeApi(Answer answer) {

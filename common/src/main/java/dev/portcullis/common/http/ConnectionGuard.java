@@ -83,6 +83,9 @@ public final class ConnectionGuard {
   }
 
   private void attach(HttpConnection connection) {
+    // The server's exception handler covers errors before a connection is set up; this one covers
+    // the connection's own (a reset, a line Netty cannot frame): the client's business, one DEBUG line.
+    connection.exceptionHandler(err -> LOG.debug("{}: connection error: {}", serverName, describe(err)));
     if (!(connection instanceof ConnectionBase base)) {
       return;
     }
@@ -235,18 +238,21 @@ public final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      // Bytes that arrive while no request is being decoded start the next one. (Not "no request
-      // open": a request answered early, a 404 say, may still be sending its body.)
-      if (!state.inRequest && state.openRequests == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-        if (state.headerDeadline == null || state.startAfresh) {
-          // The first byte of a new request: start keeping its first bytes afresh.
+      if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        if (state.startAfresh) {
+          // The previous request was decoded to its end: these bytes begin the next one, whose
+          // first bytes are kept to name its API should its request line turn out unreadable.
           state.startAfresh = false;
           state.requestStart.setLength(0);
           state.capturing = true;
         }
-        state.armHeaderDeadline(ctx);
         if (state.capturing) {
           state.capture(bytes);
+        }
+        // Bytes while no request is being decoded start the header deadline. (Not "no request
+        // open": a request answered early, a 404 say, may still be sending its body.)
+        if (!state.inRequest && state.openRequests == 0) {
+          state.armHeaderDeadline(ctx);
         }
       }
       ctx.fireChannelRead(msg);
