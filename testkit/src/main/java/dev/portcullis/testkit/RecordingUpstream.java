@@ -45,6 +45,8 @@ public final class RecordingUpstream implements AutoCloseable {
     this.host = options.getHost();
     this.server = vertx.createHttpServer(options);
     server.connectionHandler(connection -> {
+      // A test upstream is not under test: its connections' errors are nobody's ERROR line.
+      connection.exceptionHandler(err -> { });
       openConnections.incrementAndGet();
       connection.closeHandler(v -> {
         openConnections.decrementAndGet();
