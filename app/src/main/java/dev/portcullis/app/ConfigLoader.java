@@ -1,6 +1,6 @@
 package dev.portcullis.app;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -28,7 +28,7 @@ final class ConfigLoader {
     if (file != null) {
       String setting = launch.configFile() != null ? "--config" : CONFIG_FILE;
       if (!Files.isRegularFile(Path.of(file))) {
-        return Future.failedFuture(new ConfigException(setting, "no such file: " + file));
+        return Future.failedFuture(new SettingsException(setting, "no such file: " + file));
       }
       String format = file.endsWith(".json") ? "json" : "yaml";
       options.addStore(new ConfigStoreOptions().setType("file").setFormat(format)
@@ -38,7 +38,7 @@ final class ConfigLoader {
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(launch.overrides()));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-        .recover(err -> Future.failedFuture(new ConfigException(file == null ? "configuration" : file,
+        .recover(err -> Future.failedFuture(new SettingsException(file == null ? "configuration" : file,
             "could not be read: " + err.getMessage())))
         .onComplete(v -> retriever.close());
   }

@@ -1,6 +1,6 @@
 package dev.portcullis.app;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -40,7 +40,7 @@ public record LaunchOptions(JsonObject overrides, String configFile, boolean hel
         case "--roles", "--config", "--port" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
-              throw new ConfigException(name, "needs a value");
+              throw new SettingsException(name, "needs a value");
             }
             value = args[++i];
           }
@@ -50,7 +50,7 @@ public record LaunchOptions(JsonObject overrides, String configFile, boolean hel
             default -> configFile = value;
           }
         }
-        default -> throw new ConfigException(arg, "unknown option (see --help)");
+        default -> throw new SettingsException(arg, "unknown option (see --help)");
       }
     }
     return new LaunchOptions(overrides, configFile, help);

@@ -1,6 +1,6 @@
 package dev.portcullis.app;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
@@ -19,7 +19,7 @@ public final class Main {
     LaunchOptions launch;
     try {
       launch = LaunchOptions.parse(args);
-    } catch (ConfigException e) {
+    } catch (SettingsException e) {
       System.err.println("portcullis: " + e.getMessage());
       System.exit(2);
       return;
@@ -36,8 +36,8 @@ public final class Main {
     try {
       portcullis = Portcullis.start(launch).await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
-      Throwable cause = e instanceof ConfigException ? e : (e.getCause() instanceof ConfigException ? e.getCause() : e);
-      if (cause instanceof ConfigException) {
+      Throwable cause = e instanceof SettingsException ? e : (e.getCause() instanceof SettingsException ? e.getCause() : e);
+      if (cause instanceof SettingsException) {
         System.err.println("portcullis: " + cause.getMessage());
         System.exit(2);
       }

@@ -1,20 +1,20 @@
 package dev.portcullis.app;
 
-import dev.portcullis.app.cluster.ClusterOptions;
+import dev.portcullis.app.cluster.ClusterSettings;
 import dev.portcullis.app.cluster.ClusteredVertx;
 import dev.portcullis.app.discovery.ProviderAnnouncer;
 import dev.portcullis.app.discovery.ProviderDirectory;
 import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
-import dev.portcullis.gateway.GatewayOptions;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.GatewayVerticle;
 import dev.portcullis.gateway.routes.ProviderRoutes;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.router.ModelRouterVerticle;
-import dev.portcullis.router.RouterOptions;
+import dev.portcullis.router.RouterSettings;
 import dev.portcullis.router.models.ModelListCache;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -54,7 +54,7 @@ public final class Portcullis {
 
   private final Vertx vertx;
   private final Settings settings;
-  private final ClusterOptions cluster;
+  private final ClusterSettings cluster;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<String> gatewayDeployments = new ArrayList<>();
@@ -62,7 +62,7 @@ public final class Portcullis {
   private ProviderDirectory providerDirectory;
   private int gatewayPort = -1;
 
-  private Portcullis(Vertx vertx, Settings settings, ClusterOptions cluster) {
+  private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster) {
     this.vertx = vertx;
     this.settings = settings;
     this.cluster = cluster;
@@ -94,9 +94,9 @@ public final class Portcullis {
         return;
       }
       Settings settings = new Settings(loaded.result());
-      ClusterOptions cluster;
+      ClusterSettings cluster;
       try {
-        cluster = ClusterOptions.from(settings);
+        cluster = ClusterSettings.from(settings);
       } catch (RuntimeException e) {
         bootstrap.close();
         started.fail(e);
@@ -141,8 +141,8 @@ public final class Portcullis {
   private Future<Void> deploy() {
     // Read and check every setting before anything starts, so a bad one stops the process at once.
     Set<Role> roles = Role.parse(ROLES, settings.list(ROLES));
-    GatewayOptions gatewayOptions = GatewayOptions.from(settings);
-    ProviderOptions providerOptions = ProviderOptions.from(settings);
+    GatewaySettings gatewayOptions = GatewaySettings.from(settings);
+    ProviderSettings providerOptions = ProviderSettings.from(settings);
     int metricsPort = settings.port(MetricsServer.PORT, 9050);
     int cores = Runtime.getRuntime().availableProcessors();
     int gatewayInstances = instances(GATEWAY_INSTANCES, cores);
@@ -171,7 +171,7 @@ public final class Portcullis {
       chain = chain.compose(v -> vertx.deployVerticle(new ProviderAnnouncer(routes, heartbeatMs)));
     }
     if (roles.contains(Role.ROUTER)) {
-      ModelListCache modelLists = new ModelListCache(RouterOptions.from(settings).modelListTtlMs(),
+      ModelListCache modelLists = new ModelListCache(RouterSettings.from(settings).modelListTtlMs(),
           System::currentTimeMillis);
       chain = chain.compose(v -> vertx.deployVerticle(() -> new ModelRouterVerticle(modelLists),
           new DeploymentOptions().setInstances(providerInstances)));
@@ -188,7 +188,7 @@ public final class Portcullis {
             }
             return gateway;
           }, new DeploymentOptions().setInstances(gatewayInstances))
-          .recover(err -> Future.failedFuture(bindError(GatewayOptions.PORT, gatewayOptions.port(), err)))
+          .recover(err -> Future.failedFuture(bindError(GatewaySettings.PORT, gatewayOptions.port(), err)))
           .onSuccess(id -> {
             gatewayDeployments.add(id);
             gatewayPort = gateways.get(0).actualPort();
@@ -231,7 +231,7 @@ public final class Portcullis {
       cause = cause.getCause();
     }
     if (cause != null || String.valueOf(err.getMessage()).contains("Address already in use")) {
-      return new ConfigException(setting, "port " + port + " is already in use");
+      return new SettingsException(setting, "port " + port + " is already in use");
     }
     return err;
   }

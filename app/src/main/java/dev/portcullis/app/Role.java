@@ -1,6 +1,6 @@
 package dev.portcullis.app;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,14 +12,14 @@ public enum Role {
 
   public static Set<Role> parse(String setting, List<String> names) {
     if (names.isEmpty()) {
-      throw new ConfigException(setting, "names no role; use some of gateway,auth,router,providers");
+      throw new SettingsException(setting, "names no role; use some of gateway,auth,router,providers");
     }
     EnumSet<Role> roles = EnumSet.noneOf(Role.class);
     for (String name : names) {
       try {
         roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(setting, "unknown role '" + name + "'; use some of gateway,auth,router,providers");
+        throw new SettingsException(setting, "unknown role '" + name + "'; use some of gateway,auth,router,providers");
       }
     }
     return roles;

@@ -11,8 +11,8 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.ProviderOptions;
-import dev.portcullis.provider.anthropic.AnthropicConfig;
+import dev.portcullis.provider.ProviderSettings;
+import dev.portcullis.provider.anthropic.AnthropicSettings;
 import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
 import dev.portcullis.provider.anthropic.FoundryEntraTokenSource;
 import dev.portcullis.testkit.AnthropicWire;
@@ -74,9 +74,9 @@ class AnthropicCredentialsTest {
     vertx.close().await();
   }
 
-  private void deploy(AnthropicConfig config, FoundryEntraTokenSource tokens) {
+  private void deploy(AnthropicSettings config, FoundryEntraTokenSource tokens) {
     vertx.deployVerticle(new AnthropicProviderVerticle(config, tokens,
-        new ProviderOptions(5_000, 2_000), new SimpleMeterRegistry())).await();
+        new ProviderSettings(5_000, 2_000), new SimpleMeterRegistry())).await();
   }
 
   private Object send(UpstreamCredential credential, MultiMap clientHeaders) {
@@ -108,7 +108,7 @@ class AnthropicCredentialsTest {
           .httpClient(new NettyAsyncHttpClientBuilder(reactor.netty.http.client.HttpClient.create()
               .secure(spec -> spec.sslContext(trustTestCertificate))).build())
           .build();
-      deploy(new AnthropicConfig(base(), null, true), new FoundryEntraTokenSource(credential));
+      deploy(new AnthropicSettings(base(), null, true), new FoundryEntraTokenSource(credential));
 
       MultiMap clientHeaders = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json")
           .add("anthropic-beta", "token-efficient-tools-2025-02-19");
@@ -144,7 +144,7 @@ class AnthropicCredentialsTest {
 
   @Test
   void aFailedEntraTokenFetchIsA503ThatNamesTheSettingButNoSecret() {
-    deploy(new AnthropicConfig(base(), null, true), new FoundryEntraTokenSource(request -> {
+    deploy(new AnthropicSettings(base(), null, true), new FoundryEntraTokenSource(request -> {
       throw new IllegalStateException("AADSTS7000215: Invalid client secret provided " + CLIENT_SECRET);
     }));
 
@@ -160,7 +160,7 @@ class AnthropicCredentialsTest {
 
   @Test
   void aStoredKeyGoesAsXApiKeyReplacingTheClientsAuthHeadersAndUsesItsBaseUrl() {
-    deploy(new AnthropicConfig("http://127.0.0.1:1", null, false), null);
+    deploy(new AnthropicSettings("http://127.0.0.1:1", null, false), null);
     MultiMap clientHeaders = MultiMap.caseInsensitiveMultiMap()
         .add("Authorization", "Bearer pc-vk-virtual-key-that-must-not-leave")
         .add("x-api-key", "pc-vk-virtual-key-that-must-not-leave");
@@ -177,7 +177,7 @@ class AnthropicCredentialsTest {
 
   @Test
   void theDefaultKeyIsUsedOnlyForServerSideCredentials() {
-    deploy(new AnthropicConfig(base(), "sk-ant-default-key", false), null);
+    deploy(new AnthropicSettings(base(), "sk-ant-default-key", false), null);
 
     send(UpstreamCredential.SERVER_SIDE, MultiMap.caseInsensitiveMultiMap());
     assertThat(upstream.last().header("x-api-key")).isEqualTo("sk-ant-default-key");
@@ -189,7 +189,7 @@ class AnthropicCredentialsTest {
 
   @Test
   void aServerSideCallWithNoServerSideIdentityIsRefusedWithoutCallingUpstream() {
-    deploy(new AnthropicConfig(base(), null, false), null);
+    deploy(new AnthropicSettings(base(), null, false), null);
 
     Object reply = send(UpstreamCredential.SERVER_SIDE, MultiMap.caseInsensitiveMultiMap());
 

@@ -3,7 +3,7 @@ package dev.portcullis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,19 +30,19 @@ class AuthSecretStartupTest {
   private static void assertRefused(String secret) {
     assertThatThrownBy(() -> PortcullisUnderTest.start(Map.of("ARCHESTRA_AUTH_SECRET", secret)))
         .satisfies(e -> {
-          ConfigException config = configException(e);
+          SettingsException config = configException(e);
           assertThat(config.setting()).isEqualTo("ARCHESTRA_AUTH_SECRET");
           assertThat(config.getMessage()).doesNotContain(secret);
         });
   }
 
   /** What Main turns into exit status 2 and one line naming the setting. */
-  private static ConfigException configException(Throwable thrown) {
+  private static SettingsException configException(Throwable thrown) {
     for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof ConfigException config) {
+      if (t instanceof SettingsException config) {
         return config;
       }
     }
-    throw new AssertionError("not a ConfigException: " + thrown);
+    throw new AssertionError("not a SettingsException: " + thrown);
   }
 }

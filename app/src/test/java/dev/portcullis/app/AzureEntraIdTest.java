@@ -10,7 +10,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.azure.AzureOpenAiProviderVerticle;
 import dev.portcullis.provider.azure.AzureSettings;
 import dev.portcullis.provider.azure.EntraTokenSource;
@@ -96,7 +96,7 @@ class AzureEntraIdTest {
         "ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED", "true"));
     var settings = portcullis.portcullis().settings();
     portcullis.portcullis().vertx().deployVerticle(new AzureOpenAiProviderVerticle(AzureSettings.from(settings),
-        credential(), ProviderOptions.from(settings), new SimpleMeterRegistry())).await();
+        credential(), ProviderSettings.from(settings), new SimpleMeterRegistry())).await();
   }
 
   /** The real azure-identity credential, pointed at the local token endpoint over TLS. */

@@ -20,7 +20,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -263,7 +263,7 @@ class AzureOpenAiTest {
         .handle((started, error) -> error).get(20, TimeUnit.SECONDS);
 
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    assertThat(cause).isInstanceOfSatisfying(ConfigException.class, e -> {
+    assertThat(cause).isInstanceOfSatisfying(SettingsException.class, e -> {
       assertThat(e.setting()).isEqualTo("ARCHESTRA_AZURE_OPENAI_BASE_URL");
       assertThat(e.getMessage()).contains("deployment-specific URL")
           .contains("https://contoso.openai.azure.com/openai ")

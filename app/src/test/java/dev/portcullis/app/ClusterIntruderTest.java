@@ -2,7 +2,7 @@ package dev.portcullis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.app.cluster.ClusterOptions;
+import dev.portcullis.app.cluster.ClusterSettings;
 import dev.portcullis.app.cluster.ClusterTls;
 import dev.portcullis.app.cluster.ClusteredVertx;
 import dev.portcullis.app.cluster.HazelcastConfigs;
@@ -12,8 +12,8 @@ import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.config.Settings;
-import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.testkit.ClusterCertificates;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -136,7 +136,7 @@ class ClusterIntruderTest {
         .put("PORTCULLIS_CLUSTER_MEMBERS", String.join(",", members)).put("PORTCULLIS_CLUSTER_HOST", "127.0.0.1")
         .put("PORTCULLIS_CLUSTER_PORT", String.valueOf(port)).put("PORTCULLIS_CLUSTER_FAILURE_DETECTION_SECONDS", "10");
     tlsSettings.forEach(settings::put);
-    ClusterOptions options = ClusterOptions.from(new Settings(settings));
+    ClusterSettings options = ClusterSettings.from(new Settings(settings));
     HazelcastClusterManager hazelcast = new HazelcastClusterManager(HazelcastConfigs.of(options));
     return Vertx.builder().with(ClusteredVertx.vertxOptions(options)).withClusterManager(hazelcast).buildClustered()
         .map(vertx -> {

@@ -8,8 +8,8 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.ProviderOptions;
-import dev.portcullis.provider.cohere.CohereConfig;
+import dev.portcullis.provider.ProviderSettings;
+import dev.portcullis.provider.cohere.CohereSettings;
 import dev.portcullis.provider.cohere.CohereProviderVerticle;
 import dev.portcullis.testkit.CohereWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -45,8 +45,8 @@ class CohereCredentialsTest {
   }
 
   private void deploy(String defaultKey) {
-    vertx.deployVerticle(new CohereProviderVerticle(new CohereConfig(upstream.baseUrl(""), defaultKey),
-        new ProviderOptions(5_000, 2_000), new SimpleMeterRegistry())).await();
+    vertx.deployVerticle(new CohereProviderVerticle(new CohereSettings(upstream.baseUrl(""), defaultKey),
+        new ProviderSettings(5_000, 2_000), new SimpleMeterRegistry())).await();
   }
 
   private Object send(UpstreamCredential credential, MultiMap headers) {

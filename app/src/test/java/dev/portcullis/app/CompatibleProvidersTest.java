@@ -20,7 +20,8 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
-import dev.portcullis.common.compat.OpenAiCompatibleRouteTable;
+import dev.portcullis.common.provider.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.OpenAiCompatibleSpec;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -117,7 +118,7 @@ class CompatibleProvidersTest {
 
   @Test
   void theTableCoversEveryCompatibleProviderOfTheSeed() {
-    assertThat(OpenAiCompatibleRouteTable.all().keySet())
+    assertThat(OpenAiCompatibleProviders.all().stream().map(OpenAiCompatibleSpec::name).toList())
         .containsExactlyInAnyOrderElementsOf(Stream.concat(Stream.of("openai"), PROVIDERS.stream().map(Provider::name))
             .toList());
   }

@@ -3,7 +3,7 @@ package dev.portcullis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.app.cluster.ClusterTls;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

@@ -10,8 +10,8 @@ import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.ListModelsConfig;
 import com.google.genai.types.Model;
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.provider.gemini.GoogleAccessTokenSource;
 import dev.portcullis.provider.gemini.VertexAiEndpoint;
 import dev.portcullis.testkit.GeminiWire;
@@ -220,7 +220,7 @@ class GeminiVertexAiTest {
   @Test
   void vertexSettingsAreCheckedAndGlobalUsesTheGlobalHost() {
     assertThatThrownBy(() -> VertexAiEndpoint.from(new Settings(new JsonObject().put(VertexAiEndpoint.ENABLED, "true"))))
-        .isInstanceOfSatisfying(ConfigException.class,
+        .isInstanceOfSatisfying(SettingsException.class,
             e -> assertThat(e.setting()).isEqualTo(VertexAiEndpoint.PROJECT));
     VertexAiEndpoint global = VertexAiEndpoint.from(new Settings(new JsonObject()
         .put(VertexAiEndpoint.ENABLED, "true").put(VertexAiEndpoint.PROJECT, "p").put(VertexAiEndpoint.LOCATION, "global")));

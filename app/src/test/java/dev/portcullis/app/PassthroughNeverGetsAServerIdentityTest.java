@@ -8,20 +8,20 @@ import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.ProviderOptions;
-import dev.portcullis.provider.anthropic.AnthropicConfig;
+import dev.portcullis.provider.ProviderSettings;
+import dev.portcullis.provider.anthropic.AnthropicSettings;
 import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
 import dev.portcullis.provider.anthropic.FoundryEntraTokenSource;
 import dev.portcullis.provider.azure.AzureOpenAiProviderVerticle;
 import dev.portcullis.provider.azure.AzureSettings;
 import dev.portcullis.provider.bedrock.BedrockProviderVerticle;
-import dev.portcullis.provider.cohere.CohereConfig;
+import dev.portcullis.provider.cohere.CohereSettings;
 import dev.portcullis.provider.cohere.CohereProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.OpenAiCompatibleProviders;
 import dev.portcullis.provider.gemini.GeminiProviderVerticle;
 import dev.portcullis.provider.gemini.VertexAiEndpoint;
 import dev.portcullis.testkit.GoogleTokenEndpoint;
@@ -78,7 +78,7 @@ class PassthroughNeverGetsAServerIdentityTest {
     Path serviceAccount = googleTokens.writeServiceAccountFile(credentialsDir.resolve("service-account.json"));
 
     vertx = Vertx.vertx();
-    ProviderOptions options = new ProviderOptions(10_000, 2_000);
+    ProviderSettings options = new ProviderSettings(10_000, 2_000);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Settings settings = new Settings(new JsonObject()
         .put(VertexAiEndpoint.ENABLED, "true").put(VertexAiEndpoint.PROJECT, "server-project")
@@ -100,9 +100,9 @@ class PassthroughNeverGetsAServerIdentityTest {
         registry)).await();
     vertx.deployVerticle(new AzureOpenAiProviderVerticle(AzureSettings.from(settings), entra, options, registry))
         .await();
-    vertx.deployVerticle(new AnthropicProviderVerticle(new AnthropicConfig(upstream.baseUrl("/foundry/anthropic"),
+    vertx.deployVerticle(new AnthropicProviderVerticle(new AnthropicSettings(upstream.baseUrl("/foundry/anthropic"),
         null, true), new FoundryEntraTokenSource(entra), options, registry)).await();
-    vertx.deployVerticle(new CohereProviderVerticle(new CohereConfig(upstream.baseUrl("/cohere"), COHERE_DEFAULT_KEY),
+    vertx.deployVerticle(new CohereProviderVerticle(new CohereSettings(upstream.baseUrl("/cohere"), COHERE_DEFAULT_KEY),
         options, registry)).await();
   }
 

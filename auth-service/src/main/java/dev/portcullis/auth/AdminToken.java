@@ -2,7 +2,7 @@ package dev.portcullis.auth;
 
 import dev.portcullis.common.auth.OwnerOnlySecretFile;
 import dev.portcullis.common.auth.RandomTokens;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -16,7 +16,7 @@ import dev.portcullis.common.auth.TokenRequest;
 import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;

@@ -1,6 +1,6 @@
 package dev.portcullis.auth;
 
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

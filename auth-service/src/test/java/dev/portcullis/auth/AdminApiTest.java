@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.RandomTokens;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -14,8 +14,8 @@ import dev.portcullis.common.auth.TokenResponse;
 import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Vertx;
@@ -207,14 +207,14 @@ class AuthServiceHardeningTest {
     for (String secret : List.of("change-me-to-a-long-random-secret", "too-short-0123456789")) {
       Settings bad = new Settings(settings(dataDir.resolve("bad"), Map.of()).json().copy().put("ARCHESTRA_AUTH_SECRET", secret));
       assertThatThrownBy(() -> vertx.deployVerticle(new AuthVerticle(bad)).await())
-          .isInstanceOf(ConfigException.class).hasMessageStartingWith("ARCHESTRA_AUTH_SECRET:")
+          .isInstanceOf(SettingsException.class).hasMessageStartingWith("ARCHESTRA_AUTH_SECRET:")
           .hasMessageNotContaining(secret);
     }
     JsonObject noSecret = settings(dataDir.resolve("bad"), Map.of(
         "ARCHESTRA_DATABASE_URL", "postgresql://portcullis:pw@127.0.0.1:1/portcullis")).json().copy();
     noSecret.remove("ARCHESTRA_AUTH_SECRET");
     assertThatThrownBy(() -> vertx.deployVerticle(new AuthVerticle(new Settings(noSecret))).await())
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("ARCHESTRA_AUTH_SECRET:");
+        .isInstanceOf(SettingsException.class).hasMessageStartingWith("ARCHESTRA_AUTH_SECRET:");
     assertThat(dataDir.resolve("bad")).doesNotExist();
   }
 

@@ -3,7 +3,7 @@ package dev.portcullis.gateway;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.ErrorPage;
-import dev.portcullis.gateway.errors.ApiErrorFormat;
+import dev.portcullis.common.error.format.ApiErrorFormat;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import io.vertx.core.buffer.Buffer;

@@ -3,7 +3,7 @@ package dev.portcullis.gateway;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.http.ConnectionGuard;
 import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.gateway.auth.CredentialResolver;
@@ -35,7 +35,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
-  private final GatewayOptions options;
+  private final GatewaySettings options;
   private final Settings settings;
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
@@ -46,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private CredentialResolver credentials;
 
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
-  public GatewayVerticle(GatewayOptions options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
+  public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability) {
     this.availability = availability;
     this.options = options;
@@ -132,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
     int status = failureStatus(ctx);
     GatewayError error = switch (status) {
       case 413 -> GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of "
-          + options.bodyLimitBytes() + " bytes (" + GatewayOptions.BODY_LIMIT + ").");
+          + options.bodyLimitBytes() + " bytes (" + GatewaySettings.BODY_LIMIT + ").");
       case 400 -> GatewayError.invalidRequest("The request could not be read.", null);
       case 404 -> GatewayError.notFound("Unknown path " + ctx.normalizedPath() + ".");
       case 417 -> GatewayError.of(ErrorKind.EXPECTATION_FAILED, "Only Expect: 100-continue is supported.");

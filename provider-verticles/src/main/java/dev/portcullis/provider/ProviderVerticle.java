@@ -1,5 +1,7 @@
 package dev.portcullis.provider;
 
+import dev.portcullis.common.provider.AccountSelectors;
+
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.ProxyRequest;
@@ -8,8 +10,8 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
-import dev.portcullis.common.stream.GuardedHandler;
-import dev.portcullis.common.stream.StreamSender;
+import dev.portcullis.common.stream.bus.GuardedHandler;
+import dev.portcullis.common.stream.bus.StreamSender;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,13 +48,13 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
-  private final ProviderOptions options;
+  private final ProviderSettings options;
   private final MeterRegistry registry;
   private final Map<String, Timer> upstreamTimers = new HashMap<>();
   private UpstreamClient client;
   private MessageConsumer<ProxyRequest> consumer;
 
-  protected ProviderVerticle(ProviderOptions options, MeterRegistry registry) {
+  protected ProviderVerticle(ProviderSettings options, MeterRegistry registry) {
     this.options = options;
     this.registry = registry;
   }
@@ -107,7 +109,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     return response.statusCode() / 100 == 2;
   }
 
-  protected ProviderOptions options() {
+  protected ProviderSettings options() {
     return options;
   }
 

@@ -1,5 +1,7 @@
 package dev.portcullis.provider;
 
+import dev.portcullis.common.provider.AccountSelectors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
@@ -8,9 +10,9 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.stream.StreamFailureException;
-import dev.portcullis.common.stream.StreamFrame;
-import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.common.stream.bus.StreamFailureException;
+import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamReceiver;
 import dev.portcullis.provider.usage.UsageObserver;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -122,7 +124,7 @@ class EveryBusRequestIsAnsweredTest {
     private final String baseUrl;
 
     FaultyProvider(String baseUrl) {
-      super(new ProviderOptions(30_000, 1_000), new SimpleMeterRegistry());
+      super(new ProviderSettings(30_000, 1_000), new SimpleMeterRegistry());
       this.baseUrl = baseUrl;
     }
 

@@ -1,7 +1,7 @@
 package dev.portcullis.testkit;
 
-import dev.portcullis.common.eventstream.EventStreamEncoder;
-import dev.portcullis.common.eventstream.EventStreamMessage;
+import dev.portcullis.common.stream.eventstream.EventStreamEncoder;
+import dev.portcullis.common.stream.eventstream.EventStreamMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.portcullis.app.cluster;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -60,7 +60,7 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
       if (insecure) {
         return null;
       }
-      throw new ConfigException(CERT, "clustered mode needs TLS material for the event bus: " + CERT + ", " + KEY
+      throw new SettingsException(CERT, "clustered mode needs TLS material for the event bus: " + CERT + ", " + KEY
           + " and " + CA + " (PEM files, e.g. a Kubernetes TLS Secret's tls.crt, tls.key and ca.crt), or "
           + KEYSTORE + " and " + TRUSTSTORE + " (PKCS#12); " + INSECURE + "=true runs without (anyone who"
           + " reaches the cluster port can then read and send every message)");
@@ -80,21 +80,21 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
   private static KeyCertOptions identity(Settings settings, String cert, String key, String keystore) {
     if (keystore != null) {
       if (cert != null || key != null) {
-        throw new ConfigException(KEYSTORE, "give either " + KEYSTORE + " or " + CERT + " and " + KEY + ", not both");
+        throw new SettingsException(KEYSTORE, "give either " + KEYSTORE + " or " + CERT + " and " + KEY + ", not both");
       }
       PfxOptions store = new PfxOptions().setValue(read(KEYSTORE, keystore))
           .setPassword(settings.string(KEYSTORE_PASSWORD, ""));
       KeyStore loaded = load(KEYSTORE, () -> store.copy().loadKeyStore(null));
       if (!hasKey(loaded)) {
-        throw new ConfigException(KEYSTORE, "holds no private key (this member's key and certificate belong there)");
+        throw new SettingsException(KEYSTORE, "holds no private key (this member's key and certificate belong there)");
       }
       return store;
     }
     if (cert == null) {
-      throw new ConfigException(CERT, "is required with " + KEY + " (this member's certificate, PEM, signed by the cluster's CA)");
+      throw new SettingsException(CERT, "is required with " + KEY + " (this member's certificate, PEM, signed by the cluster's CA)");
     }
     if (key == null) {
-      throw new ConfigException(KEY, "is required with " + CERT + " (this member's private key, PEM)");
+      throw new SettingsException(KEY, "is required with " + CERT + " (this member's private key, PEM)");
     }
     PemKeyCertOptions pem = new PemKeyCertOptions().addCertValue(read(CERT, cert)).addKeyValue(read(KEY, key));
     load(KEY, () -> pem.copy().loadKeyStore(null));
@@ -104,18 +104,18 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
   private static TrustOptions trust(Settings settings, String ca, String truststore) {
     if (truststore != null) {
       if (ca != null) {
-        throw new ConfigException(TRUSTSTORE, "give either " + TRUSTSTORE + " or " + CA + ", not both");
+        throw new SettingsException(TRUSTSTORE, "give either " + TRUSTSTORE + " or " + CA + ", not both");
       }
       PfxOptions store = new PfxOptions().setValue(read(TRUSTSTORE, truststore))
           .setPassword(settings.string(TRUSTSTORE_PASSWORD, ""));
       KeyStore loaded = load(TRUSTSTORE, () -> store.copy().loadKeyStore(null));
       if (!hasCertificate(loaded)) {
-        throw new ConfigException(TRUSTSTORE, "holds no certificate (the cluster's CA belongs there)");
+        throw new SettingsException(TRUSTSTORE, "holds no certificate (the cluster's CA belongs there)");
       }
       return store;
     }
     if (ca == null) {
-      throw new ConfigException(CA, "is required in clustered mode with TLS (the cluster's CA certificate, PEM:"
+      throw new SettingsException(CA, "is required in clustered mode with TLS (the cluster's CA certificate, PEM:"
           + " the only issuer whose members are let in)");
     }
     Buffer pem = read(CA, ca);
@@ -124,10 +124,10 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
       certificates = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes()));
     } catch (CertificateException e) {
-      throw new ConfigException(CA, "cannot be loaded: " + e.getMessage());
+      throw new SettingsException(CA, "cannot be loaded: " + e.getMessage());
     }
     if (certificates.isEmpty()) {
-      throw new ConfigException(CA, "holds no PEM certificate");
+      throw new SettingsException(CA, "holds no PEM certificate");
     }
     return new PemTrustOptions().addCertValue(pem);
   }
@@ -136,9 +136,9 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
     try {
       return Buffer.buffer(Files.readAllBytes(Path.of(file)));
     } catch (NoSuchFileException e) {
-      throw new ConfigException(setting, "no such file: " + file);
+      throw new SettingsException(setting, "no such file: " + file);
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(setting, "cannot read " + file + ": " + e.getMessage());
+      throw new SettingsException(setting, "cannot read " + file + ": " + e.getMessage());
     }
   }
 
@@ -151,7 +151,7 @@ public record ClusterTls(KeyCertOptions identity, TrustOptions trust) {
       return loader.load();
     } catch (Exception e) {
       // The parser's message names what is wrong (a missing PEM delimiter, a bad password), never a key's bytes.
-      throw new ConfigException(setting, "cannot be loaded: " + e.getMessage());
+      throw new SettingsException(setting, "cannot be loaded: " + e.getMessage());
     }
   }
 

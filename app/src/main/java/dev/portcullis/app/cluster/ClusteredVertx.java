@@ -19,7 +19,7 @@ public final class ClusteredVertx {
 
   private ClusteredVertx() {}
 
-  public static Future<Vertx> start(ClusterOptions options) {
+  public static Future<Vertx> start(ClusterSettings options) {
     // Hazelcast logs a few lines before it reads its Config: route those through SLF4J (JSON) too.
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
@@ -37,7 +37,7 @@ public final class ClusteredVertx {
   }
 
   /** The Vert.x options of a member: where its event bus listens and what it announces, and its TLS. */
-  public static VertxOptions vertxOptions(ClusterOptions options) {
+  public static VertxOptions vertxOptions(ClusterSettings options) {
     EventBusOptions eventBus = new EventBusOptions().setPort(options.eventBusPort());
     // Left unset, the event bus binds where Hazelcast does and advertises that address;
     // "0.0.0.0" would be advertised as is and be unreachable for the other members.

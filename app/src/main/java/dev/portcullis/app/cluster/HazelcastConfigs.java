@@ -16,7 +16,7 @@ public final class HazelcastConfigs {
 
   private HazelcastConfigs() {}
 
-  public static Config of(ClusterOptions options) {
+  public static Config of(ClusterSettings options) {
     Config config = new Config();
     config.setClusterName(options.name());
     // No usage reports to hazelcast.com from inside a security proxy.

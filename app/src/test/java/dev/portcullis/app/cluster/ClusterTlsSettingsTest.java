@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.app.LaunchOptions;
 import dev.portcullis.app.Portcullis;
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.testkit.ClusterCertificates;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -43,10 +43,10 @@ class ClusterTlsSettingsTest {
     return settings;
   }
 
-  private static ConfigException refusal(Map<String, String> extra) {
+  private static SettingsException refusal(Map<String, String> extra) {
     try {
-      ClusterOptions.from(new Settings(clustered(extra)));
-    } catch (ConfigException e) {
+      ClusterSettings.from(new Settings(clustered(extra)));
+    } catch (SettingsException e) {
       return e;
     }
     throw new AssertionError("accepted " + extra);
@@ -54,13 +54,13 @@ class ClusterTlsSettingsTest {
 
   @Test
   void clusteringWithoutTlsMaterialIsRefusedUnlessInsecureIsAskedFor() {
-    ConfigException refused = refusal(Map.of());
+    SettingsException refused = refusal(Map.of());
     assertThat(refused.setting()).isEqualTo(ClusterTls.CERT);
     assertThat(refused.getMessage()).doesNotContain("\n").contains(ClusterTls.INSECURE + "=true", ClusterTls.CA);
 
-    assertThat(ClusterOptions.from(new Settings(clustered(Map.of(ClusterTls.INSECURE, "true")))).tls()).isNull();
+    assertThat(ClusterSettings.from(new Settings(clustered(Map.of(ClusterTls.INSECURE, "true")))).tls()).isNull();
     // Not clustered: no TLS needed.
-    assertThat(ClusterOptions.from(new Settings(new JsonObject())).tls()).isNull();
+    assertThat(ClusterSettings.from(new Settings(new JsonObject())).tls()).isNull();
   }
 
   @Test
@@ -68,12 +68,12 @@ class ClusterTlsSettingsTest {
     JsonObject env = clustered(Map.of());
     env.put("PORTCULLIS_DATA_DIR", dir.resolve("data").toString());
     assertThatThrownBy(() -> Portcullis.start(new LaunchOptions(new JsonObject(), null, false), env).await())
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClusterTls.CERT + ":");
+        .isInstanceOf(SettingsException.class).hasMessageStartingWith(ClusterTls.CERT + ":");
   }
 
   @Test
   void pemMaterialTurnsOnTlsWithRequiredClientCertificates() {
-    ClusterTls tls = ClusterOptions.from(new Settings(clustered(pem))).tls();
+    ClusterTls tls = ClusterSettings.from(new Settings(clustered(pem))).tls();
     EventBusOptions eventBus = tls.applyTo(new EventBusOptions());
     assertThat(eventBus.isSsl()).isTrue();
     assertThat(eventBus.getClientAuth()).isEqualTo(ClientAuth.REQUIRED);
@@ -84,7 +84,7 @@ class ClusterTlsSettingsTest {
 
   @Test
   void pkcs12StoresWorkToo() {
-    assertThat(ClusterOptions.from(new Settings(clustered(pkcs12))).tls()).isNotNull();
+    assertThat(ClusterSettings.from(new Settings(clustered(pkcs12))).tls()).isNotNull();
     Map<String, String> wrongPassword = new java.util.HashMap<>(pkcs12);
     wrongPassword.put(ClusterTls.KEYSTORE_PASSWORD, "wrong");
     assertThat(refusal(wrongPassword).setting()).isEqualTo(ClusterTls.KEYSTORE);
@@ -96,7 +96,7 @@ class ClusterTlsSettingsTest {
         .setting()).isEqualTo(ClusterTls.KEY);
     assertThat(refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.CERT), ClusterTls.KEY, pem.get(ClusterTls.KEY)))
         .setting()).isEqualTo(ClusterTls.CA);
-    ConfigException missing = refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.CERT),
+    SettingsException missing = refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.CERT),
         ClusterTls.KEY, dir.resolve("nope.key").toString(), ClusterTls.CA, pem.get(ClusterTls.CA)));
     assertThat(missing.setting()).isEqualTo(ClusterTls.KEY);
     assertThat(missing.getMessage()).contains("no such file");
@@ -105,7 +105,7 @@ class ClusterTlsSettingsTest {
     assertThat(refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.CERT), ClusterTls.KEY, pem.get(ClusterTls.KEY),
         ClusterTls.CA, garbage.toString())).setting()).isEqualTo(ClusterTls.CA);
     // The private key where the certificate belongs: refused, and no byte of the key in the message.
-    ConfigException swapped = refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.KEY), ClusterTls.KEY,
+    SettingsException swapped = refusal(Map.of(ClusterTls.CERT, pem.get(ClusterTls.KEY), ClusterTls.KEY,
         pem.get(ClusterTls.KEY), ClusterTls.CA, pem.get(ClusterTls.CA)));
     String keyBody = Files.readString(Path.of(pem.get(ClusterTls.KEY))).lines().skip(1).findFirst().orElseThrow();
     assertThat(swapped.getMessage()).doesNotContain(keyBody);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.auth.LookupLimiter;
 import dev.portcullis.auth.SharedLookupLimiter;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.testkit.ClusterCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,8 +38,8 @@ class SharedLookupLimiterClusterTest {
     ClusterTls tlsA = tls(ca.issue("a").writePem(dir.resolve("a")));
     ClusterTls tlsB = tls(ca.issue("b").writePem(dir.resolve("b")));
     List<Vertx> joined = Future.all(
-        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portA, 0, 10, tlsA)),
-        ClusteredVertx.start(new ClusterOptions(true, name, members, false, null, "127.0.0.1", null, portB, 0, 10, tlsB)))
+        ClusteredVertx.start(new ClusterSettings(true, name, members, false, null, "127.0.0.1", null, portA, 0, 10, tlsA)),
+        ClusteredVertx.start(new ClusterSettings(true, name, members, false, null, "127.0.0.1", null, portB, 0, 10, tlsB)))
         .await().list();
     first = joined.get(0);
     second = joined.get(1);

@@ -1,12 +1,12 @@
 package dev.portcullis.app.fuzz;
 
-import dev.portcullis.common.compat.OpenAiCompatibleRouteTable;
-import dev.portcullis.gateway.errors.AnthropicErrorFormat;
-import dev.portcullis.gateway.errors.ApiErrorFormat;
-import dev.portcullis.gateway.errors.BedrockErrorFormat;
-import dev.portcullis.gateway.errors.CohereErrorFormat;
-import dev.portcullis.gateway.errors.GeminiErrorFormat;
-import dev.portcullis.gateway.routes.ProviderRoute;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.error.format.AnthropicErrorFormat;
+import dev.portcullis.common.error.format.ApiErrorFormat;
+import dev.portcullis.common.error.format.BedrockErrorFormat;
+import dev.portcullis.common.error.format.CohereErrorFormat;
+import dev.portcullis.common.error.format.GeminiErrorFormat;
+import dev.portcullis.common.provider.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ final class CaseGenerator {
     ProviderRoutes table = ProviderRoutes.standard();
     Set<String> providers = new LinkedHashSet<>(List.of("openai", "azure", "anthropic", "cohere", "gemini", "bedrock",
         "model-router"));
-    providers.addAll(OpenAiCompatibleRouteTable.all().keySet());
+    providers.addAll(Providers.names());
     providers.forEach(provider -> routes.addAll(table.routesOf(provider)));
     if (routes.size() < 30) {
       throw new IllegalStateException("the route table looks incomplete: " + routes.size() + " routes");

@@ -2,7 +2,7 @@ package dev.portcullis.app.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.gateway.routes.ProviderRoute;
+import dev.portcullis.common.provider.ProviderRoute;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package dev.portcullis.auth.admin;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -71,7 +71,7 @@ final class RequestFields {
     }
     try {
       return Settings.checkUrl(field, value);
-    } catch (ConfigException e) {
+    } catch (SettingsException e) {
       throw AdminRequestException.badField(field, e.getMessage());
     }
   }

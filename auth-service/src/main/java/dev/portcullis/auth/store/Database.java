@@ -1,6 +1,6 @@
 package dev.portcullis.auth.store;
 
-import dev.portcullis.common.config.ConfigException;
+import dev.portcullis.common.settings.SettingsException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
@@ -47,14 +47,14 @@ public final class Database {
   /** PostgreSQL from a {@code postgres://user:pass@host:port/db} (or {@code postgresql://}) URL. */
   public static Database postgres(Vertx vertx, String databaseUrl) {
     if (!databaseUrl.startsWith("postgres://") && !databaseUrl.startsWith("postgresql://")) {
-      throw new ConfigException(DATABASE_URL_SETTING, "expected a postgres:// or postgresql:// URL");
+      throw new SettingsException(DATABASE_URL_SETTING, "expected a postgres:// or postgresql:// URL");
     }
     PgConnectOptions options;
     try {
       options = PgConnectOptions.fromUri(databaseUrl);
     } catch (RuntimeException e) {
       // The URL holds a password: say what is wrong without echoing it.
-      throw new ConfigException(DATABASE_URL_SETTING, "not a valid PostgreSQL connection URL");
+      throw new SettingsException(DATABASE_URL_SETTING, "not a valid PostgreSQL connection URL");
     }
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(options).using(vertx).build();
     return new Database(pool, true);

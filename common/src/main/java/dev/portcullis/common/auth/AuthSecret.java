@@ -1,7 +1,7 @@
 package dev.portcullis.common.auth;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import java.nio.file.Path;
 
 /**
@@ -40,16 +40,16 @@ public final class AuthSecret {
     String secret = settings.string(SETTING);
     if (secret == null) {
       if (clustered || settings.string(DATABASE_URL_SETTING) != null) {
-        throw new ConfigException(SETTING, "is required when clustered or when " + DATABASE_URL_SETTING
+        throw new SettingsException(SETTING, "is required when clustered or when " + DATABASE_URL_SETTING
             + " is set (every auth-service instance must derive the same keys); " + HOW_TO);
       }
       return null;
     }
     if (secret.length() < MIN_LENGTH) {
-      throw new ConfigException(SETTING, "must be at least " + MIN_LENGTH + " characters long; " + HOW_TO);
+      throw new SettingsException(SETTING, "must be at least " + MIN_LENGTH + " characters long; " + HOW_TO);
     }
     if (KnownSecrets.contains(secret)) {
-      throw new ConfigException(SETTING, "is an example value published in Portcullis's own files; " + HOW_TO);
+      throw new SettingsException(SETTING, "is an example value published in Portcullis's own files; " + HOW_TO);
     }
     return secret;
   }

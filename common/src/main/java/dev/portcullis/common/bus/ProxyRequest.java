@@ -46,13 +46,116 @@ public record ProxyRequest(
   }
 
   public ProxyRequest withBody(Buffer newBody) {
-    return new ProxyRequest(provider, operation, method, path, query, headers, newBody, credential, proxyId,
-        requestId, model, timeoutMs, streamAddress, initialCredit);
+    return toBuilder().body(newBody).build();
   }
 
   public ProxyRequest withStream(String newStreamAddress, int newInitialCredit) {
-    return new ProxyRequest(provider, operation, method, path, query, headers, body, credential, proxyId,
-        requestId, model, timeoutMs, newStreamAddress, newInitialCredit);
+    return toBuilder().stream(newStreamAddress, newInitialCredit).build();
+  }
+
+  /** A request built field by field; {@link #toBuilder()} starts from an existing one. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every field of this request, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder().provider(provider).operation(operation).method(method).path(path).query(query)
+        .headers(headers).body(body).credential(credential).proxyId(proxyId).requestId(requestId).model(model)
+        .timeoutMs(timeoutMs).stream(streamAddress, initialCredit);
+  }
+
+  /** Builds a {@link ProxyRequest}; unset fields are {@code null} (or 0), as for a call that does not stream. */
+  public static final class Builder {
+
+    private String provider;
+    private String operation;
+    private String method;
+    private String path;
+    private String query;
+    private MultiMap headers;
+    private Buffer body;
+    private UpstreamCredential credential;
+    private String proxyId;
+    private String requestId;
+    private String model;
+    private long timeoutMs;
+    private String streamAddress;
+    private int initialCredit;
+
+    private Builder() {}
+
+    public Builder provider(String provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    public Builder operation(String operation) {
+      this.operation = operation;
+      return this;
+    }
+
+    public Builder method(String method) {
+      this.method = method;
+      return this;
+    }
+
+    public Builder path(String path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder query(String query) {
+      this.query = query;
+      return this;
+    }
+
+    public Builder headers(MultiMap headers) {
+      this.headers = headers;
+      return this;
+    }
+
+    public Builder body(Buffer body) {
+      this.body = body;
+      return this;
+    }
+
+    public Builder credential(UpstreamCredential credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public Builder proxyId(String proxyId) {
+      this.proxyId = proxyId;
+      return this;
+    }
+
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder timeoutMs(long timeoutMs) {
+      this.timeoutMs = timeoutMs;
+      return this;
+    }
+
+    /** Streams the answer to {@code address}, with {@code initialCredit} frames allowed before the first credit. */
+    public Builder stream(String address, int initialCredit) {
+      this.streamAddress = address;
+      this.initialCredit = initialCredit;
+      return this;
+    }
+
+    public ProxyRequest build() {
+      return new ProxyRequest(provider, operation, method, path, query, headers, body, credential, proxyId,
+          requestId, model, timeoutMs, streamAddress, initialCredit);
+    }
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.portcullis.common.net;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class NetworkRanges {
     try {
       return parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, e.getMessage());
+      throw new SettingsException(key, e.getMessage());
     }
   }
 

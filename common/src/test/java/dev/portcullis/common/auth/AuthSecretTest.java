@@ -3,8 +3,8 @@ package dev.portcullis.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class AuthSecretTest {
   @Test
   void theRefusalNeverEchoesTheSecret() {
     String almost = "short-but-secret-value";
-    assertThatThrownBy(() -> AuthSecret.check(settings(almost), false)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> AuthSecret.check(settings(almost), false)).isInstanceOf(SettingsException.class)
         .hasMessageStartingWith(AuthSecret.SETTING).hasMessageNotContaining(almost);
   }
 
@@ -61,8 +61,8 @@ class AuthSecretTest {
   }
 
   private static void assertRefused(Settings settings, boolean clustered, String reason) {
-    assertThatThrownBy(() -> AuthSecret.check(settings, clustered)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> AuthSecret.check(settings, clustered)).isInstanceOf(SettingsException.class)
         .hasMessageStartingWith(AuthSecret.SETTING + ":").hasMessageContaining(reason)
-        .satisfies(e -> assertThat(((ConfigException) e).setting()).isEqualTo(AuthSecret.SETTING));
+        .satisfies(e -> assertThat(((SettingsException) e).setting()).isEqualTo(AuthSecret.SETTING));
   }
 }

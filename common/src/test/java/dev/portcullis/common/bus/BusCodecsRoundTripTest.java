@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.stream.StreamControl;
-import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamControl;
+import dev.portcullis.common.stream.bus.StreamFrame;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;

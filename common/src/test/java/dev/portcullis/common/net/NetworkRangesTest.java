@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class NetworkRangesTest {
     NetworkRanges none = NetworkRanges.fromSetting(new Settings(new JsonObject().put(key, "")), key, DEFAULT);
     assertTrue(none.isEmpty());
     assertFalse(none.contains("127.0.0.1"));
-    ConfigException bad = assertThrows(ConfigException.class,
+    SettingsException bad = assertThrows(SettingsException.class,
         () -> NetworkRanges.fromSetting(new Settings(new JsonObject().put(key, "nope")), key, DEFAULT));
     assertTrue(bad.getMessage().contains(key));
   }

@@ -1,6 +1,6 @@
 package dev.portcullis.gateway.auth;
 
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.net.NetworkRanges;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;

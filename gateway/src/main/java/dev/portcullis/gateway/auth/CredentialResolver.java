@@ -9,7 +9,7 @@ import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import io.vertx.core.Future;

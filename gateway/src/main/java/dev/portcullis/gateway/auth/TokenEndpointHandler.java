@@ -3,7 +3,7 @@ package dev.portcullis.gateway.auth;
 import dev.portcullis.common.auth.TokenRequest;
 import dev.portcullis.common.auth.TokenResponse;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
-import dev.portcullis.gateway.routes.ProviderRoute;
+import dev.portcullis.common.provider.ProviderRoute;
 import java.util.Map;
 
 /** One client call as the gateway tracks it, from route match to the last byte. */

@@ -1,7 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.gateway.errors.ApiErrorFormat;
+import dev.portcullis.common.error.format.ApiErrorFormat;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 

@@ -7,6 +7,7 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.common.router.ModelListRequest;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.router.RouterOperations;
 import dev.portcullis.common.router.RouterProviders;
 import dev.portcullis.gateway.auth.ClientCredential;
@@ -61,7 +62,7 @@ final class ModelRouterHandler {
     String clientAddress = credentials.clientAddress(request);
     return credentials.resolveMapped(presented, call.proxyId, clientAddress).compose(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
-      if (call.route.operation().equals(RouterOperations.MODELS)) {
+      if (call.route.operation() == Operation.ROUTER_MODELS) {
         return Future.succeededFuture(modelList(mapped, call));
       }
       return Future.succeededFuture(modelCall(request, call, model, body, mapped));
@@ -112,7 +113,7 @@ final class ModelRouterHandler {
     MultiMap headers = ForwardedHeaders.upstream(request.headers());
     // The client's credential (a virtual key or token) never goes upstream.
     ClientCredential.strip(headers);
-    return new ProxyRequest(provider, call.route.operation(), "POST", call.upstreamPath,
+    return new ProxyRequest(provider, call.route.operation().wireName(), "POST", call.upstreamPath,
         ClientCredential.queryWithoutKey(request.query()), headers, body == null ? Buffer.buffer() : body, credential,
         mapped.proxyId(), call.requestId, nativeId, timeoutMs, null, 0);
   }

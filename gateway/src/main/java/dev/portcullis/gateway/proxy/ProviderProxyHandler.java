@@ -9,23 +9,23 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.common.http.ProtocolRefusal;
-import dev.portcullis.common.stream.StreamFrame;
-import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamReceiver;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.gateway.GatewayOptions;
+import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.auth.ClientCredential;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.Resolution;
-import dev.portcullis.gateway.errors.ApiErrorFormat;
-import dev.portcullis.gateway.errors.OpenAiErrorFormat;
+import dev.portcullis.common.error.format.ApiErrorFormat;
+import dev.portcullis.common.error.format.OpenAiErrorFormat;
 import dev.portcullis.gateway.observe.CallRecord;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
 import dev.portcullis.gateway.routes.PathParts;
-import dev.portcullis.gateway.routes.ProviderRoute;
+import dev.portcullis.common.provider.ProviderRoute;
 import dev.portcullis.gateway.routes.ProviderRoutes;
-import dev.portcullis.gateway.routes.StreamMode;
+import dev.portcullis.common.provider.StreamMode;
 import dev.portcullis.gateway.routes.RouteMatch;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -58,7 +58,7 @@ public final class ProviderProxyHandler {
 
   private final Vertx vertx;
   private final ProviderRoutes routes;
-  private final GatewayOptions options;
+  private final GatewaySettings options;
   private final CallRecorder recorder;
   private final DeliveryOptions delivery;
   private final CredentialResolver credentials;
@@ -73,11 +73,11 @@ public final class ProviderProxyHandler {
   private Promise<Void> drained;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
-  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewayOptions options, CallRecorder recorder,
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
     this.vertx = vertx;
     this.budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
-    this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewayOptions.BODY_LIMIT, budget,
+    this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
         options.limits().headerTimeoutMs());
     this.routingFields = new RoutingFields.Reader(options.bodyLimitBytes());
     this.availability = availability;
@@ -331,7 +331,7 @@ public final class ProviderProxyHandler {
         }
         default -> credential = null;
       }
-      ProxyRequest proxyRequest = new ProxyRequest(route.provider(), route.operation(), request.method().name(),
+      ProxyRequest proxyRequest = new ProxyRequest(route.provider(), route.operation().wireName(), request.method().name(),
           call.upstreamPath, query, headers, body == null ? Buffer.buffer() : body, credential,
           resolution.proxyId(), call.requestId, forwardedModel, options.upstreamTimeoutMs(), null, 0);
       send(ctx, call, Addresses.provider(route.provider()), proxyRequest);
@@ -469,7 +469,7 @@ public final class ProviderProxyHandler {
       outcome = "client_closed";
     }
     recorder.record(new CallRecord(call.requestId, ctx.request().method().name(), ctx.normalizedPath(),
-        call.route.provider(), call.route.operation(),
+        call.route.provider(), call.route.operation().wireName(),
         call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId, call.stream, status,
         System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));
   }

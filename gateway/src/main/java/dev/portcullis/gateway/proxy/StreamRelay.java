@@ -1,8 +1,8 @@
 package dev.portcullis.gateway.proxy;
 
-import dev.portcullis.common.stream.StreamFailureException;
-import dev.portcullis.common.stream.StreamFrame;
-import dev.portcullis.common.stream.StreamReceiver;
+import dev.portcullis.common.stream.bus.StreamFailureException;
+import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamReceiver;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Consumer;
 
@@ -20,12 +20,12 @@ final class StreamRelay {
   private final HttpServerResponse response;
   private final StreamReceiver receiver;
   private final Call call;
-  private final dev.portcullis.gateway.errors.ApiErrorFormat format;
+  private final dev.portcullis.common.error.format.ApiErrorFormat format;
   private final Consumer<Outcome> done;
   private boolean finished;
 
   StreamRelay(HttpServerResponse response, StreamReceiver receiver, Call call,
-      dev.portcullis.gateway.errors.ApiErrorFormat format, Consumer<Outcome> done) {
+      dev.portcullis.common.error.format.ApiErrorFormat format, Consumer<Outcome> done) {
     this.response = response;
     this.receiver = receiver;
     this.call = call;

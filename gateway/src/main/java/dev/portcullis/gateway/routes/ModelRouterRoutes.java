@@ -1,7 +1,9 @@
 package dev.portcullis.gateway.routes;
 
-import dev.portcullis.common.router.RouterOperations;
-import dev.portcullis.gateway.errors.OpenAiErrorFormat;
+import dev.portcullis.common.provider.ProviderRoute;
+
+import dev.portcullis.common.provider.Operation;
+import dev.portcullis.common.error.format.OpenAiErrorFormat;
 
 /**
  * The model router's routes, {@code /v1/model-router/{id}/...}: one OpenAI-compatible API over
@@ -21,8 +23,8 @@ public final class ModelRouterRoutes {
 
   static void addTo(ProviderRoutes routes) {
     OpenAiErrorFormat format = OpenAiErrorFormat.INSTANCE;
-    routes.add(ProviderRoute.jsonPost(NAME, "/chat/completions", RouterOperations.CHAT_COMPLETIONS, format))
-        .add(ProviderRoute.jsonPost(NAME, "/responses", RouterOperations.RESPONSES, format))
-        .add(ProviderRoute.get(NAME, "/models", RouterOperations.MODELS, format));
+    routes.add(ProviderRoute.jsonPost(NAME, "/chat/completions", Operation.ROUTER_CHAT_COMPLETIONS, format))
+        .add(ProviderRoute.jsonPost(NAME, "/responses", Operation.ROUTER_RESPONSES, format))
+        .add(ProviderRoute.get(NAME, "/models", Operation.ROUTER_MODELS, format));
   }
 }

@@ -1,7 +1,12 @@
 package dev.portcullis.gateway.routes;
 
-import dev.portcullis.gateway.errors.ApiErrorFormat;
-import dev.portcullis.gateway.errors.OpenAiErrorFormat;
+import dev.portcullis.common.provider.PathTemplate;
+
+import dev.portcullis.common.provider.ProviderRoute;
+
+import dev.portcullis.common.error.format.ApiErrorFormat;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.error.format.OpenAiErrorFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +14,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The route table of DESIGN.md: every provider's paths under {@code /v1/<provider>[/{id}]}.
+ * The route table: every provider's paths under {@code /v1/<provider>[/{id}]}.
  * Matching is a lookup on the exact path after the optional LLM proxy id, so an unknown path is a
  * clean 404 and a known path with the wrong method a 405 that lists the allowed ones.
  */
@@ -42,16 +47,10 @@ public final class ProviderRoutes {
     return routes == null ? OpenAiErrorFormat.INSTANCE : routes.get(0).route().errorFormat();
   }
 
-  /** Every provider's routes (DESIGN.md's route table). */
+  /** Every provider's routes, as their descriptors declare them, and the model router's. */
   public static ProviderRoutes standard() {
     ProviderRoutes routes = new ProviderRoutes();
-    OpenAiRoutes.addTo(routes);
-    CompatibleRoutes.addTo(routes);
-    AzureRoutes.addTo(routes);
-    AnthropicRoutes.addTo(routes);
-    CohereRoutes.addTo(routes);
-    GeminiRoutes.addTo(routes);
-    BedrockRoutes.addTo(routes);
+    Providers.all().forEach(descriptor -> descriptor.routes().forEach(routes::add));
     ModelRouterRoutes.addTo(routes);
     return routes;
   }

@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.routes;
 
+import dev.portcullis.common.provider.ProviderRoute;
+
 import java.util.List;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package dev.portcullis.gateway.auth;
 
 import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.common.auth.RandomTokens;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -14,7 +14,7 @@ import dev.portcullis.common.auth.GatewayKeys;
 import dev.portcullis.common.auth.RandomTokens;
 import dev.portcullis.common.auth.TokenSigningKey;
 import dev.portcullis.common.auth.VirtualKeyFormat;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
 import io.vertx.core.Future;

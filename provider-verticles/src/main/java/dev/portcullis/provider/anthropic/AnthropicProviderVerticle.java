@@ -5,8 +5,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.AccountSelectors;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -33,14 +33,14 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
   public static final String NAME = "anthropic";
   static final String API_VERSION = "2023-06-01";
 
-  private final AnthropicConfig config;
+  private final AnthropicSettings config;
   private final FoundryEntraTokenSource entraTokens;
 
   /**
    * @param entraTokens the shared Entra ID token source; required when {@code config.foundryEntraId()}
    */
-  public AnthropicProviderVerticle(AnthropicConfig config, FoundryEntraTokenSource entraTokens,
-      ProviderOptions options, MeterRegistry registry) {
+  public AnthropicProviderVerticle(AnthropicSettings config, FoundryEntraTokenSource entraTokens,
+      ProviderSettings options, MeterRegistry registry) {
     super(options, registry);
     if (config.foundryEntraId() && entraTokens == null) {
       throw new IllegalArgumentException("Foundry Entra ID is enabled but no token source was given");
@@ -56,7 +56,7 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
 
   @Override
   protected AccountSelectors accountSelectors() {
-    return AnthropicConfig.ACCOUNT_SELECTORS;
+    return AnthropicSettings.ACCOUNT_SELECTORS;
   }
 
   @Override
@@ -82,7 +82,7 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
     }
     return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
         "No Anthropic credential is available for this call: send your Anthropic key in x-api-key, or configure "
-            + AnthropicConfig.DEFAULT_API_KEY + " (or " + AnthropicConfig.FOUNDRY_ENTRA_ID
+            + AnthropicSettings.DEFAULT_API_KEY + " (or " + AnthropicSettings.FOUNDRY_ENTRA_ID
             + "=true for Claude on Microsoft Foundry).").toException());
   }
 

@@ -7,9 +7,9 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
-import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.provider.ModelListRefusal;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.OpenAiStreamUsageObserver;
@@ -53,7 +53,7 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
    *                        in production), or {@code null} when Entra ID is off
    */
   public AzureOpenAiProviderVerticle(AzureSettings settings, TokenCredential entraCredential,
-      ProviderOptions options, MeterRegistry registry) {
+      ProviderSettings options, MeterRegistry registry) {
     super(options, registry);
     if (settings.entraIdEnabled() && entraCredential == null) {
       throw new IllegalArgumentException("Entra ID is enabled but no credential was given");

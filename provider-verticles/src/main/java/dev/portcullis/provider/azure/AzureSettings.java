@@ -1,8 +1,8 @@
 package dev.portcullis.provider.azure;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
-import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.provider.AccountSelectors;
 
 /**
  * The Azure AI Foundry settings of Archestra's provider page, read and checked once at start-up.
@@ -49,7 +49,7 @@ public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String re
       try {
         endpoint = AzureEndpoint.of(baseUrl);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(BASE_URL, e.getMessage());
+        throw new SettingsException(BASE_URL, e.getMessage());
       }
     }
     return new AzureSettings(endpoint,

@@ -3,7 +3,7 @@ package dev.portcullis.provider.bedrock;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.sign.SigV4RequestSigner;
 import io.vertx.core.Future;

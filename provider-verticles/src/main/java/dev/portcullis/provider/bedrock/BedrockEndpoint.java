@@ -1,7 +1,7 @@
 package dev.portcullis.provider.bedrock;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +39,7 @@ public record BedrockEndpoint(String runtimeUrl, String controlPlaneUrl, String 
     }
     String region = settings.string(REGION, regionFromHost);
     if (region != null && !region.matches("[a-z0-9-]+")) {
-      throw new ConfigException(REGION, "expected an AWS region such as us-east-1, got '" + region + "'");
+      throw new SettingsException(REGION, "expected an AWS region such as us-east-1, got '" + region + "'");
     }
     return new BedrockEndpoint(runtime, controlPlane, region);
   }
@@ -47,7 +47,7 @@ public record BedrockEndpoint(String runtimeUrl, String controlPlaneUrl, String 
   /** The signing region, or a configuration error naming the setting that would supply it. */
   public String requireRegion() {
     if (region == null) {
-      throw new ConfigException(REGION, "required for IAM authentication when " + BASE_URL
+      throw new SettingsException(REGION, "required for IAM authentication when " + BASE_URL
           + " is not a bedrock-runtime.<region>.amazonaws.com URL");
     }
     return region;

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.PathSegments;
-import dev.portcullis.provider.AccountSelectors;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -52,7 +52,7 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
    * @param credentialsProvider the AWS credentials for IAM authentication (the default chain in
    *     production, see {@link AwsCredentialsSource#defaultChain()}); used only when it is enabled
    */
-  public BedrockProviderVerticle(Settings settings, ProviderOptions options, MeterRegistry registry,
+  public BedrockProviderVerticle(Settings settings, ProviderSettings options, MeterRegistry registry,
       AwsCredentialsProvider credentialsProvider) {
     super(options, registry);
     this.settings = settings;

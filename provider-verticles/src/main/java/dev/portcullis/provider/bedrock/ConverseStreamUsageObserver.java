@@ -1,9 +1,9 @@
 package dev.portcullis.provider.bedrock;
 
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.eventstream.EventStreamDecoder;
-import dev.portcullis.common.eventstream.EventStreamFormatException;
-import dev.portcullis.common.eventstream.EventStreamFrame;
+import dev.portcullis.common.stream.eventstream.EventStreamDecoder;
+import dev.portcullis.common.stream.eventstream.EventStreamFormatException;
+import dev.portcullis.common.stream.eventstream.EventStreamFrame;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.vertx.core.buffer.Buffer;
 

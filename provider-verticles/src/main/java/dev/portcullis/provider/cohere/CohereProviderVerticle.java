@@ -5,8 +5,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.AccountSelectors;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -27,9 +27,9 @@ public final class CohereProviderVerticle extends ProviderVerticle {
   public static final String NAME = "cohere";
   static final String V2_CHAT = "/v2/chat";
 
-  private final CohereConfig config;
+  private final CohereSettings config;
 
-  public CohereProviderVerticle(CohereConfig config, ProviderOptions options, MeterRegistry registry) {
+  public CohereProviderVerticle(CohereSettings config, ProviderSettings options, MeterRegistry registry) {
     super(options, registry);
     this.config = config;
   }
@@ -41,7 +41,7 @@ public final class CohereProviderVerticle extends ProviderVerticle {
 
   @Override
   protected AccountSelectors accountSelectors() {
-    return CohereConfig.ACCOUNT_SELECTORS;
+    return CohereSettings.ACCOUNT_SELECTORS;
   }
 
   @Override
@@ -58,7 +58,7 @@ public final class CohereProviderVerticle extends ProviderVerticle {
     if (key == null) {
       return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
           "No Cohere credential is available for this call: send your Cohere key as Authorization: Bearer, or "
-              + "configure " + CohereConfig.DEFAULT_API_KEY + ".").toException());
+              + "configure " + CohereSettings.DEFAULT_API_KEY + ".").toException());
     }
     // The request's headers may be shared with the gateway in this JVM: change a copy.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());

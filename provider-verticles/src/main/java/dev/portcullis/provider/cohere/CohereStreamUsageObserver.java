@@ -1,8 +1,8 @@
 package dev.portcullis.provider.cohere;
 
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.sse.SseEvent;
-import dev.portcullis.common.sse.SseParser;
+import dev.portcullis.common.stream.sse.SseEvent;
+import dev.portcullis.common.stream.sse.SseParser;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;

@@ -4,14 +4,15 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.compat.CompatibleOperation;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.provider.OpenAiCompatibleSpec;
+import dev.portcullis.common.provider.Operation;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ModelListRefusal;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.OpenAiStreamUsageObserver;
@@ -45,7 +46,7 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   private final Map<String, String> fixedHeaders;
   private final StaticModelList staticModels;
 
-  public OpenAiCompatibleProviderVerticle(OpenAiCompatibleSpec spec, Settings settings, ProviderOptions options,
+  public OpenAiCompatibleProviderVerticle(OpenAiCompatibleSpec spec, Settings settings, ProviderSettings options,
       MeterRegistry registry) {
     super(options, registry);
     this.spec = spec;
@@ -96,7 +97,7 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
 
   @Override
   protected ProxyResponse localAnswer(ProxyRequest request) {
-    if (staticModels != null && CompatibleOperation.MODELS.operation().equals(request.operation())) {
+    if (staticModels != null && Operation.MODELS.wireName().equals(request.operation())) {
       return staticModels.response();
     }
     return null;
@@ -161,7 +162,7 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
 
   @Override
   protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
-    if (!CompatibleOperation.MODELS.operation().equals(request.operation())) {
+    if (!Operation.MODELS.wireName().equals(request.operation())) {
       return null;
     }
     String hint = spec.defaultBaseUrl() == null ? "for example http://your-host:8000/v1"

@@ -3,12 +3,12 @@ package dev.portcullis.provider.gemini;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.provider.AccountSelectors;
+import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.provider.CredentialRefusal;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -69,7 +69,7 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   private final VertexAiEndpoint vertex;
   private GoogleAccessTokenSource tokens;
 
-  public GeminiProviderVerticle(Settings settings, ProviderOptions options, MeterRegistry registry) {
+  public GeminiProviderVerticle(Settings settings, ProviderSettings options, MeterRegistry registry) {
     super(options, registry);
     this.baseUrl = settings.url(BASE_URL, DEFAULT_BASE_URL);
     this.defaultKey = settings.string(DEFAULT_KEY);

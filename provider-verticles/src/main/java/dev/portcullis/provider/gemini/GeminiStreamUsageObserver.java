@@ -1,10 +1,10 @@
 package dev.portcullis.provider.gemini;
 
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.jsonstream.JsonArrayStreamSplitter;
-import dev.portcullis.common.jsonstream.JsonStreamFormatException;
-import dev.portcullis.common.sse.SseEvent;
-import dev.portcullis.common.sse.SseParser;
+import dev.portcullis.common.stream.jsonarray.JsonArrayStreamSplitter;
+import dev.portcullis.common.stream.jsonarray.JsonStreamFormatException;
+import dev.portcullis.common.stream.sse.SseEvent;
+import dev.portcullis.common.stream.sse.SseParser;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.portcullis.provider.gemini;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import java.util.regex.Pattern;
 
 /**
@@ -36,11 +36,11 @@ public record VertexAiEndpoint(String project, String location, String baseUrl, 
     }
     String project = settings.string(PROJECT);
     if (project == null) {
-      throw new ConfigException(PROJECT, "required when " + ENABLED + "=true: set it to your GCP project id");
+      throw new SettingsException(PROJECT, "required when " + ENABLED + "=true: set it to your GCP project id");
     }
     String location = settings.string(LOCATION, DEFAULT_LOCATION);
     if (!LOCATION_NAME.matcher(location).matches()) {
-      throw new ConfigException(LOCATION, "expected a GCP region such as us-central1 or global, got '" + location + "'");
+      throw new SettingsException(LOCATION, "expected a GCP region such as us-central1 or global, got '" + location + "'");
     }
     String host = location.equals("global") ? "https://aiplatform.googleapis.com"
         : "https://" + location + "-aiplatform.googleapis.com";

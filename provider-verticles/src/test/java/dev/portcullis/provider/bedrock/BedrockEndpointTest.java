@@ -3,8 +3,8 @@ package dev.portcullis.provider.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.common.config.ConfigException;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.http.PathSegments;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class BedrockEndpointTest {
   void withoutABaseUrlBedrockIsOffAndIamWithoutARegionNamesTheSetting() {
     assertThat(endpoint(new JsonObject())).isNull();
     BedrockEndpoint custom = endpoint(new JsonObject().put(BedrockEndpoint.BASE_URL, "http://127.0.0.1:8080"));
-    assertThatThrownBy(custom::requireRegion).isInstanceOfSatisfying(ConfigException.class,
+    assertThatThrownBy(custom::requireRegion).isInstanceOfSatisfying(SettingsException.class,
         e -> assertThat(e.setting()).isEqualTo(BedrockEndpoint.REGION));
   }
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.UpstreamCall;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.MultiMap;
@@ -22,7 +22,7 @@ class GeminiCredentialsTest {
 
   private static GeminiProviderVerticle verticle(JsonObject settings) {
     return new GeminiProviderVerticle(new Settings(settings.put(GeminiProviderVerticle.BASE_URL, "https://gemini.test")),
-        new ProviderOptions(1000, 1000), new SimpleMeterRegistry());
+        new ProviderSettings(1000, 1000), new SimpleMeterRegistry());
   }
 
   private static ProxyRequest request(UpstreamCredential credential, String query) {

@@ -1,7 +1,7 @@
 package dev.portcullis.router.call;
 
 import dev.portcullis.common.bus.ProxyRequest;
-import dev.portcullis.common.stream.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamFrame;
 import java.util.function.Function;
 
 /**

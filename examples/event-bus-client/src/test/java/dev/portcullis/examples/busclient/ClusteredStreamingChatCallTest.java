@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.config.Settings;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.OpenAiCompatibleProviders;
 import dev.portcullis.testkit.ClusterCertificates;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -77,7 +77,7 @@ class ClusteredStreamingChatCallTest {
     BusCodecs.register(clientNode);
     Settings settings = new Settings(new JsonObject().put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")));
     providerNode.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OPENAI, settings,
-        ProviderOptions.from(settings), new SimpleMeterRegistry())).await();
+        ProviderSettings.from(settings), new SimpleMeterRegistry())).await();
   }
 
   private static VertxOptions vertxOptions(Map<String, String> tls) {

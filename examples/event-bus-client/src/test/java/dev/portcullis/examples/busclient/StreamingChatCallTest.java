@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.config.Settings;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayException;
-import dev.portcullis.provider.ProviderOptions;
+import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.provider.compat.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.OpenAiCompatibleProviders;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
@@ -43,7 +43,7 @@ class StreamingChatCallTest {
     Settings settings = new Settings(new JsonObject()
         .put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")));
     vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OPENAI, settings,
-        ProviderOptions.from(settings), new SimpleMeterRegistry())).await();
+        ProviderSettings.from(settings), new SimpleMeterRegistry())).await();
   }
 
   @AfterEach

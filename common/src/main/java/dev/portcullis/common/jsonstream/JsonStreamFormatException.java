@@ -1,9 +1,0 @@
-package dev.portcullis.common.jsonstream;
-
-/** A streamed JSON array whose framing is broken: the elements cannot be cut out of it reliably. */
-public final class JsonStreamFormatException extends RuntimeException {
-
-  public JsonStreamFormatException(String message) {
-    super(message);
-  }
-}

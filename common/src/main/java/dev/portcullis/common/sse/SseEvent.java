@@ -1,7 +1,0 @@
-package dev.portcullis.common.sse;
-
-/**
- * One Server-Sent Event: its {@code event:} name ({@code null} when the event had none) and its
- * data lines joined with {@code \n}.
- */
-public record SseEvent(String event, String data) {}
