@@ -1,7 +1,7 @@
 package dev.portcullis.common;
 
 /**
- * Event-bus addresses of the internal API (DESIGN.md, "Event-bus addresses"). Other JVM services
+ * Event-bus addresses of the internal API (docs/event-bus-api.md lists them with their messages). Other JVM services
  * that join the cluster use these names and nothing else.
  */
 public final class Addresses {

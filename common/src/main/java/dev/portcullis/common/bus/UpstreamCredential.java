@@ -12,7 +12,8 @@ import java.util.Map;
  *       the key's base URL and extra headers when it has them.
  *   <li>{@link #serverSide}: the caller may use the provider's server-side identity (Vertex AI ADC,
  *       Bedrock IAM, Azure Entra ID, or the provider's configured default key); the gateway only
- *       grants this where the rules of DESIGN.md allow it.
+ *       grants this only to a resolved virtual key or access token, or to a caller without a key
+ *       from a trusted network (see {@code KeylessAccess} in the gateway and SECURITY.md).
  * </ul>
  *
  * <p>{@link #toString()} never shows the key.

@@ -6,7 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Frames of one streamed answer, producer to requester (DESIGN.md, "The stream protocol"): one
+ * Frames of one streamed answer, producer to requester (docs/event-bus-api.md, "The stream protocol"): one
  * {@link Head} (the reply to the request), then {@link Data} frames in the upstream's order,
  * then exactly one {@link End} or {@link Failure}.
  */
