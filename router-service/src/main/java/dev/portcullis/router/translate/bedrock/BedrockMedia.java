@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.bedrock;
 
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import java.util.Map;
 
 /** Bedrock names media by format, not by mime type (6.2). */
@@ -25,8 +25,9 @@ final class BedrockMedia {
   static String imageFormat(String mimeType, String path) {
     String format = IMAGE_FORMATS.get(mimeType);
     if (format == null) {
-      throw new TranslationException(
-          path + ": image type " + mimeType + " cannot be sent to Bedrock (png, jpeg, gif, webp can)", path);
+      throw GatewayError.invalidRequest(
+          path + ": image type " + mimeType + " cannot be sent to Bedrock (png, jpeg, gif, webp can)",
+          path).toException();
     }
     return format;
   }
@@ -34,9 +35,9 @@ final class BedrockMedia {
   static String documentFormat(String mimeType, String path) {
     String format = DOCUMENT_FORMATS.get(mimeType);
     if (format == null) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           path + ": file type " + mimeType + " cannot be sent to Bedrock (pdf, csv, doc, docx, xls, xlsx, html, txt, md can)",
-          path);
+          path).toException();
     }
     return format;
   }

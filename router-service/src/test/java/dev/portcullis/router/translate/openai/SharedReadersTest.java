@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +90,6 @@ class SharedReadersTest {
 
   private static void assertParam(Runnable call, String param) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.error().param()).isEqualTo(param));
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error().param()).isEqualTo(param));
   }
 }
