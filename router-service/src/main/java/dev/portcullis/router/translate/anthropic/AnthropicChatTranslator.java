@@ -20,7 +20,7 @@ import dev.portcullis.router.translate.openai.UserContent;
 import java.util.List;
 import java.util.Map;
 
-/** OpenAI Chat Completions to and from Anthropic Messages (reference sections 3 and 9). */
+/** OpenAI Chat Completions to and from Anthropic Messages: the request, the whole answer and the stream. */
 public final class AnthropicChatTranslator implements ChatTranslator {
 
   /**

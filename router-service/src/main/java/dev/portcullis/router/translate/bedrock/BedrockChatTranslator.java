@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * OpenAI Chat Completions to and from Bedrock Converse (reference sections 6 and 9). The model
+ * OpenAI Chat Completions to and from Bedrock Converse: the request, the whole answer and the
+ * stream. The model
  * and streaming travel in the URL ({@code /model/{id}/converse[-stream]}), so the body names
  * neither. The response has no id or model: {@link ResponseContext#fallbackId()} should be the
  * {@code x-amzn-requestid} header.

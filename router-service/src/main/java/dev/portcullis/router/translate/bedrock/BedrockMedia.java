@@ -3,7 +3,10 @@ package dev.portcullis.router.translate.bedrock;
 import dev.portcullis.common.error.GatewayError;
 import java.util.Map;
 
-/** Bedrock names media by format, not by mime type (6.2). */
+/**
+ * Bedrock names media by format ({@code png}, {@code pdf}), not by mime type; a type Converse
+ * cannot take is a 400 on the content part.
+ */
 final class BedrockMedia {
 
   private static final Map<String, String> IMAGE_FORMATS =

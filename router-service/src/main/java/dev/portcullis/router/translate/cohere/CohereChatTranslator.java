@@ -18,7 +18,7 @@ import dev.portcullis.router.translate.openai.ToolSelection;
 import java.util.List;
 import java.util.Map;
 
-/** OpenAI Chat Completions to and from Cohere v2 chat (reference sections 5 and 9). */
+/** OpenAI Chat Completions to and from Cohere v2 chat: the request, the whole answer and the stream. */
 public final class CohereChatTranslator implements ChatTranslator {
 
   private static final String WHERE = "Cohere";

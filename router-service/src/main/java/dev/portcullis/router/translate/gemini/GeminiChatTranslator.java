@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * OpenAI Chat Completions to and from Gemini generateContent (reference sections 4 and 9). The
- * model and streaming travel in the URL, so the body names neither. Tool-call ids are minted here
+ * OpenAI Chat Completions to and from Gemini generateContent: the request, the whole answer and
+ * the stream. The model and streaming travel in the URL, so the body names neither. Tool-call ids are minted here
  * and carry Gemini's thought signatures (see {@link GeminiToolCallIds}).
  */
 public final class GeminiChatTranslator implements ChatTranslator {
