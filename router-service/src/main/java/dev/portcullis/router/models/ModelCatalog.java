@@ -11,6 +11,7 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.provider.NativeEndpoint;
 import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.router.ModelId;
 import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.router.call.ProviderBus;
 import dev.portcullis.router.call.RouterJson;
@@ -59,7 +60,7 @@ public final class ModelCatalog {
       for (int i = 0; i < providers.size(); i++) {
         String provider = providers.get(i);
         parts.get(i).result().stream().sorted(Comparator.comparing(ListedModel::id)).forEach(model ->
-            data.addObject().put("id", provider + ":" + model.id()).put("object", "model")
+            data.addObject().put("id", new ModelId(provider, model.id()).toString()).put("object", "model")
                 .put("created", model.created()).put("owned_by", provider));
       }
       return new ProxyResponse(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"),
