@@ -11,7 +11,6 @@ import dev.portcullis.router.call.ChatRouting;
 import dev.portcullis.router.call.ProviderBus;
 import dev.portcullis.router.models.ModelCatalog;
 import dev.portcullis.router.models.ModelListCache;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.TranslatorRegistry;
 import dev.portcullis.router.translate.openai.IdMinter;
 import io.vertx.core.Future;
@@ -93,9 +92,6 @@ public final class ModelRouterVerticle extends VerticleBase {
 
   private static GatewayError errorOf(Throwable cause) {
     if (cause instanceof GatewayException e) {
-      return e.error();
-    }
-    if (cause instanceof TranslationException e) {
       return e.error();
     }
     // Logged once, with the stack trace; the client's message holds nothing from the request.

@@ -17,7 +17,7 @@ public final class ChatCalls {
     this.pipe = new StreamPipe(vertx, bus);
   }
 
-  /** The reply for the gateway; fails with a {@code GatewayException} or {@code TranslationException}. */
+  /** The reply for the gateway; fails with a {@code GatewayException} when the call cannot be made. */
   public Future<Object> handle(ProxyRequest call) {
     CallPlan plan = routing.plan(call);
     if (call.stream()) {

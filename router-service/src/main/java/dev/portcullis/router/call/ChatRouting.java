@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.router.RouterOperations;
-import dev.portcullis.common.router.RouterProviders;
+import dev.portcullis.common.provider.NativeEndpoint;
+import dev.portcullis.common.provider.OpenAiCompatibleSpec;
+import dev.portcullis.common.provider.Operation;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.RouterRole;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
@@ -23,11 +27,12 @@ import java.util.Map;
  * Plans chat completions and Responses calls of the model router ({@link CallPlan}). Three ways:
  *
  * <ul>
- *   <li>OpenAI-compatible provider, chat (or Responses on OpenAI and Azure): the body goes on with
+ *   <li>OpenAI-compatible provider ({@link RouterRole#OPENAI_COMPATIBLE}), chat, or Responses where the
+ *       provider serves it itself ({@link ProviderDescriptor#servesResponses()}): the body goes on with
  *       only its {@code model} rewritten to the native id, and the answer comes back untouched;</li>
  *   <li>OpenAI-compatible provider, Responses: the request becomes a chat request, and the chat
  *       answer becomes a response (streams event by event);</li>
- *   <li>Anthropic, Gemini, Cohere, Bedrock: the chat request (from Responses if need be) is
+ *   <li>translated provider ({@link RouterRole#TRANSLATED}): the chat request (from Responses if need be) is
  *       translated to the native API, sent to the provider's own route, and the answer translated
  *       back, whole or event by event.</li>
  * </ul>
@@ -47,42 +52,45 @@ public final class ChatRouting {
   /**
    * @param call the gateway's call: {@code provider} is the target, {@code model} its native id,
    *     the body the client's OpenAI request
-   * @throws dev.portcullis.common.error.GatewayException or
-   *     {@link dev.portcullis.router.translate.TranslationException} for requests that cannot be made
+   * @throws dev.portcullis.common.error.GatewayException for requests that cannot be made
    */
   CallPlan plan(ProxyRequest call) {
-    String provider = call.provider();
-    if (!RouterProviders.supports(provider)) {
-      throw GatewayError.invalidRequest("Unknown provider '" + provider + "'. The model router knows: "
-          + String.join(", ", RouterProviders.ALL) + ".", "model").toException();
+    ProviderDescriptor provider = Providers.named(call.provider());
+    if (provider == null) {
+      throw GatewayError.invalidRequest("Unknown provider '" + call.provider() + "'. The model router knows: "
+          + String.join(", ", Providers.names().stream().sorted().toList()) + ".", "model").toException();
     }
-    boolean isResponses = call.operation().equals(RouterOperations.RESPONSES);
+    boolean isResponses = Operation.named(call.operation()) == Operation.ROUTER_RESPONSES;
     JsonNode body = RouterJson.parseRequest(call.body());
     long created = System.currentTimeMillis() / 1000;
-    if (RouterProviders.isOpenAiCompatible(provider)) {
-      if (!isResponses || RouterProviders.servesResponses(provider)) {
-        return forwarded(call, (ObjectNode) body, isResponses ? "responses" : "chat.completions",
-            isResponses ? "/responses" : "/chat/completions");
+    if (provider.routerRole() == RouterRole.OPENAI_COMPATIBLE) {
+      if (!isResponses || provider.servesResponses()) {
+        return forwarded(call, (ObjectNode) body, isResponses ? Operation.RESPONSES : Operation.CHAT_COMPLETIONS);
       }
       return responsesOverCompatibleChat(call, body, created);
     }
-    return translated(call, body, isResponses, created);
+    return translated(provider, call, body, isResponses, created);
   }
 
-  private static CallPlan forwarded(ProxyRequest call, ObjectNode body, String operation, String path) {
+  private static CallPlan forwarded(ProxyRequest call, ObjectNode body, Operation operation) {
     body.put("model", call.model());
-    ProxyRequest toProvider = new ProxyRequest(call.provider(), operation, "POST", path, call.query(), call.headers(),
-        RouterJson.write(body), call.credential(), call.proxyId(), call.requestId(), call.model(), call.timeoutMs(),
-        null, 0);
+    ProxyRequest toProvider = toProvider(call, operation, OpenAiCompatibleSpec.PATHS.get(operation), call.query(),
+        call.headers(), body);
     return new CallPlan(toProvider, reply -> reply, head -> PassthroughTransform.INSTANCE);
+  }
+
+  /** The call for the provider verticle: the gateway's, with its own operation, route and body, not streamed. */
+  private static ProxyRequest toProvider(ProxyRequest call, Operation operation, String path, String query,
+      MultiMap headers, JsonNode body) {
+    return call.toBuilder().operation(operation.wireName()).method("POST").path(path).query(query).headers(headers)
+        .body(RouterJson.write(body)).stream(null, 0).build();
   }
 
   private CallPlan responsesOverCompatibleChat(ProxyRequest call, JsonNode body, long created) {
     ObjectNode chat = responses.toChatRequest(body);
     chat.put("model", call.model());
-    ProxyRequest toProvider = new ProxyRequest(call.provider(), "chat.completions", "POST", "/chat/completions",
-        call.query(), call.headers(), RouterJson.write(chat), call.credential(), call.proxyId(), call.requestId(),
-        call.model(), call.timeoutMs(), null, 0);
+    ProxyRequest toProvider = toProvider(call, Operation.CHAT_COMPLETIONS,
+        OpenAiCompatibleSpec.PATHS.get(Operation.CHAT_COMPLETIONS), call.query(), call.headers(), chat);
     return new CallPlan(toProvider,
         reply -> {
           if (reply instanceof ProxyResponse answer && answer.status() / 100 == 2) {
@@ -95,18 +103,18 @@ public final class ChatRouting {
             new ResponsesSink(new ResponsesStreamBridge(body, ids, created)), call.model()));
   }
 
-  private CallPlan translated(ProxyRequest call, JsonNode body, boolean isResponses, long created) {
+  private CallPlan translated(ProviderDescriptor provider, ProxyRequest call, JsonNode body, boolean isResponses,
+      long created) {
     ChatTranslator translator = translators.require(call.provider());
     JsonNode chat = isResponses ? responses.toChatRequest(body) : body;
     boolean stream = call.stream();
-    NativeEndpoint endpoint = NativeEndpoint.chat(call.provider(), call.model(), stream);
+    NativeEndpoint endpoint = provider.chatEndpoint().of(call.model(), stream);
     ObjectNode nativeBody = translator.toNativeRequest(chat, call.model());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("content-type", "application/json")
         .add("accept", stream ? "text/event-stream" : "application/json");
-    ProxyRequest toProvider = new ProxyRequest(call.provider(), endpoint.operation(), "POST", endpoint.path(),
-        endpoint.query(), headers, RouterJson.write(nativeBody), call.credential(), call.proxyId(), call.requestId(),
-        call.model(), call.timeoutMs(), null, 0);
+    ProxyRequest toProvider = toProvider(call, endpoint.operation(), endpoint.path(), endpoint.query(), headers,
+        nativeBody);
     return new CallPlan(toProvider,
         reply -> {
           if (!(reply instanceof ProxyResponse answer)) {
@@ -117,16 +125,16 @@ public final class ChatRouting {
                 headerMap(answer.headers()));
             return json(error.status(), error.body(), error.headers(), answer);
           }
-          ResponseContext context = ResponseContext.of(chat, fallbackId(call.provider(), answer.headers()), created);
+          ResponseContext context = ResponseContext.of(chat, fallbackId(provider, answer.headers()), created);
           ObjectNode completion = translator.toChatCompletion(answerJson(call.provider(), answer), context);
           return json(200, isResponses ? responses.toResponse(body, completion, created) : completion, Map.of(), answer);
         },
         head -> {
-          ResponseContext context = ResponseContext.of(chat, fallbackId(call.provider(), head.headers()), created);
+          ResponseContext context = ResponseContext.of(chat, fallbackId(provider, head.headers()), created);
           ChunkSink sink = isResponses ? new ResponsesSink(new ResponsesStreamBridge(body, ids, created))
               : new ChatChunkSink();
           return new TranslatingTransform(
-              new NativeChunkSource(call.provider(), translator.newStreamTranslator(context)), sink, call.model());
+              new NativeChunkSource(provider, translator.newStreamTranslator(context)), sink, call.model());
         });
   }
 
@@ -138,9 +146,13 @@ public final class ChatRouting {
     return json;
   }
 
-  /** Bedrock names no completion id in its body; its request id stands in, as the translator expects. */
-  private String fallbackId(String provider, MultiMap headers) {
-    String requestId = provider.equals("bedrock") && headers != null ? headers.get("x-amzn-requestid") : null;
+  /**
+   * The completion id when the answer names none: a provider whose answers carry no id of their own
+   * (Bedrock) has its request id stand in, as its translator expects; any other gets a minted one.
+   */
+  private String fallbackId(ProviderDescriptor provider, MultiMap headers) {
+    String requestId = !provider.answersNameTheirId() && provider.requestIdHeader() != null && headers != null
+        ? headers.get(provider.requestIdHeader()) : null;
     return requestId != null ? requestId : ids.mint("chatcmpl-");
   }
 

@@ -3,6 +3,8 @@ package dev.portcullis.router.call;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.StreamFraming;
 import dev.portcullis.common.stream.eventstream.EventStreamDecoder;
 import dev.portcullis.common.stream.eventstream.EventStreamFormatException;
 import dev.portcullis.common.stream.eventstream.EventStreamMessage;
@@ -16,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A native provider's stream: the transport framing (SSE for Anthropic, Gemini and Cohere; the
- * AWS event stream for Bedrock) cut into events, each fed to the provider's stream translator as
- * soon as it is complete.
+ * A native provider's stream: the transport framing its descriptor names
+ * ({@link ProviderDescriptor#streamFraming()}: SSE, or the AWS event stream) cut into events, each
+ * fed to the provider's stream translator as soon as it is complete.
  */
 final class NativeChunkSource implements ChunkSource {
 
@@ -29,10 +31,10 @@ final class NativeChunkSource implements ChunkSource {
   private final List<ObjectNode> pending = new ArrayList<>();
   private ObjectNode error;
 
-  NativeChunkSource(String provider, ChatStreamTranslator translator) {
-    this.provider = provider;
+  NativeChunkSource(ProviderDescriptor provider, ChatStreamTranslator translator) {
+    this.provider = provider.name();
     this.translator = translator;
-    if (provider.equals("bedrock")) {
+    if (provider.streamFraming() == StreamFraming.AWS_EVENT_STREAM) {
       this.sse = null;
       this.events = new EventStreamDecoder(frame -> onAwsMessage(frame.message()));
     } else {

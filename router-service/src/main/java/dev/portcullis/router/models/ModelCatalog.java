@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
-import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.provider.NativeEndpoint;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.router.ModelId;
 import dev.portcullis.common.router.ModelListRequest;
-import dev.portcullis.router.call.NativeEndpoint;
 import dev.portcullis.router.call.ProviderBus;
 import dev.portcullis.router.call.RouterJson;
 import io.vertx.core.Future;
@@ -57,7 +60,7 @@ public final class ModelCatalog {
       for (int i = 0; i < providers.size(); i++) {
         String provider = providers.get(i);
         parts.get(i).result().stream().sorted(Comparator.comparing(ListedModel::id)).forEach(model ->
-            data.addObject().put("id", provider + ":" + model.id()).put("object", "model")
+            data.addObject().put("id", new ModelId(provider, model.id()).toString()).put("object", "model")
                 .put("created", model.created()).put("owned_by", provider));
       }
       return new ProxyResponse(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"),
@@ -71,10 +74,16 @@ public final class ModelCatalog {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    NativeEndpoint endpoint = NativeEndpoint.models(provider);
-    ProxyRequest call = new ProxyRequest(provider, endpoint.operation(), "GET", endpoint.path(), endpoint.query(),
-        MultiMap.caseInsensitiveMultiMap().add("accept", "application/json"), Buffer.buffer(), credential,
-        request.proxyId(), request.requestId(), null, request.timeoutMs(), null, 0);
+    ProviderDescriptor descriptor = Providers.named(provider);
+    if (descriptor == null) {
+      return Future.failedFuture("it is not a provider Portcullis knows");
+    }
+    NativeEndpoint endpoint = descriptor.modelList();
+    ProxyRequest call = ProxyRequest.builder().provider(provider).operation(endpoint.operation().wireName())
+        .method("GET").path(endpoint.path()).query(endpoint.query())
+        .headers(MultiMap.caseInsensitiveMultiMap().add("accept", "application/json")).body(Buffer.buffer())
+        .credential(credential).proxyId(request.proxyId()).requestId(request.requestId())
+        .timeoutMs(request.timeoutMs()).build();
     return bus.request(call).compose(reply -> {
       if (reply instanceof ProxyResponse answer && answer.status() / 100 == 2) {
         try {

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Translates OpenAI Chat Completions to and from one native provider API. Pure: JSON in, JSON
- * out, no I/O, safe to share between threads.
+ * out, no I/O, safe to share between threads. Each translated provider's descriptor names its
+ * translator class ({@code ProviderDescriptor.translator()}), which has a public constructor taking
+ * an {@code IdMinter} or none ({@link TranslatorRegistry} loads it).
  */
 public interface ChatTranslator {
 
@@ -18,7 +20,9 @@ public interface ChatTranslator {
    * URL (Gemini, Bedrock) the body does not name it; {@code stream} is carried in the body where
    * the provider reads it there.
    *
-   * @throws TranslationException when the request uses something the provider cannot take
+   * @throws dev.portcullis.common.error.GatewayException a 400 naming the offending field when the
+   *     request uses something the provider cannot take: dropping it silently would change what the
+   *     model sees
    */
   ObjectNode toNativeRequest(JsonNode chatRequest, String nativeModel);
 

@@ -1,15 +1,15 @@
 package dev.portcullis.router.translate;
 
-import dev.portcullis.router.translate.anthropic.AnthropicChatTranslator;
-import dev.portcullis.router.translate.bedrock.BedrockChatTranslator;
-import dev.portcullis.router.translate.cohere.CohereChatTranslator;
-import dev.portcullis.router.translate.gemini.GeminiChatTranslator;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.RouterRole;
 import dev.portcullis.router.translate.openai.IdMinter;
+import java.lang.reflect.InvocationTargetException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The chat translators of the model router, by provider name as used in model ids. */
 public final class TranslatorRegistry {
@@ -26,25 +26,45 @@ public final class TranslatorRegistry {
     this.translators = Map.copyOf(byName);
   }
 
-  /** Anthropic, Gemini, Cohere and Bedrock, with tool-call ids from {@code ids}. */
+  /**
+   * A translator for every provider the model router translates ({@link RouterRole#TRANSLATED}),
+   * of the class its descriptor names, with tool-call ids from {@code ids}.
+   */
   public static TranslatorRegistry standard(IdMinter ids) {
-    return new TranslatorRegistry(List.of(
-        new AnthropicChatTranslator(),
-        new GeminiChatTranslator(ids),
-        new CohereChatTranslator(),
-        new BedrockChatTranslator()));
-  }
-
-  public Set<String> providers() {
-    return translators.keySet();
+    return new TranslatorRegistry(Providers.withRouterRole(RouterRole.TRANSLATED).stream()
+        .map(descriptor -> load(descriptor, ids))
+        .toList());
   }
 
   /**
-   * The OpenAI error and status for a native HTTP error answer of {@code provider} (reference
-   * section 10).
+   * The translator a descriptor names: its class has a public constructor taking an
+   * {@link IdMinter} (when it mints ids of its own) or none, and translates for that provider.
    */
-  public TranslatedError translateError(String provider, int status, byte[] body, Map<String, String> headers) {
-    return require(provider).translateError(status, body, headers);
+  static ChatTranslator load(ProviderDescriptor descriptor, IdMinter ids) {
+    ChatTranslator translator;
+    try {
+      Class<? extends ChatTranslator> type = Class.forName(descriptor.translator()).asSubclass(ChatTranslator.class);
+      translator = takesIds(type) ? type.getConstructor(IdMinter.class).newInstance(ids)
+          : type.getConstructor().newInstance();
+    } catch (ClassNotFoundException | ClassCastException | NoSuchMethodException | InstantiationException
+        | IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException(descriptor.name() + ": its translator " + descriptor.translator()
+          + " cannot be made", e);
+    }
+    if (!translator.provider().equals(descriptor.name())) {
+      throw new IllegalStateException(descriptor.name() + ": its translator " + descriptor.translator()
+          + " translates for " + translator.provider());
+    }
+    return translator;
+  }
+
+  private static boolean takesIds(Class<? extends ChatTranslator> type) {
+    try {
+      type.getConstructor(IdMinter.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   public Optional<ChatTranslator> find(String provider) {
@@ -55,10 +75,10 @@ public final class TranslatorRegistry {
   public ChatTranslator require(String provider) {
     ChatTranslator translator = translators.get(provider);
     if (translator == null) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           "the model router cannot translate to provider '" + provider + "'; use one of "
               + String.join(", ", translators.keySet().stream().sorted().toList()),
-          "model");
+          "model").toException();
     }
     return translator;
   }

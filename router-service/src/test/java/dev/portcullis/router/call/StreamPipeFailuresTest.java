@@ -90,12 +90,12 @@ class StreamPipeFailuresTest {
     gateway.exceptionHandler(ended::complete);
     gateway.endHandler(v -> ended.complete(null));
     gateway.handler(bytes -> {});
-    ProxyRequest fromGateway = new ProxyRequest("anthropic", "chat.completions", "POST", "/chat/completions", null,
-        MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"), null, "proxy", "req-1", "claude", IDLE_TIMEOUT_MS,
-        gateway.address(), gateway.window());
-    ProxyRequest toProvider = new ProxyRequest("anthropic", "messages", "POST", "/v1/messages", null,
-        MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"), null, "proxy", "req-1", "claude", IDLE_TIMEOUT_MS,
-        null, 0);
+    ProxyRequest fromGateway = ProxyRequest.builder().provider("anthropic").operation("chat.completions")
+        .method("POST").path("/chat/completions").headers(MultiMap.caseInsensitiveMultiMap())
+        .body(Buffer.buffer("{}")).proxyId("proxy").requestId("req-1").model("claude").timeoutMs(IDLE_TIMEOUT_MS)
+        .stream(gateway.address(), gateway.window()).build();
+    ProxyRequest toProvider = fromGateway.toBuilder().operation("messages").path("/v1/messages").stream(null, 0)
+        .build();
 
     Object reply = new StreamPipe(vertx, new ProviderBus(vertx))
         .open(fromGateway, toProvider, head -> transform, whole -> whole)

@@ -3,6 +3,10 @@ package dev.portcullis.router.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.RouterRole;
 import dev.portcullis.router.translate.anthropic.AnthropicChatTranslator;
 import dev.portcullis.router.translate.bedrock.BedrockChatTranslator;
 import dev.portcullis.router.translate.cohere.CohereChatTranslator;
@@ -25,9 +29,34 @@ class TranslatorRegistryTest {
   }
 
   @Test
+  void everyTranslatedDescriptorGetsTheTranslatorItNames() {
+    List<ProviderDescriptor> translated = Providers.withRouterRole(RouterRole.TRANSLATED);
+    assertThat(translated).isNotEmpty();
+    for (ProviderDescriptor descriptor : translated) {
+      ChatTranslator translator = registry.require(descriptor.name());
+      assertThat(translator.provider()).as(descriptor.name()).isEqualTo(descriptor.name());
+      assertThat(translator.getClass().getName()).isEqualTo(descriptor.translator());
+    }
+  }
+
+  @Test
+  void providersWithoutATranslatorAreRefusedWithA400() {
+    for (ProviderDescriptor descriptor : Providers.withRouterRole(RouterRole.OPENAI_COMPATIBLE)) {
+      assertThat(registry.find(descriptor.name())).as(descriptor.name()).isEmpty();
+      assertThatThrownBy(() -> registry.require(descriptor.name()))
+          .isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error().status()).isEqualTo(400);
+            assertThat(e.error().param()).isEqualTo("model");
+            assertThat(e.error().message()).isEqualTo("the model router cannot translate to provider '"
+                + descriptor.name() + "'; use one of anthropic, bedrock, cohere, gemini");
+          });
+    }
+  }
+
+  @Test
   void unknownProviderIsA400NamingTheKnownOnes() {
     assertThatThrownBy(() -> registry.require("mistral"))
-        .isInstanceOfSatisfying(TranslationException.class, e -> {
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.error().param()).isEqualTo("model");
           assertThat(e.error().message()).contains("'mistral'").contains("anthropic, bedrock, cohere, gemini");
         });
@@ -37,5 +66,17 @@ class TranslatorRegistryTest {
   void refusesTwoTranslatorsForOneProvider() {
     assertThatThrownBy(() -> new TranslatorRegistry(List.of(new CohereChatTranslator(), new CohereChatTranslator())))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void refusesADescriptorWhoseTranslatorServesAnotherProvider() {
+    ProviderDescriptor wrong = ProviderDescriptor.builder("anthropic-copy", "Copy", Providers.require("anthropic")
+            .errorFormat())
+        .translated(Providers.require("anthropic").chatEndpoint(), CohereChatTranslator.class.getName())
+        .verticleFactory("none")
+        .build();
+    assertThatThrownBy(() -> TranslatorRegistry.load(wrong, new CountingIds()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("translates for cohere");
   }
 }

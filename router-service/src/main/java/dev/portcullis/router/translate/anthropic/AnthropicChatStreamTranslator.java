@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Anthropic Messages stream events to OpenAI chunks (reference 3.4 and 9.3). */
+/** Anthropic Messages stream events ({@code message_start}, {@code content_block_*}, {@code message_delta}, ...) to OpenAI chunks. */
 public final class AnthropicChatStreamTranslator implements ChatStreamTranslator {
 
   private final ChunkStream chunks;

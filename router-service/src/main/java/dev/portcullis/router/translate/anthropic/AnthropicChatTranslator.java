@@ -3,24 +3,24 @@ package dev.portcullis.router.translate.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.ChatStreamTranslator;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.openai.ChatCompletionBuilder;
 import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
-import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
+import dev.portcullis.router.translate.openai.UserContent;
 import java.util.List;
 import java.util.Map;
 
-/** OpenAI Chat Completions to and from Anthropic Messages (reference sections 3 and 9). */
+/** OpenAI Chat Completions to and from Anthropic Messages: the request, the whole answer and the stream. */
 public final class AnthropicChatTranslator implements ChatTranslator {
 
   /**
@@ -69,8 +69,8 @@ public final class AnthropicChatTranslator implements ChatTranslator {
       double temperature = chat.get("temperature").asDouble();
       if (temperature > 1.0) {
         // Anthropic's range is 0-1; scaling would change the meaning the client chose.
-        throw new TranslationException(
-            "temperature " + temperature + " is above Anthropic's maximum of 1", "temperature");
+        throw GatewayError.invalidRequest(
+            "temperature " + temperature + " is above Anthropic's maximum of 1", "temperature").toException();
       }
       request.put("temperature", temperature);
     }
@@ -131,8 +131,8 @@ public final class AnthropicChatTranslator implements ChatTranslator {
       block.putObject("source").put("type", "url").put("url", url);
       return block;
     }
-    throw new TranslationException(
-        path + ".image_url.url must be an http(s) URL or a base64 data URL", path + ".image_url.url");
+    throw GatewayError.invalidRequest(
+        path + ".image_url.url must be an http(s) URL or a base64 data URL", path + ".image_url.url").toException();
   }
 
   /** Images become image blocks; a PDF sent as an image or file becomes a document block. */
@@ -143,10 +143,10 @@ public final class AnthropicChatTranslator implements ChatTranslator {
     } else if (List.of("image/jpeg", "image/png", "image/gif", "image/webp").contains(data.mimeType())) {
       block.put("type", "image");
     } else {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           path + ": media type " + data.mimeType() + " cannot be sent to Anthropic (jpeg, png,"
               + " gif, webp images and PDF documents can)",
-          path);
+          path).toException();
     }
     block.putObject("source")
         .put("type", "base64")
@@ -180,7 +180,7 @@ public final class AnthropicChatTranslator implements ChatTranslator {
   private static ArrayNode toolResult(JsonNode message, String path) {
     String callId = Json.text(message, "tool_call_id");
     if (callId == null) {
-      throw new TranslationException(path + ".tool_call_id is required", path + ".tool_call_id");
+      throw GatewayError.invalidRequest(path + ".tool_call_id is required", path + ".tool_call_id").toException();
     }
     ArrayNode blocks = Json.array();
     ObjectNode result = blocks.addObject();
@@ -251,9 +251,9 @@ public final class AnthropicChatTranslator implements ChatTranslator {
           .set("schema", ChatRequestReader.responseSchema(chat));
       return;
     }
-    throw new TranslationException(
+    throw GatewayError.invalidRequest(
         "response_format.type '" + type + "' has no Anthropic equivalent; use json_schema",
-        "response_format.type");
+        "response_format.type").toException();
   }
 
   @Override

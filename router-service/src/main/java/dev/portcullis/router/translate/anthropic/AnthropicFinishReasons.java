@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.anthropic;
 
-/** Anthropic {@code stop_reason} to OpenAI {@code finish_reason} (reference 3.6). */
+/** Anthropic {@code stop_reason} to OpenAI {@code finish_reason} ({@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}). */
 public final class AnthropicFinishReasons {
 
   private AnthropicFinishReasons() {}

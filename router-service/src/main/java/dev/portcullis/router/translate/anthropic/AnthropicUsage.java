@@ -6,7 +6,7 @@ import dev.portcullis.router.translate.openai.TokenUsage;
 
 /**
  * Anthropic reports cached prompt tokens apart from {@code input_tokens}; OpenAI's prompt count
- * includes them, so cache reads and writes are added back (reference 9.2).
+ * includes them, so cache reads and writes are added back.
  */
 final class AnthropicUsage {
 

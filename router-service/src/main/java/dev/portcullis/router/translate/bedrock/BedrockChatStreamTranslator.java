@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Bedrock ConverseStream messages (already decoded from the binary event stream) to OpenAI chunks
- * (reference 6.4 and 9.3). The usage arrives in {@code metadata}, after {@code messageStop}.
+ * The usage arrives in {@code metadata}, after {@code messageStop}.
  */
 public final class BedrockChatStreamTranslator implements ChatStreamTranslator {
 

@@ -3,27 +3,28 @@ package dev.portcullis.router.translate.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.ChatStreamTranslator;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.openai.ChatCompletionBuilder;
 import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.Json;
-import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
+import dev.portcullis.router.translate.openai.UserContent;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * OpenAI Chat Completions to and from Bedrock Converse (reference sections 6 and 9). The model
+ * OpenAI Chat Completions to and from Bedrock Converse: the request, the whole answer and the
+ * stream. The model
  * and streaming travel in the URL ({@code /model/{id}/converse[-stream]}), so the body names
  * neither. The response has no id or model: {@link ResponseContext#fallbackId()} should be the
  * {@code x-amzn-requestid} header.
@@ -51,9 +52,9 @@ public final class BedrockChatTranslator implements ChatTranslator {
       addMessage(chatMessages.get(i), "messages[" + i + "]", system, turns);
     }
     if (messages.isEmpty() || !"user".equals(messages.get(0).path("role").asText())) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           "messages: a Bedrock conversation must start with a user message after the system messages",
-          "messages");
+          "messages").toException();
     }
     if (!system.isEmpty()) {
       request.set("system", system);
@@ -65,8 +66,9 @@ public final class BedrockChatTranslator implements ChatTranslator {
     addToolConfig(chat, request, messages);
     String format = ChatRequestReader.responseFormatType(chat);
     if (format != null && !"text".equals(format)) {
-      throw new TranslationException(
-          "response_format.type '" + format + "' has no Bedrock Converse equivalent", "response_format.type");
+      throw GatewayError.invalidRequest(
+          "response_format.type '" + format + "' has no Bedrock Converse equivalent",
+          "response_format.type").toException();
     }
     if (Json.has(chat, "user")) {
       request.putObject("requestMetadata").put("user", chat.get("user").asText());
@@ -142,7 +144,7 @@ public final class BedrockChatTranslator implements ChatTranslator {
   private static ArrayNode toolResult(JsonNode message, String path) {
     String callId = Json.text(message, "tool_call_id");
     if (callId == null) {
-      throw new TranslationException(path + ".tool_call_id is required", path + ".tool_call_id");
+      throw GatewayError.invalidRequest(path + ".tool_call_id is required", path + ".tool_call_id").toException();
     }
     ArrayNode blocks = Json.array();
     ObjectNode result = blocks.addObject().putObject("toolResult");

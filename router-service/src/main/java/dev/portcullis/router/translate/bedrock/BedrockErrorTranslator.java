@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Bedrock names its errors in the {@code x-amzn-ErrorType} header (and, mid-stream, in the
- * {@code :exception-type} header), with only {@code {"message"}} in the body (6.6, 10).
+ * {@code :exception-type} header), with only {@code {"message"}} in the body; both become OpenAI
+ * errors.
  */
 final class BedrockErrorTranslator {
 

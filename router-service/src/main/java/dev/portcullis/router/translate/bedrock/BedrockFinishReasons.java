@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.bedrock;
 
-/** Bedrock Converse {@code stopReason} to OpenAI {@code finish_reason} (reference 9.2). */
+/** Bedrock Converse {@code stopReason} to OpenAI {@code finish_reason} ({@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}). */
 public final class BedrockFinishReasons {
 
   private BedrockFinishReasons() {}

@@ -1,9 +1,12 @@
 package dev.portcullis.router.translate.bedrock;
 
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import java.util.Map;
 
-/** Bedrock names media by format, not by mime type (6.2). */
+/**
+ * Bedrock names media by format ({@code png}, {@code pdf}), not by mime type; a type Converse
+ * cannot take is a 400 on the content part.
+ */
 final class BedrockMedia {
 
   private static final Map<String, String> IMAGE_FORMATS =
@@ -25,8 +28,9 @@ final class BedrockMedia {
   static String imageFormat(String mimeType, String path) {
     String format = IMAGE_FORMATS.get(mimeType);
     if (format == null) {
-      throw new TranslationException(
-          path + ": image type " + mimeType + " cannot be sent to Bedrock (png, jpeg, gif, webp can)", path);
+      throw GatewayError.invalidRequest(
+          path + ": image type " + mimeType + " cannot be sent to Bedrock (png, jpeg, gif, webp can)",
+          path).toException();
     }
     return format;
   }
@@ -34,9 +38,9 @@ final class BedrockMedia {
   static String documentFormat(String mimeType, String path) {
     String format = DOCUMENT_FORMATS.get(mimeType);
     if (format == null) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           path + ": file type " + mimeType + " cannot be sent to Bedrock (pdf, csv, doc, docx, xls, xlsx, html, txt, md can)",
-          path);
+          path).toException();
     }
     return format;
   }

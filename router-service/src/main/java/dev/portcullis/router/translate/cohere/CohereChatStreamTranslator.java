@@ -12,7 +12,7 @@ import dev.portcullis.router.translate.openai.Json;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cohere v2 chat stream events to OpenAI chunks (reference 5.2 and 9.3). */
+/** Cohere v2 chat stream events ({@code message-start}, {@code content-delta}, {@code tool-call-*}, ...) to OpenAI chunks. */
 public final class CohereChatStreamTranslator implements ChatStreamTranslator {
 
   private final ChunkStream chunks;

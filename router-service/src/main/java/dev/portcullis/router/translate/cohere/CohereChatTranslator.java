@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.ChatStreamTranslator;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.openai.ChatCompletionBuilder;
 import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.FunctionTool;
@@ -18,7 +18,7 @@ import dev.portcullis.router.translate.openai.ToolSelection;
 import java.util.List;
 import java.util.Map;
 
-/** OpenAI Chat Completions to and from Cohere v2 chat (reference sections 5 and 9). */
+/** OpenAI Chat Completions to and from Cohere v2 chat: the request, the whole answer and the stream. */
 public final class CohereChatTranslator implements ChatTranslator {
 
   private static final String WHERE = "Cohere";
@@ -48,7 +48,7 @@ public final class CohereChatTranslator implements ChatTranslator {
     List<String> stop = ChatRequestReader.stop(chat);
     if (stop != null) {
       if (stop.size() > MAX_STOP_SEQUENCES) {
-        throw new TranslationException("stop: Cohere takes at most 5 stop sequences", "stop");
+        throw GatewayError.invalidRequest("stop: Cohere takes at most 5 stop sequences", "stop").toException();
       }
       ArrayNode sequences = request.putArray("stop_sequences");
       stop.forEach(sequences::add);
@@ -119,7 +119,7 @@ public final class CohereChatTranslator implements ChatTranslator {
       return TextNode.valueOf(content == null ? "" : content.asText());
     }
     if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
+      throw GatewayError.invalidRequest(path + " must be a string or an array of parts", path).toException();
     }
     ArrayNode parts = Json.array();
     for (int i = 0; i < content.size(); i++) {
@@ -189,7 +189,8 @@ public final class CohereChatTranslator implements ChatTranslator {
           .put("type", "json_object")
           .set("json_schema", ChatRequestReader.responseSchema(chat));
     } else if (type != null && !"text".equals(type)) {
-      throw new TranslationException("response_format.type '" + type + "' is not supported", "response_format.type");
+      throw GatewayError.invalidRequest("response_format.type '" + type + "' is not supported",
+              "response_format.type").toException();
     }
   }
 

@@ -7,7 +7,7 @@ import dev.portcullis.router.translate.openai.OpenAiErrorClass;
 import dev.portcullis.router.translate.openai.OpenAiErrors;
 import java.util.Map;
 
-/** Cohere errors are {@code {"message"}}; only the HTTP status classifies them (5.4). */
+/** Cohere errors are {@code {"message"}}; only the HTTP status classifies them. */
 final class CohereErrorTranslator {
 
   private CohereErrorTranslator() {}

@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.cohere;
 
-/** Cohere v2 {@code finish_reason} to OpenAI {@code finish_reason} (reference 9.2). */
+/** Cohere v2 {@code finish_reason} to OpenAI {@code finish_reason} ({@code stop}, {@code length}, {@code tool_calls}). */
 public final class CohereFinishReasons {
 
   private CohereFinishReasons() {}

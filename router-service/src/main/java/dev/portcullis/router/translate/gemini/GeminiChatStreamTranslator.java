@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gemini streamGenerateContent chunks to OpenAI chunks (reference 4.4 and 9.3). Each chunk holds
+ * Gemini streamGenerateContent chunks (SSE, {@code alt=sse}) to OpenAI chunks. Each chunk holds
  * only new parts; function calls arrive whole, so each becomes one complete tool-call delta.
  */
 public final class GeminiChatStreamTranslator implements ChatStreamTranslator {

@@ -3,28 +3,28 @@ package dev.portcullis.router.translate.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.ChatStreamTranslator;
 import dev.portcullis.router.translate.ChatTranslator;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.openai.ChatCompletionBuilder;
 import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.DataUrl;
 import dev.portcullis.router.translate.openai.FunctionTool;
 import dev.portcullis.router.translate.openai.IdMinter;
 import dev.portcullis.router.translate.openai.Json;
-import dev.portcullis.router.translate.openai.UserContent;
 import dev.portcullis.router.translate.openai.ToolChoice;
 import dev.portcullis.router.translate.openai.ToolSelection;
 import dev.portcullis.router.translate.openai.TurnMerger;
+import dev.portcullis.router.translate.openai.UserContent;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * OpenAI Chat Completions to and from Gemini generateContent (reference sections 4 and 9). The
- * model and streaming travel in the URL, so the body names neither. Tool-call ids are minted here
+ * OpenAI Chat Completions to and from Gemini generateContent: the request, the whole answer and
+ * the stream. The model and streaming travel in the URL, so the body names neither. Tool-call ids are minted here
  * and carry Gemini's thought signatures (see {@link GeminiToolCallIds}).
  */
 public final class GeminiChatTranslator implements ChatTranslator {
@@ -136,9 +136,9 @@ public final class GeminiChatTranslator implements ChatTranslator {
     String callId = Json.text(message, "tool_call_id");
     String name = callId == null ? null : toolNames.get(callId);
     if (name == null) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           path + ".tool_call_id '" + callId + "' matches no tool call of an earlier assistant message",
-          path + ".tool_call_id");
+          path + ".tool_call_id").toException();
     }
     ArrayNode parts = Json.array();
     ObjectNode response = parts.addObject().putObject("functionResponse");
@@ -212,8 +212,8 @@ public final class GeminiChatTranslator implements ChatTranslator {
       // responseJsonSchema takes full JSON Schema, so the client's schema needs no rewriting.
       config.set("responseJsonSchema", ChatRequestReader.responseSchema(chat));
     } else if (format != null && !"text".equals(format)) {
-      throw new TranslationException(
-          "response_format.type '" + format + "' is not supported", "response_format.type");
+      throw GatewayError.invalidRequest(
+          "response_format.type '" + format + "' is not supported", "response_format.type").toException();
     }
     return config;
   }

@@ -8,7 +8,10 @@ import dev.portcullis.router.translate.openai.OpenAiErrorClass;
 import dev.portcullis.router.translate.openai.OpenAiErrors;
 import java.util.Map;
 
-/** google.rpc.Status errors ({@code {"error":{"code","message","status","details"}}}) (4.6). */
+/**
+ * Gemini's errors, google.rpc.Status objects ({@code {"error":{"code","message","status","details"}}}),
+ * as OpenAI errors.
+ */
 final class GeminiErrorTranslator {
 
   private GeminiErrorTranslator() {}

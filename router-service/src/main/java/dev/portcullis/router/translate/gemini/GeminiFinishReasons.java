@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.gemini;
 
-/** Gemini {@code finishReason} to OpenAI {@code finish_reason} (reference 9.2). */
+/** Gemini {@code finishReason} to OpenAI {@code finish_reason} ({@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}). */
 public final class GeminiFinishReasons {
 
   private GeminiFinishReasons() {}

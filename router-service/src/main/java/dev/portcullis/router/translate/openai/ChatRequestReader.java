@@ -1,7 +1,8 @@
 package dev.portcullis.router.translate.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class ChatRequestReader {
   public static JsonNode messages(JsonNode request) {
     JsonNode messages = request.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new TranslationException("'messages' must be a non-empty array", "messages");
+      throw GatewayError.invalidRequest("'messages' must be a non-empty array", "messages").toException();
     }
     return messages;
   }
@@ -23,7 +24,7 @@ public final class ChatRequestReader {
   public static String role(JsonNode message, String path) {
     String role = Json.text(message, "role");
     if (role == null) {
-      throw new TranslationException(path + ".role is required", path + ".role");
+      throw GatewayError.invalidRequest(path + ".role is required", path + ".role").toException();
     }
     return role;
   }
@@ -40,7 +41,7 @@ public final class ChatRequestReader {
       return content.asText();
     }
     if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
+      throw GatewayError.invalidRequest(path + " must be a string or an array of parts", path).toException();
     }
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < content.size(); i++) {
@@ -57,9 +58,9 @@ public final class ChatRequestReader {
     return text.toString();
   }
 
-  public static TranslationException unsupportedPart(String path, String type, String where) {
-    return new TranslationException(
-        path + ": content part of type '" + type + "' cannot be sent to " + where, path);
+  public static GatewayException unsupportedPart(String path, String type, String where) {
+    return GatewayError.invalidRequest(
+        path + ": content part of type '" + type + "' cannot be sent to " + where, path).toException();
   }
 
   /** {@code max_completion_tokens}, else the deprecated {@code max_tokens}; null when neither. */
@@ -80,12 +81,12 @@ public final class ChatRequestReader {
     } else if (stop.isArray()) {
       for (int i = 0; i < stop.size(); i++) {
         if (!stop.get(i).isTextual()) {
-          throw new TranslationException("stop[" + i + "] must be a string", "stop[" + i + "]");
+          throw GatewayError.invalidRequest("stop[" + i + "] must be a string", "stop[" + i + "]").toException();
         }
         sequences.add(stop.get(i).asText());
       }
     } else {
-      throw new TranslationException("'stop' must be a string or an array of strings", "stop");
+      throw GatewayError.invalidRequest("'stop' must be a string or an array of strings", "stop").toException();
     }
     return sequences;
   }
@@ -94,7 +95,7 @@ public final class ChatRequestReader {
   public static void requireSingleChoice(JsonNode request, String provider) {
     Integer n = Json.nonNegativeInt(request, "n");
     if (n != null && n != 1) {
-      throw new TranslationException("n > 1 is not supported for " + provider + " models", "n");
+      throw GatewayError.invalidRequest("n > 1 is not supported for " + provider + " models", "n").toException();
     }
   }
 
@@ -109,7 +110,7 @@ public final class ChatRequestReader {
       return false;
     }
     if (!stream.isBoolean()) {
-      throw new TranslationException("'stream' must be a boolean", "stream");
+      throw GatewayError.invalidRequest("'stream' must be a boolean", "stream").toException();
     }
     return stream.booleanValue();
   }
@@ -143,17 +144,17 @@ public final class ChatRequestReader {
   public static JsonNode responseSchema(JsonNode request) {
     JsonNode schema = request.path("response_format").path("json_schema").get("schema");
     if (schema == null || !schema.isObject()) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           "response_format.json_schema.schema must be a JSON schema object",
-          "response_format.json_schema.schema");
+          "response_format.json_schema.schema").toException();
     }
     return schema;
   }
 
-  public static TranslationException unknownRole(String role, String path) {
-    return new TranslationException(
+  public static GatewayException unknownRole(String role, String path) {
+    return GatewayError.invalidRequest(
         path + ".role '" + role + "' is not supported; use system, developer, user, assistant or"
             + " tool",
-        path + ".role");
+        path + ".role").toException();
   }
 }

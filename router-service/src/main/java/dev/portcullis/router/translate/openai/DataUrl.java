@@ -1,6 +1,6 @@
 package dev.portcullis.router.translate.openai;
 
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import java.util.Locale;
 
 /** A {@code data:<mime>;base64,<data>} URL, as OpenAI clients send inline images and files. */
@@ -23,12 +23,12 @@ public record DataUrl(String mimeType, String base64Data) {
     int comma = url.indexOf(',');
     String header = comma < 0 ? "" : url.substring(5, comma);
     if (comma < 0 || !header.toLowerCase(Locale.ROOT).endsWith(";base64")) {
-      throw new TranslationException(
-          path + " must be a base64 data URL (data:<mime type>;base64,<data>)", path);
+      throw GatewayError.invalidRequest(
+          path + " must be a base64 data URL (data:<mime type>;base64,<data>)", path).toException();
     }
     String mime = header.substring(0, header.length() - ";base64".length()).trim();
     if (mime.isEmpty()) {
-      throw new TranslationException(path + " data URL has no mime type", path);
+      throw GatewayError.invalidRequest(path + " data URL has no mime type", path).toException();
     }
     return new DataUrl(mime.toLowerCase(Locale.ROOT), url.substring(comma + 1));
   }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.json.ClientJsonLimits;
-import dev.portcullis.router.translate.TranslationException;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -66,12 +66,12 @@ public final class Json {
     try {
       parsed = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new TranslationException(path + " is not valid JSON: " + e.getOriginalMessage(), path);
+      throw GatewayError.invalidRequest(path + " is not valid JSON: " + e.getOriginalMessage(), path).toException();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new TranslationException(path + " holds a number out of range", path);
+      throw GatewayError.invalidRequest(path + " holds a number out of range", path).toException();
     }
     if (parsed == null || !parsed.isObject()) {
-      throw new TranslationException(path + " must be a JSON object", path);
+      throw GatewayError.invalidRequest(path + " must be a JSON object", path).toException();
     }
     return (ObjectNode) parsed;
   }
@@ -107,7 +107,8 @@ public final class Json {
         }
       }
     }
-    throw new TranslationException("'" + field + "' must be a whole number from 0 to " + Integer.MAX_VALUE, field);
+    throw GatewayError.invalidRequest("'" + field + "' must be a whole number from 0 to " + Integer.MAX_VALUE,
+            field).toException();
   }
 
   public static long longOr(JsonNode node, String field, long fallback) {

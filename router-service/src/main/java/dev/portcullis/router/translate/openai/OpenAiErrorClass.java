@@ -2,7 +2,7 @@ package dev.portcullis.router.translate.openai;
 
 /**
  * The classes of upstream failure an OpenAI client can tell apart, with the status, type and
- * code it receives for each (reference section 10.2). Statuses follow what official OpenAI SDKs
+ * code it receives for each. Statuses follow what official OpenAI SDKs
  * retry: 429 and 5xx are retried, 4xx are not.
  */
 public enum OpenAiErrorClass {

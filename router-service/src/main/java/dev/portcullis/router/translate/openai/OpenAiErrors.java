@@ -1,7 +1,6 @@
 package dev.portcullis.router.translate.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.TranslatedError;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -25,19 +24,6 @@ public final class OpenAiErrors {
       error.put("code", errorClass.code());
     }
     return body;
-  }
-
-  /**
-   * A translation failure as the OpenAI client sees it: 400 {@code invalid_request_error} with
-   * {@code param} set to the JSON path of the offending field.
-   */
-  public static TranslatedError invalidRequest(GatewayError error) {
-    ObjectNode body = body(OpenAiErrorClass.INVALID_REQUEST, error.message());
-    ObjectNode inner = (ObjectNode) body.get("error");
-    if (error.param() != null) {
-      inner.put("param", error.param());
-    }
-    return new TranslatedError(error.status(), body, Map.of());
   }
 
   /**

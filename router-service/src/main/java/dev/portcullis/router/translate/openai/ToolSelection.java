@@ -1,7 +1,7 @@
 package dev.portcullis.router.translate.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,16 +28,16 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
    */
   public static ToolSelection read(JsonNode request) {
     if (Json.has(request, "functions") || Json.has(request, "function_call")) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           "the legacy 'functions'/'function_call' fields are not supported by the model router;"
               + " use 'tools' and 'tool_choice'",
-          Json.has(request, "functions") ? "functions" : "function_call");
+          Json.has(request, "functions") ? "functions" : "function_call").toException();
     }
     List<FunctionTool> tools = new ArrayList<>();
     JsonNode toolsNode = request.get("tools");
     if (toolsNode != null && !toolsNode.isNull()) {
       if (!toolsNode.isArray()) {
-        throw new TranslationException("'tools' must be an array", "tools");
+        throw GatewayError.invalidRequest("'tools' must be an array", "tools").toException();
       }
       for (int i = 0; i < toolsNode.size(); i++) {
         tools.add(readTool(toolsNode.get(i), "tools[" + i + "]"));
@@ -52,9 +52,9 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
       }
     }
     if (choice != null && choice.mode() == ToolChoice.Mode.NAMED && !declares(tools, choice.functionName())) {
-      throw new TranslationException(
+      throw GatewayError.invalidRequest(
           "tool_choice names function '" + choice.functionName() + "', which is not in 'tools'",
-          "tool_choice");
+          "tool_choice").toException();
     }
     Boolean parallel =
         Json.has(request, "parallel_tool_calls")
@@ -75,13 +75,13 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
   private static FunctionTool readTool(JsonNode tool, String path) {
     String type = Json.text(tool, "type");
     if (!"function".equals(type)) {
-      throw new TranslationException(
-          path + " has type '" + type + "'; only function tools can be translated", path + ".type");
+      throw GatewayError.invalidRequest(
+          path + " has type '" + type + "'; only function tools can be translated", path + ".type").toException();
     }
     JsonNode function = tool.get("function");
     String name = Json.text(function, "name");
     if (name == null || name.isBlank()) {
-      throw new TranslationException(path + ".function.name is required", path + ".function.name");
+      throw GatewayError.invalidRequest(path + ".function.name is required", path + ".function.name").toException();
     }
     JsonNode parameters = function.get("parameters");
     return new FunctionTool(
@@ -101,17 +101,17 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
         case "required":
           return ToolChoice.REQUIRED;
         default:
-          throw new TranslationException(
+          throw GatewayError.invalidRequest(
               "tool_choice '" + node.asText() + "' is not one of none, auto, required",
-              "tool_choice");
+              "tool_choice").toException();
       }
     }
     String type = Json.text(node, "type");
     if ("function".equals(type)) {
       String name = Json.text(node.get("function"), "name");
       if (name == null) {
-        throw new TranslationException(
-            "tool_choice.function.name is required", "tool_choice.function.name");
+        throw GatewayError.invalidRequest(
+            "tool_choice.function.name is required", "tool_choice.function.name").toException();
       }
       return ToolChoice.named(name);
     }
@@ -123,13 +123,13 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
       if ("auto".equals(mode) || mode == null) {
         return ToolChoice.AUTO;
       }
-      throw new TranslationException(
-          "tool_choice.allowed_tools.mode must be auto or required", "tool_choice.allowed_tools.mode");
+      throw GatewayError.invalidRequest(
+          "tool_choice.allowed_tools.mode must be auto or required", "tool_choice.allowed_tools.mode").toException();
     }
-    throw new TranslationException(
+    throw GatewayError.invalidRequest(
         "tool_choice of type '" + type + "' cannot be translated; use none, auto, required or a"
             + " function",
-        "tool_choice");
+        "tool_choice").toException();
   }
 
   private static List<FunctionTool> narrowToAllowed(JsonNode allowed, List<FunctionTool> tools) {
@@ -141,9 +141,9 @@ public record ToolSelection(List<FunctionTool> tools, ToolChoice choice, Boolean
         name = Json.text(list.get(i), "name");
       }
       if (name == null) {
-        throw new TranslationException(
+        throw GatewayError.invalidRequest(
             "tool_choice.allowed_tools.tools[" + i + "] names no function",
-            "tool_choice.allowed_tools.tools[" + i + "]");
+            "tool_choice.allowed_tools.tools[" + i + "]").toException();
       }
       names.add(name);
     }

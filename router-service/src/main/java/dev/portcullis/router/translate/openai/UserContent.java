@@ -3,7 +3,7 @@ package dev.portcullis.router.translate.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import java.util.function.Function;
 
 /**
@@ -29,7 +29,7 @@ public final class UserContent {
       return blocks;
     }
     if (!content.isArray()) {
-      throw new TranslationException(path + " must be a string or an array of parts", path);
+      throw GatewayError.invalidRequest(path + " must be a string or an array of parts", path).toException();
     }
     for (int i = 0; i < content.size(); i++) {
       JsonNode part = content.get(i);
@@ -55,8 +55,9 @@ public final class UserContent {
   public static DataUrl inlineImage(JsonNode part, String partPath, String provider) {
     String url = imageUrl(part);
     if (!DataUrl.isDataUrl(url)) {
-      throw new TranslationException(
-          partPath + ": " + provider + " cannot fetch image URLs; send the image as a base64 data URL", partPath);
+      throw GatewayError.invalidRequest(
+          partPath + ": " + provider + " cannot fetch image URLs; send the image as a base64 data URL",
+          partPath).toException();
     }
     return DataUrl.parse(url, partPath + ".image_url.url");
   }
@@ -65,8 +66,9 @@ public final class UserContent {
   public static DataUrl inlineFile(JsonNode part, String partPath, String provider) {
     String fileData = Json.text(part.get("file"), "file_data");
     if (fileData == null) {
-      throw new TranslationException(
-          partPath + ": only inline files (file.file_data) can be sent to " + provider + ", not file ids", partPath);
+      throw GatewayError.invalidRequest(
+          partPath + ": only inline files (file.file_data) can be sent to " + provider + ", not file ids",
+          partPath).toException();
     }
     return DataUrl.parse(fileData, partPath + ".file.file_data");
   }

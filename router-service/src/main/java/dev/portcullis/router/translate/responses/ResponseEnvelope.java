@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.portcullis.router.translate.openai.Json;
 
 /**
- * The Responses API {@code response} object (reference 2.2), built from the client's request
+ * The Responses API {@code response} object, built from the client's request
  * (whose settings it echoes, as OpenAI does) and the outcome of the chat call.
  */
 final class ResponseEnvelope {

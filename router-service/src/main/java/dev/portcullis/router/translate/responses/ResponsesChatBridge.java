@@ -3,7 +3,7 @@ package dev.portcullis.router.translate.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.router.translate.openai.ChatRequestReader;
 import dev.portcullis.router.translate.openai.IdMinter;
 import dev.portcullis.router.translate.openai.Json;
@@ -28,10 +28,10 @@ public final class ResponsesChatBridge {
   public ObjectNode toChatRequest(JsonNode request) {
     for (String stateful : List.of("previous_response_id", "conversation")) {
       if (Json.has(request, stateful)) {
-        throw new TranslationException(
+        throw GatewayError.invalidRequest(
             stateful + " is not supported: the model router stores no responses; send the whole"
                 + " conversation in 'input'",
-            stateful);
+            stateful).toException();
       }
     }
     ObjectNode chat = Json.object();
@@ -44,7 +44,7 @@ public final class ResponsesChatBridge {
     }
     JsonNode input = request.get("input");
     if (input == null || input.isNull()) {
-      throw new TranslationException("'input' is required", "input");
+      throw GatewayError.invalidRequest("'input' is required", "input").toException();
     }
     if (input.isTextual()) {
       messages.addObject().put("role", "user").put("content", input.asText());
@@ -53,7 +53,7 @@ public final class ResponsesChatBridge {
         addItem(input.get(i), "input[" + i + "]", messages);
       }
     } else {
-      throw new TranslationException("'input' must be a string or an array of items", "input");
+      throw GatewayError.invalidRequest("'input' must be a string or an array of items", "input").toException();
     }
     addTools(request, chat);
     addTextFormat(request, chat);
@@ -102,8 +102,9 @@ public final class ResponsesChatBridge {
         // router never produces them, so replaying one has nothing to carry over.
         break;
       default:
-        throw new TranslationException(
-            path + ".type '" + type + "': this input item cannot be served by the model router", path + ".type");
+        throw GatewayError.invalidRequest(
+            path + ".type '" + type + "': this input item cannot be served by the model router",
+            path + ".type").toException();
     }
   }
 
@@ -124,7 +125,7 @@ public final class ResponsesChatBridge {
   private static void addMessage(JsonNode item, String path, ArrayNode messages) {
     String role = requireText(item, "role", path);
     if (!List.of("user", "assistant", "system", "developer").contains(role)) {
-      throw new TranslationException(path + ".role '" + role + "' is not supported", path + ".role");
+      throw GatewayError.invalidRequest(path + ".role '" + role + "' is not supported", path + ".role").toException();
     }
     ObjectNode message = messages.addObject();
     message.put("role", role);
@@ -154,8 +155,8 @@ public final class ResponsesChatBridge {
     if ("input_image".equals(type)) {
       String url = Json.text(part, "image_url");
       if (url == null) {
-        throw new TranslationException(
-            path + ": images must be sent by image_url (a URL or base64 data URL), not file_id", path);
+        throw GatewayError.invalidRequest(
+            path + ": images must be sent by image_url (a URL or base64 data URL), not file_id", path).toException();
       }
       ObjectNode image = out.put("type", "image_url").putObject("image_url");
       image.put("url", url);
@@ -172,10 +173,10 @@ public final class ResponsesChatBridge {
       }
       return out;
     }
-    throw new TranslationException(
+    throw GatewayError.invalidRequest(
         path + ": content of type '" + type + "' cannot be served by the model router"
             + ("input_file".equals(type) ? " (send files inline as file_data)" : ""),
-        path);
+        path).toException();
   }
 
   /** Text of a content list (or a plain string) whose parts may only be text. */
@@ -195,8 +196,9 @@ public final class ResponsesChatBridge {
       } else if ("refusal".equals(type)) {
         text.append(part.path("refusal").asText());
       } else {
-        throw new TranslationException(
-            path + "[" + i + "]: content of type '" + type + "' can only be sent in user messages", path + "[" + i + "]");
+        throw GatewayError.invalidRequest(
+            path + "[" + i + "]: content of type '" + type + "' can only be sent in user messages",
+            path + "[" + i + "]").toException();
       }
     }
     return text.toString();
@@ -209,10 +211,10 @@ public final class ResponsesChatBridge {
       for (int i = 0; i < tools.size(); i++) {
         JsonNode tool = tools.get(i);
         if (!"function".equals(Json.text(tool, "type"))) {
-          throw new TranslationException(
+          throw GatewayError.invalidRequest(
               "tools[" + i + "]: built-in tool '" + Json.text(tool, "type") + "' is not available through the"
                   + " model router; only function tools are",
-              "tools[" + i + "]");
+              "tools[" + i + "]").toException();
         }
         ObjectNode function = chatTools.addObject().put("type", "function").putObject("function");
         function.put("name", requireText(tool, "name", "tools[" + i + "]"));
@@ -246,7 +248,8 @@ public final class ResponsesChatBridge {
       }
       return;
     }
-    throw new TranslationException("tool_choice of type '" + type + "' cannot be served by the model router", "tool_choice");
+    throw GatewayError.invalidRequest("tool_choice of type '" + type + "' cannot be served by the model router",
+            "tool_choice").toException();
   }
 
   private static void addTextFormat(JsonNode request, ObjectNode chat) {
@@ -265,14 +268,15 @@ public final class ResponsesChatBridge {
         }
       }
     } else {
-      throw new TranslationException("text.format.type '" + type + "' is not supported", "text.format.type");
+      throw GatewayError.invalidRequest("text.format.type '" + type + "' is not supported",
+              "text.format.type").toException();
     }
   }
 
   private static String requireText(JsonNode node, String field, String path) {
     String value = Json.text(node, field);
     if (value == null) {
-      throw new TranslationException(path + "." + field + " is required", path + "." + field);
+      throw GatewayError.invalidRequest(path + "." + field + " is required", path + "." + field).toException();
     }
     return value;
   }

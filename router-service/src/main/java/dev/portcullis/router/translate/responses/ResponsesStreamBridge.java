@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Turns the {@code chat.completion.chunk} objects of one streamed chat answer into Responses
- * streaming events, in their documented order (reference 2.3): {@code response.created},
+ * streaming events, in the order OpenAI documents and its SDKs expect: {@code response.created},
  * {@code response.in_progress}, then per output item {@code output_item.added}, its content or
  * argument deltas and its {@code done} events, then {@code response.completed} (or
  * {@code response.incomplete}) with the whole response and usage. Every event carries a

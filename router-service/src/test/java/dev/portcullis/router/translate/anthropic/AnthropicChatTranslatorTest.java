@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.common.error.ErrorKind;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -142,7 +142,7 @@ class AnthropicChatTranslatorTest {
 
   private void assertRejected(String chat, String param) {
     assertThatThrownBy(() -> translator.toNativeRequest(json(chat), "m"))
-        .isInstanceOfSatisfying(TranslationException.class, e -> {
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.error().kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
           assertThat(e.error().param()).isEqualTo(param);
           assertThat(e.error().message()).contains(param);

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.router.translate.NativeStreamEvent;
 import dev.portcullis.router.translate.ResponseContext;
 import dev.portcullis.router.translate.StreamStep;
 import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import dev.portcullis.router.translate.openai.CountingIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ class GeminiChatTranslatorTest {
 
   private void assertRejected(String chat, String param) {
     assertThatThrownBy(() -> translator.toNativeRequest(json(chat), "m"))
-        .isInstanceOfSatisfying(TranslationException.class, e -> {
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.error().param()).isEqualTo(param);
           assertThat(e.error().message()).contains(param);
         });

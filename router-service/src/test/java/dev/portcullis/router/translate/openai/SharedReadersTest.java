@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.error.format.OpenAiErrorFormat;
 import dev.portcullis.router.translate.ResponseContext;
-import dev.portcullis.router.translate.TranslatedError;
-import dev.portcullis.router.translate.TranslationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -80,16 +80,17 @@ class SharedReadersTest {
     assertThat(ResponseContext.of(json("{\"model\":\"gemini:g\"}"), "id", 3).includeUsage()).isFalse();
   }
 
+  /** A translation failure is a {@code GatewayException}; the gateway renders its error in OpenAI's format. */
   @Test
   void translationFailuresRenderAsOpenAi400WithParam() {
-    TranslatedError error = OpenAiErrors.invalidRequest(GatewayError.invalidRequest("messages[2].content[1]: nope", "messages[2].content[1]"));
+    GatewayError error = GatewayError.invalidRequest("messages[2].content[1]: nope", "messages[2].content[1]");
     assertThat(error.status()).isEqualTo(400);
-    assertJson(error.body(), """
+    assertJson(json(OpenAiErrorFormat.INSTANCE.body(error).toString()), """
         {"error":{"message":"messages[2].content[1]: nope","type":"invalid_request_error","param":"messages[2].content[1]","code":null}}""");
   }
 
   private static void assertParam(Runnable call, String param) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.error().param()).isEqualTo(param));
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error().param()).isEqualTo(param));
   }
 }

@@ -5,7 +5,7 @@ import static dev.portcullis.router.translate.openai.JsonFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.router.translate.TranslationException;
+import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.router.translate.openai.CountingIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +76,7 @@ class ResponsesChatBridgeTest {
 
   private void assertRejected(String request, String param) {
     assertThatThrownBy(() -> bridge.toChatRequest(json(request)))
-        .isInstanceOfSatisfying(TranslationException.class, e -> {
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.error().param()).isEqualTo(param);
           assertThat(e.error().message()).contains(param);
         });
