@@ -26,7 +26,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -329,7 +328,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     if (Failures.isBug(cause)) {
       return internalError(request, cause);
     }
-    String where = call == null ? name() : name() + " at " + hostOf(call.url());
+    String where = call == null ? name() : name() + " at " + call.host();
     if (Failures.classifyUpstream(cause) == Failures.UpstreamFailure.BROKEN) {
       LOG.warn("upstream call to {} failed: {}", where, cause.toString());
     }
@@ -420,14 +419,5 @@ public abstract class ProviderVerticle extends VerticleBase {
             .tag("status", Integer.toString(status))
             .publishPercentileHistogram()
             .register(registry));
-  }
-
-  private static String hostOf(String url) {
-    try {
-      URI uri = URI.create(url);
-      return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    } catch (IllegalArgumentException e) {
-      return "(unparseable URL)";
-    }
   }
 }
