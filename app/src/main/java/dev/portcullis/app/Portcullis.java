@@ -10,9 +10,7 @@ import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.GatewayVerticle;
-import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.provider.ProviderSettings;
-import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.router.ModelRouterVerticle;
 import dev.portcullis.router.RouterSettings;
 import dev.portcullis.router.models.ModelListCache;
@@ -35,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +144,7 @@ public final class Portcullis {
     int cores = Runtime.getRuntime().availableProcessors();
     int gatewayInstances = instances(GATEWAY_INSTANCES, cores);
     int providerInstances = instances(PROVIDER_INSTANCES, cores);
-    List<Supplier<ProviderVerticle>> providers = ProviderCatalog.factories(settings, providerOptions, registry);
+    List<ProviderCatalog.Entry> providers = ProviderCatalog.entries(settings, providerOptions, registry);
     long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
 
     String metricsSecret = settings.string(MetricsServer.SECRET);
@@ -163,8 +160,9 @@ public final class Portcullis {
               settings.port(AuthVerticle.ADMIN_PORT_SETTING, 9001), err))));
     }
     if (roles.contains(Role.PROVIDERS)) {
-      for (Supplier<ProviderVerticle> provider : providers) {
-        chain = chain.compose(v -> vertx.deployVerticle(provider, new DeploymentOptions().setInstances(providerInstances)));
+      for (ProviderCatalog.Entry provider : providers) {
+        chain = chain.compose(v -> vertx.deployVerticle(provider.verticles(),
+            new DeploymentOptions().setInstances(providerInstances)));
       }
       // Announced once every provider consumes its address, so a record never points at nothing.
       Map<String, List<String>> routes = providerRoutes(providers);
@@ -209,12 +207,12 @@ public final class Portcullis {
     return ready.get() && (!cluster.enabled() || providerDirectory.anyUp());
   }
 
-  private static Map<String, List<String>> providerRoutes(List<Supplier<ProviderVerticle>> providers) {
-    ProviderRoutes table = ProviderRoutes.standard();
+  /** Each provider's routes as its descriptor declares them, for the discovery records. */
+  private static Map<String, List<String>> providerRoutes(List<ProviderCatalog.Entry> providers) {
     Map<String, List<String>> routes = new LinkedHashMap<>();
-    for (Supplier<ProviderVerticle> provider : providers) {
-      String name = provider.get().name();
-      routes.put(name, table.routesOf(name).stream()
+    for (ProviderCatalog.Entry provider : providers) {
+      String name = provider.descriptor().name();
+      routes.put(name, provider.descriptor().routes().stream()
           .map(route -> route.method() + " /v1/" + name + "[/{id}]" + route.path()).toList());
     }
     return routes;

@@ -80,8 +80,9 @@ class AnthropicCredentialsTest {
   }
 
   private Object send(UpstreamCredential credential, MultiMap clientHeaders) {
-    ProxyRequest request = new ProxyRequest("anthropic", "messages", "POST", "/v1/messages", null, clientHeaders,
-        Buffer.buffer(MESSAGE_BODY), credential, null, "req-test", "claude-sonnet-4-5", 5_000, null, 0);
+    ProxyRequest request = ProxyRequest.builder().provider("anthropic").operation("messages").method("POST")
+        .path("/v1/messages").headers(clientHeaders).body(Buffer.buffer(MESSAGE_BODY)).credential(credential)
+        .requestId("req-test").model("claude-sonnet-4-5").timeoutMs(5_000).build();
     return vertx.eventBus().request(Addresses.provider("anthropic"), request).await().body();
   }
 

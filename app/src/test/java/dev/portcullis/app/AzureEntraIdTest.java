@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * for, that the bearer reached Azure instead of an {@code api-key}, and the token cache.
  *
  * <p>The provider verticle is deployed by the test (roles: gateway only) so it can be given this
- * credential; production builds a {@code DefaultAzureCredential} in {@code ProviderCatalog}.
+ * credential; production builds a {@code DefaultAzureCredential} in {@code AzureVerticleFactory}.
  */
 class AzureEntraIdTest {
 

@@ -258,10 +258,11 @@ class ClusterIntruderTest {
   }
 
   private static ProxyRequest injectedCall(String key) {
-    return new ProxyRequest("openai", "chat.completions", "POST", "/chat/completions", null,
-        MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"),
-        Buffer.buffer("{\"model\":\"gpt-4o\",\"messages\":[]}"),
-        new UpstreamCredential(key, null, Map.of(), true), null, "injected", "gpt-4o", 2000, null, 0);
+    return ProxyRequest.builder().provider("openai").operation("chat.completions").method("POST")
+        .path("/chat/completions").headers(MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"))
+        .body(Buffer.buffer("{\"model\":\"gpt-4o\",\"messages\":[]}"))
+        .credential(new UpstreamCredential(key, null, Map.of(), true)).requestId("injected").model("gpt-4o")
+        .timeoutMs(2000).build();
   }
 
   @Test

@@ -50,9 +50,9 @@ class CohereCredentialsTest {
   }
 
   private Object send(UpstreamCredential credential, MultiMap headers) {
-    ProxyRequest request = new ProxyRequest("cohere", "chat", "POST", "/chat", null, headers,
-        Buffer.buffer("{\"model\":\"command-a-03-2025\",\"messages\":[]}"), credential, null, "req-test",
-        "command-a-03-2025", 5_000, null, 0);
+    ProxyRequest request = ProxyRequest.builder().provider("cohere").operation("chat").method("POST").path("/chat")
+        .headers(headers).body(Buffer.buffer("{\"model\":\"command-a-03-2025\",\"messages\":[]}"))
+        .credential(credential).requestId("req-test").model("command-a-03-2025").timeoutMs(5_000).build();
     return vertx.eventBus().request(Addresses.provider("cohere"), request).await().body();
   }
 

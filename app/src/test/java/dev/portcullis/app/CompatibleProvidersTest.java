@@ -65,7 +65,7 @@ class CompatibleProvidersTest {
       new Provider("ollama", "ARCHESTRA_OLLAMA_BASE_URL", "/ollama/v1"),
       new Provider("zhipuai", "ARCHESTRA_ZHIPUAI_BASE_URL", "/zhipu/api/paas/v4"),
       new Provider("xai", "ARCHESTRA_XAI_BASE_URL", "/xai/v1"),
-      // The seed's own setting wins over ARCHESTRA_MINIMAX_BASE_URL, also set below.
+      // The first of MiniMax's base-URL settings wins over ARCHESTRA_MINIMAX_BASE_URL, also set below.
       new Provider("minimax", "ARCHESTRA_CHAT_MINIMAX_BASE_URL", "/minimax/v1"));
 
   private static Vertx upstreamVertx;
@@ -205,7 +205,7 @@ class CompatibleProvidersTest {
   }
 
   @Test
-  void minimaxAnswersItsModelListLocallyWithTheSeedsModels() {
+  void minimaxAnswersItsModelListLocallyWithItsDefaultModels() {
     List<String> ids = client(PROVIDERS.get(9)).models().list().autoPager().stream().map(Model::id).toList();
 
     assertThat(ids).containsExactly("MiniMax-M2", "MiniMax-M2.1", "MiniMax-M2.1-lightning", "MiniMax-M2.5",

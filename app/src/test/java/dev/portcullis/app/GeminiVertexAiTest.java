@@ -10,8 +10,9 @@ import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.ListModelsConfig;
 import com.google.genai.types.Model;
-import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.provider.gemini.GoogleAccessTokenSource;
 import dev.portcullis.provider.gemini.VertexAiEndpoint;
 import dev.portcullis.testkit.GeminiWire;
@@ -57,6 +58,8 @@ class GeminiVertexAiTest {
   /** A virtual key mapped to a Gemini provider key without an API key: Vertex AI's identity is the server's. */
   private static String virtualKey;
   // HTTP/1.1: the JDK client's h2c upgrade of a POST is flaky against the gateway (see the report).
+  /** Vertex AI mode is Gemini's server identity: on when its setting is. */
+  private static final String VERTEX_AI_ENABLED = NativeProviders.GEMINI.serverIdentity().setting();
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
@@ -69,7 +72,7 @@ class GeminiVertexAiTest {
     portcullis = PortcullisUnderTest.start(Map.of(
         // One provider instance, so one token cache: every call of this class must reuse one token.
         "PORTCULLIS_PROVIDER_INSTANCES", "1",
-        VertexAiEndpoint.ENABLED, "true",
+        VERTEX_AI_ENABLED, "true",
         VertexAiEndpoint.PROJECT, "test-project",
         VertexAiEndpoint.LOCATION, "europe-west4",
         VertexAiEndpoint.CREDENTIALS_FILE, credentials.toString(),
@@ -219,15 +222,15 @@ class GeminiVertexAiTest {
 
   @Test
   void vertexSettingsAreCheckedAndGlobalUsesTheGlobalHost() {
-    assertThatThrownBy(() -> VertexAiEndpoint.from(new Settings(new JsonObject().put(VertexAiEndpoint.ENABLED, "true"))))
+    assertThatThrownBy(() -> VertexAiEndpoint.from(new Settings(new JsonObject().put(VERTEX_AI_ENABLED, "true"))))
         .isInstanceOfSatisfying(SettingsException.class,
             e -> assertThat(e.setting()).isEqualTo(VertexAiEndpoint.PROJECT));
     VertexAiEndpoint global = VertexAiEndpoint.from(new Settings(new JsonObject()
-        .put(VertexAiEndpoint.ENABLED, "true").put(VertexAiEndpoint.PROJECT, "p").put(VertexAiEndpoint.LOCATION, "global")));
+        .put(VERTEX_AI_ENABLED, "true").put(VertexAiEndpoint.PROJECT, "p").put(VertexAiEndpoint.LOCATION, "global")));
     assertThat(global.modelMethodUrl("gemini-2.5-pro", "generateContent")).isEqualTo(
         "https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-pro:generateContent");
     VertexAiEndpoint regional = VertexAiEndpoint.from(new Settings(new JsonObject()
-        .put(VertexAiEndpoint.ENABLED, "true").put(VertexAiEndpoint.PROJECT, "p")));
+        .put(VERTEX_AI_ENABLED, "true").put(VertexAiEndpoint.PROJECT, "p")));
     assertThat(regional.modelsUrl()).isEqualTo("https://us-central1-aiplatform.googleapis.com/v1beta1/publishers/google/models");
   }
 

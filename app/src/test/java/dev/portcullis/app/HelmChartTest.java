@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * charts/portcullis: Helm's own lint and template (through helm-java), then the rendered manifests:
- * every role deployed with probes, and values flowing through (the seed's service-account
- * annotations, pod labels and env, replicas, the external PostgreSQL URL); each role only its own
+ * every role deployed with probes, and values flowing through (the service-account annotations under
+ * {@code archestra.orchestrator.kubernetes}, pod labels and env, replicas, the external PostgreSQL URL); each role only its own
  * secrets; the event bus's TLS material in every role; the NetworkPolicy on the cluster ports.
  */
 class HelmChartTest {
@@ -129,7 +129,7 @@ class HelmChartTest {
   }
 
   @Test
-  void theSeedsGkeEksAndAksValuesFlowThrough() throws Exception {
+  void theGkeEksAndAksServiceAccountValuesFlowThrough() throws Exception {
     List<Map<String, Object>> manifests = render(Map.of(
         "archestra.orchestrator.kubernetes.serviceAccount.name", "archestra-platform",
         "archestra.orchestrator.kubernetes.serviceAccount.annotations.iam\\.gke\\.io/gcp-service-account",

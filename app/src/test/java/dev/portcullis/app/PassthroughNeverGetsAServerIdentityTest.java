@@ -8,9 +8,11 @@ import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.anthropic.AnthropicSettings;
 import dev.portcullis.provider.anthropic.AnthropicProviderVerticle;
@@ -21,7 +23,6 @@ import dev.portcullis.provider.bedrock.BedrockProviderVerticle;
 import dev.portcullis.provider.cohere.CohereSettings;
 import dev.portcullis.provider.cohere.CohereProviderVerticle;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.common.provider.OpenAiCompatibleProviders;
 import dev.portcullis.provider.gemini.GeminiProviderVerticle;
 import dev.portcullis.provider.gemini.VertexAiEndpoint;
 import dev.portcullis.testkit.GoogleTokenEndpoint;
@@ -81,7 +82,7 @@ class PassthroughNeverGetsAServerIdentityTest {
     ProviderSettings options = new ProviderSettings(10_000, 2_000);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Settings settings = new Settings(new JsonObject()
-        .put(VertexAiEndpoint.ENABLED, "true").put(VertexAiEndpoint.PROJECT, "server-project")
+        .put(NativeProviders.GEMINI.serverIdentity().setting(), "true").put(VertexAiEndpoint.PROJECT, "server-project")
         .put(VertexAiEndpoint.LOCATION, "europe-west4").put(VertexAiEndpoint.CREDENTIALS_FILE, serviceAccount.toString())
         .put(VertexAiEndpoint.BASE_URL, upstream.baseUrl("/vertex"))
         .put("ARCHESTRA_BEDROCK_BASE_URL", upstream.baseUrl("/bedrock"))
@@ -89,14 +90,14 @@ class PassthroughNeverGetsAServerIdentityTest {
         .put("ARCHESTRA_OLLAMA_BASE_URL", upstream.baseUrl("/ollama/v1"))
         .put("ARCHESTRA_VLLM_BASE_URL", upstream.baseUrl("/vllm/v1"))
         .put(AzureSettings.BASE_URL, upstream.baseUrl("/azure/openai"))
-        .put(AzureSettings.ENTRA_ID_ENABLED, "true"));
+        .put(NativeProviders.AZURE.serverIdentity().setting(), "true"));
     TokenCredential entra = request -> Mono.just(new AccessToken(ENTRA_TOKEN, OffsetDateTime.now().plusHours(1)));
     vertx.deployVerticle(new GeminiProviderVerticle(settings, options, registry)).await();
     vertx.deployVerticle(new BedrockProviderVerticle(settings, options, registry, StaticCredentialsProvider.create(
         AwsSessionCredentials.create(AWS_ACCESS_KEY, "server-secret-key", "server-session-token")))).await();
-    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OLLAMA, settings, options,
+    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(Providers.require("ollama"), settings, options,
         registry)).await();
-    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.VLLM, settings, options,
+    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(Providers.require("vllm"), settings, options,
         registry)).await();
     vertx.deployVerticle(new AzureOpenAiProviderVerticle(AzureSettings.from(settings), entra, options, registry))
         .await();
@@ -127,9 +128,9 @@ class PassthroughNeverGetsAServerIdentityTest {
 
   private static Object send(String provider, String operation, String method, String path, MultiMap headers,
       String model, UpstreamCredential credential) {
-    ProxyRequest request = new ProxyRequest(provider, operation, method, path, null, headers,
-        Buffer.buffer(method.equals("GET") ? "" : "{\"messages\":[]}"), credential, null, "rogue-" + System.nanoTime(),
-        model, 10_000, null, 0);
+    ProxyRequest request = ProxyRequest.builder().provider(provider).operation(operation).method(method).path(path)
+        .headers(headers).body(Buffer.buffer(method.equals("GET") ? "" : "{\"messages\":[]}")).credential(credential)
+        .requestId("rogue-" + System.nanoTime()).model(model).timeoutMs(10_000).build();
     return vertx.eventBus().request(Addresses.provider(provider), request, SHORT).await().body();
   }
 

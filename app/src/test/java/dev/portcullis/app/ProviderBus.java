@@ -18,9 +18,9 @@ final class ProviderBus {
 
   static Object call(Vertx vertx, String provider, String operation, String method, String path, MultiMap headers,
       String body, String model, UpstreamCredential credential) {
-    ProxyRequest request = new ProxyRequest(provider, operation, method, path, null, headers,
-        body == null ? Buffer.buffer() : Buffer.buffer(body), credential, null, "test-" + System.nanoTime(), model,
-        10_000, null, 0);
+    ProxyRequest request = ProxyRequest.builder().provider(provider).operation(operation).method(method).path(path)
+        .headers(headers).body(body == null ? Buffer.buffer() : Buffer.buffer(body)).credential(credential)
+        .requestId("test-" + System.nanoTime()).model(model).timeoutMs(10_000).build();
     return vertx.eventBus().request(Addresses.provider(provider), request).await().body();
   }
 

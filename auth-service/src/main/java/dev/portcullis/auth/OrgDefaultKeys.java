@@ -1,12 +1,15 @@
 package dev.portcullis.auth;
 
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
 import dev.portcullis.common.settings.Settings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The organisation-wide default provider keys from {@code ARCHESTRA_CHAT_<PROVIDER>_API_KEY}. They
+ * The organisation-wide default provider keys, each from its provider's default key setting
+ * ({@code ARCHESTRA_CHAT_<PROVIDER>_API_KEY}, {@link ProviderDescriptor#defaultKeySetting()}). They
  * live only in memory (never in the database): a stored provider key created without an
  * {@code apiKey} stands for its provider's default key, so an admin can map the organisation key
  * onto virtual keys without ever handling it.
@@ -21,10 +24,10 @@ public final class OrgDefaultKeys {
 
   public static OrgDefaultKeys fromSettings(Settings settings) {
     Map<String, String> keys = new HashMap<>();
-    for (String provider : Providers.KNOWN) {
-      String key = settings.string(Providers.defaultKeySetting(provider));
+    for (ProviderDescriptor provider : Providers.all()) {
+      String key = provider.defaultKeySetting() == null ? null : settings.string(provider.defaultKeySetting());
       if (key != null) {
-        keys.put(provider, key);
+        keys.put(provider.name(), key);
       }
     }
     return new OrgDefaultKeys(keys);

@@ -2,7 +2,6 @@ package dev.portcullis.provider;
 
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import java.net.URI;
 
 /**
  * The error a client gets when an upstream refuses to list its models. The upstream's own body is
@@ -13,7 +12,7 @@ public final class ModelListRefusal {
   private ModelListRefusal() {}
 
   public static GatewayError of(String provider, String url, int status, String baseUrlHint) {
-    String where = "the upstream " + provider + " at " + host(url);
+    String where = "the upstream " + provider + " at " + UpstreamCall.hostOf(url);
     String advice = switch (status) {
       case 401, 403 -> " Check the API key used for " + provider + ".";
       case 404 -> " Check that the base URL is the API root (" + baseUrlHint + ").";
@@ -23,14 +22,5 @@ public final class ModelListRefusal {
     ErrorKind kind = status >= 500 ? ErrorKind.UPSTREAM_UNREACHABLE : ErrorKind.fromStatus(status);
     return GatewayError.of(kind, "Could not list the models of " + provider + ": " + where + " answered HTTP "
         + status + "." + advice);
-  }
-
-  private static String host(String url) {
-    try {
-      URI uri = URI.create(url);
-      return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    } catch (IllegalArgumentException e) {
-      return "(unparseable URL)";
-    }
   }
 }

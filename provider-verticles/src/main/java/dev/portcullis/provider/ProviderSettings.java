@@ -5,7 +5,7 @@ import dev.portcullis.common.settings.Settings;
 /** Settings every provider verticle shares. */
 public record ProviderSettings(long upstreamTimeoutMs, long connectTimeoutMs) {
 
-  /** Archestra's name for the upstream timeout; 10 minutes when unset, since long answers take long. */
+  /** How long an upstream may stay silent; 10 minutes when unset, since long answers take long. */
   public static final String UPSTREAM_TIMEOUT = "ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS";
   public static final String CONNECT_TIMEOUT = "PORTCULLIS_UPSTREAM_CONNECT_TIMEOUT_MS";
 

@@ -1,15 +1,17 @@
 package dev.portcullis.provider;
 
-import dev.portcullis.common.provider.AccountSelectors;
-
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.Operation;
+import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.stream.bus.GuardedHandler;
 import dev.portcullis.common.stream.bus.StreamSender;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -19,19 +21,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,35 +39,51 @@ import org.slf4j.LoggerFactory;
  * {@link ProxyResponse} or, for streams, over the stream protocol: HEAD as the reply, then the
  * upstream's bytes as they arrive, paced by the requester's credit, then END with usage.
  *
- * <p>A provider declares only what differs: {@link #prepare} and how usage is read.
+ * <p>What the base knows about the provider comes from its {@link ProviderDescriptor}: the name
+ * (route, bus address, metrics) and the account selectors dropped from calls that carry a
+ * credential of Portcullis' own. A provider implements three steps:
+ * <ul>
+ *   <li>{@link #prepare}: the upstream call for a request;
+ *   <li>{@link #usageOf} and {@link #streamUsage}: the tokens an answer reports;
+ * </ul>
+ * and may override three more, each with a default that changes nothing:
+ * <ul>
+ *   <li>{@link #answerDirectly}: an answer given without the upstream call {@link #prepare} describes;
+ *   <li>{@link #replaceUpstreamError}: an error of ours instead of the upstream's non-2xx answer;
+ *   <li>{@link #rewriteAnswer}: a 2xx answer reshaped for the provider's clients.
+ * </ul>
+ * Every failure is answered through {@link Failures}: a {@link GatewayException} as it is, a bug as
+ * a 500 logged with its stack trace, an I/O failure of the upstream call as the 502 or 504 it is.
  */
 public abstract class ProviderVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
+  private final ProviderDescriptor descriptor;
   private final ProviderSettings options;
   private final MeterRegistry registry;
   private final Map<String, Timer> upstreamTimers = new HashMap<>();
   private UpstreamClient client;
   private MessageConsumer<ProxyRequest> consumer;
 
-  protected ProviderVerticle(ProviderSettings options, MeterRegistry registry) {
+  protected ProviderVerticle(ProviderDescriptor descriptor, ProviderSettings options, MeterRegistry registry) {
+    this.descriptor = descriptor;
     this.options = options;
     this.registry = registry;
   }
 
-  /** The provider's name, as in its routes and its bus address. */
-  public abstract String name();
+  /** The provider's name, as in its routes, its bus address and its metrics: the descriptor's. */
+  public final String name() {
+    return descriptor.name();
+  }
+
+  /** Everything Portcullis knows about the provider. */
+  public final ProviderDescriptor descriptor() {
+    return descriptor;
+  }
 
   /** The upstream call for a request; may complete later (token fetches), never blocks. */
   protected abstract Future<UpstreamCall> prepare(ProxyRequest request);
-
-  /**
-   * What picks an upstream account or billing target in this provider's API besides the key
-   * ({@link AccountSelectors}): dropped from every call that carries a credential of Portcullis'
-   * own, and from its answer.
-   */
-  protected abstract AccountSelectors accountSelectors();
 
   /** Usage of a complete answer. */
   protected abstract Usage usageOf(ProxyRequest request, Buffer body);
@@ -79,10 +92,13 @@ public abstract class ProviderVerticle extends VerticleBase {
   protected abstract UsageObserver streamUsage(ProxyRequest request);
 
   /**
-   * An answer given without calling the upstream (for example a configured model list), or
-   * {@code null} to call it. Runs on the event loop: it must not block.
+   * An answer the provider gives instead of the one upstream call {@link #prepare} describes: a
+   * configured model list, a list gathered from calls of its own (Bedrock's paged inference
+   * profiles, through {@link #upstreamClient}), or a refusal known before any call. {@code null}
+   * (the default) makes the call. Runs on the event loop: it must not block. A 401 or 403 it
+   * answers about a credential of Portcullis' own is replaced as an upstream's would be.
    */
-  protected ProxyResponse localAnswer(ProxyRequest request) {
+  protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
     return null;
   }
 
@@ -104,22 +120,9 @@ public abstract class ProviderVerticle extends VerticleBase {
     return body;
   }
 
-  /** Whether a streamed answer with this head is relayed as a stream (otherwise it is sent whole). */
-  protected boolean isStream(HttpClientResponse response) {
-    return response.statusCode() / 100 == 2;
-  }
-
-  protected ProviderSettings options() {
-    return options;
-  }
-
-  /**
-   * An answer the provider composes itself instead of the one upstream call {@link #prepare}
-   * describes (Bedrock's model list, gathered from paged control-plane calls), or {@code null}
-   * (the default) to make that call.
-   */
-  protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
-    return null;
+  /** Whether the request is this operation. */
+  protected static boolean is(ProxyRequest request, Operation operation) {
+    return Operation.named(request.operation()) == operation;
   }
 
   /** The upstream client, for providers whose answer takes calls of their own. */
@@ -142,7 +145,7 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   /**
    * Every request gets exactly one reply, whatever a step throws: a bug anywhere in the provider's
-   * steps (prepare, answerDirectly, localAnswer, usage readers, rewriteAnswer) is answered at once
+   * steps (prepare, answerDirectly, usage readers, rewriteAnswer) is answered at once
    * with a 500 and logged once with its stack trace, so a caller never waits for the bus timeout.
    */
   private void handle(Message<ProxyRequest> message) {
@@ -154,11 +157,6 @@ public abstract class ProviderVerticle extends VerticleBase {
       if (direct != null) {
         direct.onComplete(exchange.guard(ar -> exchange.reply(ar.succeeded()
             ? refusedCredentialOr(request, ar.result()) : failureOf(ar.cause(), null, request))));
-        return;
-      }
-      ProxyResponse local = localAnswer(request);
-      if (local != null) {
-        exchange.reply(local);
         return;
       }
       prepare(request).onComplete(exchange.guard(ar -> {
@@ -181,11 +179,11 @@ public abstract class ProviderVerticle extends VerticleBase {
     if (request.credential() == null) {
       return request;
     }
-    AccountSelectors selectors = accountSelectors();
-    return new ProxyRequest(request.provider(), request.operation(), request.method(), request.path(),
-        selectors.withoutQuerySelectors(request.query()), selectors.withoutRequestSelectors(request.headers()),
-        request.body(), request.credential(), request.proxyId(), request.requestId(), request.model(),
-        request.timeoutMs(), request.streamAddress(), request.initialCredit());
+    AccountSelectors selectors = descriptor.accountSelectors();
+    return request.toBuilder()
+        .query(selectors.withoutQuerySelectors(request.query()))
+        .headers(selectors.withoutRequestSelectors(request.headers()))
+        .build();
   }
 
   private void execute(Exchange exchange, ProxyRequest request, UpstreamCall call) {
@@ -208,7 +206,8 @@ public abstract class ProviderVerticle extends VerticleBase {
             // The upstream's words may quote the key or name its organisation: read them, never relay them.
             response.body().onComplete(exchange.guard(ignored ->
                 exchange.reply(refusedCredential(request, response.statusCode()))));
-          } else if (request.stream() && isStream(response)) {
+          } else if (request.stream() && response.statusCode() / 100 == 2) {
+            // Only a 2xx answer is relayed as a stream; an error answer is read and sent whole.
             relayStream(exchange, request, upstream, response, call);
           } else {
             replyWhole(exchange, request, response, call);
@@ -290,7 +289,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** The upstream's response headers for the client, without those naming the account of a Portcullis credential. */
   private MultiMap downstreamHeaders(ProxyRequest request, HttpClientResponse response) {
     MultiMap headers = ForwardedHeaders.downstream(response.headers());
-    return request.credential() == null ? headers : accountSelectors().withoutResponseSelectors(headers);
+    return request.credential() == null ? headers : descriptor.accountSelectors().withoutResponseSelectors(headers);
   }
 
   /**
@@ -317,24 +316,23 @@ public abstract class ProviderVerticle extends VerticleBase {
   }
 
   /**
-   * The error for a failed step: a {@link GatewayException} is answered as it is, a bug of ours
-   * (a {@link RuntimeException} that is no I/O failure, or an {@link Error}) as a 500 logged with its
-   * stack trace, anything else as the upstream failure it is ({@link #errorFor}).
+   * The error for a failed step ({@link Failures}): a {@link GatewayException} is answered as it is,
+   * a bug of ours as a 500 logged with its stack trace, an I/O failure as the upstream failure it is,
+   * naming the upstream's host ({@code call} may be {@code null} when no call was made yet).
+   * Package-private for its unit test.
    */
-  private GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request) {
+  GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request) {
     if (cause instanceof GatewayException gatewayException) {
       return gatewayException.error();
     }
-    if (isBug(cause)) {
+    if (Failures.isBug(cause)) {
       return internalError(request, cause);
     }
-    return errorFor(cause, call);
-  }
-
-  /** Errors and runtime exceptions that Vert.x and Netty do not use for I/O failures. */
-  private static boolean isBug(Throwable cause) {
-    return cause instanceof Error || cause instanceof RuntimeException && !(cause instanceof VertxException)
-        && !cause.getClass().getName().startsWith("io.netty.");
+    String where = call == null ? name() : name() + " at " + call.host();
+    if (Failures.classifyUpstream(cause) == Failures.UpstreamFailure.BROKEN) {
+      LOG.warn("upstream call to {} failed: {}", where, cause.toString());
+    }
+    return Failures.ofUpstream(cause, where, options.describeTimeout());
   }
 
   /** Logs a bug once, with its stack trace, and the 500 to answer; the message holds nothing from the request. */
@@ -421,39 +419,5 @@ public abstract class ProviderVerticle extends VerticleBase {
             .tag("status", Integer.toString(status))
             .publishPercentileHistogram()
             .register(registry));
-  }
-
-  /** An error a client can act on, naming the upstream host but nothing that may hold a secret. */
-  protected GatewayError errorFor(Throwable cause, UpstreamCall call) {
-    if (cause instanceof GatewayException gatewayException) {
-      return gatewayException.error();
-    }
-    String where = call == null ? name() : name() + " at " + hostOf(call.url());
-    if (cause instanceof TimeoutException) {
-      return GatewayError.upstreamTimeout("The upstream " + where + " did not answer within "
-          + options.describeTimeout() + ".");
-    }
-    if (cause instanceof ConnectException || cause instanceof UnknownHostException
-        || cause.getClass().getSimpleName().contains("ConnectTimeout")) {
-      return GatewayError.upstreamUnreachable("Could not connect to the upstream " + where + ": "
-          + cause.getClass().getSimpleName() + ".");
-    }
-    String text = String.valueOf(cause.getMessage());
-    if (text.toLowerCase().contains("timeout")) {
-      return GatewayError.upstreamTimeout("The upstream " + where + " did not answer within "
-          + options.describeTimeout() + ".");
-    }
-    LOG.warn("upstream call to {} failed: {}", where, cause.toString());
-    return GatewayError.upstreamUnreachable("The connection to the upstream " + where + " failed ("
-        + cause.getClass().getSimpleName() + ").");
-  }
-
-  private static String hostOf(String url) {
-    try {
-      URI uri = URI.create(url);
-      return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    } catch (IllegalArgumentException e) {
-      return "(unparseable URL)";
-    }
   }
 }

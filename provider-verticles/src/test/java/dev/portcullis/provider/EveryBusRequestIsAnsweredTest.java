@@ -1,7 +1,5 @@
 package dev.portcullis.provider;
 
-import dev.portcullis.common.provider.AccountSelectors;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
@@ -10,6 +8,8 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.format.OpenAiErrorFormat;
+import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
@@ -47,7 +47,8 @@ class EveryBusRequestIsAnsweredTest {
   /** Where the verticle under test throws; the request's operation names it. */
   enum Fault {
     PREPARE_THROWS, PREPARE_FAILS_WITH_A_BUG, PREPARE_THROWS_AN_ERROR, ANSWER_DIRECTLY_THROWS,
-    ANSWER_DIRECTLY_FAILS_WITH_AN_ERROR, LOCAL_ANSWER_THROWS, USAGE_READER_THROWS, REWRITE_ANSWER_THROWS
+    ANSWER_DIRECTLY_FAILS_WITH_AN_ERROR, ANSWER_DIRECTLY_THROWS_UNSUPPORTED, USAGE_READER_THROWS,
+    REWRITE_ANSWER_THROWS
   }
 
   private static Vertx vertx;
@@ -68,9 +69,9 @@ class EveryBusRequestIsAnsweredTest {
   }
 
   private static ProxyRequest request(String operation, String path) {
-    return new ProxyRequest(FaultyProvider.NAME, operation, "POST", path, null,
-        MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"), Buffer.buffer("{}"), null, null,
-        "req-" + operation, "m", 30_000, null, 0);
+    return ProxyRequest.builder().provider(FaultyProvider.NAME).operation(operation).method("POST").path(path)
+        .headers(MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json")).body(Buffer.buffer("{}"))
+        .requestId("req-" + operation).model("m").timeoutMs(30_000).build();
   }
 
   @ParameterizedTest
@@ -121,21 +122,14 @@ class EveryBusRequestIsAnsweredTest {
   static final class FaultyProvider extends ProviderVerticle {
 
     static final String NAME = "faulty";
+    /** A provider of the test's own, known to no registry. */
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder(NAME, "Faulty", OpenAiErrorFormat.INSTANCE)
+        .verticleFactory(FaultyProvider.class.getName()).build();
     private final String baseUrl;
 
     FaultyProvider(String baseUrl) {
-      super(new ProviderSettings(30_000, 1_000), new SimpleMeterRegistry());
+      super(DESCRIPTOR, new ProviderSettings(30_000, 1_000), new SimpleMeterRegistry());
       this.baseUrl = baseUrl;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    protected AccountSelectors accountSelectors() {
-      return AccountSelectors.NONE;
     }
 
     private static boolean is(ProxyRequest request, String fault) {
@@ -150,12 +144,7 @@ class EveryBusRequestIsAnsweredTest {
       if (is(request, "ANSWER_DIRECTLY_FAILS_WITH_AN_ERROR")) {
         return Future.failedFuture(new NoClassDefFoundError("missing class near " + SECRET));
       }
-      return null;
-    }
-
-    @Override
-    protected ProxyResponse localAnswer(ProxyRequest request) {
-      if (is(request, "LOCAL_ANSWER_THROWS")) {
+      if (is(request, "ANSWER_DIRECTLY_THROWS_UNSUPPORTED")) {
         throw new UnsupportedOperationException(SECRET);
       }
       return null;

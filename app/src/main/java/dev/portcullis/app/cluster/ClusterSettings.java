@@ -5,9 +5,9 @@ import dev.portcullis.common.settings.Settings;
 import java.util.List;
 
 /**
- * Settings of clustered mode (DESIGN.md, "Scaling out"). Members are found through a fixed TCP-IP
- * list (compose, laptops) or Hazelcast's Kubernetes discovery (a headless Service); multicast is
- * never used. Read and checked before anything starts, like every other setting.
+ * Settings of clustered mode: several processes, each running some roles, joined into one event
+ * bus by Hazelcast. Members are found through a fixed TCP-IP list (compose, laptops) or
+ * Hazelcast's Kubernetes discovery (a headless Service); multicast is never used. Read and checked before anything starts, like every other setting.
  *
  * @param enabled             {@code PORTCULLIS_CLUSTER} or {@code --cluster}
  * @param name                Hazelcast cluster name: processes with another name never join

@@ -35,9 +35,8 @@ final class CaseGenerator {
     this.rig = rig;
     this.credentials = new Credentials(rig);
     ProviderRoutes table = ProviderRoutes.standard();
-    Set<String> providers = new LinkedHashSet<>(List.of("openai", "azure", "anthropic", "cohere", "gemini", "bedrock",
-        "model-router"));
-    providers.addAll(Providers.names());
+    Set<String> providers = new LinkedHashSet<>(Providers.names());
+    providers.add("model-router");
     providers.forEach(provider -> routes.addAll(table.routesOf(provider)));
     if (routes.size() < 30) {
       throw new IllegalStateException("the route table looks incomplete: " + routes.size() + " routes");

@@ -1,5 +1,7 @@
 package dev.portcullis.app.fuzz;
 
+import dev.portcullis.common.provider.Providers;
+import java.util.HashSet;
 import java.util.List;
 
 import java.util.Set;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Judge {
 
-  private static final Set<String> PROVIDERS = Set.of("openai", "azure", "anthropic", "cohere", "gemini", "bedrock",
-      "model-router", "groq", "cerebras", "mistral", "perplexity", "openrouter", "xai", "zhipuai", "minimax", "ollama", "vllm");
+  /** Every provider's route name, and the model router's. */
+  private static final Set<String> PROVIDERS = routeNames();
 
   private final Findings findings;
   private final Canaries canaries;
@@ -147,5 +149,11 @@ final class Judge {
       };
     }
     return "openai";
+  }
+
+  private static Set<String> routeNames() {
+    Set<String> names = new HashSet<>(Providers.names());
+    names.add("model-router");
+    return Set.copyOf(names);
   }
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.auth.admin;
 
-import dev.portcullis.auth.Providers;
 import dev.portcullis.auth.SecretCipher;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.auth.store.DuplicateException;
@@ -21,6 +20,7 @@ import dev.portcullis.common.http.ErrorPage;
 import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.common.json.ClientJsonLimits;
+import dev.portcullis.common.provider.Providers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -162,7 +162,7 @@ public final class AdminApi {
     String provider = fields.requiredString("provider");
     if (!Providers.known(provider)) {
       throw AdminRequestException.badField("provider", "Unknown provider '" + provider + "'; expected one of "
-          + String.join(", ", Providers.KNOWN));
+          + String.join(", ", Providers.names()));
     }
     String name = fields.name();
     String apiKey = fields.optionalSecret("apiKey");

@@ -5,7 +5,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -30,7 +31,6 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class AnthropicProviderVerticle extends ProviderVerticle {
 
-  public static final String NAME = "anthropic";
   static final String API_VERSION = "2023-06-01";
 
   private final AnthropicSettings config;
@@ -41,22 +41,12 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
    */
   public AnthropicProviderVerticle(AnthropicSettings config, FoundryEntraTokenSource entraTokens,
       ProviderSettings options, MeterRegistry registry) {
-    super(options, registry);
+    super(NativeProviders.ANTHROPIC, options, registry);
     if (config.foundryEntraId() && entraTokens == null) {
       throw new IllegalArgumentException("Foundry Entra ID is enabled but no token source was given");
     }
     this.config = config;
     this.entraTokens = entraTokens;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  protected AccountSelectors accountSelectors() {
-    return AnthropicSettings.ACCOUNT_SELECTORS;
   }
 
   @Override
@@ -82,8 +72,8 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
     }
     return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
         "No Anthropic credential is available for this call: send your Anthropic key in x-api-key, or configure "
-            + AnthropicSettings.DEFAULT_API_KEY + " (or " + AnthropicSettings.FOUNDRY_ENTRA_ID
-            + "=true for Claude on Microsoft Foundry).").toException());
+            + NativeProviders.ANTHROPIC.defaultKeySetting() + " (or "
+            + NativeProviders.ANTHROPIC.serverIdentity().setting() + "=true for Claude on Microsoft Foundry).").toException());
   }
 
   /** The call with the client's own credentials replaced by {@code authHeader: authValue}. */
@@ -109,15 +99,11 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
   @Override
   protected Usage usageOf(ProxyRequest request, Buffer body) {
     // count_tokens and models consume no tokens; only a Message reports usage.
-    return isMessages(request) ? AnthropicUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
+    return is(request, Operation.MESSAGES) ? AnthropicUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
   }
 
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
-    return isMessages(request) ? new AnthropicStreamUsageObserver() : UsageObserver.NONE;
-  }
-
-  private static boolean isMessages(ProxyRequest request) {
-    return "messages".equals(request.operation());
+    return is(request, Operation.MESSAGES) ? new AnthropicStreamUsageObserver() : UsageObserver.NONE;
   }
 }

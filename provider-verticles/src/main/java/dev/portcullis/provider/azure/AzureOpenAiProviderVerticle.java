@@ -7,7 +7,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
@@ -29,13 +30,11 @@ import java.util.regex.Pattern;
  * <p>Classic resource URLs get the deployment in the path and a dated {@code api-version}; Foundry
  * v1 URLs get OpenAI's paths as they are. Bodies are never rewritten, except a classic resource's
  * deployment list, answered in OpenAI's model-list format ({@link AzureDeploymentList}). Keys go upstream in
- * {@code api-key} (a client's {@code Authorization: Bearer <key>} is moved there, since the seed
- * tells clients to send it so); with Entra ID enabled, server-side calls carry
+ * {@code api-key} (a client's {@code Authorization: Bearer <key>} is moved there, since clients are
+ * told to send their Azure key as OpenAI clients do); with Entra ID enabled, server-side calls carry
  * {@code Authorization: Bearer <Entra token>} instead.
  */
 public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
-
-  public static final String NAME = "azure";
 
   /** Azure deployment names: letters, digits, '-', '_' and '.'; anything else would change the path. */
   private static final Pattern DEPLOYMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -54,17 +53,12 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
    */
   public AzureOpenAiProviderVerticle(AzureSettings settings, TokenCredential entraCredential,
       ProviderSettings options, MeterRegistry registry) {
-    super(options, registry);
+    super(NativeProviders.AZURE, options, registry);
     if (settings.entraIdEnabled() && entraCredential == null) {
       throw new IllegalArgumentException("Entra ID is enabled but no credential was given");
     }
     this.settings = settings;
     this.entraCredential = entraCredential;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
   }
 
   @Override
@@ -76,28 +70,26 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
   }
 
   @Override
-  protected AccountSelectors accountSelectors() {
-    return AzureSettings.ACCOUNT_SELECTORS;
-  }
-
-  @Override
   protected Future<UpstreamCall> prepare(ProxyRequest request) {
     UpstreamCredential credential = request.credential();
     AzureEndpoint endpoint = endpointFor(request, credential);
-    String url = switch (request.operation()) {
-      case "chat.completions" -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
+    Operation operation = Operation.named(request.operation());
+    String url = operation == null ? null : switch (operation) {
+      case CHAT_COMPLETIONS -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
           ? endpoint.baseUrl() + "/deployments/" + deployment(request) + "/chat/completions"
               + versionQuery(settings.apiVersion(), request.query())
           : endpoint.baseUrl() + request.path() + plainQuery(request.query());
-      case "responses" -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
+      case RESPONSES -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
           ? endpoint.baseUrl() + "/responses" + versionQuery(settings.responsesApiVersion(), request.query())
           : endpoint.baseUrl() + request.path() + plainQuery(request.query());
-      case "models" -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
+      case MODELS -> endpoint.kind() == AzureEndpoint.Kind.CLASSIC
           ? endpoint.baseUrl() + "/deployments" + versionQuery(settings.apiVersion(), request.query())
           : endpoint.baseUrl() + "/models" + plainQuery(request.query());
-      default -> throw GatewayError.notFound("Azure AI Foundry does not offer " + request.operation() + ".")
-          .toException();
+      default -> null;
     };
+    if (url == null) {
+      throw GatewayError.notFound("Azure AI Foundry does not offer " + request.operation() + ".").toException();
+    }
     // The request's headers may be shared with the gateway in this JVM: change a copy.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     if (credential == null) {
@@ -124,8 +116,8 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
       return call(request, url, headers);
     }
     throw GatewayError.of(ErrorKind.AUTHENTICATION, "No Azure API key: send your key as 'Authorization: Bearer <key>',"
-        + " set " + AzureSettings.DEFAULT_KEY + ", or enable Microsoft Entra ID with " + AzureSettings.ENTRA_ID_ENABLED
-        + "=true.").toException();
+        + " set " + NativeProviders.AZURE.defaultKeySetting() + ", or enable Microsoft Entra ID with "
+        + NativeProviders.AZURE.serverIdentity().setting() + "=true.").toException();
   }
 
   /**
@@ -135,7 +127,7 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
   private AzureEndpoint endpointFor(ProxyRequest request, UpstreamCredential credential) {
     String credentialUrl = credential == null ? null : credential.baseUrl();
     AzureEndpoint fromCredential = credentialUrl == null ? null : credentialEndpoint(credentialUrl);
-    AzureEndpoint chosen = "models".equals(request.operation())
+    AzureEndpoint chosen = is(request, Operation.MODELS)
         ? (settings.endpoint() != null ? settings.endpoint() : fromCredential)
         : (fromCredential != null ? fromCredential : settings.endpoint());
     if (chosen == null) {
@@ -209,7 +201,7 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
    */
   @Override
   protected Buffer rewriteAnswer(ProxyRequest request, Buffer body) {
-    if ("models".equals(request.operation())
+    if (is(request, Operation.MODELS)
         && endpointFor(request, request.credential()).kind() == AzureEndpoint.Kind.CLASSIC) {
       return AzureDeploymentList.toOpenAiModels(body);
     }
@@ -218,10 +210,10 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
 
   @Override
   protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
-    if (!"models".equals(request.operation())) {
+    if (!is(request, Operation.MODELS)) {
       return null;
     }
-    return ModelListRefusal.of(NAME, call.url(), status,
+    return ModelListRefusal.of(name(), call.url(), status,
         "https://<resource-name>.openai.azure.com/openai or https://<resource-name>.services.ai.azure.com/openai/v1");
   }
 

@@ -1,17 +1,19 @@
 package dev.portcullis.provider.azure;
 
-import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.common.settings.Settings;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.settings.SettingsException;
 
 /**
- * The Azure AI Foundry settings of Archestra's provider page, read and checked once at start-up.
+ * The Azure AI Foundry settings, read and checked once at start-up.
  *
  * @param endpoint             the default endpoint ({@code ARCHESTRA_AZURE_OPENAI_BASE_URL}), or {@code null}
  * @param apiVersion           classic chat and deployment listing
  * @param responsesApiVersion  classic Responses
- * @param entraIdEnabled       server-side calls use a Microsoft Entra ID token instead of a key
- * @param defaultKey           {@code ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY}, or {@code null}
+ * @param entraIdEnabled       the descriptor's server-identity setting: server-side calls use a Microsoft Entra ID
+ *                             token instead of a key
+ * @param defaultKey           the descriptor's default key setting ({@code ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY}), or
+ *                             {@code null}
  */
 public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String responsesApiVersion,
     boolean entraIdEnabled, String defaultKey) {
@@ -19,21 +21,6 @@ public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String re
   public static final String BASE_URL = "ARCHESTRA_AZURE_OPENAI_BASE_URL";
   public static final String API_VERSION = "ARCHESTRA_AZURE_OPENAI_API_VERSION";
   public static final String RESPONSES_API_VERSION = "ARCHESTRA_AZURE_OPENAI_RESPONSES_API_VERSION";
-  public static final String ENTRA_ID_ENABLED = "ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED";
-  public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY";
-
-  /**
-   * What picks an account besides Portcullis' key or Entra token: OpenAI's organization and project
-   * headers (OpenAI SDKs send them when configured; platform.openai.com/docs/api-reference,
-   * "Organizations and projects"), Azure Resource Manager's cross-tenant auxiliary tokens
-   * ({@code x-ms-authorization-auxiliary}, learn.microsoft.com/azure/azure-resource-manager/management/authenticate-multi-tenant)
-   * and the subscription key of an API Management gateway in front of the resource
-   * ({@code Ocp-Apim-Subscription-Key}, which picks the APIM subscription that is billed and limited).
-   */
-  public static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors
-      .requestHeaders("OpenAI-Organization", "OpenAI-Project", "x-ms-authorization-auxiliary",
-          "Ocp-Apim-Subscription-Key")
-      .andResponseHeaders("openai-organization", "openai-project");
 
   @Override
   public String toString() {
@@ -55,7 +42,7 @@ public record AzureSettings(AzureEndpoint endpoint, String apiVersion, String re
     return new AzureSettings(endpoint,
         settings.string(API_VERSION, "2024-02-01"),
         settings.string(RESPONSES_API_VERSION, "2025-04-01-preview"),
-        settings.bool(ENTRA_ID_ENABLED, false),
-        settings.string(DEFAULT_KEY));
+        NativeProviders.AZURE.serverIdentity().enabledIn(settings),
+        settings.string(NativeProviders.AZURE.defaultKeySetting()));
   }
 }

@@ -3,7 +3,7 @@ package dev.portcullis.provider.bedrock;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.sign.SigV4RequestSigner;
 import io.vertx.core.Future;
@@ -18,8 +18,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>a stored key ({@link UpstreamCredential#apiKey}) goes as {@code Authorization: Bearer};
- *   <li>a server-side caller gets SigV4 when {@code ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED=true}, else
- *       the default key {@code ARCHESTRA_CHAT_BEDROCK_API_KEY} as a bearer;
+ *   <li>a server-side caller gets SigV4 when IAM authentication, Bedrock's server identity, is on
+ *       ({@code ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED=true}), else the default key
+ *       ({@code ARCHESTRA_CHAT_BEDROCK_API_KEY}) as a bearer;
  *   <li>a passthrough caller's own Bedrock API key ({@code Authorization: Bearer}) goes as it came;
  *       a passthrough call without one is refused: the server's AWS identity is only for callers the
  *       gateway resolved (a virtual key, an access token, a keyless caller from a trusted network);
@@ -29,22 +30,7 @@ import java.util.Locale;
  */
 final class BedrockAuthentication {
 
-  static final String IAM_AUTH_ENABLED = "ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED";
-  static final String DEFAULT_KEY = "ARCHESTRA_CHAT_BEDROCK_API_KEY";
-
   private static final String SIGV4_PREFIX = "AWS4-HMAC-SHA256";
-
-  /**
-   * What picks an AWS principal besides Portcullis' own key or signature: the parts of a client's
-   * SigV4 signature, in headers ({@code X-Amz-Security-Token} is a session of the client's
-   * principal, {@code X-Amz-Date} and {@code X-Amz-Content-Sha256} belong to its signature) or in
-   * a presigned query, and the confused-deputy context {@code X-Amz-Source-Account} /
-   * {@code X-Amz-Source-Arn} (docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
-   * Bedrock's own request options are {@code X-Amzn-Bedrock-*} (with an n) and are kept.
-   */
-  static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors.requestHeaders("x-amz-*")
-      .andQueryParameters("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-          "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token");
 
   private final String defaultKey;
   private final AwsCredentialsSource credentials;
@@ -73,8 +59,9 @@ final class BedrockAuthentication {
       if (defaultKey != null) {
         return Future.succeededFuture(bearer(clientHeaders, defaultKey, credential));
       }
-      return failure("No server-side Bedrock identity is configured: set " + DEFAULT_KEY + ", or "
-          + IAM_AUTH_ENABLED + "=true to sign with the AWS credentials chain.");
+      return failure("No server-side Bedrock identity is configured: set "
+          + NativeProviders.BEDROCK.defaultKeySetting() + ", or " + NativeProviders.BEDROCK.serverIdentity().setting()
+          + "=true to sign with the AWS credentials chain.");
     }
     String authorization = clientHeaders.get("Authorization");
     if (authorization != null && authorization.regionMatches(true, 0, SIGV4_PREFIX, 0, SIGV4_PREFIX.length())) {
@@ -87,7 +74,7 @@ final class BedrockAuthentication {
     }
     if (credentials != null) {
       // Passthrough without a key of its own: signing it would lend the server's AWS identity.
-      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(BedrockProviderVerticle.NAME,
+      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(NativeProviders.BEDROCK.name(),
           "its AWS identity (Bedrock IAM authentication)").toException());
     }
     return failure("Send a Bedrock API key as Authorization: Bearer <key> (the AWS SDKs' AWS_BEARER_TOKEN_BEDROCK) "

@@ -10,7 +10,8 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.PathSegments;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -36,8 +37,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 public final class BedrockProviderVerticle extends ProviderVerticle {
 
-  public static final String NAME = "bedrock";
-
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final BedrockEndpoint endpoint;
@@ -54,28 +53,29 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
    */
   public BedrockProviderVerticle(Settings settings, ProviderSettings options, MeterRegistry registry,
       AwsCredentialsProvider credentialsProvider) {
-    super(options, registry);
+    super(NativeProviders.BEDROCK, options, registry);
     this.settings = settings;
-    this.endpoint = BedrockEndpoint.from(settings);
-    this.defaultKey = settings.string(BedrockAuthentication.DEFAULT_KEY);
-    this.iamEnabled = settings.bool(BedrockAuthentication.IAM_AUTH_ENABLED, false);
+    this.endpoint = checkedEndpoint(settings);
+    this.defaultKey = settings.string(NativeProviders.BEDROCK.defaultKeySetting());
+    this.iamEnabled = iamEnabled(settings);
     this.credentialsProvider = credentialsProvider;
-    if (endpoint != null && iamEnabled) {
-      endpoint.requireRegion();
-    }
   }
 
-  /** Reads and checks the settings, so a bad one stops the launcher before anything starts. */
-  public static void checkSettings(Settings settings) {
+  /**
+   * The endpoint, or {@code null} when Bedrock is off, with the settings IAM authentication needs
+   * checked: a bad one fails with the {@code SettingsException} naming it.
+   */
+  static BedrockEndpoint checkedEndpoint(Settings settings) {
     BedrockEndpoint endpoint = BedrockEndpoint.from(settings);
-    if (endpoint != null && settings.bool(BedrockAuthentication.IAM_AUTH_ENABLED, false)) {
+    if (endpoint != null && iamEnabled(settings)) {
       endpoint.requireRegion();
     }
+    return endpoint;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** IAM authentication is Bedrock's server identity, on when its setting is. */
+  private static boolean iamEnabled(Settings settings) {
+    return NativeProviders.BEDROCK.serverIdentity().enabledIn(settings);
   }
 
   @Override
@@ -91,18 +91,13 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
   }
 
   @Override
-  protected AccountSelectors accountSelectors() {
-    return BedrockAuthentication.ACCOUNT_SELECTORS;
-  }
-
-  @Override
   protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
     if (endpoint == null) {
       return Future.failedFuture(GatewayError.unavailable("Bedrock is not enabled in this deployment: set "
           + BedrockEndpoint.BASE_URL + " to your Bedrock runtime endpoint, such as "
           + "https://bedrock-runtime.us-east-1.amazonaws.com.").toException());
     }
-    if (request.operation().equals("models")) {
+    if (is(request, Operation.MODELS)) {
       return models.list(upstreamClient(), request);
     }
     return null;
@@ -150,7 +145,7 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
     // InvokeModel streams carry the model's own events, base64 inside each frame: not read here.
-    return request.operation().equals("converse-stream") ? new ConverseStreamUsageObserver(modelOf(request))
+    return is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
         : UsageObserver.NONE;
   }
 

@@ -23,7 +23,7 @@ import java.util.Locale;
 /**
  * Bedrock's model list: the account's inference profiles from ListInferenceProfiles
  * ({@code GET /inference-profiles} on the control plane), every page followed through
- * {@code nextToken}, {@code ACTIVE} ones only, filtered as the seed describes: by provider (the
+ * {@code nextToken}, {@code ACTIVE} ones only, filtered by provider (the
  * segment after the region prefix of {@code us.anthropic.claude-…}, from
  * {@code ARCHESTRA_BEDROCK_ALLOWED_PROVIDERS}) and by region prefix (from
  * {@code ARCHESTRA_BEDROCK_ALLOWED_INFERENCE_REGIONS}); an empty filter allows all.

@@ -5,7 +5,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
@@ -16,32 +17,21 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Cohere's v2 chat and model list. Archestra's documented client route is {@code /chat}; the
- * Cohere SDKs call {@code /v2/chat}: both are v2 chat and go upstream to {@code /v2/chat}
+ * Cohere's v2 chat and model list. Clients are told to call {@code /chat}; the Cohere SDKs call
+ * {@code /v2/chat}: both are v2 chat and go upstream to {@code /v2/chat}
  * ({@code /v1/chat} upstream is a different API). {@code /v1/models} goes as it came. Body and
  * query untouched. Auth is {@code Authorization: Bearer}: the client's own passes through; a
  * stored key, or for a server-side credential {@code ARCHESTRA_CHAT_COHERE_API_KEY}, replaces it.
  */
 public final class CohereProviderVerticle extends ProviderVerticle {
 
-  public static final String NAME = "cohere";
   static final String V2_CHAT = "/v2/chat";
 
   private final CohereSettings config;
 
   public CohereProviderVerticle(CohereSettings config, ProviderSettings options, MeterRegistry registry) {
-    super(options, registry);
+    super(NativeProviders.COHERE, options, registry);
     this.config = config;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  protected AccountSelectors accountSelectors() {
-    return CohereSettings.ACCOUNT_SELECTORS;
   }
 
   @Override
@@ -58,7 +48,7 @@ public final class CohereProviderVerticle extends ProviderVerticle {
     if (key == null) {
       return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION,
           "No Cohere credential is available for this call: send your Cohere key as Authorization: Bearer, or "
-              + "configure " + CohereSettings.DEFAULT_API_KEY + ".").toException());
+              + "configure " + NativeProviders.COHERE.defaultKeySetting() + ".").toException());
     }
     // The request's headers may be shared with the gateway in this JVM: change a copy.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
@@ -69,15 +59,11 @@ public final class CohereProviderVerticle extends ProviderVerticle {
 
   @Override
   protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return isChat(request) ? CohereUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
+    return is(request, Operation.CHAT) ? CohereUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
   }
 
   @Override
   protected UsageObserver streamUsage(ProxyRequest request) {
-    return isChat(request) ? new CohereStreamUsageObserver() : UsageObserver.NONE;
-  }
-
-  private static boolean isChat(ProxyRequest request) {
-    return "chat".equals(request.operation());
+    return is(request, Operation.CHAT) ? new CohereStreamUsageObserver() : UsageObserver.NONE;
   }
 }

@@ -4,12 +4,12 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.provider.OpenAiCompatibleSpec;
-import dev.portcullis.common.provider.Operation;
-import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.OpenAiCompatibleSpec;
+import dev.portcullis.common.provider.Operation;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.settings.Settings;
 import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderSettings;
@@ -25,9 +25,11 @@ import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * A provider that speaks OpenAI's own API, described by its {@link OpenAiCompatibleSpec}: the call
+ * A provider that speaks OpenAI's own API, described by its {@link OpenAiCompatibleSpec} (its
+ * descriptor's {@link ProviderDescriptor#compatible()}): the call
  * goes to {@code <base URL><path>} as the client made it, body untouched, and the answer's bytes
  * (provider-specific fields such as Perplexity's {@code citations} or MiniMax's
  * {@code reasoning_details} included) come back as they arrive.
@@ -46,9 +48,14 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   private final Map<String, String> fixedHeaders;
   private final StaticModelList staticModels;
 
-  public OpenAiCompatibleProviderVerticle(OpenAiCompatibleSpec spec, Settings settings, ProviderSettings options,
+  /** @param descriptor an OpenAI-compatible provider's descriptor (its {@code compatible()} is set) */
+  public OpenAiCompatibleProviderVerticle(ProviderDescriptor descriptor, Settings settings, ProviderSettings options,
       MeterRegistry registry) {
-    super(options, registry);
+    super(descriptor, options, registry);
+    if (descriptor.compatible() == null) {
+      throw new IllegalArgumentException(descriptor.name() + " is not an OpenAI-compatible provider");
+    }
+    OpenAiCompatibleSpec spec = descriptor.compatible();
     this.spec = spec;
     this.baseUrl = baseUrl(spec, settings);
     this.defaultKey = spec.defaultKeySetting() == null ? null : settings.string(spec.defaultKeySetting());
@@ -64,10 +71,20 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   }
 
   /**
+   * The verticles of one OpenAI-compatible provider (its {@code ProviderVerticleFactory}): the base
+   * URL settings are read and checked now, so a bad one stops the launcher before anything starts.
+   */
+  public static Supplier<ProviderVerticle> verticles(ProviderDescriptor descriptor, Settings settings,
+      ProviderSettings options, MeterRegistry registry) {
+    baseUrl(descriptor.compatible(), settings);
+    return () -> new OpenAiCompatibleProviderVerticle(descriptor, settings, options, registry);
+  }
+
+  /**
    * The configured base URL: the first set setting of the spec, else its default (validated);
    * {@code null} for a provider that is off until configured and is not.
    */
-  public static String baseUrl(OpenAiCompatibleSpec spec, Settings settings) {
+  private static String baseUrl(OpenAiCompatibleSpec spec, Settings settings) {
     for (String setting : spec.baseUrlSettings()) {
       String value = settings.url(setting, null);
       if (value != null) {
@@ -85,20 +102,11 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
     return new StaticModelList(spec.name(), configured.isEmpty() ? spec.staticModels().defaults() : configured);
   }
 
+  /** A provider without a models endpoint answers its configured model list itself. */
   @Override
-  public String name() {
-    return spec.name();
-  }
-
-  @Override
-  protected AccountSelectors accountSelectors() {
-    return spec.accountSelectors();
-  }
-
-  @Override
-  protected ProxyResponse localAnswer(ProxyRequest request) {
-    if (staticModels != null && Operation.MODELS.wireName().equals(request.operation())) {
-      return staticModels.response();
+  protected Future<ProxyResponse> answerDirectly(ProxyRequest request) {
+    if (staticModels != null && is(request, Operation.MODELS)) {
+      return Future.succeededFuture(staticModels.response());
     }
     return null;
   }
@@ -162,7 +170,7 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
 
   @Override
   protected GatewayError replaceUpstreamError(ProxyRequest request, UpstreamCall call, int status) {
-    if (!Operation.MODELS.wireName().equals(request.operation())) {
+    if (!is(request, Operation.MODELS)) {
       return null;
     }
     String hint = spec.defaultBaseUrl() == null ? "for example http://your-host:8000/v1"

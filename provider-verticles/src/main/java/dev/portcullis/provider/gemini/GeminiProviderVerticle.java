@@ -6,7 +6,7 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.provider.AccountSelectors;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
@@ -40,23 +40,10 @@ import java.util.regex.Pattern;
  */
 public final class GeminiProviderVerticle extends ProviderVerticle {
 
-  public static final String NAME = "gemini";
   public static final String BASE_URL = "ARCHESTRA_GEMINI_BASE_URL";
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
-  public static final String DEFAULT_KEY = "ARCHESTRA_CHAT_GEMINI_API_KEY";
 
   private static final String KEY_HEADER = "x-goog-api-key";
-
-  /**
-   * What picks a Google project or principal besides Portcullis' key or token, AI Studio and Vertex
-   * AI alike (Google's "system parameters", cloud.google.com/apis/docs/system-parameters):
-   * {@code x-goog-user-project} and {@code userProject} name the project billed and charged quota;
-   * {@code key} and {@code access_token} in the query are a second credential next to ours;
-   * {@code X-Goog-AuthUser} picks one of several signed-in Google accounts.
-   */
-  static final AccountSelectors ACCOUNT_SELECTORS = AccountSelectors
-      .requestHeaders("x-goog-user-project", "x-goog-authuser")
-      .andQueryParameters("key", "access_token", "userProject", "$userProject");
 
   /** The model list as the client calls it, in either API version ({@code /v1beta/models}, {@code /v1/models}). */
   private static final Pattern MODELS_PATH = Pattern.compile("/v1(beta)?/models");
@@ -70,21 +57,10 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   private GoogleAccessTokenSource tokens;
 
   public GeminiProviderVerticle(Settings settings, ProviderSettings options, MeterRegistry registry) {
-    super(options, registry);
+    super(NativeProviders.GEMINI, options, registry);
     this.baseUrl = settings.url(BASE_URL, DEFAULT_BASE_URL);
-    this.defaultKey = settings.string(DEFAULT_KEY);
+    this.defaultKey = settings.string(NativeProviders.GEMINI.defaultKeySetting());
     this.vertex = VertexAiEndpoint.from(settings);
-  }
-
-  /** Reads and checks the settings, so a bad one stops the launcher before anything starts. */
-  public static void checkSettings(Settings settings) {
-    settings.url(BASE_URL, DEFAULT_BASE_URL);
-    VertexAiEndpoint.from(settings);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
   }
 
   @Override
@@ -93,11 +69,6 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
       tokens = new GoogleAccessTokenSource(vertx, vertex.credentialsFile(), Clock.systemUTC());
     }
     return super.start();
-  }
-
-  @Override
-  protected AccountSelectors accountSelectors() {
-    return ACCOUNT_SELECTORS;
   }
 
   @Override
@@ -114,7 +85,7 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
     } else if (credential != null && credential.serverSide()) {
       if (defaultKey == null) {
         throw GatewayError.of(ErrorKind.AUTHENTICATION, "No Gemini API key is configured for server-side use: set "
-            + DEFAULT_KEY + ", enable Vertex AI, or send your own key in x-goog-api-key.").toException();
+            + NativeProviders.GEMINI.defaultKeySetting() + ", enable Vertex AI, or send your own key in x-goog-api-key.").toException();
       }
       key = defaultKey;
     }
@@ -137,7 +108,7 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
   private Future<UpstreamCall> prepareVertex(ProxyRequest request) {
     if (request.credential() == null) {
       // Vertex AI knows only the server's Google identity: a passthrough caller must never get it.
-      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(NAME,
+      return Future.failedFuture(CredentialRefusal.passthroughCannotUse(name(),
           "its Google service account (Vertex AI)").toException());
     }
     String fullUrl;

@@ -1,7 +1,8 @@
 package dev.portcullis.provider.gemini;
 
-import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.settings.SettingsException;
 import java.util.regex.Pattern;
 
 /**
@@ -18,25 +19,28 @@ import java.util.regex.Pattern;
  */
 public record VertexAiEndpoint(String project, String location, String baseUrl, String credentialsFile) {
 
-  public static final String ENABLED = "ARCHESTRA_GEMINI_VERTEX_AI_ENABLED";
   public static final String PROJECT = "ARCHESTRA_GEMINI_VERTEX_AI_PROJECT";
   public static final String LOCATION = "ARCHESTRA_GEMINI_VERTEX_AI_LOCATION";
   public static final String CREDENTIALS_FILE = "ARCHESTRA_GEMINI_VERTEX_AI_CREDENTIALS_FILE";
-  /** Not Archestra's: moves the Vertex AI host, for a regional or private endpoint, or a test double. */
+  /** Moves the Vertex AI host, for a regional or private endpoint, or a test double. */
   public static final String BASE_URL = "ARCHESTRA_GEMINI_VERTEX_AI_BASE_URL";
 
   public static final String DEFAULT_LOCATION = "us-central1";
 
   private static final Pattern LOCATION_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
-  /** The Vertex AI endpoint when Vertex AI mode is on, else {@code null}. */
+  /**
+   * The Vertex AI endpoint when Vertex AI mode is on (Gemini's server-identity setting,
+   * {@code ARCHESTRA_GEMINI_VERTEX_AI_ENABLED}), else {@code null}.
+   */
   public static VertexAiEndpoint from(Settings settings) {
-    if (!settings.bool(ENABLED, false)) {
+    if (!NativeProviders.GEMINI.serverIdentity().enabledIn(settings)) {
       return null;
     }
     String project = settings.string(PROJECT);
     if (project == null) {
-      throw new SettingsException(PROJECT, "required when " + ENABLED + "=true: set it to your GCP project id");
+      throw new SettingsException(PROJECT, "required when " + NativeProviders.GEMINI.serverIdentity().setting()
+          + "=true: set it to your GCP project id");
     }
     String location = settings.string(LOCATION, DEFAULT_LOCATION);
     if (!LOCATION_NAME.matcher(location).matches()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.provider.NativeProviders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -51,7 +52,8 @@ class BedrockAuthenticationTest {
     assertThat(headers("default", UpstreamCredential.SERVER_SIDE, null).result().get("Authorization"))
         .isEqualTo("Bearer default");
     assertThat(refusal(headers(null, UpstreamCredential.SERVER_SIDE, null)).error().message())
-        .contains(BedrockAuthentication.DEFAULT_KEY).contains(BedrockAuthentication.IAM_AUTH_ENABLED);
+        .contains(NativeProviders.BEDROCK.defaultKeySetting())
+        .contains(NativeProviders.BEDROCK.serverIdentity().setting());
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.provider.NativeProviders;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.UpstreamCall;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,8 +30,9 @@ class GeminiCredentialsTest {
   private static ProxyRequest request(UpstreamCredential credential, String query) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("x-goog-api-key", "client-key")
         .add("X-Goog-User-Project", "clients-project").add("content-type", "application/json");
-    return new ProxyRequest("gemini", "generateContent", "POST", "/v1beta/models/m:generateContent", query, headers,
-        Buffer.buffer("{}"), credential, null, "r1", "m", 1000, null, 0);
+    return ProxyRequest.builder().provider("gemini").operation(Operation.GENERATE_CONTENT.wireName()).method("POST")
+        .path("/v1beta/models/m:generateContent").query(query).headers(headers).body(Buffer.buffer("{}"))
+        .credential(credential).requestId("r1").model("m").timeoutMs(1000).build();
   }
 
   /** The call as the verticle makes it: account selectors dropped first, then prepared. */
@@ -50,7 +53,7 @@ class GeminiCredentialsTest {
 
   @Test
   void aServerSideCallerGetsTheDefaultKeyOrAClearRefusal() {
-    UpstreamCall call = prepared(verticle(new JsonObject().put(GeminiProviderVerticle.DEFAULT_KEY, "default-key")),
+    UpstreamCall call = prepared(verticle(new JsonObject().put(NativeProviders.GEMINI.defaultKeySetting(), "default-key")),
         request(UpstreamCredential.SERVER_SIDE, null));
     assertThat(call.headers().get("x-goog-api-key")).isEqualTo("default-key");
     assertThat(call.headers().get("x-goog-user-project")).isNull();
@@ -58,7 +61,7 @@ class GeminiCredentialsTest {
     assertThatThrownBy(() -> verticle(new JsonObject()).prepare(request(UpstreamCredential.SERVER_SIDE, null)))
         .isInstanceOfSatisfying(GatewayException.class, e -> {
           assertThat(e.error().kind()).isEqualTo(ErrorKind.AUTHENTICATION);
-          assertThat(e.error().message()).contains(GeminiProviderVerticle.DEFAULT_KEY).doesNotContain("client-key");
+          assertThat(e.error().message()).contains(NativeProviders.GEMINI.defaultKeySetting()).doesNotContain("client-key");
         });
   }
 

@@ -3,6 +3,7 @@ package dev.portcullis.provider.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.provider.NativeProviders;
 import dev.portcullis.testkit.GeminiWire;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -51,7 +52,7 @@ class GeminiStreamUsageObserverTest {
 
   @Test
   void onlyAccountSelectorsLeaveTheQuery() {
-    assertThat(GeminiProviderVerticle.ACCOUNT_SELECTORS.withoutQuerySelectors("alt=sse&%6Bey=abc&keyish=1"))
+    assertThat(NativeProviders.GEMINI.accountSelectors().withoutQuerySelectors("alt=sse&%6Bey=abc&keyish=1"))
         .isEqualTo("alt=sse&keyish=1");
     assertThat(GeminiProviderVerticle.isSse("key=k&alt=sse")).isTrue();
     assertThat(GeminiProviderVerticle.isSse("alt=json")).isFalse();

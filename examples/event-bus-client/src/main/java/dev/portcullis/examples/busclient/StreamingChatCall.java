@@ -5,8 +5,10 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
@@ -15,7 +17,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -56,14 +57,25 @@ public final class StreamingChatCall {
       headers.add("authorization", authorization);
     }
     StreamReceiver receiver = StreamReceiver.open(vertx, WINDOW, timeoutMs);
-    ProxyRequest request = new ProxyRequest("openai", "chat.completions", "POST", "/chat/completions", null,
-        headers, body, credential, null, "bus-client-" + UUID.randomUUID(), model, timeoutMs,
-        receiver.address(), receiver.window());
+    ProxyRequest request = ProxyRequest.builder()
+        .provider("openai")
+        .operation(Operation.CHAT_COMPLETIONS.wireName())
+        .method("POST")
+        .path("/chat/completions")
+        .headers(headers)
+        .body(body)
+        .credential(credential)
+        .requestId("bus-client-" + UUID.randomUUID())
+        .model(model)
+        .timeoutMs(timeoutMs)
+        .stream(receiver.address(), receiver.window())
+        .build();
     Promise<Usage> done = Promise.promise();
     // Register the stream address before the provider may send to it.
     receiver.ready()
+        // One bus hop from the upstream call: the provider answers (or fails with 504) first.
         .compose(v -> vertx.eventBus().<Object>request(Addresses.provider("openai"), request,
-            new DeliveryOptions().setSendTimeout(timeoutMs + 10_000)))
+            Failures.busDelivery(timeoutMs, 1)))
         .onFailure(err -> {
           receiver.close();
           done.tryFail(err);

@@ -7,7 +7,7 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.common.provider.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.Providers;
 import dev.portcullis.testkit.ClusterCertificates;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -76,7 +76,7 @@ class ClusteredStreamingChatCallTest {
     BusCodecs.register(providerNode);
     BusCodecs.register(clientNode);
     Settings settings = new Settings(new JsonObject().put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")));
-    providerNode.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OPENAI, settings,
+    providerNode.deployVerticle(new OpenAiCompatibleProviderVerticle(Providers.require("openai"), settings,
         ProviderSettings.from(settings), new SimpleMeterRegistry())).await();
   }
 

@@ -10,7 +10,7 @@ import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.compat.OpenAiCompatibleProviderVerticle;
-import dev.portcullis.common.provider.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.Providers;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
@@ -42,7 +42,7 @@ class StreamingChatCallTest {
     BusCodecs.register(vertx);
     Settings settings = new Settings(new JsonObject()
         .put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")));
-    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(OpenAiCompatibleProviders.OPENAI, settings,
+    vertx.deployVerticle(new OpenAiCompatibleProviderVerticle(Providers.require("openai"), settings,
         ProviderSettings.from(settings), new SimpleMeterRegistry())).await();
   }
 
