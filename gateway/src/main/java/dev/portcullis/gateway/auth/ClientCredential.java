@@ -4,6 +4,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.QueryParameters;
+import dev.portcullis.common.provider.Providers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -16,8 +17,11 @@ import java.util.List;
  */
 public final class ClientCredential {
 
-  /** Headers that may carry a client credential; removed before a resolved call goes upstream. */
-  public static final List<String> HEADERS = List.of("authorization", "x-api-key", "x-goog-api-key", "api-key");
+  /**
+   * Headers that may carry a client credential, across every API served (each provider's
+   * descriptor names its own); removed before a resolved call goes upstream.
+   */
+  public static final List<String> HEADERS = Providers.clientKeyHeaders();
   public static final String QUERY_PARAM = "key";
   private static final String VIRTUAL_KEY_PREFIX = "pc-vk-";
 

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decides, for one client call, which credential goes upstream (DESIGN.md, "Credentials"):
+ * Decides, for one client call, which credential goes upstream:
  *
  * <ul>
  *   <li>a virtual key ({@code pc-vk-...}) must carry a valid checksum (checked here, so a made-up

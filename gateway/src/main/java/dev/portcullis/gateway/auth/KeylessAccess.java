@@ -1,23 +1,28 @@
 package dev.portcullis.gateway.auth;
 
-import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.net.NetworkRanges;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.ServerIdentity;
+import dev.portcullis.common.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who may use a provider's server-side identity without a Portcullis credential (DESIGN.md,
- * "Credentials"; SECURITY.md). A server-side identity is what Portcullis itself holds for a
- * provider: Vertex AI's Application Default Credentials, Bedrock's IAM identity, the Entra ID
- * identity of Azure OpenAI or Claude on Foundry, or the gateway's own network position in front of
- * a keyless Ollama or vLLM. It is used only for a resolved virtual key or access token, or for a
- * caller from a trusted network ({@value #TRUSTED_NETWORKS}, loopback by default), or for anyone
- * when {@value #ALLOW_ANONYMOUS} is on.
+ * Who may use a provider's server-side identity without a Portcullis credential (SECURITY.md,
+ * "Server identities"). A server-side identity is what Portcullis itself holds for a provider, as
+ * its descriptor declares it ({@link ProviderDescriptor#serverIdentity()}): Vertex AI's Application
+ * Default Credentials, Bedrock's IAM identity, the Entra ID identity of Azure OpenAI or Claude on
+ * Foundry, or the gateway's own network position in front of a keyless Ollama or vLLM. It is used
+ * only for a resolved virtual key or access token, or for a caller from a trusted network
+ * ({@value #TRUSTED_NETWORKS}, loopback by default), or for anyone when {@value #ALLOW_ANONYMOUS}
+ * is on.
  *
  * <p>A key the caller sends that is not ours is passthrough, and passthrough never borrows a
  * server identity: where the provider would answer a made-up key with the server's identity (a
  * keyless Ollama or vLLM ignores keys), or where a caller's own key means nothing (Gemini API keys
- * in Vertex AI mode), a passthrough call is held to the same rule as a call without a key.
+ * in Vertex AI mode), a passthrough call is held to the same rule as a call without a key, or
+ * refused ({@link ServerIdentity.Passthrough}).
  */
 public final class KeylessAccess {
 
@@ -26,28 +31,18 @@ public final class KeylessAccess {
   /** This host only: not all of 127/8, where sidecars such as Istio's 127.0.0.6 forward other hosts' calls. */
   public static final String DEFAULT_TRUSTED_NETWORKS = "127.0.0.1/32,::1/128";
 
-  /** Provider -> the server-side identity it has in this deployment, in words for error messages. */
-  private final Map<String, String> serverIdentities;
+  /** Provider -> the server-side identity it has in this deployment (its setting is on, or it needs none). */
+  private final Map<String, ServerIdentity> serverIdentities;
   private final NetworkRanges trustedNetworks;
   private final boolean allowAnonymous;
-  private final boolean vertexAi;
 
   public KeylessAccess(Settings settings) {
-    Map<String, String> identities = new LinkedHashMap<>();
-    identities.put("ollama", "keyless Ollama server");
-    identities.put("vllm", "keyless vLLM server");
-    vertexAi = settings.bool("ARCHESTRA_GEMINI_VERTEX_AI_ENABLED", false);
-    if (vertexAi) {
-      identities.put("gemini", "Google identity (Vertex AI)");
-    }
-    if (settings.bool("ARCHESTRA_BEDROCK_IAM_AUTH_ENABLED", false)) {
-      identities.put("bedrock", "AWS identity (Bedrock IAM)");
-    }
-    if (settings.bool("ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED", false)) {
-      identities.put("azure", "Microsoft Entra ID identity");
-    }
-    if (settings.bool("ARCHESTRA_ANTHROPIC_AZURE_FOUNDRY_ENTRA_ID_ENABLED", false)) {
-      identities.put("anthropic", "Microsoft Entra ID identity (Claude on Foundry)");
+    Map<String, ServerIdentity> identities = new LinkedHashMap<>();
+    for (ProviderDescriptor provider : Providers.all()) {
+      ServerIdentity identity = provider.serverIdentity();
+      if (identity != null && identity.enabledIn(settings)) {
+        identities.put(provider.name(), identity);
+      }
     }
     this.serverIdentities = Map.copyOf(identities);
     this.trustedNetworks = NetworkRanges.fromSetting(settings, TRUSTED_NETWORKS, DEFAULT_TRUSTED_NETWORKS);
@@ -70,31 +65,31 @@ public final class KeylessAccess {
 
   /**
    * Why a caller's own (passthrough) key may not be used on this provider, or {@code null} when it
-   * may. Ollama and vLLM usually check no key, so anything passed through reaches the server with
-   * the gateway's network identity; in Vertex AI mode a Gemini API key is never sent upstream, so
-   * the call could only borrow the server's Google identity.
+   * may: by the provider's server identity, when it has one in this deployment.
    */
   public String refusePassthrough(String provider, String clientAddress) {
-    if (vertexAi && provider.equals("gemini")) {
-      return "Gemini runs on Vertex AI here with Portcullis' own Google identity, so Gemini API keys are not "
-          + "used. Send a Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token, or "
-          + "call without a key from a trusted network (" + TRUSTED_NETWORKS + ").";
+    ServerIdentity identity = serverIdentities.get(provider);
+    if (identity == null) {
+      return null;
     }
-    if ((provider.equals("ollama") || provider.equals("vllm")) && !allowsWithoutKey(provider, clientAddress)) {
-      return "The " + provider + " server behind this gateway takes calls with Portcullis' own identity, which "
-          + "only trusted networks (" + TRUSTED_NETWORKS + ") may use with their own key or none. Send a "
-          + "Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token.";
-    }
-    return null;
+    return switch (identity.passthrough()) {
+      case CALLERS_KEY_USED -> null;
+      case REFUSED -> identity.refusal() + " Send a Portcullis virtual key (pc-vk-...) or an access token from "
+          + "/api/auth/oauth2/token, or call without a key from a trusted network (" + TRUSTED_NETWORKS + ").";
+      case HELD_TO_KEYLESS_RULE -> allowsWithoutKey(provider, clientAddress) ? null
+          : "The " + provider + " server behind this gateway takes calls with Portcullis' own identity, which "
+              + "only trusted networks (" + TRUSTED_NETWORKS + ") may use with their own key or none. Send a "
+              + "Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token.";
+    };
   }
 
   /** The 401 message for a caller without a key, saying what to send instead. */
   public String missingKeyMessage(String provider) {
-    String identity = serverIdentities.get(provider);
+    ServerIdentity identity = serverIdentities.get(provider);
     if (identity != null) {
-      return "No API key was sent. Calls without a key use Portcullis' " + identity + ", which only trusted "
-          + "networks (" + TRUSTED_NETWORKS + ") may do unless " + ALLOW_ANONYMOUS + "=true. Send a Portcullis "
-          + "virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token.";
+      return "No API key was sent. Calls without a key use Portcullis' " + identity.description() + ", which only "
+          + "trusted networks (" + TRUSTED_NETWORKS + ") may do unless " + ALLOW_ANONYMOUS + "=true. Send a "
+          + "Portcullis virtual key (pc-vk-...) or an access token from /api/auth/oauth2/token.";
     }
     return "No API key was sent. Pass your " + provider + " API key, a Portcullis virtual key (pc-vk-...) or an "
         + "access token from /api/auth/oauth2/token.";

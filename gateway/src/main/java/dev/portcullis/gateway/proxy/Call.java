@@ -8,6 +8,9 @@ final class Call {
 
   final String requestId;
   final long startedNanos;
+  /** The client's method and normalized path, for the access log. */
+  final String method;
+  final String path;
   final ProviderRoute route;
   final String proxyId;
   final String upstreamPath;
@@ -19,10 +22,12 @@ final class Call {
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
   long reservedBytes;
 
-  Call(String requestId, long startedNanos, ProviderRoute route, String proxyId, String upstreamPath,
-      Map<String, String> params) {
+  Call(String requestId, long startedNanos, String method, String path, ProviderRoute route, String proxyId,
+      String upstreamPath, Map<String, String> params) {
     this.requestId = requestId;
     this.startedNanos = startedNanos;
+    this.method = method;
+    this.path = path;
     this.route = route;
     this.proxyId = proxyId;
     this.upstreamPath = upstreamPath;

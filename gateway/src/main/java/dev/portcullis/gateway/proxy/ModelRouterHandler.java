@@ -4,21 +4,19 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.common.error.GatewayException;
-import dev.portcullis.common.http.ForwardedHeaders;
-import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.common.provider.Operation;
-import dev.portcullis.common.router.RouterOperations;
-import dev.portcullis.common.router.RouterProviders;
-import dev.portcullis.gateway.auth.ClientCredential;
-import dev.portcullis.gateway.auth.CredentialResolver;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.RouterRole;
+import dev.portcullis.common.router.ModelId;
+import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.gateway.auth.MappedCredentials;
-import dev.portcullis.gateway.routes.PathParts;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,20 +27,31 @@ import java.util.Map;
  */
 final class ModelRouterHandler {
 
-  private static final String FORMAT_EXAMPLE = "'<provider>:<model>', for example 'openai:gpt-4o', "
-      + "'anthropic:claude-sonnet-4-5' or 'bedrock:amazon.nova-pro-v1:0'";
+  /**
+   * Every provider the model router reaches (each descriptor names how), sorted by name, for the
+   * message on an unknown one.
+   */
+  static final List<String> ROUTER_PROVIDERS = Arrays.stream(RouterRole.values())
+      .flatMap(role -> Providers.withRouterRole(role).stream())
+      .map(ProviderDescriptor::name)
+      .sorted()
+      .toList();
 
-  private final CredentialResolver credentials;
+  private final CredentialPolicy policy;
+  private final ProxyRequestAssembler assembler;
   private final long timeoutMs;
 
-  ModelRouterHandler(CredentialResolver credentials, long timeoutMs) {
-    this.credentials = credentials;
+  ModelRouterHandler(CredentialPolicy policy, ProxyRequestAssembler assembler, long timeoutMs) {
+    this.policy = policy;
+    this.assembler = assembler;
     this.timeoutMs = timeoutMs;
   }
 
   /**
    * The message for the router: a {@link ModelListRequest} for {@code /models}, else a
-   * {@link ProxyRequest} for the target provider. Fails with the error to render.
+   * {@link ProxyRequest} for the target provider. Fails with a
+   * {@link dev.portcullis.common.error.GatewayException} carrying the error to render (anything
+   * else it fails with is a bug).
    *
    * @param model the body's {@code model} when it is a string ({@code null} when it is not, or for
    *              {@code /models}); the body itself is read by the router, never here
@@ -53,78 +62,45 @@ final class ModelRouterHandler {
           + "/v1/model-router/<llm-proxy-id>" + call.upstreamPath + " (list them with GET /api/admin/llm-proxies).")
           .toException());
     }
-    String presented;
-    try {
-      presented = ClientCredential.of(request);
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
-    }
-    String clientAddress = credentials.clientAddress(request);
-    return credentials.resolveMapped(presented, call.proxyId, clientAddress).compose(mapped -> {
+    ClientRequest client = ClientRequest.of(request);
+    return policy.admitMapped(request, call.proxyId).map(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
       if (call.route.operation() == Operation.ROUTER_MODELS) {
-        return Future.succeededFuture(modelList(mapped, call));
+        return modelList(mapped, call);
       }
-      return Future.succeededFuture(modelCall(request, call, model, body, mapped));
+      return modelCall(client, call, model, body, mapped);
     });
   }
 
   private ModelListRequest modelList(MappedCredentials mapped, Call call) {
     Map<String, UpstreamCredential> routable = new LinkedHashMap<>();
     mapped.credentials().forEach((provider, credential) -> {
-      if (RouterProviders.supports(provider)) {
+      if (ROUTER_PROVIDERS.contains(provider)) {
         routable.put(provider, credential);
       }
     });
     return new ModelListRequest(mapped.proxyId(), call.requestId, routable, timeoutMs);
   }
 
-  private ProxyRequest modelCall(HttpServerRequest request, Call call, String model, Buffer body,
-      MappedCredentials mapped) {
-    if (model == null || model.isBlank()) {
-      throw GatewayError.invalidRequest("'model' is required and must be a string: use " + FORMAT_EXAMPLE + ".",
-          "model").toException();
+  /** @throws dev.portcullis.common.error.GatewayException a 400 or 403 saying what is wrong with the model */
+  ProxyRequest modelCall(ClientRequest client, Call call, String model, Buffer body, MappedCredentials mapped) {
+    ModelId id = ModelId.parse(model);
+    ProviderDescriptor provider = Providers.named(id.provider());
+    if (provider == null) {
+      throw GatewayError.invalidRequest("Unknown provider '" + id.provider() + "' in model '" + model
+          + "'. The model router knows: " + String.join(", ", ROUTER_PROVIDERS) + ".", "model").toException();
     }
-    int colon = model.indexOf(':');
-    if (colon < 0) {
-      throw GatewayError.invalidRequest("Model '" + model + "' names no provider. The model router takes "
-          + FORMAT_EXAMPLE + "; GET /v1/model-router/<llm-proxy-id>/models lists the models you may use.", "model")
-          .toException();
-    }
-    String provider = model.substring(0, colon);
-    String nativeId = model.substring(colon + 1);
-    if (!RouterProviders.supports(provider)) {
-      throw GatewayError.invalidRequest("Unknown provider '" + provider + "' in model '" + model
-          + "'. The model router knows: " + String.join(", ", RouterProviders.ALL) + ".", "model").toException();
-    }
-    if (nativeId.isBlank()) {
-      throw GatewayError.invalidRequest("Model '" + model + "' names no model after the provider: use "
-          + FORMAT_EXAMPLE + ".", "model").toException();
-    }
-    String pathProblem = nativeIdPathProblem(provider, nativeId);
+    String pathProblem = ModelPathChecks.nativeIdProblem(provider, id.nativeId());
     if (pathProblem != null) {
       throw GatewayError.invalidRequest("The model id in '" + model + "' " + pathProblem + ".", "model").toException();
     }
-    UpstreamCredential credential = mapped.credentials().get(provider);
+    UpstreamCredential credential = mapped.credentials().get(provider.name());
     if (credential == null) {
-      throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for " + provider
-          + ", so model '" + model + "' cannot be used. Map one with the admin API.").toException();
+      throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for "
+          + provider.name() + ", so model '" + model + "' cannot be used. Map one with the admin API.").toException();
     }
-    MultiMap headers = ForwardedHeaders.upstream(request.headers());
     // The client's credential (a virtual key or token) never goes upstream.
-    ClientCredential.strip(headers);
-    return new ProxyRequest(provider, call.route.operation().wireName(), "POST", call.upstreamPath,
-        ClientCredential.queryWithoutKey(request.query()), headers, body == null ? Buffer.buffer() : body, credential,
-        mapped.proxyId(), call.requestId, nativeId, timeoutMs, null, 0);
-  }
-
-  /** Gemini and Bedrock get the native id in their upstream path; the others only in the body. */
-  private static String nativeIdPathProblem(String provider, String nativeId) {
-    return switch (provider) {
-      case "gemini" -> PathParts.problemWithDecoded(
-          nativeId.startsWith("models/") ? nativeId.substring("models/".length()) : nativeId, false);
-      case "bedrock" -> PathParts.problemWithDecoded(nativeId, true);
-      default -> null;
-    };
+    return assembler.assemble(call, client, provider.name(), Admission.granted(mapped.proxyId(), credential, true),
+        id.nativeId(), body);
   }
 }

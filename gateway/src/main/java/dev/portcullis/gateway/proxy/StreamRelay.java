@@ -1,9 +1,12 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.format.ApiErrorFormat;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.function.Consumer;
 
 /**
@@ -20,17 +23,29 @@ final class StreamRelay {
   private final HttpServerResponse response;
   private final StreamReceiver receiver;
   private final Call call;
-  private final dev.portcullis.common.error.format.ApiErrorFormat format;
+  private final ApiErrorFormat format;
   private final Consumer<Outcome> done;
   private boolean finished;
 
   StreamRelay(HttpServerResponse response, StreamReceiver receiver, Call call,
-      dev.portcullis.common.error.format.ApiErrorFormat format, Consumer<Outcome> done) {
+      ApiErrorFormat format, Consumer<Outcome> done) {
     this.response = response;
     this.receiver = receiver;
     this.call = call;
     this.format = format;
     this.done = done;
+  }
+
+  /**
+   * The 400 for a streamed answer to a client on {@code version}, or {@code null} when it can take
+   * one: HTTP/1.0 has no chunked encoding, so an answer of unknown length cannot be relayed as it
+   * comes.
+   */
+  static GatewayError refusalFor(HttpVersion version) {
+    return version == HttpVersion.HTTP_1_0
+        ? GatewayError.invalidRequest("A streamed answer needs HTTP/1.1 (chunked transfer encoding); "
+            + "send the request as HTTP/1.1 or without streaming.", null)
+        : null;
   }
 
   void start(StreamFrame.Head head) {
@@ -42,7 +57,7 @@ final class StreamRelay {
     }
     response.setStatusCode(head.status());
     response.headers().addAll(head.headers());
-    response.putHeader("x-portcullis-request-id", call.requestId);
+    response.putHeader(AnswerWriter.REQUEST_ID_HEADER, call.requestId);
     response.setChunked(true);
     response.closeHandler(v -> {
       if (!finished) {

@@ -1,0 +1,56 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.common.bus.ProxyResponse;
+import dev.portcullis.common.error.GatewayError;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Writes a call's answer to its client and records the call: a whole answer as the provider gave
+ * it, a streamed one through a {@link StreamRelay}, an error in the format of the called API. Every
+ * answer names the call's {@code x-portcullis-request-id}.
+ */
+final class AnswerWriter {
+
+  static final String REQUEST_ID_HEADER = "x-portcullis-request-id";
+
+  private final CallTracker tracker;
+
+  AnswerWriter(CallTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  /** Writes what the bus answered. */
+  void write(HttpServerResponse out, Call call, BusReply reply) {
+    if (reply instanceof BusReply.Streamed streamed) {
+      new StreamRelay(out, streamed.receiver(), call, call.route.errorFormat(), outcome ->
+          tracker.record(call, out, out.getStatusCode(), streamed.receiver().usage(), outcome.name().toLowerCase()))
+          .start(streamed.head());
+    } else if (reply instanceof BusReply.Whole whole) {
+      writeWhole(out, call, whole.body());
+    }
+  }
+
+  private void writeWhole(HttpServerResponse out, Call call, Object reply) {
+    if (reply instanceof ProxyResponse response) {
+      if (out.closed()) {
+        tracker.record(call, out, 499, response.usage(), "client_closed");
+        return;
+      }
+      out.setStatusCode(response.status());
+      out.headers().addAll(response.headers());
+      out.putHeader(REQUEST_ID_HEADER, call.requestId);
+      out.end(response.body());
+      tracker.record(call, out, response.status(), response.usage(), "completed");
+    } else if (reply instanceof GatewayError error) {
+      fail(out, call, error);
+    } else {
+      fail(out, call, GatewayError.internal("The provider answered with an unexpected message."));
+    }
+  }
+
+  /** Answers the call with Portcullis' own error, in the called API's format. */
+  void fail(HttpServerResponse out, Call call, GatewayError error) {
+    ErrorResponses.send(out, call.route.errorFormat(), error, call.requestId);
+    tracker.record(call, out, error.status(), null, "error");
+  }
+}

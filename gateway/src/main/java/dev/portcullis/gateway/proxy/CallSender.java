@@ -1,0 +1,67 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.error.Failures;
+import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.stream.bus.StreamReceiver;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Sends a call over the bus and hands back the reply: a bus request for a whole answer, or, for a
+ * streamed one, a {@link StreamReceiver} opened first and named in the request, so the frames have
+ * somewhere to go. The bus waits the upstream timeout plus one grace period per hop
+ * ({@link Failures#busDelivery}), so the hop nearest the upstream times out first; a failed
+ * delivery becomes the client's error through {@link Failures#ofBus}, the future then failing with
+ * its {@link dev.portcullis.common.error.GatewayException}.
+ */
+final class CallSender {
+
+  private final Vertx vertx;
+  private final long upstreamTimeoutMs;
+  private final int streamWindow;
+
+  /**
+   * @param upstreamTimeoutMs how long an upstream may stay silent: the providers' timeout, and
+   *                          a stream's idle timeout here
+   * @param streamWindow      how many frames a stream's producer may send ahead of the client
+   */
+  CallSender(Vertx vertx, long upstreamTimeoutMs, int streamWindow) {
+    this.vertx = vertx;
+    this.upstreamTimeoutMs = upstreamTimeoutMs;
+    this.streamWindow = streamWindow;
+  }
+
+  /** Sends {@code message}; a {@link ProxyRequest} asks for a stream when {@code stream} is set. */
+  Future<BusReply> send(BusDestination destination, Object message, boolean stream) {
+    Future<BusReply> reply = stream && message instanceof ProxyRequest request
+        ? sendStreamed(destination, request)
+        : request(destination, message).map(BusReply.Whole::new);
+    return reply.recover(cause -> Future.failedFuture(Failures.ofBus(cause, destination.target().get(),
+        Failures.busTimeoutMs(upstreamTimeoutMs, destination.hops())).toException()));
+  }
+
+  private Future<BusReply> sendStreamed(BusDestination destination, ProxyRequest request) {
+    StreamReceiver receiver = StreamReceiver.open(vertx, streamWindow, upstreamTimeoutMs);
+    return receiver.ready()
+        .compose(v -> request(destination, request.withStream(receiver.address(), receiver.window())))
+        .transform(ar -> {
+          if (ar.failed()) {
+            receiver.close();
+            return Future.failedFuture(ar.cause());
+          }
+          if (ar.result() instanceof StreamFrame.Head head) {
+            return Future.succeededFuture(new BusReply.Streamed(head, receiver));
+          }
+          // An answer that did not stream after all (an error before the upstream answered, say).
+          receiver.close();
+          return Future.succeededFuture(new BusReply.Whole(ar.result()));
+        });
+  }
+
+  private Future<Object> request(BusDestination destination, Object message) {
+    return vertx.eventBus().<Object>request(destination.address(), message,
+            Failures.busDelivery(upstreamTimeoutMs, destination.hops()))
+        .map(reply -> reply.body());
+  }
+}

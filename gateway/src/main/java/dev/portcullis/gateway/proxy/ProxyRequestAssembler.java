@@ -1,0 +1,53 @@
+package dev.portcullis.gateway.proxy;
+
+import dev.portcullis.common.bus.ProxyRequest;
+import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.gateway.auth.ClientCredential;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * How the call upstream is built from the client's request: the headers that may be forwarded
+ * (hop-by-hop ones removed), the client's query and body as sent, and the credential that was
+ * decided. When Portcullis supplies the credential the client's own (a virtual key or access
+ * token) is removed from every header and query parameter it can hide in, so it never leaves
+ * Portcullis.
+ */
+final class ProxyRequestAssembler {
+
+  private final long upstreamTimeoutMs;
+
+  /** @param upstreamTimeoutMs how long the upstream may stay silent before the provider answers 504 */
+  ProxyRequestAssembler(long upstreamTimeoutMs) {
+    this.upstreamTimeoutMs = upstreamTimeoutMs;
+  }
+
+  /**
+   * The message for {@code provider}'s verticle (or for the model router, which passes it on).
+   *
+   * @param model the model the call names (in the body or the path), for the provider's records
+   */
+  ProxyRequest assemble(Call call, ClientRequest client, String provider, Admission admission, String model,
+      Buffer body) {
+    MultiMap headers = ForwardedHeaders.upstream(client.headers());
+    String query = client.rawQuery();
+    if (admission.removesClientCredential()) {
+      ClientCredential.strip(headers);
+      query = ClientCredential.queryWithoutKey(query);
+    }
+    return ProxyRequest.builder()
+        .provider(provider)
+        .operation(call.route.operation().wireName())
+        .method(client.method())
+        .path(call.upstreamPath)
+        .query(query)
+        .headers(headers)
+        .body(body == null ? Buffer.buffer() : body)
+        .credential(admission.credential())
+        .proxyId(admission.proxyId())
+        .requestId(call.requestId)
+        .model(model)
+        .timeoutMs(upstreamTimeoutMs)
+        .build();
+  }
+}
