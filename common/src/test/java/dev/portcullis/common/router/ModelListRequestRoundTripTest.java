@@ -7,6 +7,11 @@ import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.UpstreamCredential;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
+import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.provider.RouterRole;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The model router's list request crosses the cluster with every credential, and never prints one. */
@@ -29,9 +34,12 @@ class ModelListRequestRoundTripTest {
 
   @Test
   void providerListsAreSortedAndDisjoint() {
-    assertThat(RouterProviders.ALL).isSorted().hasSize(16).doesNotHaveDuplicates();
-    assertThat(RouterProviders.isOpenAiCompatible("anthropic")).isFalse();
-    assertThat(RouterProviders.supports("bedrock")).isTrue();
-    assertThat(RouterProviders.supports("model-router")).isFalse();
+    // Every provider is reachable from the model router, forwarded or translated, never both.
+    List<String> routable = Stream.concat(Providers.withRouterRole(RouterRole.OPENAI_COMPATIBLE).stream(),
+        Providers.withRouterRole(RouterRole.TRANSLATED).stream()).map(ProviderDescriptor::name).sorted().toList();
+    assertThat(routable).doesNotHaveDuplicates().containsExactlyElementsOf(Providers.names().stream().sorted().toList());
+    assertThat(Providers.require("anthropic").routerRole()).isNotEqualTo(RouterRole.OPENAI_COMPATIBLE);
+    assertThat(Providers.known("bedrock")).isTrue();
+    assertThat(Providers.known("model-router")).isFalse();
   }
 }
