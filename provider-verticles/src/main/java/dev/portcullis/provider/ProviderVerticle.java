@@ -14,6 +14,7 @@ import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.stream.bus.GuardedHandler;
 import dev.portcullis.common.stream.bus.StreamSender;
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -41,10 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the base knows about the provider comes from its {@link ProviderDescriptor}: the name
  * (route, bus address, metrics) and the account selectors dropped from calls that carry a
- * credential of Portcullis' own. A provider implements three steps:
+ * credential of Portcullis' own. A provider implements two steps:
  * <ul>
  *   <li>{@link #prepare}: the upstream call for a request;
- *   <li>{@link #usageOf} and {@link #streamUsage}: the tokens an answer reports;
+ *   <li>{@link #usage}: how its answers report the tokens a call used;
  * </ul>
  * and may override three more, each with a default that changes nothing:
  * <ul>
@@ -85,11 +86,8 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** The upstream call for a request; may complete later (token fetches), never blocks. */
   protected abstract Future<UpstreamCall> prepare(ProxyRequest request);
 
-  /** Usage of a complete answer. */
-  protected abstract Usage usageOf(ProxyRequest request, Buffer body);
-
-  /** A fresh observer for the usage of a streamed answer. */
-  protected abstract UsageObserver streamUsage(ProxyRequest request);
+  /** How the provider's answers report usage, whole and streamed. */
+  protected abstract UsageFormat usage();
 
   /**
    * An answer the provider gives instead of the one upstream call {@link #prepare} describes: a
@@ -237,7 +235,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       }
       Usage usage = Usage.UNKNOWN;
       if (response.statusCode() / 100 == 2) {
-        usage = usageOf(request, body).withModelIfAbsent(request.model());
+        usage = usage().read(request, body).withModelIfAbsent(request.model());
         body = rewriteAnswer(request, body);
       }
       exchange.reply(new ProxyResponse(response.statusCode(), downstreamHeaders(request, response), body, usage));
@@ -249,7 +247,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     response.pause();
     StreamSender sender = new StreamSender(vertx, request.streamAddress(), request.initialCredit(),
         request.timeoutMs());
-    UsageObserver observer = streamUsage(request);
+    UsageObserver observer = usage().observe(request);
     StreamGuard stream = new StreamGuard(request, sender, upstream);
     sender.cancelHandler(stream.guard(reason -> {
       LOG.debug("{} cancelled: {}", request, reason);

@@ -13,6 +13,7 @@ import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.provider.usage.UsageObserver;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -168,7 +169,11 @@ class EveryBusRequestIsAnsweredTest {
     }
 
     @Override
-    protected Usage usageOf(ProxyRequest request, Buffer body) {
+    protected UsageFormat usage() {
+      return UsageFormat.of(this::usageOf, this::streamUsage);
+    }
+
+    private Usage usageOf(ProxyRequest request, Buffer body) {
       if (is(request, "USAGE_READER_THROWS")) {
         throw new ArrayIndexOutOfBoundsException(SECRET);
       }
@@ -183,8 +188,7 @@ class EveryBusRequestIsAnsweredTest {
       return body;
     }
 
-    @Override
-    protected UsageObserver streamUsage(ProxyRequest request) {
+    private UsageObserver streamUsage(ProxyRequest request) {
       if (!is(request, "STREAM_OBSERVER_THROWS")) {
         return UsageObserver.NONE;
       }

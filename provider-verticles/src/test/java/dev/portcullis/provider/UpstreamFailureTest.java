@@ -7,6 +7,7 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.provider.Providers;
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ConnectTimeoutException;
@@ -111,13 +112,8 @@ class UpstreamFailureTest {
     }
 
     @Override
-    protected Usage usageOf(ProxyRequest request, Buffer body) {
-      return Usage.UNKNOWN;
-    }
-
-    @Override
-    protected UsageObserver streamUsage(ProxyRequest request) {
-      return UsageObserver.NONE;
+    protected UsageFormat usage() {
+      return UsageFormat.of((request, body) -> Usage.UNKNOWN, request -> UsageObserver.NONE);
     }
   }
 }

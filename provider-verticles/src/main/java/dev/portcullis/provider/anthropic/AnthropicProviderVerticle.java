@@ -1,5 +1,6 @@
 package dev.portcullis.provider.anthropic;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
@@ -14,7 +15,6 @@ import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Anthropic's Messages API ({@code /v1/messages}, {@code /v1/messages/count_tokens},
@@ -96,14 +96,13 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
     return headers;
   }
 
-  @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    // count_tokens and models consume no tokens; only a Message reports usage.
-    return is(request, Operation.MESSAGES) ? AnthropicUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
-  }
+  /** count_tokens and models consume no tokens; only a Message reports usage. */
+  private static final UsageFormat USAGE = UsageFormat.of(
+      (request, body) -> is(request, Operation.MESSAGES) ? AnthropicUsageReader.read(body.getBytes()) : Usage.UNKNOWN,
+      request -> is(request, Operation.MESSAGES) ? new AnthropicStreamUsageObserver() : UsageObserver.NONE);
 
   @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    return is(request, Operation.MESSAGES) ? new AnthropicStreamUsageObserver() : UsageObserver.NONE;
+  protected UsageFormat usage() {
+    return USAGE;
   }
 }

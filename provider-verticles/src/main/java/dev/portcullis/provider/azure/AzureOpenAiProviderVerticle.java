@@ -1,8 +1,8 @@
 package dev.portcullis.provider.azure;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import com.azure.core.credential.TokenCredential;
 import dev.portcullis.common.bus.ProxyRequest;
-import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
@@ -13,9 +13,6 @@ import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
-import dev.portcullis.provider.usage.OpenAiStreamUsageObserver;
-import dev.portcullis.provider.usage.OpenAiUsageReader;
-import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -218,12 +215,7 @@ public final class AzureOpenAiProviderVerticle extends ProviderVerticle {
   }
 
   @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return OpenAiUsageReader.read(body);
-  }
-
-  @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    return new OpenAiStreamUsageObserver();
+  protected UsageFormat usage() {
+    return UsageFormat.OPENAI;
   }
 }

@@ -1,12 +1,12 @@
 package dev.portcullis.provider.bedrock;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
-import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.PathSegments;
@@ -137,16 +137,15 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
     }
   }
 
-  @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request));
-  }
+  /** InvokeModel streams carry the model's own events, base64 inside each frame: not read here. */
+  private static final UsageFormat USAGE = UsageFormat.of(
+      (request, body) -> BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request)),
+      request -> is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
+          : UsageObserver.NONE);
 
   @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    // InvokeModel streams carry the model's own events, base64 inside each frame: not read here.
-    return is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
-        : UsageObserver.NONE;
+  protected UsageFormat usage() {
+    return USAGE;
   }
 
   /** The model id as the client named it: a path segment arrives percent-encoded ({@code v1%3A0}). */

@@ -1,5 +1,6 @@
 package dev.portcullis.provider.cohere;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.bus.Usage;
@@ -14,7 +15,6 @@ import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Cohere's v2 chat and model list. Clients are told to call {@code /chat}; the Cohere SDKs call
@@ -57,13 +57,13 @@ public final class CohereProviderVerticle extends ProviderVerticle {
     return Future.succeededFuture(new UpstreamCall(request.method(), url, headers, request.body()));
   }
 
-  @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return is(request, Operation.CHAT) ? CohereUsageReader.read(body.getBytes()) : Usage.UNKNOWN;
-  }
+  /** Only chat reports usage; the model list consumes no tokens. */
+  private static final UsageFormat USAGE = UsageFormat.of(
+      (request, body) -> is(request, Operation.CHAT) ? CohereUsageReader.read(body.getBytes()) : Usage.UNKNOWN,
+      request -> is(request, Operation.CHAT) ? new CohereStreamUsageObserver() : UsageObserver.NONE);
 
   @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    return is(request, Operation.CHAT) ? new CohereStreamUsageObserver() : UsageObserver.NONE;
+  protected UsageFormat usage() {
+    return USAGE;
   }
 }

@@ -1,8 +1,8 @@
 package dev.portcullis.provider.compat;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
-import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
@@ -15,13 +15,9 @@ import dev.portcullis.provider.ModelListRefusal;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
-import dev.portcullis.provider.usage.OpenAiStreamUsageObserver;
-import dev.portcullis.provider.usage.OpenAiUsageReader;
-import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,13 +175,8 @@ public final class OpenAiCompatibleProviderVerticle extends ProviderVerticle {
   }
 
   @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return OpenAiUsageReader.read(body);
-  }
-
-  @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    return new OpenAiStreamUsageObserver();
+  protected UsageFormat usage() {
+    return UsageFormat.OPENAI;
   }
 
   private static boolean hasBearer(MultiMap headers) {

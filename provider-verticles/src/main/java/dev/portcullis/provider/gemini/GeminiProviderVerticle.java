@@ -1,8 +1,8 @@
 package dev.portcullis.provider.gemini;
 
+import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.UpstreamCredential;
-import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
@@ -11,7 +11,6 @@ import dev.portcullis.provider.CredentialRefusal;
 import dev.portcullis.provider.ProviderSettings;
 import dev.portcullis.provider.ProviderVerticle;
 import dev.portcullis.provider.UpstreamCall;
-import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -144,14 +143,14 @@ public final class GeminiProviderVerticle extends ProviderVerticle {
     return query == null || query.isEmpty() ? "" : "?" + query;
   }
 
-  @Override
-  protected Usage usageOf(ProxyRequest request, Buffer body) {
-    return GeminiUsageReader.read(body.getBytes());
-  }
+  /** {@code usageMetadata}, in the answer or the stream's last element (SSE with {@code alt=sse}, a JSON array without). */
+  private static final UsageFormat USAGE = UsageFormat.of(
+      (request, body) -> GeminiUsageReader.read(body.getBytes()),
+      request -> GeminiStreamUsageObserver.of(isSse(request.query())));
 
   @Override
-  protected UsageObserver streamUsage(ProxyRequest request) {
-    return GeminiStreamUsageObserver.of(isSse(request.query()));
+  protected UsageFormat usage() {
+    return USAGE;
   }
 
   static boolean isSse(String query) {
