@@ -134,10 +134,12 @@ public final class BusCodecs {
   private static ProxyRequest readRequest(JsonObject h, Buffer body) {
     JsonObject c = h.getJsonObject("credential");
     UpstreamCredential credential = c == null ? null : credential(c);
-    return new ProxyRequest(h.getString("provider"), h.getString("operation"), h.getString("method"),
-        h.getString("path"), h.getString("query"), headers(h.getJsonArray("headers")),
-        body == null ? Buffer.buffer() : body, credential, h.getString("proxyId"), h.getString("requestId"),
-        h.getString("model"), h.getLong("timeoutMs"), h.getString("streamAddress"), h.getInteger("initialCredit"));
+    return ProxyRequest.builder().provider(h.getString("provider")).operation(h.getString("operation"))
+        .method(h.getString("method")).path(h.getString("path")).query(h.getString("query"))
+        .headers(headers(h.getJsonArray("headers"))).body(body == null ? Buffer.buffer() : body).credential(credential)
+        .proxyId(h.getString("proxyId")).requestId(h.getString("requestId")).model(h.getString("model"))
+        .timeoutMs(h.getLong("timeoutMs")).stream(h.getString("streamAddress"), h.getInteger("initialCredit"))
+        .build();
   }
 
   private static JsonObject credential(UpstreamCredential credential) {

@@ -30,9 +30,11 @@ class BusCodecsRoundTripTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Authorization", "Bearer sk-x").add("OpenAI-Project", "p1").add("X-Multi", "a").add("X-Multi", "b");
     byte[] raw = "{\"model\":\"gpt\",\"messages\":[{\"content\":\"h\u00e9 \\u0000\"}]}".getBytes(StandardCharsets.UTF_8);
-    ProxyRequest request = new ProxyRequest("openai", "chat.completions", "POST", "/chat/completions", "a=1&b=2",
-        headers, Buffer.buffer(raw), new UpstreamCredential("sk-secret", "http://h:1/v1", Map.of("X-Extra", "1"), true),
-        "0b5e0c9e-4b0e-4a7e-9f37-1a2b3c4d5e6f", "req-1", "gpt", 1234, "portcullis.stream.abc", 16);
+    ProxyRequest request = ProxyRequest.builder().provider("openai").operation("chat.completions").method("POST")
+        .path("/chat/completions").query("a=1&b=2").headers(headers).body(Buffer.buffer(raw))
+        .credential(new UpstreamCredential("sk-secret", "http://h:1/v1", Map.of("X-Extra", "1"), true))
+        .proxyId("0b5e0c9e-4b0e-4a7e-9f37-1a2b3c4d5e6f").requestId("req-1").model("gpt").timeoutMs(1234)
+        .stream("portcullis.stream.abc", 16).build();
 
     ProxyRequest copy = roundTrip(request);
 
