@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bodies and stream events in Anthropic's real Messages wire format (reference:
- * provider-wire-formats.md section 3), for test upstreams that stand in for api.anthropic.com
+ * Bodies and stream events in Anthropic's real Messages wire format (docs.anthropic.com/en/api/messages
+ * and /en/docs/build-with-claude/streaming), for test upstreams that stand in for api.anthropic.com
  * or Claude on Microsoft Foundry. Streams are lists of (event name, data) pairs in the documented
  * order: {@code message_start}, per block {@code content_block_start}/{@code _delta}/{@code _stop},
  * {@code message_delta} with cumulative usage, {@code message_stop}, with a {@code ping}.

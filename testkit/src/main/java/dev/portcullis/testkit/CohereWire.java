@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bodies and stream events in Cohere's real v2 chat wire format (reference:
- * provider-wire-formats.md section 5). Streams are SSE, each event named by its {@code type}:
+ * Bodies and stream events in Cohere's real v2 chat wire format (docs.cohere.com/reference/chat and
+ * /reference/chat-stream). Streams are SSE, each event named by its {@code type}:
  * {@code message-start}, {@code content-start}, {@code content-delta}..., {@code content-end},
  * {@code message-end} (finish reason and usage).
  */

@@ -3,8 +3,8 @@ package dev.portcullis.testkit;
 import java.util.List;
 
 /**
- * Bodies with the fields OpenAI-compatible providers add to OpenAI's format (reference:
- * provider-wire-formats.md section 8): Perplexity's {@code citations} and {@code search_results},
+ * Bodies with the fields OpenAI-compatible providers add to OpenAI's format (each provider's API
+ * reference: docs.perplexity.ai, platform.minimax.io): Perplexity's {@code citations} and {@code search_results},
  * MiniMax's {@code reasoning_details}. A proxy must hand them to the client unchanged.
  */
 public final class OpenAiCompatibleWire {

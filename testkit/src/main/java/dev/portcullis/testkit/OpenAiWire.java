@@ -3,7 +3,8 @@ package dev.portcullis.testkit;
 import java.util.List;
 
 /**
- * Bodies in OpenAI's real wire format (reference: provider-wire-formats.md sections 1 and 2), for
+ * Bodies in OpenAI's real wire format (platform.openai.com/docs/api-reference: chat completions,
+ * streaming chunks, responses), for
  * test upstreams that stand in for OpenAI and every OpenAI-compatible provider.
  */
 public final class OpenAiWire {

@@ -54,7 +54,7 @@ public final class NativeProviders {
       .get("/models", Operation.MODELS)
       .clientKeyHeaders("api-key", "authorization")
       .serverIdentity(ServerIdentity.when("ARCHESTRA_AZURE_OPENAI_ENTRA_ID_ENABLED", "Microsoft Entra ID identity"))
-      // Named after Azure OpenAI, as on the provider page.
+      // Named after Azure OpenAI (not ARCHESTRA_CHAT_AZURE_API_KEY), as Archestra names it.
       .defaultKeySetting("ARCHESTRA_CHAT_AZURE_OPENAI_API_KEY")
       // OpenAI's organization and project headers (OpenAI SDKs send them when configured;
       // platform.openai.com/docs/api-reference, "Organizations and projects"), Azure Resource
@@ -74,7 +74,7 @@ public final class NativeProviders {
 
   /**
    * Cohere v2 chat: {@code /v1/cohere[/{id}]/...}. {@code /v2/chat} is what the Cohere SDKs call;
-   * {@code /chat} is the route the provider page documents; both are Cohere v2 chat.
+   * {@code /chat} is the route Archestra documents for Cohere; both are Cohere v2 chat.
    */
   public static final ProviderDescriptor COHERE = ProviderDescriptor
       .builder("cohere", "Cohere", CohereErrorFormat.INSTANCE)

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The table of OpenAI-compatible providers (providers described by data, as Portkey does), with the
- * defaults and settings of the provider page Portcullis implements. Each entry is the whole of a
+ * base URLs, settings and default-key settings Archestra gives them. Each entry is the whole of a
  * provider: the gateway's routes, the credential rules, the provider verticle and the model router
  * all read it through {@link Providers}. Adding an OpenAI-compatible provider is one entry here
  * (and a line in its test).
