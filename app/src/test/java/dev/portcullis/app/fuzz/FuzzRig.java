@@ -1,6 +1,8 @@
 package dev.portcullis.app.fuzz;
 
 import dev.portcullis.app.PortcullisUnderTest;
+import dev.portcullis.common.provider.OpenAiCompatibleProviders;
+import dev.portcullis.common.provider.OpenAiCompatibleSpec;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -82,12 +84,12 @@ final class FuzzRig implements AutoCloseable {
     env.put("ARCHESTRA_BEDROCK_BASE_URL", upstream.baseUrl("/bedrock"));
     env.put("ARCHESTRA_GROQ_BASE_URL", upstream.baseUrl("/groq/openai/v1"));
     env.put("ARCHESTRA_AZURE_OPENAI_BASE_URL", upstream.baseUrl("/azure/openai/v1"));
-    for (String compatible : List.of("CEREBRAS", "MISTRAL", "PERPLEXITY", "OPENROUTER", "XAI", "ZHIPUAI", "OLLAMA",
-        "VLLM")) {
-      env.put("ARCHESTRA_" + compatible + "_BASE_URL", upstream.baseUrl("/" + compatible.toLowerCase() + "/v1"));
+    // Every other entry of the OpenAI-compatible table, whatever it holds: a provider added to it is
+    // fuzzed against loopback from the start, never against its real API.
+    for (OpenAiCompatibleSpec compatible : OpenAiCompatibleProviders.all()) {
+      compatible.baseUrlSettings().forEach(setting ->
+          env.putIfAbsent(setting, upstream.baseUrl("/" + compatible.name() + "/v1")));
     }
-    env.put("ARCHESTRA_CHAT_MINIMAX_BASE_URL", upstream.baseUrl("/minimax/v1"));
-    env.put("ARCHESTRA_MINIMAX_BASE_URL", upstream.baseUrl("/minimax/v1"));
     env.put("ARCHESTRA_GEMINI_VERTEX_AI_BASE_URL", upstream.baseUrl("/vertex"));
     return env;
   }
