@@ -1,5 +1,10 @@
 package dev.portcullis.common.provider;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
 /**
  * Every operation Portcullis serves, with the name it carries on the bus
  * ({@code ProxyRequest.operation()}), in metrics and in logs. A provider's routes name the
@@ -41,14 +46,13 @@ public enum Operation {
     return wireName;
   }
 
+  /** By wire name: looked up on every call, so no scan and no copy of {@code values()}. */
+  private static final Map<String, Operation> BY_WIRE_NAME = Arrays.stream(values())
+      .collect(Collectors.toUnmodifiableMap(Operation::wireName, Function.identity()));
+
   /** The operation with this wire name, or {@code null}. */
   public static Operation named(String wireName) {
-    for (Operation operation : values()) {
-      if (operation.wireName.equals(wireName)) {
-        return operation;
-      }
-    }
-    return null;
+    return wireName == null ? null : BY_WIRE_NAME.get(wireName);
   }
 
   @Override

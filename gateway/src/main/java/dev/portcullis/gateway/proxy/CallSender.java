@@ -6,6 +6,7 @@ import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
  * Sends a call over the bus and hands back the reply: a bus request for a whole answer, or, for a
@@ -20,6 +21,7 @@ final class CallSender {
   private final Vertx vertx;
   private final long upstreamTimeoutMs;
   private final int streamWindow;
+  private final DeliveryOptions[] deliveryByHops;
 
   /**
    * @param upstreamTimeoutMs how long an upstream may stay silent: the providers' timeout, and
@@ -30,6 +32,9 @@ final class CallSender {
     this.vertx = vertx;
     this.upstreamTimeoutMs = upstreamTimeoutMs;
     this.streamWindow = streamWindow;
+    // Made once: the timeout is fixed, and a destination is one or two hops from its upstream.
+    this.deliveryByHops = new DeliveryOptions[] {null, Failures.busDelivery(upstreamTimeoutMs, 1),
+        Failures.busDelivery(upstreamTimeoutMs, 2)};
   }
 
   /** Sends {@code message}; a {@link ProxyRequest} asks for a stream when {@code stream} is set. */
@@ -60,8 +65,9 @@ final class CallSender {
   }
 
   private Future<Object> request(BusDestination destination, Object message) {
-    return vertx.eventBus().<Object>request(destination.address(), message,
-            Failures.busDelivery(upstreamTimeoutMs, destination.hops()))
-        .map(reply -> reply.body());
+    int hops = destination.hops();
+    DeliveryOptions delivery = hops < deliveryByHops.length ? deliveryByHops[hops]
+        : Failures.busDelivery(upstreamTimeoutMs, hops);
+    return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
   }
 }
