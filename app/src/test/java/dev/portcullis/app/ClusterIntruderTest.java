@@ -196,6 +196,7 @@ class ClusterIntruderTest {
   void anIntruderThatConsumesAProviderAddressReceivesNoPromptAndNoRevocation() throws Exception {
     Map<String, List<Object>> received = new LinkedHashMap<>();
     List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    int providerRegistrations = registrations(Addresses.provider("openai"));
     for (Node node : List.of(plaintextIntruder, foreignCertIntruder, member)) {
       List<Object> bodies = new CopyOnWriteArrayList<>();
       received.put(node.name(), bodies);
@@ -237,7 +238,27 @@ class ClusterIntruderTest {
       for (MessageConsumer<Object> consumer : consumers) {
         consumer.unregister().await();
       }
+      // The next test's calls must not be routed to a consumer that is gone but still in a node's view.
+      awaitRegistrations(Addresses.provider("openai"), providerRegistrations);
     }
+  }
+
+  /** How many consumers the cluster's subscription map holds for an address. */
+  private static int registrations(String address) {
+    return member.hazelcast().getHazelcastInstance().getMultiMap("__vertx.subs").valueCount(address);
+  }
+
+  /**
+   * Waits until the cluster's subscription map is back to {@code expected} consumers for an
+   * address, then a little longer: every node learns of an unregistration from that map's events.
+   */
+  private static void awaitRegistrations(String address, int expected) throws InterruptedException {
+    for (long until = System.currentTimeMillis() + 10_000;
+        registrations(address) != expected && System.currentTimeMillis() < until; ) {
+      Thread.sleep(50);
+    }
+    assertThat(registrations(address)).as("consumers of %s after the intruders left", address).isEqualTo(expected);
+    Thread.sleep(500);
   }
 
   @Test
