@@ -7,8 +7,11 @@ import java.util.function.Consumer;
 
 /**
  * An incremental Server-Sent Events parser (the WHATWG event-stream grammar): feed it the bytes
- * of a stream as they arrive, split anywhere, and it reports each complete event. Lines end with
- * LF, CRLF or CR; comment lines ({@code :...}) are skipped; an event ends at a blank line.
+ * of a stream as they arrive, split anywhere (inside a multi-byte UTF-8 character or between the
+ * CR and LF of a line end too), and it reports each complete event. Lines end with LF, CRLF or CR;
+ * a leading byte order mark is dropped; comment lines ({@code :...}, the usual keep-alive) are
+ * skipped; an event ends at a blank line, and one without {@code data:} lines (a blank keep-alive,
+ * or an {@code event:} line alone) reports nothing.
  *
  * <p>It only observes: the bytes it is fed are relayed elsewhere untouched.
  */
@@ -20,6 +23,7 @@ public final class SseParser {
   private String event;
   private boolean hasData;
   private boolean lastWasCr;
+  private boolean firstLine = true;
 
   public SseParser(Consumer<SseEvent> sink) {
     this.sink = sink;
@@ -46,7 +50,11 @@ public final class SseParser {
     }
   }
 
-  /** Reports a last event that was not followed by a blank line, as browsers do not; use at end of stream. */
+  /**
+   * Reports a last event that was not followed by a blank line (browsers drop it, but a server
+   * that ends its body right after its last {@code data:} line still meant it); use at end of
+   * stream. Calling it twice is harmless.
+   */
   public void finish() {
     if (line.size() > 0) {
       endLine();
@@ -55,12 +63,22 @@ public final class SseParser {
   }
 
   private void endLine() {
+    boolean first = firstLine;
+    firstLine = false;
     if (line.size() == 0) {
       dispatch();
       return;
     }
     String text = line.toString(StandardCharsets.UTF_8);
     line.reset();
+    if (first && text.startsWith("\uFEFF")) {
+      // The grammar allows one byte order mark before the first line; it is not part of a field name.
+      text = text.substring(1);
+      if (text.isEmpty()) {
+        dispatch();
+        return;
+      }
+    }
     if (text.startsWith(":")) {
       return;
     }
