@@ -21,6 +21,11 @@ import java.util.List;
  * A native provider's stream: the transport framing its descriptor names
  * ({@link ProviderDescriptor#streamFraming()}: SSE, or the AWS event stream) cut into events, each
  * fed to the provider's stream translator as soon as it is complete.
+ *
+ * <p>An SSE stream may end with {@code data: [DONE]} after its last native event (Cohere's v2
+ * chat stream does; its SDKs stop there): that marks the end of the events, it is never parsed,
+ * and whatever follows it is ignored, as the SDKs ignore it. Comments, blank keep-alive events and
+ * events without data carry nothing and are skipped.
  */
 final class NativeChunkSource implements ChunkSource {
 
@@ -30,6 +35,7 @@ final class NativeChunkSource implements ChunkSource {
   private final EventStreamDecoder events;
   private final List<ObjectNode> pending = new ArrayList<>();
   private ObjectNode error;
+  private boolean doneMarkerSeen;
 
   NativeChunkSource(ProviderDescriptor provider, ChatStreamTranslator translator) {
     this.provider = provider.name();
@@ -91,7 +97,11 @@ final class NativeChunkSource implements ChunkSource {
 
   private void onSse(SseEvent event) {
     String data = event.data();
-    if (error != null || data == null || data.isBlank()) {
+    if (error != null || doneMarkerSeen || data == null || data.isBlank()) {
+      return;
+    }
+    if (event.isDoneMarker()) {
+      doneMarkerSeen = true;
       return;
     }
     JsonNode json = RouterJson.parseAnswer(Buffer.buffer(data));

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * An OpenAI-compatible provider's chat stream read as chunks, for the Responses API over
- * providers that only speak chat completions.
+ * providers that only speak chat completions. {@code data: [DONE]} ends the chunks: nothing after
+ * it is read, as the OpenAI SDKs stop reading there.
  */
 final class OpenAiChunkSource implements ChunkSource {
 
@@ -22,6 +23,7 @@ final class OpenAiChunkSource implements ChunkSource {
   private final List<ObjectNode> pending = new ArrayList<>();
   private ObjectNode error;
   private Usage usage = Usage.UNKNOWN;
+  private boolean doneMarkerSeen;
 
   OpenAiChunkSource(String provider, String model) {
     this.provider = provider;
@@ -57,7 +59,11 @@ final class OpenAiChunkSource implements ChunkSource {
 
   private void onEvent(SseEvent event) {
     String data = event.data();
-    if (error != null || data == null || data.isBlank() || data.trim().equals("[DONE]")) {
+    if (error != null || doneMarkerSeen || data == null || data.isBlank()) {
+      return;
+    }
+    if (event.isDoneMarker()) {
+      doneMarkerSeen = true;
       return;
     }
     JsonNode json = RouterJson.parseAnswer(Buffer.buffer(data));
