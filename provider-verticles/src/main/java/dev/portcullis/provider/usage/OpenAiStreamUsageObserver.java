@@ -33,7 +33,7 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
 
   private void onEvent(SseEvent event) {
     String data = event.data();
-    if (data.startsWith("[DONE]")) {
+    if (event.isDoneMarker()) {
       return;
     }
     boolean responsesTerminal = event.event() != null
