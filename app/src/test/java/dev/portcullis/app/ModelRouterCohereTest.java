@@ -162,6 +162,58 @@ class ModelRouterCohereTest {
         .isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
   }
 
+  /**
+   * Cohere's v2 stream may end with {@code data: [DONE]} after {@code message-end}, and its SDKs stop
+   * there: through the router the client gets every chunk and a clean end either way, with or
+   * without the marker, with CRLF line ends, keep-alive comments and no blank line after the last
+   * event, and the usage is counted once per call.
+   */
+  @Test
+  void aCohereStreamEndsCleanlyWithOrWithoutATrailingDoneMarker() throws Exception {
+    TokenCounters tokens = new TokenCounters(rig.portcullis);
+    String model = "command-r-done";
+    String plain = cohereStreamText(List.of("Hel", "lo!"), 7, 2);
+    List<String> upstreams = List.of(
+        plain,
+        plain + "data: [DONE]\n\n",
+        ": keep-alive\r\n\r\n" + plain.replace("\n\n", "\n\n: keep-alive\n\n").replace("\n", "\r\n") + "data: [DONE]",
+        plain.substring(0, plain.length() - 2));
+    long calls = 0;
+    for (String upstream : upstreams) {
+      rig.upstream.on("POST", CHAT, SseScript.create().raw(upstream));
+      ChatCompletionAccumulator text = ChatCompletionAccumulator.create();
+      List<ChatCompletionChunk> chunks;
+      try (StreamResponse<ChatCompletionChunk> stream = rig.client.chat().completions().createStreaming(
+          ChatCompletionCreateParams.builder().model("cohere:" + model).addUserMessage("Hi")
+              .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        chunks = stream.stream().peek(text::accumulate).toList();
+      }
+      calls++;
+      assertThat(text.chatCompletion().choices().get(0).message().content()).as(upstream).hasValue("Hello!");
+      assertThat(text.chatCompletion().choices().get(0).finishReason()).as(upstream)
+          .isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+      assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens()).as(upstream).isEqualTo(2);
+      assertThat(tokens.await("model-router", "cohere:" + model, "output", 2 * calls)).as(upstream).isEqualTo(2 * calls);
+      assertThat(tokens.await("model-router", "cohere:" + model, "input", 207 * calls)).as(upstream).isEqualTo(207 * calls);
+    }
+
+    // The exact bytes: the router's own [DONE] once at the end, no error event.
+    rig.upstream.on("POST", CHAT, SseScript.create().raw(plain + "data: [DONE]\n\n"));
+    HttpResponse<String> raw = rig.post("/chat/completions", "{\"model\":\"cohere:" + model
+        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.body()).doesNotContain("\"error\"").endsWith("data: [DONE]\n\n");
+    assertThat(raw.body().indexOf("[DONE]")).isEqualTo(raw.body().lastIndexOf("[DONE]"));
+  }
+
+  private static String cohereStreamText(List<String> pieces, int inputTokens, int outputTokens) {
+    StringBuilder text = new StringBuilder();
+    for (String[] event : CohereWire.textStream(pieces, inputTokens, outputTokens)) {
+      text.append("event: ").append(event[0]).append("\ndata: ").append(event[1]).append("\n\n");
+    }
+    return text.toString();
+  }
+
   @Test
   void imagesKeepTheirImageUrlPart() {
     rig.upstream.on("POST", CHAT, RecordingUpstream.json(200, CohereWire.chat("A dot.", 30, 3)));
