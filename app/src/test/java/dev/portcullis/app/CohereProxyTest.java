@@ -160,6 +160,38 @@ class CohereProxyTest {
     assertThat(tokens.await("cohere", "command-a-stream", "output", 3)).isEqualTo(3);
   }
 
+  /**
+   * The usage observer reads a stream the way Cohere's SDKs do: CRLF line ends, a keep-alive comment
+   * line, a trailing {@code data: [DONE]} and a message-end cut between its CR and LF. The client
+   * gets the bytes as they came, and the usage is counted.
+   */
+  @Test
+  void usageIsReadFromACrLfStreamWithACommentLineAndATrailingDoneMarker() throws Exception {
+    StringBuilder sse = new StringBuilder(": keep-alive\r\n\r\n");
+    for (String[] event : CohereWire.textStream(List.of("H\u00e9l", "lo \u4e16\u754c"), 8, 5)) {
+      sse.append("event: ").append(event[0]).append("\r\n: comment inside the event\r\ndata: ").append(event[1])
+          .append("\r\n\r\n");
+    }
+    sse.append("data: [DONE]\r\n\r\n");
+    byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
+    // Between the CR and the LF that end message-end's event line, counted in bytes.
+    int cut = sse.substring(0, sse.indexOf("\n", sse.indexOf("event: message-end"))).getBytes(StandardCharsets.UTF_8).length;
+    SseScript script = SseScript.create()
+        .bytes(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 0, cut))).delay(20)
+        .bytes(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, cut, bytes.length)));
+    upstream.on("POST", V2_CHAT, script);
+
+    HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(portcullis.providerUrl("cohere") + "/v2/chat"))
+        .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(chatBody("command-a-crlf", true))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(bytes);
+    assertThat(tokens.await("cohere", "command-a-crlf", "input", 208)).isEqualTo(208);
+    assertThat(tokens.await("cohere", "command-a-crlf", "output", 5)).isEqualTo(5);
+  }
+
   @Test
   void modelsComeFromV1ModelsWithTheQueryForwarded() throws Exception {
     upstream.on("GET", "/cohere-prefix/v1/models",
