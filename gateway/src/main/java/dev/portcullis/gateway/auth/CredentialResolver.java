@@ -180,11 +180,17 @@ public final class CredentialResolver {
   private Future<Principal> checkedVirtualKey(String key, String clientAddress) {
     // The caller that starts a lookup (or a background refresh) is the one the failed-lookup
     // limiter counts; callers of the same key meanwhile share its answer.
-    Future<Principal> principal = answers.principals.get(CredentialHash.sha256Hex(key),
+    String cacheKey = CredentialHash.sha256Hex(key);
+    Future<Principal> principal = answers.principals.get(cacheKey,
         () -> authService.verifyVirtualKey(key, ClientAddresses.limiterKey(clientAddress)));
-    return principal.compose(answer -> answer.expiredAt(System.currentTimeMillis())
-        ? Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException())
-        : Future.succeededFuture(answer));
+    return principal.compose(answer -> {
+      if (answer.expiredAt(System.currentTimeMillis())) {
+        // Of no more use: the next call asks auth-service, which says so itself.
+        answers.principals.invalidate(cacheKey);
+        return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException());
+      }
+      return Future.succeededFuture(answer);
+    });
   }
 
   private Future<Resolution> accessToken(String token, String provider, String proxyId) {

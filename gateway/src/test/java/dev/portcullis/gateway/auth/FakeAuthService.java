@@ -1,12 +1,14 @@
 package dev.portcullis.gateway.auth;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.AccessTokens;
 import dev.portcullis.common.auth.AuthEvents;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.GatewayKeys;
 import dev.portcullis.common.auth.LlmProxyDirectory;
 import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.auth.RandomTokens;
+import dev.portcullis.common.auth.TokenSigningKey;
 import dev.portcullis.common.auth.VerifyRequest;
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import dev.portcullis.common.bus.BusCodecs;
@@ -32,6 +34,8 @@ final class FakeAuthService {
 
   private final Vertx vertx;
   private final byte[] checksumKey = VirtualKeyFormat.checksumKey(RandomTokens.base62(48));
+  private final TokenSigningKey signingKey = TokenSigningKey.generate();
+  private final AtomicInteger oauthClientRequests = new AtomicInteger();
   private final Map<String, Principal> keysByHash = new ConcurrentHashMap<>();
   private final AtomicInteger verifyRequests = new AtomicInteger();
   private final List<Message<Object>> held = new ArrayList<>();
@@ -42,7 +46,13 @@ final class FakeAuthService {
     this.vertx = vertx;
     BusCodecs.register(vertx);
     vertx.eventBus().consumer(Addresses.AUTH_KEYS, message -> message.reply(
-        new GatewayKeys(List.of(), checksumKey).toJson()));
+        new GatewayKeys(List.of(signingKey.publicJwk()), checksumKey).toJson()));
+    vertx.eventBus().<String>consumer(Addresses.AUTH_OAUTH_CLIENT, message -> {
+      oauthClientRequests.incrementAndGet();
+      // As slow as a store lookup can be: the other calls arrive while this one is in flight.
+      vertx.setTimer(200, t -> message.reply(new Principal(message.body(), Principal.Kind.OAUTH_CLIENT, message.body(),
+          List.of(), Map.of("openai", new UpstreamCredential("sk-" + message.body(), null, Map.of())), 0)));
+    });
     vertx.eventBus().consumer(Addresses.AUTH_PROXIES, message -> message.reply(
         new LlmProxyDirectory(Map.of(DEFAULT_PROXY, "default"), DEFAULT_PROXY)));
     verify = vertx.eventBus().consumer(Addresses.AUTH_VERIFY, this::onVerify);
@@ -69,6 +79,16 @@ final class FakeAuthService {
   /** Publishes the revocation auth-service publishes when {@code key} is deleted. */
   void publishRevocation(String key) {
     vertx.eventBus().publish(Addresses.AUTH_EVENTS, AuthEvents.revokedVirtualKey("id", CredentialHash.sha256Hex(key)));
+  }
+
+  /** An access token for OAuth client {@code clientId}, valid for an hour on any proxy. */
+  String accessToken(String clientId) {
+    return AccessTokens.issue(signingKey, clientId, List.of(), AccessTokens.SCOPE,
+        System.currentTimeMillis() / 1000, 3600);
+  }
+
+  int oauthClientRequests() {
+    return oauthClientRequests.get();
   }
 
   int verifyRequests() {

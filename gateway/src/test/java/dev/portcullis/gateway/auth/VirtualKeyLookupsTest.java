@@ -199,6 +199,20 @@ class VirtualKeyLookupsTest {
   }
 
   @Test
+  void concurrentCallsWithAccessTokensOfOneOAuthClientMakeOneLookup() {
+    List<Future<Resolution>> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      // Different tokens, one client: the lookup is of the client.
+      calls.add(resolver.resolve(auth.accessToken("pc-oc-1"), "openai", FakeAuthService.DEFAULT_PROXY, "10.0.0.1"));
+    }
+    calls.add(resolver.resolve(auth.accessToken("pc-oc-2"), "openai", FakeAuthService.DEFAULT_PROXY, "10.0.0.1"));
+    Future.all(calls).await();
+    assertThat(calls.get(0).result().credential().apiKey()).isEqualTo("sk-pc-oc-1");
+    assertThat(calls.get(30).result().credential().apiKey()).isEqualTo("sk-pc-oc-2");
+    assertThat(auth.oauthClientRequests()).as("client lookups for 31 calls of two clients").isEqualTo(2);
+  }
+
+  @Test
   void anAnswerPastItsLifeIsLookedUpAgain() {
     String key = auth.mintKey("vk-8");
     resolve(key);
