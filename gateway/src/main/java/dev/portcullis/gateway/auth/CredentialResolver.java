@@ -18,7 +18,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides, for one client call, which credential goes upstream:
@@ -26,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>a virtual key ({@code pc-vk-...}) must carry a valid checksum (checked here, so a made-up
  *       key never costs a bus call or a store lookup), then is verified by auth-service, and the
- *       answer cached by the key's SHA-256 for at most {@link #CACHE_TTL_MILLIS};</li>
+ *       answer cached by the key's SHA-256 for at most {@link AuthAnswers#TTL_MILLIS} (concurrent
+ *       first uses share one lookup, and a key in use is refreshed in the background before its
+ *       answer runs out: {@link RefreshingCache});</li>
  *   <li>one of our access tokens (a JWT whose kid starts with {@code pc-}) is verified here with
  *       auth-service's public keys (ES256 signature, expiry, audience, scope, kid), then its OAuth
  *       client's current credentials are asked for once and cached;</li>
@@ -44,23 +45,29 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CredentialResolver {
 
   public static final String PASSTHROUGH_SETTING = "PORTCULLIS_PASSTHROUGH";
-  static final long CACHE_TTL_MILLIS = 30_000;
-  static final int CACHE_MAX_ENTRIES = 10_000;
-  static final long DIRECTORY_TTL_MILLIS = 30_000;
   private static final String OAUTH_CACHE_PREFIX = "oauth-client:";
+  private static final String DIRECTORY_KEY = "all";
 
   private final boolean passthroughAllowed;
   private final ClientAddresses clientAddresses;
   private final AuthServiceClient authService;
-  private final ExpiringCache<Principal> principals = new ExpiringCache<>(CACHE_MAX_ENTRIES, CACHE_TTL_MILLIS);
-  private final ExpiringCache<LlmProxyDirectory> directory = new ExpiringCache<>(1, DIRECTORY_TTL_MILLIS);
-  /** Bumped by every auth event: an answer fetched before an event must not be cached after it. */
-  private final AtomicLong generation = new AtomicLong();
+  private final Vertx vertx;
+  /** Shared with the other event loops' resolvers on this Vert.x instance, or this resolver's own. */
+  private final AuthAnswers answers;
+  private final boolean sharedAnswers;
   private final MessageConsumer<JsonObject> events;
   private final GatewayKeyCache keys;
 
   /** Reads only its own settings ({@code PORTCULLIS_PASSTHROUGH}, {@code PORTCULLIS_TRUSTED_PROXIES}). */
   public CredentialResolver(Vertx vertx, Settings settings) {
+    this(vertx, settings, null);
+  }
+
+  /** With {@code ownAnswers} (tests: a clock of their own), or {@code null} for the shared copy. */
+  CredentialResolver(Vertx vertx, Settings settings, AuthAnswers ownAnswers) {
+    this.vertx = vertx;
+    this.sharedAnswers = ownAnswers == null;
+    this.answers = sharedAnswers ? AuthAnswers.attach(vertx) : ownAnswers;
     this.passthroughAllowed = settings.bool(PASSTHROUGH_SETTING, true);
     this.clientAddresses = ClientAddresses.fromSettings(settings);
     this.authService = new AuthServiceClient(vertx);
@@ -149,17 +156,14 @@ public final class CredentialResolver {
   }
 
   private Future<Principal> oauthPrincipal(String clientId) {
-    String cacheKey = OAUTH_CACHE_PREFIX + clientId;
-    Principal cached = principals.get(cacheKey, System.currentTimeMillis());
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    long asked = generation.get();
-    return authService.oauthClient(clientId).onSuccess(principal -> cacheIfCurrent(cacheKey, principal, asked));
+    return answers.principals.get(OAUTH_CACHE_PREFIX + clientId, () -> authService.oauthClient(clientId));
   }
 
   /** Stops listening for auth events. */
   public Future<Void> close() {
+    if (sharedAnswers) {
+      answers.detach(vertx);
+    }
     return events.unregister();
   }
 
@@ -174,35 +178,25 @@ public final class CredentialResolver {
   }
 
   private Future<Principal> checkedVirtualKey(String key, String clientAddress) {
+    // The caller that starts a lookup (or a background refresh) is the one the failed-lookup
+    // limiter counts; callers of the same key meanwhile share its answer.
     String cacheKey = CredentialHash.sha256Hex(key);
-    long now = System.currentTimeMillis();
-    Principal cached = principals.get(cacheKey, now);
-    Future<Principal> principal;
-    if (cached != null) {
-      principal = Future.succeededFuture(cached);
-    } else {
-      long asked = generation.get();
-      principal = authService.verifyVirtualKey(key, ClientAddresses.limiterKey(clientAddress))
-          .onSuccess(answer -> cacheIfCurrent(cacheKey, answer, asked));
-    }
-    return principal.compose(answer -> answer.expiredAt(System.currentTimeMillis())
-        ? Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException())
-        : Future.succeededFuture(answer));
+    Future<Principal> principal = answers.principals.get(cacheKey,
+        () -> authService.verifyVirtualKey(key, ClientAddresses.limiterKey(clientAddress)));
+    return principal.compose(answer -> {
+      if (answer.expiredAt(System.currentTimeMillis())) {
+        // Of no more use: the next call asks auth-service, which says so itself.
+        answers.principals.invalidate(cacheKey);
+        return Future.failedFuture(GatewayError.of(ErrorKind.AUTHENTICATION, "Virtual key expired").toException());
+      }
+      return Future.succeededFuture(answer);
+    });
   }
 
   private Future<Resolution> accessToken(String token, String provider, String proxyId) {
     return verifiedToken(token)
-        .compose(claims -> {
-          String cacheKey = OAUTH_CACHE_PREFIX + claims.clientId();
-          Principal cached = principals.get(cacheKey, System.currentTimeMillis());
-          if (cached != null) {
-            return authorize(cached, claims.proxyIds(), provider, proxyId, "access token");
-          }
-          long asked = generation.get();
-          return authService.oauthClient(claims.clientId())
-              .onSuccess(principal -> cacheIfCurrent(cacheKey, principal, asked))
-              .compose(principal -> authorize(principal, claims.proxyIds(), provider, proxyId, "access token"));
-        });
+        .compose(claims -> oauthPrincipal(claims.clientId())
+            .compose(principal -> authorize(principal, claims.proxyIds(), provider, proxyId, "access token")));
   }
 
   /** Checks the proxy and the provider mapping; {@code tokenProxies} are the proxies a token was issued for. */
@@ -244,16 +238,7 @@ public final class CredentialResolver {
   }
 
   private Future<LlmProxyDirectory> proxyDirectory() {
-    LlmProxyDirectory cached = directory.get("all", System.currentTimeMillis());
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    long asked = generation.get();
-    return authService.proxies().onSuccess(answer -> {
-      if (generation.get() == asked) {
-        directory.put("all", answer, System.currentTimeMillis());
-      }
-    });
+    return answers.directory.get(DIRECTORY_KEY, authService::proxies);
   }
 
   /** The token's claims, checked against auth-service's public keys (fetched again for a kid we do not know). */
@@ -268,12 +253,6 @@ public final class CredentialResolver {
         });
   }
 
-  private void cacheIfCurrent(String cacheKey, Principal principal, long askedAtGeneration) {
-    if (generation.get() == askedAtGeneration) {
-      principals.put(cacheKey, principal, System.currentTimeMillis());
-    }
-  }
-
   private void onAuthEvent(JsonObject event) {
     String kind = event == null ? null : event.getString("kind");
     if (AuthEvents.SIGNING_KEY.equals(kind)) {
@@ -281,17 +260,18 @@ public final class CredentialResolver {
       keys.markStale();
       return;
     }
-    generation.incrementAndGet();
+    // Each drop also forgets the lookups in flight for what it drops: an answer asked for before
+    // the event must not be stored after it.
     if (AuthEvents.VIRTUAL_KEY.equals(kind) && event.getString("keyHash") != null) {
-      principals.remove(event.getString("keyHash"));
+      answers.principals.invalidate(event.getString("keyHash"));
     } else if (AuthEvents.OAUTH_CLIENT.equals(kind) && event.getString("clientId") != null) {
-      principals.remove(OAUTH_CACHE_PREFIX + event.getString("clientId"));
+      answers.principals.invalidate(OAUTH_CACHE_PREFIX + event.getString("clientId"));
     } else if (AuthEvents.LLM_PROXY.equals(kind)) {
-      directory.clear();
+      answers.directory.invalidateAll();
     } else {
       // A provider key (or something we do not know) changed: any cached principal may hold it.
-      principals.clear();
-      directory.clear();
+      answers.principals.invalidateAll();
+      answers.directory.invalidateAll();
     }
   }
 }
