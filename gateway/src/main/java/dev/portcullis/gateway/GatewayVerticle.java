@@ -131,8 +131,7 @@ public final class GatewayVerticle extends VerticleBase {
             // from the accept instead. (With TLS it sets HTTP/1.1 up after the handshake, guarded then.)
             ConnectionGuard.watchAccepts(s);
           } else {
-            reloader = new CertificateReloader(vertx, s, tls, serverOptions.getSslOptions());
-            reloader.start();
+            reloader = CertificateReloader.startOnce(vertx, s, tls, serverOptions.getSslOptions());
           }
           LOG.info("gateway listening on {}:{} ({})", options.host(), s.actualPort(),
               tls == null ? "HTTP/1.1 and HTTP/2 in clear" : "TLS, HTTP/2 and HTTP/1.1 by ALPN");

@@ -480,7 +480,7 @@ public final class ConnectionGuard {
 
     /**
      * Lets Vert.x upgrade the connection to h2c only for a request that passed every check and has
-     * no body: a refused request is answered over HTTP/1.1 like any other, and a body would travel
+     * no body, in HTTP/1.1: a refused request is answered over HTTP/1.1 like any other, and a body would travel
      * on as HTTP/2 DATA while its stream is still being set up, which has been seen to confuse the
      * JDK client. Otherwise the upgrade is declined by dropping {@code Upgrade} (RFC 9110, 7.8: a
      * server may ignore it); the client goes on in HTTP/1.1, and may upgrade a later connection.
@@ -491,7 +491,8 @@ public final class ConnectionGuard {
       }
       boolean body = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
           || !"0".equals(request.headers().get(HttpHeaderNames.CONTENT_LENGTH, "0").trim());
-      if (body || !request.decoderResult().isSuccess()) {
+      // An HTTP/1.0 request's Upgrade is ignored too (RFC 9110, 7.8).
+      if (body || !request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1) {
         request.headers().remove(HttpHeaderNames.UPGRADE);
       }
     }

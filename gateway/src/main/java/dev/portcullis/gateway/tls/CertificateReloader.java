@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * Serves a new certificate when its files change (a renewal, a rotated key): every
  * {@link TlsFiles#reloadIntervalMs()} the files are read on a worker thread and, when their bytes
  * differ and they check out, the server's TLS context is replaced; connections already open keep
- * theirs. A pair that does not check out (a file half-written, say) is logged and the current one
- * stays; the next check tries again.
+ * theirs. A pair that does not check out (a file half-written, say) is logged once and the current
+ * one stays; the next check tries again. Gateway instances share one listening socket and one TLS
+ * context, so one reloader serves them all: the first instance to start it ({@link #startOnce}).
  */
 public final class CertificateReloader {
 
@@ -26,7 +27,24 @@ public final class CertificateReloader {
   private long timer = -1;
 
   /** @param base the server's TLS options (ALPN, handshake timeout): kept, only the pair changes */
-  public CertificateReloader(Vertx vertx, HttpServer server, TlsFiles files, ServerSSLOptions base) {
+  private static final java.util.Set<TlsFiles> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private String lastProblem;
+
+  /**
+   * A reloader for {@code files}, started, unless another gateway instance runs one for the same
+   * files already ({@code null} then).
+   */
+  public static CertificateReloader startOnce(Vertx vertx, HttpServer server, TlsFiles files, ServerSSLOptions base) {
+    if (!RUNNING.add(files)) {
+      return null;
+    }
+    CertificateReloader reloader = new CertificateReloader(vertx, server, files, base);
+    reloader.start();
+    return reloader;
+  }
+
+  private CertificateReloader(Vertx vertx, HttpServer server, TlsFiles files, ServerSSLOptions base) {
     this.base = base.copy();
     this.vertx = vertx;
     this.server = server;
@@ -34,14 +52,16 @@ public final class CertificateReloader {
     this.serving = files.atStart();
   }
 
-  public void start() {
+  private void start() {
     timer = vertx.setPeriodic(files.reloadIntervalMs(), id -> check());
   }
 
   public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
+    RUNNING.remove(files);
   }
 
   private void check() {
@@ -60,7 +80,14 @@ public final class CertificateReloader {
                 LOG.info("TLS certificate reloaded from {}", files.certFile());
               });
         })
-        .onFailure(err -> LOG.warn("TLS certificate not reloaded, the current one stays: {}", err.getMessage()))
+        .onSuccess(v -> lastProblem = null)
+        .onFailure(err -> {
+          // Once per problem, not once per check: a file left broken would flood the log.
+          if (!String.valueOf(err.getMessage()).equals(lastProblem)) {
+            lastProblem = String.valueOf(err.getMessage());
+            LOG.warn("TLS certificate not reloaded, the current one stays: {}", lastProblem);
+          }
+        })
         .onComplete(done -> checking = false);
   }
 }
