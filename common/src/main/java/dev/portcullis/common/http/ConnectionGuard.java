@@ -155,6 +155,7 @@ public final class ConnectionGuard {
     ChannelPipeline pipeline = base.channel().pipeline();
     State accepted = base.channel().attr(STATE).get();
     if (accepted != null) {
+      accepted.attached = true;
       // Watched since it was accepted (AcceptWatcher). Its request checks are in place, unless
       // its very first request was decoded with the bytes that told HTTP/1.1 from HTTP/2 (a
       // request line that begins like the HTTP/2 preface): Vert.x is about to hand it over.
@@ -169,6 +170,7 @@ public final class ConnectionGuard {
       return;
     }
     State state = new State();
+    state.attached = true;
     base.channel().attr(STATE).set(state);
     pipeline.addBefore(DECODER, FIRST_BYTE_WATCHER, new FirstByteWatcher(state, false));
     pipeline.addBefore(VERTX_HANDLER, REQUEST_WATCHER, new RequestWatcher(state));
@@ -250,6 +252,8 @@ public final class ConnectionGuard {
     boolean capturing = true;
     /** The connection speaks HTTP/2 (prior knowledge or an h2c upgrade): the HTTP/1.1 watchers stand aside. */
     boolean http2;
+    /** Vert.x has set the connection up and {@link #attach} gave it its exception handler. */
+    boolean attached;
 
     void switchedToHttp2() {
       http2 = true;
@@ -419,6 +423,21 @@ public final class ConnectionGuard {
     public void channelInactive(ChannelHandlerContext ctx) {
       state.closed();
       ctx.fireChannelInactive();
+    }
+
+    /**
+     * A connection reset before Vert.x set the connection up (before its first complete request,
+     * or its HTTP/2 preface) would reach only Vert.x's placeholder socket, which logs it as an
+     * ERROR: it is the client's business, one DEBUG line, and the connection closes.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!state.attached && cause instanceof java.io.IOException) {
+        LOG.debug("{}: connection error before its first request: {}", serverName, describe(cause));
+        ctx.close();
+        return;
+      }
+      ctx.fireExceptionCaught(cause);
     }
   }
 
