@@ -477,12 +477,6 @@ public final class ConnectionGuard {
         check(request);
         if (ctx.pipeline().get(UPGRADE_HANDLER) != null) {
           upgradeOnlyIfSound(request);
-          ctx.fireChannelRead(msg);
-          if (ctx.pipeline().get(ENCODER) == null) {
-            // Vert.x switched the connection to HTTP/2 (it drops the HTTP/1.1 encoder on a 101).
-            state.switchedToHttp2();
-          }
-          return;
         }
       }
       if (msg instanceof HttpContent content && content.decoderResult().isFailure()
@@ -494,14 +488,19 @@ public final class ConnectionGuard {
         state.inRequest = false;
         state.startAfresh = true;
       }
+      boolean mayUpgrade = msg instanceof HttpRequest && ctx.pipeline().get(UPGRADE_HANDLER) != null;
       ctx.fireChannelRead(msg);
+      if (mayUpgrade && ctx.pipeline().get(ENCODER) == null) {
+        // Vert.x switched the connection to HTTP/2 (it drops the HTTP/1.1 encoder on a 101).
+        state.switchedToHttp2();
+      }
     }
 
     /**
-     * Lets Vert.x upgrade the connection to h2c only for a request that passed every check and has
-     * no body, in HTTP/1.1: a refused request is answered over HTTP/1.1 like any other, and a body would travel
-     * on as HTTP/2 DATA while its stream is still being set up, which has been seen to confuse the
-     * JDK client. Otherwise the upgrade is declined by dropping {@code Upgrade} (RFC 9110, 7.8: a
+     * Lets Vert.x upgrade the connection to h2c only for an HTTP/1.1 request that passed every
+     * check and has no body: a refused request is answered over HTTP/1.1 like any other, and a body
+     * would travel on as HTTP/2 DATA while its stream is still being set up, which has been seen to
+     * confuse the JDK client. Otherwise the upgrade is declined by dropping {@code Upgrade} (RFC 9110, 7.8: a
      * server may ignore it); the client goes on in HTTP/1.1, and may upgrade a later connection.
      */
     private static void upgradeOnlyIfSound(HttpRequest request) {
