@@ -32,24 +32,57 @@ final class RefusedBodyResponder {
   /** Answers with {@code Connection: close} (and {@code Retry-After} on a 503), then closes after the body. */
   void respond(HttpServerRequest request, HttpServerResponse response, ApiErrorFormat format, GatewayError refusal,
       String requestId) {
+    Closing closing = new Closing(request.connection());
+    // Listened for before the answer goes out, so the body's end is seen whenever it comes.
+    request.endHandler(v -> closing.bodyEnded());
+    // A body that breaks off (a reset, a timeout) ends it too: the connection is of no more use.
+    request.exceptionHandler(err -> closing.bodyEnded());
     response.putHeader("Connection", "close");
     if (refusal.kind() == ErrorKind.UNAVAILABLE) {
       response.putHeader("Retry-After", "1");
     }
-    ErrorResponses.send(response, format, refusal, requestId).onComplete(written -> closeAfterBody(request));
+    ErrorResponses.send(response, format, refusal, requestId)
+        .onComplete(written -> closing.answered(request.isEnded()));
   }
 
-  private void closeAfterBody(HttpServerRequest request) {
-    HttpConnection connection = request.connection();
-    if (request.isEnded()) {
-      connection.close();
-      return;
+  /** One refused request's connection: closed once it is answered and its body is over, or after the linger. */
+  private final class Closing {
+
+    private final HttpConnection connection;
+    private boolean bodyEnded;
+    private boolean answered;
+    private boolean closed;
+    private long linger = -1;
+
+    Closing(HttpConnection connection) {
+      this.connection = connection;
     }
-    long linger = vertx.setTimer(lingerMs, t -> connection.close());
-    request.endHandler(v -> {
-      vertx.cancelTimer(linger);
+
+    void bodyEnded() {
+      bodyEnded = true;
+      if (answered) {
+        close();
+      }
+    }
+
+    void answered(boolean requestEnded) {
+      answered = true;
+      if (bodyEnded || requestEnded) {
+        close();
+      } else {
+        linger = vertx.setTimer(lingerMs, t -> close());
+      }
+    }
+
+    private void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (linger >= 0) {
+        vertx.cancelTimer(linger);
+      }
       connection.close();
-    });
-    request.exceptionHandler(err -> vertx.cancelTimer(linger));
+    }
   }
 }
