@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class NativeProviders {
 
+  /** Gemini's own model list names models {@code models/<id>}. */
+  private static final String GEMINI_LISTED_PREFIX = "models/";
+
   private NativeProviders() {}
 
   /** Anthropic Messages: {@code /v1/anthropic[/{id}]/v1/...}, the paths the Anthropic SDKs call. */
@@ -117,6 +120,7 @@ public final class NativeProviders {
       .translated(NativeProviders::geminiChat, "dev.portcullis.router.translate.gemini.GeminiChatTranslator")
       .modelList("/v1beta/models", "pageSize=1000")
       .modelPlacement(ModelPlacement.PATH_SEGMENT)
+      .listedModelPrefix(GEMINI_LISTED_PREFIX)
       .verticleFactory("dev.portcullis.provider.gemini.GeminiVerticleFactory")
       .build();
 
@@ -182,7 +186,8 @@ public final class NativeProviders {
 
   /** Gemini's own list names models {@code models/<id>}; either spelling is accepted. */
   private static NativeEndpoint geminiChat(String model, boolean stream) {
-    String id = PathSegments.encode(model.startsWith("models/") ? model.substring("models/".length()) : model);
+    String id = PathSegments.encode(model.startsWith(GEMINI_LISTED_PREFIX)
+        ? model.substring(GEMINI_LISTED_PREFIX.length()) : model);
     return stream
         ? new NativeEndpoint(Operation.STREAM_GENERATE_CONTENT, "/v1beta/models/" + id + ":streamGenerateContent",
             "alt=sse")

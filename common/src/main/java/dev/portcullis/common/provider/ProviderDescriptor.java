@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param chatEndpoint      for a translated provider, the native chat endpoint for a model; {@code null} otherwise
  * @param modelList         the model listing the router calls, asking for the largest page the API allows
  * @param modelPlacement    where the upstream URL puts the model, which decides the checks on model ids
+ * @param listedModelPrefix a prefix the provider's own model list puts before ids ({@code models/}),
+ *                          accepted and dropped where an id goes into a path; {@code null} when none
  * @param compatible        the table entry of an OpenAI-compatible provider, {@code null} for a native one
  * @param verticleFactory   for a native provider, the class (in {@code provider-verticles}) that makes its verticle
  * @param translator        for a translated provider, the class (in {@code router-service}) of its chat translator
@@ -53,6 +55,7 @@ public record ProviderDescriptor(
     NativeEndpoint.Chat chatEndpoint,
     NativeEndpoint modelList,
     ModelPlacement modelPlacement,
+    String listedModelPrefix,
     OpenAiCompatibleSpec compatible,
     String verticleFactory,
     String translator) {
@@ -78,6 +81,15 @@ public record ProviderDescriptor(
         throw new IllegalArgumentException(name + ": route " + route.path() + " belongs to " + route.provider());
       }
     }
+  }
+
+  /**
+   * The model id as it goes into an upstream path: without the prefix the provider's own model
+   * list puts before ids, so that either spelling names the same model.
+   */
+  public String modelIdInPath(String modelId) {
+    return listedModelPrefix != null && modelId.startsWith(listedModelPrefix)
+        ? modelId.substring(listedModelPrefix.length()) : modelId;
   }
 
   /** Whether a route of this provider serves the operation. */
@@ -132,6 +144,7 @@ public record ProviderDescriptor(
     private NativeEndpoint.Chat chatEndpoint;
     private NativeEndpoint modelList = new NativeEndpoint(Operation.MODELS, "/models", null);
     private ModelPlacement modelPlacement = ModelPlacement.BODY;
+    private String listedModelPrefix;
     private OpenAiCompatibleSpec compatible;
     private String verticleFactory;
     private String translator;
@@ -226,6 +239,12 @@ public record ProviderDescriptor(
       return this;
     }
 
+    /** The provider's model list names ids with this prefix ({@code models/}); either spelling is accepted. */
+    public Builder listedModelPrefix(String prefix) {
+      this.listedModelPrefix = prefix;
+      return this;
+    }
+
     private Builder compatible(OpenAiCompatibleSpec spec) {
       this.compatible = spec;
       return this;
@@ -240,7 +259,8 @@ public record ProviderDescriptor(
     public ProviderDescriptor build() {
       return new ProviderDescriptor(name, displayName, errorFormat, routes, clientKeyHeaders, serverIdentity,
           defaultKeySetting, accountSelectors, streamFraming, requestIdHeader, answersNameTheirId, routerRole,
-          servesResponses, chatEndpoint, modelList, modelPlacement, compatible, verticleFactory, translator);
+          servesResponses, chatEndpoint, modelList, modelPlacement, listedModelPrefix, compatible, verticleFactory,
+          translator);
     }
   }
 }

@@ -19,6 +19,7 @@ public final class Providers {
   private static final Map<String, ProviderDescriptor> BY_NAME = build();
   private static final List<ProviderDescriptor> ALL = List.copyOf(BY_NAME.values());
   private static final List<String> NAMES = List.copyOf(BY_NAME.keySet());
+  private static final List<String> SORTED_NAMES = NAMES.stream().sorted().toList();
   private static final List<String> CLIENT_KEY_HEADERS = collectClientKeyHeaders();
 
   private Providers() {}
@@ -52,6 +53,11 @@ public final class Providers {
   /** Every provider's name, in the order of {@link #all()}. */
   public static List<String> names() {
     return NAMES;
+  }
+
+  /** Every provider's name, sorted: how messages list them. */
+  public static List<String> sortedNames() {
+    return SORTED_NAMES;
   }
 
   /** The provider with this name, or {@code null}. */

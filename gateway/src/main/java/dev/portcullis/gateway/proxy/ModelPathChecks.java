@@ -57,9 +57,7 @@ final class ModelPathChecks {
    */
   static String nativeIdProblem(ProviderDescriptor provider, String nativeId) {
     return switch (provider.modelPlacement()) {
-      // Gemini's own model list names models "models/<id>"; either spelling is accepted.
-      case PATH_SEGMENT -> PathParts.problemWithDecoded(
-          nativeId.startsWith("models/") ? nativeId.substring("models/".length()) : nativeId, false);
+      case PATH_SEGMENT -> PathParts.problemWithDecoded(provider.modelIdInPath(nativeId), false);
       case ARN_SEGMENT -> PathParts.problemWithDecoded(nativeId, true);
       case BODY, DEPLOYMENT_SEGMENT -> null;
     };

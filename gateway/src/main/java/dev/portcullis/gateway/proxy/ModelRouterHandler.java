@@ -7,14 +7,12 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.provider.ProviderDescriptor;
 import dev.portcullis.common.provider.Providers;
-import dev.portcullis.common.provider.RouterRole;
 import dev.portcullis.common.router.ModelId;
 import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.gateway.auth.MappedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +29,7 @@ final class ModelRouterHandler {
    * Every provider the model router reaches (each descriptor names how), sorted by name, for the
    * message on an unknown one.
    */
-  static final List<String> ROUTER_PROVIDERS = Arrays.stream(RouterRole.values())
-      .flatMap(role -> Providers.withRouterRole(role).stream())
-      .map(ProviderDescriptor::name)
-      .sorted()
-      .toList();
+  static final List<String> ROUTER_PROVIDERS = Providers.sortedNames();
 
   private final CredentialPolicy policy;
   private final ProxyRequestAssembler assembler;
@@ -75,7 +69,7 @@ final class ModelRouterHandler {
   private ModelListRequest modelList(MappedCredentials mapped, Call call) {
     Map<String, UpstreamCredential> routable = new LinkedHashMap<>();
     mapped.credentials().forEach((provider, credential) -> {
-      if (ROUTER_PROVIDERS.contains(provider)) {
+      if (Providers.known(provider)) {
         routable.put(provider, credential);
       }
     });

@@ -58,7 +58,7 @@ public final class ChatRouting {
     ProviderDescriptor provider = Providers.named(call.provider());
     if (provider == null) {
       throw GatewayError.invalidRequest("Unknown provider '" + call.provider() + "'. The model router knows: "
-          + String.join(", ", Providers.names().stream().sorted().toList()) + ".", "model").toException();
+          + String.join(", ", Providers.sortedNames()) + ".", "model").toException();
     }
     boolean isResponses = Operation.named(call.operation()) == Operation.ROUTER_RESPONSES;
     JsonNode body = RouterJson.parseRequest(call.body());
