@@ -25,6 +25,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.BindException;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public final class Portcullis {
    * short-lived local Vert.x: whether and how to join a cluster is one of them.
    */
   public static Future<Portcullis> start(LaunchOptions launch, JsonObject environment) {
-    Vertx bootstrap = Vertx.vertx();
+    Vertx bootstrap = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     // Not tied to the bootstrap instance's context: that context is gone once it is closed.
     Promise<Portcullis> started = Promise.promise();
     ConfigLoader.load(bootstrap, launch, environment).onComplete(loaded -> {

@@ -50,6 +50,6 @@ public final class ClusteredVertx {
     if (options.tls() != null) {
       options.tls().applyTo(eventBus);
     }
-    return new VertxOptions().setEventBusOptions(eventBus);
+    return new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(eventBus);
   }
 }
