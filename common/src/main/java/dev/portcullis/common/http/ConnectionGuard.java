@@ -150,76 +150,119 @@ public final class ConnectionGuard {
     boolean startAfresh = true;
     boolean responseStarted;
     String currentUri;
-    ScheduledFuture<?> headerDeadline;
-    ScheduledFuture<?> keepAliveDeadline;
     boolean refusedBody;
     /** An answer with {@code Connection: close} went out: nothing more is answered on this connection. */
     boolean closing;
-    final StringBuilder requestStart = new StringBuilder();
+    /** The first bytes of the current request, kept as they came (ISO-8859-1 when read as text). */
+    final byte[] requestStart = new byte[REQUEST_START_BYTES];
+    int requestStartLength;
     boolean capturing = true;
 
-    /** Keeps the first bytes of a request, as ISO-8859-1 text. */
+    /** Which deadline runs now, if any, and when it is due ({@link System#nanoTime()}). */
+    Waiting waiting = Waiting.NOTHING;
+    long dueNanos;
+    /**
+     * The one timer of this connection. Deadlines change on every request (headers arrive, an
+     * answer ends), so instead of cancelling and scheduling a timer each time (a measurable share
+     * of a proxied call's CPU), a running timer is left alone: when it fires it closes the
+     * connection only if a deadline is still waited for and due, and otherwise waits for what is
+     * left. It is never scheduled further than a header timeout ahead, so it always fires by the
+     * time the nearest deadline can fall due.
+     */
+    ScheduledFuture<?> timer;
+
+    /** Keeps the first bytes of a request, as they came. */
     void capture(ByteBuf bytes) {
-      int take = Math.min(bytes.readableBytes(), REQUEST_START_BYTES - requestStart.length());
-      for (int i = 0; i < take; i++) {
-        requestStart.append((char) (bytes.getByte(bytes.readerIndex() + i) & 0xff));
-      }
-      if (requestStart.length() >= REQUEST_START_BYTES) {
+      int take = Math.min(bytes.readableBytes(), REQUEST_START_BYTES - requestStartLength);
+      bytes.getBytes(bytes.readerIndex(), requestStart, requestStartLength, take);
+      requestStartLength += take;
+      if (requestStartLength >= REQUEST_START_BYTES) {
         capturing = false;
       }
     }
 
     /** The target of the kept request line ({@code /v1/...}), or {@code null}. */
     String targetFromRequestStart() {
-      int slash = requestStart.indexOf("/");
+      int slash = -1;
+      for (int i = 0; i < requestStartLength; i++) {
+        if (requestStart[i] == '/') {
+          slash = i;
+          break;
+        }
+      }
       if (slash < 0) {
         return null;
       }
       int end = slash;
-      while (end < requestStart.length() && requestStart.charAt(end) > ' ') {
+      while (end < requestStartLength && (requestStart[end] & 0xff) > ' ') {
         end++;
       }
-      return requestStart.substring(slash, end);
+      return new String(requestStart, slash, end - slash, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     void armHeaderDeadline(ChannelHandlerContext ctx) {
-      cancelKeepAlive();
-      if (headerDeadline == null) {
-        headerDeadline = ctx.executor().schedule(() -> {
-          LOG.debug("{}: closed a connection that sent no complete request headers within {} ms", serverName,
-              limits.headerTimeoutMs());
-          ctx.channel().close();
-        }, limits.headerTimeoutMs(), TimeUnit.MILLISECONDS);
+      if (waiting != Waiting.HEADERS) {
+        await(ctx, Waiting.HEADERS, limits.headerTimeoutMs());
       }
     }
 
     void armKeepAlive(ChannelHandlerContext ctx) {
-      cancelKeepAlive();
-      keepAliveDeadline = ctx.executor().schedule(() -> {
-        LOG.debug("{}: closed a keep-alive connection idle for {} ms", serverName, limits.keepAliveTimeoutMs());
-        ctx.channel().close();
-      }, limits.keepAliveTimeoutMs(), TimeUnit.MILLISECONDS);
+      await(ctx, Waiting.KEEP_ALIVE, limits.keepAliveTimeoutMs());
     }
 
     void headersArrived() {
-      if (headerDeadline != null) {
-        headerDeadline.cancel(false);
-        headerDeadline = null;
-      }
-      cancelKeepAlive();
+      waiting = Waiting.NOTHING;
     }
 
     void cancelKeepAlive() {
-      if (keepAliveDeadline != null) {
-        keepAliveDeadline.cancel(false);
-        keepAliveDeadline = null;
+      if (waiting == Waiting.KEEP_ALIVE) {
+        waiting = Waiting.NOTHING;
       }
     }
 
     void closed() {
-      headersArrived();
+      waiting = Waiting.NOTHING;
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+
+    private void await(ChannelHandlerContext ctx, Waiting what, long timeoutMs) {
+      waiting = what;
+      dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      if (timer == null) {
+        schedule(ctx, TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.headerTimeoutMs())));
+      }
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+      timer = ctx.executor().schedule(() -> fired(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fired(ChannelHandlerContext ctx) {
+      timer = null;
+      if (waiting == Waiting.NOTHING || !ctx.channel().isActive()) {
+        return;
+      }
+      long left = dueNanos - System.nanoTime();
+      if (left > 0) {
+        schedule(ctx, Math.min(left, TimeUnit.MILLISECONDS.toNanos(limits.headerTimeoutMs())));
+        return;
+      }
+      if (waiting == Waiting.HEADERS) {
+        LOG.debug("{}: closed a connection that sent no complete request headers within {} ms", serverName,
+            limits.headerTimeoutMs());
+      } else {
+        LOG.debug("{}: closed a keep-alive connection idle for {} ms", serverName, limits.keepAliveTimeoutMs());
+      }
+      waiting = Waiting.NOTHING;
+      ctx.channel().close();
     }
   }
+
+  /** The deadline a connection is held to between requests. */
+  private enum Waiting { NOTHING, HEADERS, KEEP_ALIVE }
 
   /** Sees the raw bytes: the first byte of a request starts its header deadline. */
   private final class FirstByteWatcher extends ChannelInboundHandlerAdapter {
@@ -243,7 +286,7 @@ public final class ConnectionGuard {
           // The previous request was decoded to its end: these bytes begin the next one, whose
           // first bytes are kept to name its API should its request line turn out unreadable.
           state.startAfresh = false;
-          state.requestStart.setLength(0);
+          state.requestStartLength = 0;
           state.capturing = true;
         }
         if (state.capturing) {

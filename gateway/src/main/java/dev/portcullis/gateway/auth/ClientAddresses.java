@@ -24,6 +24,14 @@ public final class ClientAddresses {
   private static final String FORWARDED_FOR = "X-Forwarded-For";
 
   private final NetworkRanges trustedProxies;
+  /**
+   * The last TCP peer seen and its normalized form: most calls come from the same few peers (a
+   * load balancer, a sidecar, one host), and parsing the literal again on every call was a
+   * measurable cost. Immutable, so sharing it between event loops needs no lock.
+   */
+  private volatile PeerAddress lastPeer = new PeerAddress("", null);
+
+  private record PeerAddress(String peer, String normalized) {}
 
   public ClientAddresses(NetworkRanges trustedProxies) {
     this.trustedProxies = trustedProxies;
@@ -49,7 +57,7 @@ public final class ClientAddresses {
    * the order received.
    */
   public String clientAddress(String peer, List<String> forwardedFor) {
-    String hop = normalize(peer);
+    String hop = normalizePeer(peer);
     if (hop == null) {
       return peer;
     }
@@ -98,6 +106,18 @@ public final class ClientAddresses {
       prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
     }
     return prefix.append(":/64").toString();
+  }
+
+  private String normalizePeer(String peer) {
+    PeerAddress last = lastPeer;
+    if (peer != null && peer.equals(last.peer())) {
+      return last.normalized();
+    }
+    String normalized = normalize(peer);
+    if (peer != null && normalized != null) {
+      lastPeer = new PeerAddress(peer, normalized);
+    }
+    return normalized;
   }
 
   /** The normalized literal, or {@code null} when the text is not an IP address. */

@@ -79,11 +79,12 @@ public final class CallRecorder {
     if (model == null) {
       return "unknown";
     }
+    if (modelLabels.contains(model)) {
+      // Checked when it was let in: no pattern match on every call for a model seen before.
+      return model;
+    }
     if (model.length() > MAX_MODEL_LENGTH || !MODEL_ID.matcher(model).matches()) {
       return "other";
-    }
-    if (modelLabels.contains(model)) {
-      return model;
     }
     if (modelLabels.size() >= MAX_MODEL_LABELS) {
       return "other";

@@ -3,8 +3,6 @@ package dev.portcullis.provider.usage;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.bus.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -18,8 +16,10 @@ import java.io.IOException;
  */
 public final class OpenAiUsageReader {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  /** A count's name not seen in the usage object (distinct from one seen with a value that is no number). */
+  private static final long ABSENT = Long.MIN_VALUE;
 
   private OpenAiUsageReader() {}
 
@@ -57,28 +57,60 @@ public final class OpenAiUsageReader {
   /** Reads the fields of the object whose START_OBJECT was just read. */
   private static Usage readObject(JsonParser parser) throws IOException {
     String model = null;
-    JsonNode usage = null;
+    long[] counts = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if (field.equals("model") && value == JsonToken.VALUE_STRING) {
         model = parser.getText();
       } else if (field.equals("usage") && value == JsonToken.START_OBJECT) {
-        usage = MAPPER.readTree(parser);
+        counts = readCounts(parser);
       } else {
         parser.skipChildren();
       }
     }
-    if (usage == null) {
+    if (counts == null) {
       return new Usage(model, -1, -1);
     }
-    long in = count(usage, "prompt_tokens", "input_tokens");
-    long out = count(usage, "completion_tokens", "output_tokens");
-    return new Usage(model, in, out);
+    return new Usage(model, counts[0], counts[1]);
   }
 
-  private static long count(JsonNode usage, String chatName, String responsesName) {
-    JsonNode n = usage.has(chatName) ? usage.get(chatName) : usage.get(responsesName);
-    return n != null && n.canConvertToLong() ? n.asLong() : -1;
+  /**
+   * The input and output counts of a {@code usage} object whose START_OBJECT was just read (-1
+   * where absent or not a number): a chat name present wins over the Responses name, nested
+   * details are skipped.
+   */
+  private static long[] readCounts(JsonParser parser) throws IOException {
+    long chatIn = ABSENT;
+    long chatOut = ABSENT;
+    long responsesIn = ABSENT;
+    long responsesOut = ABSENT;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      long count = value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT
+          ? countOf(parser) : -1;
+      switch (field) {
+        case "prompt_tokens" -> chatIn = count;
+        case "completion_tokens" -> chatOut = count;
+        case "input_tokens" -> responsesIn = count;
+        case "output_tokens" -> responsesOut = count;
+        default -> parser.skipChildren();
+      }
+    }
+    return new long[] {present(chatIn != ABSENT ? chatIn : responsesIn), present(chatOut != ABSENT ? chatOut : responsesOut)};
+  }
+
+  private static long present(long count) {
+    return count == ABSENT ? -1 : count;
+  }
+
+  /** A whole number that fits a long, else -1 (as a tree's canConvertToLong would say). */
+  private static long countOf(JsonParser parser) throws IOException {
+    if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+      return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? -1 : parser.getLongValue();
+    }
+    double d = parser.getDoubleValue();
+    return d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : -1;
   }
 }
