@@ -71,6 +71,11 @@ public final class ConnectionGuard {
   /** Bytes of a request's start kept to name its target when the decoder could not read the line. */
   private static final int REQUEST_START_BYTES = 256;
   private static final String NETTY_PLACEHOLDER_URI = "/bad-request";
+  /**
+   * How long an answered request's body may go on arriving once its connection is to be closed
+   * (see {@link RequestWatcher#close}): a client that keeps sending longer is cut off anyway.
+   */
+  static final long LINGER_MS = 1_000;
 
   private final ServerLimits limits;
   private final ErrorPage errorPage;
@@ -248,6 +253,12 @@ public final class ConnectionGuard {
     boolean refusedBody;
     /** An answer with {@code Connection: close} went out: nothing more is answered on this connection. */
     boolean closing;
+    /**
+     * The connection was to be closed while the answered request's body was still arriving: it is
+     * read and dropped until it ends ({@link #LINGER_MS} at most), then the connection closes.
+     */
+    ScheduledFuture<?> linger;
+    ChannelPromise lingerClose;
     final StringBuilder requestStart = new StringBuilder();
     boolean capturing = true;
     /** The connection speaks HTTP/2 (prior knowledge or an h2c upgrade): the HTTP/1.1 watchers stand aside. */
@@ -321,6 +332,9 @@ public final class ConnectionGuard {
 
     void closed() {
       headersArrived();
+      if (linger != null) {
+        linger.cancel(false);
+      }
     }
   }
 
@@ -450,8 +464,50 @@ public final class ConnectionGuard {
       this.state = state;
     }
 
+    /**
+     * Closes at once, unless the request just answered is still sending its body (a refusal on its
+     * headers, say: 431 for too many fields): closing with its bytes unread would make the kernel
+     * reset the connection, and a reset can destroy the answer before the client reads it (an HTTP
+     * client writing a large body sees only "connection closed"). So the answer is flushed, the rest
+     * of the body is read and dropped as it comes, and the connection closes when the body ends, the
+     * client goes, or after {@link #LINGER_MS}.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      if (state.lingerClose != null) {
+        // Already lingering: this close completes with the one under way.
+        ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+        return;
+      }
+      if (state.http2 || !state.inRequest || !state.responseStarted || state.refusedBody || !ctx.channel().isActive()) {
+        ctx.close(promise);
+        return;
+      }
+      LOG.debug("{}: answered a request whose body is still arriving; closing once it ends", serverName);
+      state.lingerClose = promise;
+      state.linger = ctx.executor().schedule(() -> endLinger(ctx), LINGER_MS, TimeUnit.MILLISECONDS);
+      ctx.flush();
+      // Vert.x may have paused reading for the request it no longer wants: the body must be read to be dropped.
+      ctx.channel().config().setAutoRead(true);
+      ctx.read();
+    }
+
+    private void endLinger(ChannelHandlerContext ctx) {
+      if (state.linger != null) {
+        state.linger.cancel(false);
+      }
+      ctx.close(state.lingerClose);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state.lingerClose != null) {
+        ReferenceCountUtil.release(msg);
+        if (msg instanceof LastHttpContent) {
+          endLinger(ctx);
+        }
+        return;
+      }
       if (msg instanceof Http2HeadersFrame && !state.http2) {
         // Behind Vert.x's h2c upgrade handler (guarded late), which turned the first request into
         // an HTTP/2 stream: from here on the connection is HTTP/2, and its first request has arrived.
@@ -644,6 +700,10 @@ public final class ConnectionGuard {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       state.closed();
+      if (state.lingerClose != null) {
+        // The client closed first: the close Vert.x asked for is done.
+        ctx.close(state.lingerClose);
+      }
       ctx.fireChannelInactive();
     }
   }
