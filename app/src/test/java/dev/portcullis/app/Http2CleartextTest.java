@@ -177,6 +177,36 @@ class Http2CleartextTest {
     }
   }
 
+  /** A request asking for an h2c upgrade, sent raw so that nothing but the server decides. */
+  private static RawHttp.Answer askingForH2c(String requestLine, String extraHeaders, String body) throws Exception {
+    return RawHttp.exchange(portcullis.port(), requestLine + "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-up\r\n"
+        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+        + extraHeaders + "\r\n" + body, 10_000);
+  }
+
+  @Test
+  void onlyAPlainBodylessCallIsUpgradedAndEveryOtherIsAnsweredInHttp11() throws Exception {
+    // The fuzz once saw a CONNECT upgraded to h2c and then left without any answer.
+    RawHttp.Answer connect = askingForH2c("CONNECT 127.0.0.1:443 HTTP/1.1", "", "");
+    RawHttp.Answer connectToPath = askingForH2c("CONNECT /v1/openai/models HTTP/1.1", "", "");
+    String chat = "{\"model\":\"gpt-4o\",\"messages\":[]}";
+    RawHttp.Answer postWithBody = askingForH2c("POST /v1/openai/chat/completions HTTP/1.1",
+        "Content-Type: application/json\r\nContent-Length: " + chat.length() + "\r\n", chat);
+    RawHttp.Answer delete = askingForH2c("DELETE /v1/openai/models HTTP/1.1", "", "");
+    RawHttp.Answer get = askingForH2c("GET /v1/openai/models HTTP/1.1", "", "");
+
+    for (RawHttp.Answer declined : List.of(connect, connectToPath, postWithBody, delete)) {
+      assertThat(declined.closedWithoutAnswer()).as("answered: %s", declined.statusLine()).isFalse();
+      assertThat(declined.statusLine()).startsWith("HTTP/1.1 ").doesNotStartWith("HTTP/1.1 101");
+      assertThat(declined.headers()).doesNotContainKey("upgrade");
+    }
+    assertThat(postWithBody.status()).isEqualTo(200);
+    assertThat(postWithBody.body()).contains("Hi there");
+    // A GET without a body is the one kind of request upgraded: the control that the others were asked right.
+    assertThat(get.statusLine()).startsWith("HTTP/1.1 101");
+    assertThat(upstream.received()).extracting(RecordedRequest::path).contains("/v1/chat/completions");
+  }
+
   @Test
   void refusalsOverHttp2CarryNoHopByHopHeader() {
     HttpClient client = client(false);

@@ -148,6 +148,10 @@ public final class ConnectionGuard {
   /** Vert.x's handler that turns an HTTP/1.1 request asking for {@code Upgrade: h2c} into HTTP/2. */
   private static final String UPGRADE_HANDLER = "h2c";
   private static final String ENCODER = "httpEncoder";
+  /** The body-less methods a request asking for an h2c upgrade may have (see {@code upgradeOnlyIfSound}). */
+  private static final java.util.Set<io.netty.handler.codec.http.HttpMethod> UPGRADABLE_METHODS = java.util.Set.of(
+      io.netty.handler.codec.http.HttpMethod.GET, io.netty.handler.codec.http.HttpMethod.HEAD,
+      io.netty.handler.codec.http.HttpMethod.OPTIONS);
   private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private void attach(HttpConnection connection) {
@@ -553,20 +557,25 @@ public final class ConnectionGuard {
     }
 
     /**
-     * Lets Vert.x upgrade the connection to h2c only for an HTTP/1.1 request that passed every
-     * check and has no body: a refused request is answered over HTTP/1.1 like any other, and a body
-     * would travel on as HTTP/2 DATA while its stream is still being set up, which has been seen to
-     * confuse the JDK client. Otherwise the upgrade is declined by dropping {@code Upgrade} (RFC 9110, 7.8: a
-     * server may ignore it); the client goes on in HTTP/1.1, and may upgrade a later connection.
+     * Lets Vert.x upgrade the connection to h2c only for a GET, HEAD or OPTIONS request over
+     * HTTP/1.1 that passed every check and has no body. A refused request is answered over HTTP/1.1
+     * like any other; a body would travel on as HTTP/2 DATA while its stream is still being set up,
+     * which has been seen to confuse the JDK client; and a request that is not a plain call (CONNECT,
+     * whose target is an authority and which HTTP/2 frames differently, or any other method that may
+     * carry a body) was seen upgraded and then left without an answer. Otherwise the upgrade is
+     * declined by dropping {@code Upgrade} (RFC 9110, 7.8: a server may ignore it); the client goes
+     * on in HTTP/1.1, and may upgrade a later connection.
      */
-    private static void upgradeOnlyIfSound(HttpRequest request) {
+    static void upgradeOnlyIfSound(HttpRequest request) {
       if (!request.headers().contains(HttpHeaderNames.UPGRADE)) {
         return;
       }
       boolean body = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
           || !"0".equals(request.headers().get(HttpHeaderNames.CONTENT_LENGTH, "0").trim());
+      boolean plainCall = UPGRADABLE_METHODS.contains(request.method());
       // An HTTP/1.0 request's Upgrade is ignored too (RFC 9110, 7.8).
-      if (body || !request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1) {
+      if (body || !plainCall || !request.decoderResult().isSuccess()
+          || request.protocolVersion() != HttpVersion.HTTP_1_1) {
         request.headers().remove(HttpHeaderNames.UPGRADE);
       }
     }
