@@ -126,15 +126,16 @@ public final class GatewayVerticle extends VerticleBase {
           router.handle(request);
         }).listen()
         .onSuccess(s -> {
-          if (tls == null) {
+          boolean h2c = tls == null && serverOptions.isHttp2ClearTextEnabled();
+          if (h2c) {
             // In clear, Vert.x sets a connection up only after its first bytes: the guard watches
             // from the accept instead. (With TLS it sets HTTP/1.1 up after the handshake, guarded then.)
             ConnectionGuard.watchAccepts(s);
-          } else {
+          } else if (tls != null) {
             reloader = CertificateReloader.startOnce(vertx, s, tls, serverOptions.getSslOptions());
           }
           LOG.info("gateway listening on {}:{} ({})", options.host(), s.actualPort(),
-              tls == null ? "HTTP/1.1 and HTTP/2 in clear" : "TLS, HTTP/2 and HTTP/1.1 by ALPN");
+              tls != null ? "TLS, HTTP/2 and HTTP/1.1 by ALPN" : h2c ? "HTTP/1.1 and HTTP/2 in clear" : "HTTP/1.1");
         });
   }
 

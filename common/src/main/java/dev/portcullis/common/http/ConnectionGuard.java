@@ -116,7 +116,8 @@ public final class ConnectionGuard {
     Channel listening = ListeningChannel.of(server);
     if (guard == null || listening == null) {
       LOG.warn("{}: cannot watch accepted connections; the first request of an HTTP/1.1 connection is not held"
-          + " to the header deadline", guard == null ? "server" : guard.serverName);
+          + " to the header deadline, and an h2c upgrade is not limited to body-less GET, HEAD and OPTIONS",
+          guard == null ? "server" : guard.serverName);
       return false;
     }
     // Instances sharing the port share its listening socket: the first one's watcher serves all.
@@ -126,6 +127,15 @@ public final class ConnectionGuard {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@link #watchAccepts} can work with this Vert.x (see {@link ListeningChannel}): asked
+   * before a server that would speak HTTP/2 in clear is made, which without it stays HTTP/1.1 in
+   * clear, guarded as every other server is.
+   */
+  public static boolean canWatchAccepts() {
+    return ListeningChannel.reachable();
   }
 
   /**

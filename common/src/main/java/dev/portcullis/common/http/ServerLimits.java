@@ -59,9 +59,24 @@ public record ServerLimits(long headerTimeoutMs, long keepAliveTimeoutMs, int ma
    * stays on.
    */
   public HttpServerOptions applyWithHttp2To(HttpServerOptions options, long silentConnectionMs) {
-    return applyTo(options, silentConnectionMs)
-        .setHttp2ClearTextEnabled(true)
-        .setInitialSettings(http2Settings());
+    return applyWithHttp2To(options, silentConnectionMs, ConnectionGuard.canWatchAccepts());
+  }
+
+  /**
+   * As {@link #applyWithHttp2To(HttpServerOptions, long)}; without {@code guardedFromAccept} (a
+   * Vert.x whose listening socket {@link ConnectionGuard} cannot reach) HTTP/2 in clear stays off,
+   * said in one WARN line: a connection's first request would otherwise escape the header deadline,
+   * and an h2c upgrade the checks on it. HTTP/1.1, and HTTP/2 over TLS, are unaffected.
+   */
+  HttpServerOptions applyWithHttp2To(HttpServerOptions options, long silentConnectionMs, boolean guardedFromAccept) {
+    HttpServerOptions applied = applyTo(options, silentConnectionMs).setInitialSettings(http2Settings());
+    if (!guardedFromAccept) {
+      org.slf4j.LoggerFactory.getLogger(ServerLimits.class).warn("HTTP/2 in clear (h2c) is off: this Vert.x"
+          + " version keeps its listening socket out of the connection guard's reach; HTTP/1.1, and HTTP/2 over"
+          + " TLS, work as usual");
+      return applied;
+    }
+    return applied.setHttp2ClearTextEnabled(true);
   }
 
   /**
