@@ -78,6 +78,22 @@ record LoopbackCertificate(KeyPair keys, X509Certificate certificate) {
         + "\n-----END " + type + "-----\n";
   }
 
+  /** A trust manager that trusts exactly these certificates. */
+  static javax.net.ssl.X509TrustManager trustManager(LoopbackCertificate... certificates) {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      for (int i = 0; i < certificates.length; i++) {
+        trust.setCertificateEntry("loopback-" + i, certificates[i].certificate());
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A client TLS context that trusts exactly these certificates. */
   static SSLContext trusting(LoopbackCertificate... certificates) {
     try {
