@@ -2,6 +2,7 @@ package dev.portcullis.gateway;
 
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.http.ServerLimits;
+import dev.portcullis.gateway.tls.TlsFiles;
 
 /**
  * Settings of the gateway edge.
@@ -15,9 +16,10 @@ import dev.portcullis.common.http.ServerLimits;
  * @param maxBufferedRequestBytes request-body bytes all gateway instances may hold at once
  *                          ({@code PORTCULLIS_MAX_BUFFERED_REQUEST_BYTES}, a quarter of the heap)
  * @param limits            header timeout, keep-alive timeout and header limits of the server
+ * @param tls               the certificate and key to serve TLS with, or {@code null} for cleartext
  */
 public record GatewaySettings(String host, int port, long bodyLimitBytes, long upstreamTimeoutMs, int streamWindow,
-    long drainTimeoutMs, long maxBufferedRequestBytes, ServerLimits limits) {
+    long drainTimeoutMs, long maxBufferedRequestBytes, ServerLimits limits, TlsFiles tls) {
 
   public static final String PORT = "PORTCULLIS_PORT";
   public static final String HOST = "PORTCULLIS_HOST";
@@ -40,6 +42,7 @@ public record GatewaySettings(String host, int port, long bodyLimitBytes, long u
         (int) settings.longValue(STREAM_WINDOW, 32, 2, 4096),
         settings.longValue(DRAIN_TIMEOUT, 30_000, 0, 3_600_000),
         settings.bytes(MAX_BUFFERED_REQUEST_BYTES, Runtime.getRuntime().maxMemory() / 4),
-        ServerLimits.from(settings));
+        ServerLimits.from(settings),
+        TlsFiles.from(settings));
   }
 }

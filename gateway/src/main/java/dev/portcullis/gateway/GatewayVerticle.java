@@ -5,6 +5,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.http.Http2Requests;
 import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
@@ -14,14 +15,19 @@ import dev.portcullis.gateway.proxy.ErrorResponses;
 import dev.portcullis.gateway.proxy.ProviderAvailability;
 import dev.portcullis.gateway.proxy.ProviderProxyHandler;
 import dev.portcullis.gateway.routes.ProviderRoutes;
+import dev.portcullis.gateway.tls.CertificateReloader;
+import dev.portcullis.gateway.tls.TlsFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * The edge: the HTTP server on port 9000 with the provider routes, health and readiness. Several
  * instances share the port (one per event loop). Stopping it stops accepting at once and lets
  * in-flight calls and streams finish for up to the drain timeout.
+ *
+ * <p>The port speaks HTTP/1.1 and HTTP/2: in clear, HTTP/2 with prior knowledge (what the AWS SDK
+ * for JavaScript sends to an {@code http://} endpoint) or by an {@code h2c} upgrade; with
+ * {@link TlsFiles} set, TLS only, with ALPN choosing {@code h2} or {@code http/1.1}.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -44,6 +54,7 @@ public final class GatewayVerticle extends VerticleBase {
   private ProviderProxyHandler proxy;
   private GatewayErrorPage errorPage;
   private CredentialResolver credentials;
+  private CertificateReloader reloader;
 
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
@@ -81,20 +92,31 @@ public final class GatewayVerticle extends VerticleBase {
             + ". Provider routes look like /v1/<provider>[/<llm-proxy-id>]/..."), null));
     router.route().failureHandler(this::onFailure);
 
-    // No h2c upgrade (ServerLimits turns it off): it buys nothing for LLM calls on a trusted hop and
-    // its upgrade of a request with a body has been seen to confuse the JDK client.
     // A connection silent both ways is closed only well after the upstream timeout: a call waiting
     // on a slow model is silent too, and ends with its own 504 first.
-    server = vertx.createHttpServer(options.limits().applyTo(new HttpServerOptions()
+    HttpServerOptions serverOptions = options.limits().applyWithHttp2To(new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000));
+        .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000);
+    TlsFiles tls = options.tls();
+    if (tls != null) {
+      serverOptions.setSsl(true).setUseAlpn(true)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(tls.atStart().keyCertOptions())
+          // The handshake is part of what a client must finish before its headers' deadline.
+          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+          .setSslHandshakeTimeout(options.limits().headerTimeoutMs());
+    }
+    server = vertx.createHttpServer(serverOptions);
     errorPage = new GatewayErrorPage(ProviderRoutes.standard());
     ConnectionGuard.install(server, options.limits(), errorPage, "gateway");
     // A malformed percent escape in the path or query is refused before vertx-web sees it: its
     // router would answer a bare "Bad Request" and log the decoding exception as an ERROR.
     return server.requestHandler(request -> {
+          if (!Http2Requests.admit(request, options.limits(), errorPage)) {
+            return;
+          }
           String target = request.uri();
           if (!PercentEscapes.wellFormed(target)) {
             errorPage.answer(request, 400, "The request path or query has a malformed percent escape (a '%' must be"
@@ -103,7 +125,18 @@ public final class GatewayVerticle extends VerticleBase {
           }
           router.handle(request);
         }).listen()
-        .onSuccess(s -> LOG.info("gateway listening on {}:{}", options.host(), s.actualPort()));
+        .onSuccess(s -> {
+          boolean h2c = tls == null && serverOptions.isHttp2ClearTextEnabled();
+          if (h2c) {
+            // In clear, Vert.x sets a connection up only after its first bytes: the guard watches
+            // from the accept instead. (With TLS it sets HTTP/1.1 up after the handshake, guarded then.)
+            ConnectionGuard.watchAccepts(s);
+          } else if (tls != null) {
+            reloader = CertificateReloader.startOnce(vertx, s, tls, serverOptions.getSslOptions());
+          }
+          LOG.info("gateway listening on {}:{} ({})", options.host(), s.actualPort(),
+              tls != null ? "TLS, HTTP/2 and HTTP/1.1 by ALPN" : h2c ? "HTTP/1.1 and HTTP/2 in clear" : "HTTP/1.1");
+        });
   }
 
   /**
@@ -116,6 +149,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (server == null) {
       return Future.succeededFuture();
+    }
+    if (reloader != null) {
+      reloader.stop();
     }
     return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close()).compose(v -> credentials.close());
   }

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * One raw socket to one server, kept alive across cases whose framing leaves it clean. Writes a
  * case's bytes as generated and reads one HTTP/1.1 answer (skipping 1xx) by Content-Length, by
- * chunks, or to the end of the connection. Sockets close with a reset (linger 0), so a long run
+ * chunks, or to the end of the connection; after a {@code 101} to {@code h2c} (a case that asks for
+ * the upgrade), the HTTP/2 answer on stream 1 ({@link H2cAnswer}). Sockets close with a reset (linger 0), so a long run
  * leaves no TIME_WAIT behind to exhaust the loopback's ephemeral ports.
  */
 final class RawConnection implements AutoCloseable {
@@ -116,6 +117,10 @@ final class RawConnection implements AutoCloseable {
               .add(header.substring(colon + 1).trim());
         }
       }
+      if (status == 101 && "h2c".equalsIgnoreCase(String.valueOf(first(headers.get("upgrade"))))) {
+        // The gateway took the h2c upgrade: the answer comes as HTTP/2 on stream 1.
+        return H2cAnswer.read(in, out, MAX_BODY);
+      }
       if (status >= 100 && status < 200) {
         continue;
       }
@@ -133,6 +138,10 @@ final class RawConnection implements AutoCloseable {
       }
       return new Answer(status, headers, body, null);
     }
+  }
+
+  private static String first(List<String> values) {
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private String line() throws IOException {

@@ -2,7 +2,9 @@ package dev.portcullis.common.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,6 +29,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,14 @@ import org.slf4j.LoggerFactory;
  *       its handler can tell this apart from a client that went away.</li>
  * </ul>
  *
+ * On a server that also speaks HTTP/2 in clear ({@link #watchAccepts}), Vert.x sets a connection
+ * up only once it has seen its first bytes (the HTTP/2 preface, or not) and, for HTTP/1.1, its
+ * first complete request (which may ask for an {@code h2c} upgrade); so the first-byte watcher is
+ * put on every connection as it is accepted instead, holds it to the same header deadline, and
+ * adds the request checks as soon as the bytes turn out to be HTTP/1.1. An HTTP/2 connection is
+ * left to Vert.x's HTTP/2 codec and the server's HTTP/2 settings ({@link ServerLimits#http2Settings})
+ * once its first request has arrived within the header deadline ({@link #requestArrived}).
+ *
  * Everything runs on the connection's event loop; nothing here blocks.
  */
 public final class ConnectionGuard {
@@ -59,6 +71,11 @@ public final class ConnectionGuard {
   /** Bytes of a request's start kept to name its target when the decoder could not read the line. */
   private static final int REQUEST_START_BYTES = 256;
   private static final String NETTY_PLACEHOLDER_URI = "/bad-request";
+  /**
+   * How long an answered request's body may go on arriving once its connection is to be closed
+   * (see {@link RequestWatcher#close}): a client that keeps sending longer is cut off anyway.
+   */
+  static final long LINGER_MS = 1_000;
 
   private final ServerLimits limits;
   private final ErrorPage errorPage;
@@ -76,11 +93,76 @@ public final class ConnectionGuard {
    */
   public static HttpServer install(HttpServer server, ServerLimits limits, ErrorPage errorPage, String serverName) {
     ConnectionGuard guard = new ConnectionGuard(limits, errorPage, serverName);
-    return server.connectionHandler(guard::attach)
+    server.connectionHandler(guard::attach)
         .invalidRequestHandler(guard::answerInvalid)
         // Resets, half-sent requests and the like are the client's business: one DEBUG line, no trace.
         .exceptionHandler(err -> LOG.debug("{}: connection error: {}", serverName, describe(err)));
+    GUARDS.put(server, guard);
+    return server;
   }
+
+  /** The guard {@link #install} put on a server, for {@link #watchAccepts}. */
+  private static final java.util.Map<HttpServer, ConnectionGuard> GUARDS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * For a listening server with HTTP/2 in clear turned on (guarded by {@link #install}): guards
+   * each connection from the moment it is accepted (see the class comment). Returns {@code false}
+   * when the server's listening socket cannot be reached, in which case an HTTP/1.1 connection is
+   * guarded only once its first request has been decoded.
+   */
+  public static boolean watchAccepts(HttpServer server) {
+    ConnectionGuard guard = GUARDS.get(server);
+    Channel listening = ListeningChannel.of(server);
+    if (guard == null || listening == null) {
+      LOG.warn("{}: cannot watch accepted connections; the first request of an HTTP/1.1 connection is not held"
+          + " to the header deadline, and an h2c upgrade is not limited to body-less GET, HEAD and OPTIONS",
+          guard == null ? "server" : guard.serverName);
+      return false;
+    }
+    // Instances sharing the port share its listening socket: the first one's watcher serves all.
+    synchronized (listening) {
+      if (listening.pipeline().get(ACCEPT_WATCHER) == null) {
+        listening.pipeline().addFirst(ACCEPT_WATCHER, guard.new AcceptWatcher());
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@link #watchAccepts} can work with this Vert.x (see {@link ListeningChannel}): asked
+   * before a server that would speak HTTP/2 in clear is made, which without it stays HTTP/1.1 in
+   * clear, guarded as every other server is.
+   */
+  public static boolean canWatchAccepts() {
+    return ListeningChannel.reachable();
+  }
+
+  /**
+   * An HTTP/2 request has arrived on its connection: the connection met its header deadline.
+   * Called by the server's request handler for HTTP/2 requests (Vert.x has no per-stream hook on
+   * the connection); on the connection's event loop.
+   */
+  public static void requestArrived(HttpServerRequest request) {
+    if (request.connection() instanceof ConnectionBase base) {
+      State state = base.channel().attr(STATE).get();
+      if (state != null) {
+        state.headersArrived();
+      }
+    }
+  }
+
+  private static final String ACCEPT_WATCHER = "portcullisAcceptWatcher";
+  private static final String FIRST_BYTE_WATCHER = "portcullisFirstByte";
+  private static final String REQUEST_WATCHER = "portcullisRequestWatcher";
+  /** Vert.x's handler that turns an HTTP/1.1 request asking for {@code Upgrade: h2c} into HTTP/2. */
+  private static final String UPGRADE_HANDLER = "h2c";
+  private static final String ENCODER = "httpEncoder";
+  /** The body-less methods a request asking for an h2c upgrade may have (see {@code upgradeOnlyIfSound}). */
+  private static final java.util.Set<io.netty.handler.codec.http.HttpMethod> UPGRADABLE_METHODS = java.util.Set.of(
+      io.netty.handler.codec.http.HttpMethod.GET, io.netty.handler.codec.http.HttpMethod.HEAD,
+      io.netty.handler.codec.http.HttpMethod.OPTIONS);
+  private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private void attach(HttpConnection connection) {
     // The server's exception handler covers errors before a connection is set up; this one covers
@@ -90,14 +172,44 @@ public final class ConnectionGuard {
       return;
     }
     ChannelPipeline pipeline = base.channel().pipeline();
+    State accepted = base.channel().attr(STATE).get();
+    if (accepted != null) {
+      accepted.attached = true;
+      // Watched since it was accepted (AcceptWatcher). Its request checks are in place, unless
+      // its very first request was decoded with the bytes that told HTTP/1.1 from HTTP/2 (a
+      // request line that begins like the HTTP/2 preface): Vert.x is about to hand it over.
+      if (!accepted.http2 && pipeline.get(REQUEST_WATCHER) == null && pipeline.get(DECODER) != null
+          && pipeline.get(VERTX_HANDLER) != null) {
+        pipeline.addBefore(VERTX_HANDLER, REQUEST_WATCHER, new RequestWatcher(accepted));
+      }
+      return;
+    }
     if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      // Not an HTTP/1.x pipeline (HTTP/2 is off on every Portcullis server): nothing to guard.
+      // An HTTP/2 connection (ALPN "h2"): Vert.x's HTTP/2 codec and settings bound it.
       return;
     }
     State state = new State();
+    state.attached = true;
     base.channel().attr(STATE).set(state);
-    pipeline.addBefore(DECODER, "portcullisFirstByte", new FirstByteWatcher(state));
-    pipeline.addBefore(VERTX_HANDLER, "portcullisRequestWatcher", new RequestWatcher(state));
+    pipeline.addBefore(DECODER, FIRST_BYTE_WATCHER, new FirstByteWatcher(state, false));
+    pipeline.addBefore(VERTX_HANDLER, REQUEST_WATCHER, new RequestWatcher(state));
+  }
+
+  /**
+   * On the listening socket: puts a first-byte watcher on each accepted connection before Vert.x
+   * sets it up, so the header deadline runs from the start and the first request is checked too.
+   */
+  @ChannelHandler.Sharable
+  private final class AcceptWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel accepted) {
+        State state = new State();
+        accepted.attr(STATE).set(state);
+        accepted.pipeline().addFirst(FIRST_BYTE_WATCHER, new FirstByteWatcher(state, true));
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /** Answers a request the decoder (or {@link RequestWatcher}) marked as unreadable; Vert.x then closes. */
@@ -153,10 +265,26 @@ public final class ConnectionGuard {
     boolean refusedBody;
     /** An answer with {@code Connection: close} went out: nothing more is answered on this connection. */
     boolean closing;
+    /**
+     * The connection was to be closed while the answered request's body was still arriving: it is
+     * read and dropped until it ends ({@link #LINGER_MS} at most), then the connection closes.
+     */
+    ScheduledFuture<?> linger;
+    ChannelPromise lingerClose;
     /** The first bytes of the current request, kept as they came (ISO-8859-1 when read as text). */
     final byte[] requestStart = new byte[REQUEST_START_BYTES];
     int requestStartLength;
     boolean capturing = true;
+    /** The connection speaks HTTP/2 (prior knowledge or an h2c upgrade): the HTTP/1.1 watchers stand aside. */
+    boolean http2;
+    /** Vert.x has set the connection up and {@link #attach} gave it its exception handler. */
+    boolean attached;
+
+    void switchedToHttp2() {
+      http2 = true;
+      capturing = false;
+      cancelKeepAlive();
+    }
 
     /** Which deadline runs now, if any, and when it is due ({@link System#nanoTime()}). */
     Waiting waiting = Waiting.NOTHING;
@@ -226,6 +354,9 @@ public final class ConnectionGuard {
         timer.cancel(false);
         timer = null;
       }
+      if (linger != null) {
+        linger.cancel(false);
+      }
     }
 
     private void await(ChannelHandlerContext ctx, Waiting what, long timeoutMs) {
@@ -264,13 +395,67 @@ public final class ConnectionGuard {
   /** The deadline a connection is held to between requests. */
   private enum Waiting { NOTHING, HEADERS, KEEP_ALIVE }
 
-  /** Sees the raw bytes: the first byte of a request starts its header deadline. */
+  /**
+   * Sees the raw bytes: the first byte of a request starts its header deadline. Put on a connection
+   * as it is accepted ({@code sniffing}), it also tells HTTP/2's preface from HTTP/1.1 as Vert.x
+   * does, and adds the {@link RequestWatcher} once the bytes are HTTP/1.1, before they are decoded.
+   */
   private final class FirstByteWatcher extends ChannelInboundHandlerAdapter {
 
     private final State state;
+    private boolean sniffing;
+    private int prefaceMatched;
 
-    FirstByteWatcher(State state) {
+    FirstByteWatcher(State state, boolean sniffing) {
       this.state = state;
+      this.sniffing = sniffing;
+    }
+
+    /**
+     * Follows the HTTP/2 preface through {@code bytes}: the index of the first byte that departs
+     * from it (the connection is HTTP/1.1), or -1 (still the preface, or all of it: HTTP/2).
+     */
+    private int departure(ByteBuf bytes) {
+      int length = Math.min(bytes.readableBytes(), HTTP2_PREFACE.length - prefaceMatched);
+      for (int i = 0; i < length; i++) {
+        if (bytes.getByte(bytes.readerIndex() + i) != HTTP2_PREFACE[prefaceMatched + i]) {
+          return i;
+        }
+      }
+      prefaceMatched += length;
+      return -1;
+    }
+
+    /**
+     * Passes on bytes of a connection whose protocol is not known yet. Vert.x decides at the same
+     * byte: on HTTP/1.1 it adds its request decoder and h2c upgrade handler. The bytes up to that
+     * one go first, so the decoder is in place before it has a complete request; the request
+     * checks are put right before the upgrade handler, and then the rest follows.
+     */
+    private void sniff(ChannelHandlerContext ctx, ByteBuf bytes) {
+      int departure = departure(bytes);
+      if (departure < 0) {
+        if (prefaceMatched == HTTP2_PREFACE.length) {
+          // HTTP/2 with prior knowledge: the deadline runs on until its first request arrives.
+          sniffing = false;
+          state.switchedToHttp2();
+        }
+        ctx.fireChannelRead(bytes);
+        return;
+      }
+      sniffing = false;
+      ByteBuf deciding = bytes.readRetainedSlice(departure + 1);
+      ctx.fireChannelRead(deciding);
+      ChannelPipeline pipeline = ctx.pipeline();
+      if (pipeline.get(REQUEST_WATCHER) == null && pipeline.get(DECODER) != null) {
+        String before = pipeline.get(UPGRADE_HANDLER) != null ? UPGRADE_HANDLER : VERTX_HANDLER;
+        pipeline.addBefore(before, REQUEST_WATCHER, new RequestWatcher(state));
+      }
+      if (bytes.isReadable()) {
+        ctx.fireChannelRead(bytes);
+      } else {
+        bytes.release();
+      }
     }
 
     @Override
@@ -281,7 +466,7 @@ public final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+      if (msg instanceof ByteBuf bytes && bytes.isReadable() && !state.http2) {
         if (state.startAfresh) {
           // The previous request was decoded to its end: these bytes begin the next one, whose
           // first bytes are kept to name its API should its request line turn out unreadable.
@@ -297,6 +482,10 @@ public final class ConnectionGuard {
         if (!state.inRequest && state.openRequests == 0) {
           state.armHeaderDeadline(ctx);
         }
+        if (sniffing) {
+          sniff(ctx, bytes);
+          return;
+        }
       }
       ctx.fireChannelRead(msg);
     }
@@ -305,6 +494,21 @@ public final class ConnectionGuard {
     public void channelInactive(ChannelHandlerContext ctx) {
       state.closed();
       ctx.fireChannelInactive();
+    }
+
+    /**
+     * A connection reset before Vert.x set the connection up (before its first complete request,
+     * or its HTTP/2 preface) would reach only Vert.x's placeholder socket, which logs it as an
+     * ERROR: it is the client's business, one DEBUG line, and the connection closes.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!state.attached && cause instanceof java.io.IOException) {
+        LOG.debug("{}: connection error before its first request: {}", serverName, describe(cause));
+        ctx.close();
+        return;
+      }
+      ctx.fireExceptionCaught(cause);
     }
   }
 
@@ -317,8 +521,60 @@ public final class ConnectionGuard {
       this.state = state;
     }
 
+    /**
+     * Closes at once, unless the request just answered is still sending its body (a refusal on its
+     * headers, say: 431 for too many fields): closing with its bytes unread would make the kernel
+     * reset the connection, and a reset can destroy the answer before the client reads it (an HTTP
+     * client writing a large body sees only "connection closed"). So the answer is flushed, the rest
+     * of the body is read and dropped as it comes, and the connection closes when the body ends, the
+     * client goes, or after {@link #LINGER_MS}.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      if (state.lingerClose != null) {
+        // Already lingering: this close completes with the one under way.
+        ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+        return;
+      }
+      if (state.http2 || !state.inRequest || !state.responseStarted || state.refusedBody || !ctx.channel().isActive()) {
+        ctx.close(promise);
+        return;
+      }
+      LOG.debug("{}: answered a request whose body is still arriving; closing once it ends", serverName);
+      state.lingerClose = promise;
+      state.linger = ctx.executor().schedule(() -> endLinger(ctx), LINGER_MS, TimeUnit.MILLISECONDS);
+      ctx.flush();
+      // Vert.x may have paused reading for the request it no longer wants: the body must be read to be dropped.
+      ctx.channel().config().setAutoRead(true);
+      ctx.read();
+    }
+
+    private void endLinger(ChannelHandlerContext ctx) {
+      if (state.linger != null) {
+        state.linger.cancel(false);
+      }
+      ctx.close(state.lingerClose);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state.lingerClose != null) {
+        ReferenceCountUtil.release(msg);
+        if (msg instanceof LastHttpContent) {
+          endLinger(ctx);
+        }
+        return;
+      }
+      if (msg instanceof Http2HeadersFrame && !state.http2) {
+        // Behind Vert.x's h2c upgrade handler (guarded late), which turned the first request into
+        // an HTTP/2 stream: from here on the connection is HTTP/2, and its first request has arrived.
+        state.switchedToHttp2();
+        state.headersArrived();
+      }
+      if (state.http2) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
       if (state.refusedBody) {
         // The connection is closing after a 400: the rest of its bytes mean nothing.
         ReferenceCountUtil.release(msg);
@@ -332,6 +588,9 @@ public final class ConnectionGuard {
         state.responseStarted = false;
         state.currentUri = request.uri();
         check(request);
+        if (ctx.pipeline().get(UPGRADE_HANDLER) != null) {
+          upgradeOnlyIfSound(request);
+        }
       }
       if (msg instanceof HttpContent content && content.decoderResult().isFailure()
           && !(msg instanceof HttpRequest)) {
@@ -342,7 +601,36 @@ public final class ConnectionGuard {
         state.inRequest = false;
         state.startAfresh = true;
       }
+      boolean mayUpgrade = msg instanceof HttpRequest && ctx.pipeline().get(UPGRADE_HANDLER) != null;
       ctx.fireChannelRead(msg);
+      if (mayUpgrade && ctx.pipeline().get(ENCODER) == null) {
+        // Vert.x switched the connection to HTTP/2 (it drops the HTTP/1.1 encoder on a 101).
+        state.switchedToHttp2();
+      }
+    }
+
+    /**
+     * Lets Vert.x upgrade the connection to h2c only for a GET, HEAD or OPTIONS request over
+     * HTTP/1.1 that passed every check and has no body. A refused request is answered over HTTP/1.1
+     * like any other; a body would travel on as HTTP/2 DATA while its stream is still being set up,
+     * which has been seen to confuse the JDK client; and a request that is not a plain call (CONNECT,
+     * whose target is an authority and which HTTP/2 frames differently, or any other method that may
+     * carry a body) was seen upgraded and then left without an answer. Otherwise the upgrade is
+     * declined by dropping {@code Upgrade} (RFC 9110, 7.8: a server may ignore it); the client goes
+     * on in HTTP/1.1, and may upgrade a later connection.
+     */
+    static void upgradeOnlyIfSound(HttpRequest request) {
+      if (!request.headers().contains(HttpHeaderNames.UPGRADE)) {
+        return;
+      }
+      boolean body = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+          || !"0".equals(request.headers().get(HttpHeaderNames.CONTENT_LENGTH, "0").trim());
+      boolean plainCall = UPGRADABLE_METHODS.contains(request.method());
+      // An HTTP/1.0 request's Upgrade is ignored too (RFC 9110, 7.8).
+      if (body || !plainCall || !request.decoderResult().isSuccess()
+          || request.protocolVersion() != HttpVersion.HTTP_1_1) {
+        request.headers().remove(HttpHeaderNames.UPGRADE);
+      }
     }
 
     private void check(HttpRequest request) {
@@ -426,7 +714,7 @@ public final class ConnectionGuard {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (!(cause instanceof io.netty.handler.codec.DecoderException)) {
+      if (state.http2 || !(cause instanceof io.netty.handler.codec.DecoderException)) {
         ctx.fireExceptionCaught(cause);
         return;
       }
@@ -456,7 +744,7 @@ public final class ConnectionGuard {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       boolean interim = msg instanceof HttpResponse response && response.status().code() < 200;
-      if (!interim) {
+      if (!interim && !state.http2) {
         if (msg instanceof HttpResponse response) {
           state.responseStarted = true;
           if (response.headers().contains(HttpHeaderNames.CONNECTION, "close", true)) {
@@ -474,6 +762,10 @@ public final class ConnectionGuard {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       state.closed();
+      if (state.lingerClose != null) {
+        // The client closed first: the close Vert.x asked for is done.
+        ctx.close(state.lingerClose);
+      }
       ctx.fireChannelInactive();
     }
   }
