@@ -113,10 +113,14 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     super.stop();
     writing = false;
     Thread thread = writer;
-    LockSupport.unpark(thread);
     if (thread != Thread.currentThread()) {
+      // Woken again until it is gone: a wake-up can be used up by a write that blocks on a lock.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       try {
-        thread.join(TimeUnit.SECONDS.toMillis(5));
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+          LockSupport.unpark(thread);
+          thread.join(10);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
