@@ -2,12 +2,18 @@
 # Benchmark: direct-to-mock against through-Portcullis, on loopback.
 #
 #   bench/run.sh [RATE] [SECONDS]      (defaults: 1000 requests/s, 20 s per measured run)
+#   bench/run.sh router [SECONDS] [REPS]   the model router's CPU per call next to passthrough's
+#                                          (bench/router-cost.sh, which says more)
 #
 # Starts the mock upstream and Portcullis (the real jar, embedded defaults, passthrough auth),
 # then measures at a fixed rate (open loop, latency from each request's due time), the maximum
 # throughput (closed loop), and stream time-to-first-byte, each direct and through Portcullis.
 # Prints a Markdown report and keeps it under bench/results/.
 set -euo pipefail
+if [ "${1:-}" = router ]; then
+  shift
+  exec "$(dirname "$0")/router-cost.sh" "$@"
+fi
 cd "$(dirname "$0")/.."
 RATE=${1:-1000}
 SECONDS_PER_RUN=${2:-20}

@@ -23,14 +23,24 @@ import org.HdrHistogram.Histogram;
  *       fifth argument, default 10), so that this JVM's own JIT work is not counted.
  *   <li>{@code max URL CONCURRENCY SECONDS}: closed loop, as fast as the target answers.
  *   <li>{@code ttfb URL RPS SECONDS}: streamed calls at a fixed rate; time to the first body byte.
+ *   <li>{@code maxstream URL CONCURRENCY SECONDS}: closed loop of streamed calls, each read to its
+ *       end; a stream counts as completed only when it ends with {@code data: [DONE]}.
  * </ul>
+ *
+ * <p>Every call is a chat completion for the model in the system property {@code bench.model}
+ * (default {@code gpt-4o-mini}) with {@code Authorization: Bearer} the property {@code bench.key}
+ * (default {@code sk-bench}), so the same generator drives passthrough and the model router. In the
+ * closed-loop modes an answer other than 200 counts as an error, not as a completed call.
  */
 public final class LoadGenerator {
 
-  private static final Buffer CHAT = Buffer.buffer(
-      "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}]}");
-  private static final Buffer CHAT_STREAM = Buffer.buffer(
-      "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}");
+  private static final String MODEL = System.getProperty("bench.model", "gpt-4o-mini");
+  private static final String AUTHORIZATION = "Bearer " + System.getProperty("bench.key", "sk-bench");
+  private static final Buffer CHAT = Buffer.buffer("{\"model\":\"" + MODEL
+      + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}]}");
+  private static final Buffer CHAT_STREAM = Buffer.buffer("{\"model\":\"" + MODEL
+      + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}");
+  private static final String DONE = "data: [DONE]";
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final HttpClientAgent client = vertx.createHttpClient(
@@ -46,15 +56,16 @@ public final class LoadGenerator {
     int amount = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
     int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
-    if (!mode.equals("max") && warmup > 0) {
+    if (!mode.startsWith("max") && warmup > 0) {
       generator.rate(url, amount, warmup, mode.equals("ttfb"));
       generator.reset();
     }
     String result = switch (mode) {
       case "rate" -> generator.rate(url, amount, seconds, false);
       case "ttfb" -> generator.rate(url, amount, seconds, true);
-      case "max" -> generator.max(url, amount, seconds);
-      default -> throw new IllegalArgumentException("mode must be rate, ttfb or max");
+      case "max" -> generator.max(url, amount, seconds, false);
+      case "maxstream" -> generator.max(url, amount, seconds, true);
+      default -> throw new IllegalArgumentException("mode must be rate, ttfb, max or maxstream");
     };
     System.out.println(result);
     generator.vertx.close().await();
@@ -86,7 +97,7 @@ public final class LoadGenerator {
 
   private void call(String url, boolean stream, long due, long total, CountDownLatch done) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .putHeader("content-type", "application/json").putHeader("authorization", "Bearer sk-bench");
+        .putHeader("content-type", "application/json").putHeader("authorization", AUTHORIZATION);
     client.request(options)
         .compose(request -> request.send(stream ? CHAT_STREAM : CHAT))
         .compose(response -> {
@@ -117,38 +128,40 @@ public final class LoadGenerator {
         });
   }
 
-  private String max(String url, int concurrency, int seconds) throws InterruptedException {
+  private String max(String url, int concurrency, int seconds, boolean stream) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(concurrency);
     long started = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
-      vertx.runOnContext(v -> loop(url, end, done));
+      vertx.runOnContext(v -> loop(url, stream, end, done));
     }
     done.await(seconds + 60L, TimeUnit.SECONDS);
     double elapsed = (System.nanoTime() - started) / 1e9;
-    return "{\"mode\":\"max\",\"url\":\"" + url + "\",\"concurrency\":" + concurrency + ",\"seconds\":" + seconds
+    return "{\"mode\":\"" + (stream ? "maxstream" : "max") + "\",\"url\":\"" + url + "\",\"concurrency\":" + concurrency + ",\"seconds\":" + seconds
         + ",\"completed\":" + completed.get() + ",\"errors\":" + errors.get()
         + ",\"throughput_rps\":" + Math.round(completed.get() / elapsed)
         + ",\"p50_ms\":" + ms(histogram.getValueAtPercentile(50)) + ",\"p99_ms\":" + ms(histogram.getValueAtPercentile(99)) + "}";
   }
 
-  private void loop(String url, long end, CountDownLatch done) {
+  private void loop(String url, boolean stream, long end, CountDownLatch done) {
     if (System.nanoTime() >= end) {
       done.countDown();
       return;
     }
     long start = System.nanoTime();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .putHeader("content-type", "application/json").putHeader("authorization", "Bearer sk-bench");
-    client.request(options).compose(request -> request.send(CHAT)).compose(response -> response.body())
+        .putHeader("content-type", "application/json").putHeader("authorization", AUTHORIZATION);
+    client.request(options).compose(request -> request.send(stream ? CHAT_STREAM : CHAT))
+        .compose(response -> response.body().map(body -> response.statusCode() == 200
+            && (!stream || body.toString().stripTrailing().endsWith(DONE))))
         .onComplete(ar -> {
-          if (ar.succeeded()) {
+          if (ar.succeeded() && ar.result()) {
             record(System.nanoTime() - start);
             completed.incrementAndGet();
           } else {
             errors.incrementAndGet();
           }
-          loop(url, end, done);
+          loop(url, stream, end, done);
         });
   }
 

@@ -3,6 +3,7 @@ package dev.portcullis.router.call;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -12,6 +13,8 @@ import java.util.List;
 final class ChatChunkSink implements ChunkSink {
 
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public Buffer write(List<ObjectNode> chunks) {
@@ -31,6 +34,6 @@ final class ChatChunkSink implements ChunkSink {
   }
 
   private static Buffer data(Buffer out, JsonNode json) {
-    return out.appendString("data: ").appendBuffer(RouterJson.write(json)).appendString("\n\n");
+    return RouterJson.writeTo(out.appendBytes(DATA), json).appendBytes(END);
   }
 }

@@ -104,7 +104,7 @@ final class NativeChunkSource implements ChunkSource {
       doneMarkerSeen = true;
       return;
     }
-    JsonNode json = RouterJson.parseAnswer(Buffer.buffer(data));
+    JsonNode json = RouterJson.parseEvent(data);
     if (json == null) {
       error = StreamErrors.malformed(provider, "an event that is not JSON");
       return;

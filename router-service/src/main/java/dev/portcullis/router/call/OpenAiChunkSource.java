@@ -66,7 +66,7 @@ final class OpenAiChunkSource implements ChunkSource {
       doneMarkerSeen = true;
       return;
     }
-    JsonNode json = RouterJson.parseAnswer(Buffer.buffer(data));
+    JsonNode json = RouterJson.parseEvent(data);
     if (json == null || !json.isObject()) {
       error = StreamErrors.malformed(provider, "an event that is not a JSON object");
     } else if (json.has("error")) {

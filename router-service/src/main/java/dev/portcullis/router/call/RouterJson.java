@@ -8,6 +8,7 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.json.ClientJsonLimits;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * JSON reading and writing for the router's own rewrites. Numbers are kept exactly as sent
@@ -47,11 +48,56 @@ public final class RouterJson {
     }
   }
 
+  /**
+   * A stream event's data, or {@code null} when it is not JSON. Read from the text the SSE parser
+   * already decoded, without encoding it to bytes again.
+   */
+  public static JsonNode parseEvent(String data) {
+    try {
+      return data == null || data.isEmpty() ? null : MAPPER.readTree(data);
+    } catch (IOException | NumberFormatException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Appends {@code node}'s JSON to {@code out} and returns {@code out}: a stream writes every
+   * chunk this way, with no byte array of its own and no copy in between.
+   */
+  public static Buffer writeTo(Buffer out, JsonNode node) {
+    try {
+      MAPPER.writeValue(new AppendingStream(out), node);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("JSON tree could not be written", e);
+    }
+  }
+
   public static Buffer write(JsonNode node) {
     try {
       return Buffer.buffer(MAPPER.writeValueAsBytes(node));
     } catch (IOException e) {
       throw new IllegalStateException("JSON tree could not be written", e);
+    }
+  }
+
+  /** The generator's output appended to a buffer (Jackson buffers it and writes once, at close). */
+  private static final class AppendingStream extends OutputStream {
+
+    private final Buffer out;
+
+    AppendingStream(Buffer out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      out.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      out.appendBytes(bytes, offset, length);
     }
   }
 }
