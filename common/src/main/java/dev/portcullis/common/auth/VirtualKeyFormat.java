@@ -1,6 +1,5 @@
 package dev.portcullis.common.auth;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -25,7 +24,6 @@ public final class VirtualKeyFormat {
   private static final String CHECKSUM_KEY_INFO = "portcullis virtual-key checksum v1";
   private static final char[] BASE62 =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final BigInteger SIXTY_TWO = BigInteger.valueOf(62);
 
   private VirtualKeyFormat() {}
 
@@ -62,23 +60,48 @@ public final class VirtualKeyFormat {
   }
 
   private static String checksum(String body, byte[] checksumKey) {
-    byte[] mac;
-    try {
-      Mac hmac = Mac.getInstance("HmacSHA256");
-      hmac.init(new SecretKeySpec(checksumKey, "HmacSHA256"));
-      mac = hmac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+    byte[] mac = Hmacs.forKey(checksumKey).doFinal(body.getBytes(StandardCharsets.US_ASCII));
+    // The first 64 bits as an unsigned number, in base 62, most significant digit first.
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (mac[i] & 0xff);
     }
-    byte[] first64Bits = new byte[9];
-    System.arraycopy(mac, 0, first64Bits, 1, 8);
-    BigInteger value = new BigInteger(first64Bits);
     char[] digits = new char[CHECKSUM_CHARS];
     for (int i = CHECKSUM_CHARS - 1; i >= 0; i--) {
-      BigInteger[] divided = value.divideAndRemainder(SIXTY_TWO);
-      digits[i] = BASE62[divided[1].intValue()];
-      value = divided[0];
+      digits[i] = BASE62[(int) Long.remainderUnsigned(value, 62)];
+      value = Long.divideUnsigned(value, 62);
     }
     return new String(digits);
+  }
+
+  /**
+   * One ready HMAC per thread for the last checksum key it used: every call with a virtual key
+   * checks its checksum, and looking up and keying a new {@link Mac} each time was a measurable
+   * share of such a call's CPU. A {@link Mac} is reset by {@code doFinal}, so it is reused as is.
+   */
+  private static final class Hmacs {
+    private static final ThreadLocal<Hmacs> PER_THREAD = new ThreadLocal<>();
+    private final byte[] key;
+    private final Mac mac;
+
+    private Hmacs(byte[] key, Mac mac) {
+      this.key = key;
+      this.mac = mac;
+    }
+
+    static Mac forKey(byte[] checksumKey) {
+      Hmacs cached = PER_THREAD.get();
+      if (cached != null && MessageDigest.isEqual(cached.key, checksumKey)) {
+        return cached.mac;
+      }
+      try {
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec(checksumKey, "HmacSHA256"));
+        PER_THREAD.set(new Hmacs(checksumKey.clone(), hmac));
+        return hmac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+      }
+    }
   }
 }

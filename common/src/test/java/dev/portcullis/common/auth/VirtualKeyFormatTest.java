@@ -29,4 +29,24 @@ class VirtualKeyFormatTest {
     assertThat(VirtualKeyFormat.checksumValid(key.replace('A', '-'), checksumKey)).isEqualTo(!key.contains("A"));
     assertThat(VirtualKeyFormat.checksumValid(null, checksumKey)).isFalse();
   }
+
+  @Test
+  void checksumsMatchKnownAnswersSoKeysIssuedBeforeStayValid() {
+    // Computed independently (HMAC-SHA256 over the body, its first 64 bits as an unsigned number
+    // in base 62): three have the top bit set, where a signed reading would go wrong.
+    byte[] key = new byte[32];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) (i + 1);
+    }
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "a".repeat(40) + "8j9x686Lw16", key)).isTrue();
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "0123456789".repeat(4) + "FbU8E4cWZlY", key)).isTrue();
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "Z".repeat(40) + "I07cIIt9V26", key)).isTrue();
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "b".repeat(40) + "BVUFEXJ0GiB", key)).isTrue();
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "b".repeat(40) + "BVUFEXJ0GiC", key)).isFalse();
+    byte[] otherKey = key.clone();
+    otherKey[0] = 9;
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "a".repeat(40) + "8j9x686Lw16", otherKey)).isFalse();
+    // Back to the first key on the same thread: the per-thread HMAC follows the key it is given.
+    assertThat(VirtualKeyFormat.checksumValid("pc-vk-" + "a".repeat(40) + "8j9x686Lw16", key)).isTrue();
+  }
 }
