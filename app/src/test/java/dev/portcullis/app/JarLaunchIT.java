@@ -103,7 +103,7 @@ class JarLaunchIT {
     try {
       awaitReady(port, process, log);
       assertThat(commandLine(process)).as("the same process now runs the tuned JVM")
-          .contains("-XX:+UseSerialGC", "-Xmx160m", JvmTuning.MARKER)
+          .contains("-XX:+UseSerialGC", "-Xmx200m", JvmTuning.MARKER)
           .endsWith("-jar", "app/target/portcullis.jar");
       assertThat(Files.readString(log)).contains("JVM tuned for a gateway: -XX:+UseSerialGC");
       upstream.on("POST", "/v1/chat/completions", RecordingUpstream.json(200,

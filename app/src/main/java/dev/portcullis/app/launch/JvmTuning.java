@@ -29,8 +29,13 @@ public final class JvmTuning {
   /** {@code false} keeps the JVM as started (read from the environment: no setting is loaded yet). */
   public static final String SWITCH = "PORTCULLIS_JVM_TUNING";
 
-  /** Largest heap of the tuned JVM; smaller when the machine or container has little memory. */
-  static final long MAX_HEAP_MB = 160;
+  /**
+   * Largest heap of the tuned JVM (smaller in a container with less than twice this). A limit, not
+   * a footprint: the old generation only grows when what survives needs it, and a gateway's live
+   * set is a few tens of MB. A quarter of it, the default request-body budget, still holds one
+   * body of the default 50 MB body limit.
+   */
+  static final long MAX_HEAP_MB = 200;
   /** Young generation: large enough that a minor collection at 2,000 calls/s is rare. */
   static final long YOUNG_MB = 48;
 
@@ -111,17 +116,18 @@ public final class JvmTuning {
    */
   static List<String> tunedFlags(long physicalMemoryBytes) {
     long physicalMb = physicalMemoryBytes / (1024 * 1024);
-    // In a container smaller than about 320 MB, half of it: the rest is code, classes and stacks.
+    // In a container smaller than 400 MB, half of it: the rest is code, classes and stacks.
     long heapMb = Math.max(64, Math.min(MAX_HEAP_MB, physicalMb / 2));
     long youngMb = Math.min(YOUNG_MB, heapMb / 3);
+    long initialMb = Math.min(heapMb, youngMb + 32);
     return List.of(
         "-XX:+UseSerialGC",
-        "-Xms" + heapMb / 2 + "m",
+        "-Xms" + initialMb + "m",
         "-Xmx" + heapMb + "m",
         "-Xmn" + youngMb + "m",
         "-XX:MaxMetaspaceSize=128m",
         "-XX:ReservedCodeCacheSize=64m",
-        "-XX:MaxDirectMemorySize=64m",
+        "-XX:MaxDirectMemorySize=96m",
         "-Xss512k");
   }
 
