@@ -81,6 +81,6 @@ public final class Main {
     if (!decision.relaunch()) {
       return decision;
     }
-    return decision.failed(InPlaceExec.exec(decision.command()));
+    return decision.failed(InPlaceExec.exec(decision.command(), decision.environment()));
   }
 }

@@ -105,6 +105,8 @@ class JarLaunchIT {
       assertThat(commandLine(process)).as("the same process now runs the tuned JVM")
           .contains("-XX:+UseSerialGC", "-Xmx200m", JvmTuning.MARKER)
           .endsWith("-jar", "app/target/portcullis.jar");
+      assertThat(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "environ")).split("\0"))
+          .contains("MALLOC_ARENA_MAX=2", "ARCHESTRA_OPENAI_BASE_URL=" + upstream.baseUrl("/v1"));
       assertThat(Files.readString(log)).contains("JVM tuned for a gateway: -XX:+UseSerialGC");
       upstream.on("POST", "/v1/chat/completions", RecordingUpstream.json(200,
           OpenAiWire.chatCompletion("gpt-4o", "from the jar", 3, 3)));

@@ -4,10 +4,11 @@ import com.sun.jna.Function;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Replaces this process with another program through the C library's {@code execv}: same
- * process id, parent, environment, standard streams and working directory. No JVM stays behind
+ * Replaces this process with another program through the C library's {@code execve}: same
+ * process id, parent, standard streams and working directory. No JVM stays behind
  * to forward signals or exit codes, and the memory of this one is gone, not just idle.
  */
 public final class InPlaceExec {
@@ -15,20 +16,21 @@ public final class InPlaceExec {
   private InPlaceExec() {}
 
   /**
-   * Runs {@code command} (an absolute program path, then its arguments) in place of this process.
-   * Returns only when that failed, with the reason.
+   * Runs {@code command} (an absolute program path, then its arguments) with {@code environment}
+   * in place of this process. Returns only when that failed, with the reason.
    */
-  public static String exec(List<String> command) {
+  public static String exec(List<String> command, Map<String, String> environment) {
     try {
       // Looked up in the process's own symbols (the JVM links the C library), so it works with
       // glibc and musl alike without naming a library file.
-      Function execv = NativeLibrary.getProcess().getFunction("execv");
+      Function execve = NativeLibrary.getProcess().getFunction("execve");
       String[] argv = command.toArray(new String[0]);
-      // JNA passes a String[] as a NULL-terminated char**, as execv wants.
-      int result = execv.invokeInt(new Object[] {command.get(0), argv});
-      return "execv returned " + result + " (errno " + Native.getLastError() + ")";
+      String[] envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      // JNA passes a String[] as a NULL-terminated char**, as execve wants.
+      int result = execve.invokeInt(new Object[] {command.get(0), argv, envp});
+      return "execve returned " + result + " (errno " + Native.getLastError() + ")";
     } catch (Throwable e) {
-      return "execv unavailable: " + e;
+      return "execve unavailable: " + e;
     }
   }
 }

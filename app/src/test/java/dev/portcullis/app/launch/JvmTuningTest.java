@@ -37,6 +37,14 @@ class JvmTuningTest {
   }
 
   @Test
+  void theRestartedJvmGetsTheSameEnvironmentWithFewerMallocArenasUnlessTheUserChose() {
+    assertThat(JvmTuning.decide(jarStart(List.of(), Map.of("PATH", "/usr/bin")), List.of()).environment())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("PATH", "/usr/bin", "MALLOC_ARENA_MAX", "2"));
+    assertThat(JvmTuning.decide(jarStart(List.of(), Map.of("MALLOC_ARENA_MAX", "8")), List.of()).environment())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("MALLOC_ARENA_MAX", "8"));
+  }
+
+  @Test
   void theUsersOtherJvmOptionsComeAfterTheTunedOnesSoTheyWin() {
     List<String> command = JvmTuning.decide(jarStart(List.of("-XX:ReservedCodeCacheSize=128m"), Map.of()), List.of())
         .command();
@@ -99,10 +107,10 @@ class JvmTuningTest {
 
   @Test
   void aFailedRestartIsAWarning() {
-    JvmTuning.Decision failed = JvmTuning.decide(jarStart(List.of(), Map.of()), List.of()).failed("execv returned -1");
+    JvmTuning.Decision failed = JvmTuning.decide(jarStart(List.of(), Map.of()), List.of()).failed("execve returned -1");
     assertThat(failed.relaunch()).isFalse();
     assertThat(failed.warning()).isTrue();
-    assertThat(failed.note()).endsWith("execv returned -1");
+    assertThat(failed.note()).endsWith("execve returned -1");
   }
 
   @Test
