@@ -77,8 +77,8 @@ class HelmChartTest {
       Map<String, Object> resources = (Map<String, Object>) container(named(manifests, "Deployment", "pc-portcullis-" + role))
           .get("resources");
       assertThat((Map<String, Object>) resources.get("requests")).as(role).containsKeys("cpu", "memory");
-      // The launcher's heap is half the limit up to 200 MB; the rest is code, classes, stacks.
-      assertThat((Map<String, Object>) resources.get("limits")).as(role).containsEntry("memory", "400Mi")
+      // The launcher's heap is half the limit up to 224 MB; the rest is code, classes, stacks.
+      assertThat((Map<String, Object>) resources.get("limits")).as(role).containsEntry("memory", "448Mi")
           .doesNotContainKey("cpu");
     }
   }

@@ -35,10 +35,11 @@ public final class JvmTuning {
   /**
    * Largest heap of the tuned JVM (smaller in a container with less than twice this). A limit, not
    * a footprint: the old generation only grows when what survives needs it, and a gateway's live
-   * set is a few tens of MB. A quarter of it, the default request-body budget, still holds one
-   * body of the default 50 MB body limit.
+   * set is a few tens of MB. A quarter of what the JVM then reports as its maximum (the heap less
+   * one survivor space), the default request-body budget, still holds one body of the default
+   * 50 MB body limit.
    */
-  static final long MAX_HEAP_MB = 200;
+  static final long MAX_HEAP_MB = 224;
   /** Young generation: large enough that a minor collection at 2,000 calls/s is rare. */
   static final long YOUNG_MB = 48;
 
@@ -131,7 +132,7 @@ public final class JvmTuning {
    */
   static List<String> tunedFlags(long physicalMemoryBytes) {
     long physicalMb = physicalMemoryBytes / (1024 * 1024);
-    // In a container smaller than 400 MB, half of it: the rest is code, classes and stacks.
+    // In a container smaller than 448 MB, half of it: the rest is code, classes and stacks.
     long heapMb = Math.max(64, Math.min(MAX_HEAP_MB, physicalMb / 2));
     long youngMb = Math.min(YOUNG_MB, heapMb / 3);
     long initialMb = Math.min(heapMb, youngMb + 32);

@@ -29,7 +29,7 @@ class JvmTuningTest {
     assertThat(decision.relaunch()).isTrue();
     assertThat(decision.command()).containsExactly(
         JAVA,
-        "-XX:+UseSerialGC", "-Xms80m", "-Xmx200m", "-Xmn48m", "-XX:MaxMetaspaceSize=128m",
+        "-XX:+UseSerialGC", "-Xms80m", "-Xmx224m", "-Xmn48m", "-XX:MaxMetaspaceSize=128m",
         "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=96m", "-Xss512k",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dfoo=bar",
         JvmTuning.MARKER,
@@ -100,9 +100,9 @@ class JvmTuningTest {
   @Test
   void theRestartedJvmNeverRestartsAgainAndSaysWhichFlagsItRunsWith() {
     JvmTuning.Decision decision = JvmTuning.decide(jarStart(
-        List.of("-XX:+UseSerialGC", "-Xmx200m", "-Dportcullis.secret=x", JvmTuning.MARKER), Map.of()), List.of());
+        List.of("-XX:+UseSerialGC", "-Xmx224m", "-Dportcullis.secret=x", JvmTuning.MARKER), Map.of()), List.of());
     assertThat(decision.relaunch()).isFalse();
-    assertThat(decision.note()).isEqualTo("JVM tuned for a gateway: -XX:+UseSerialGC -Xmx200m");
+    assertThat(decision.note()).isEqualTo("JVM tuned for a gateway: -XX:+UseSerialGC -Xmx224m");
   }
 
   @Test
@@ -117,7 +117,7 @@ class JvmTuningTest {
   void aSmallContainerGetsHalfOfItsMemoryAsHeap() {
     assertThat(JvmTuning.tunedFlags(256L * 1024 * 1024)).contains("-Xmx128m", "-Xms74m", "-Xmn42m");
     assertThat(JvmTuning.tunedFlags(96L * 1024 * 1024)).contains("-Xmx64m", "-Xmn21m");
-    assertThat(JvmTuning.tunedFlags(400L * 1024 * 1024)).contains("-Xmx200m", "-Xms80m", "-Xmn48m");
-    assertThat(JvmTuning.tunedFlags(64 * GIB)).contains("-Xmx200m");
+    assertThat(JvmTuning.tunedFlags(448L * 1024 * 1024)).contains("-Xmx224m", "-Xms80m", "-Xmn48m");
+    assertThat(JvmTuning.tunedFlags(64 * GIB)).contains("-Xmx224m");
   }
 }
