@@ -29,8 +29,12 @@ COPY --from=build /src/app/target/portcullis.jar /opt/portcullis/portcullis.jar
 USER 1000
 # Gateway, admin API (auth role), Prometheus metrics; 5701 is the Hazelcast member port in a cluster.
 EXPOSE 9000 9001 9050 5701
+# No heap or GC option here: the launcher restarts the JVM in place with flags sized for a gateway
+# (README, "Memory"), its heap capped at half the container's memory limit when that is smaller.
+# Any -Xmx, -XX:MaxRAMPercentage or GC option in JAVA_OPTS, or PORTCULLIS_JVM_TUNING=false, keeps
+# the JVM as started instead.
 ENV PORTCULLIS_DATA_DIR=/var/lib/portcullis/data \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75 --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+    JAVA_OPTS="--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9000/health || curl -fsS http://127.0.0.1:9050/metrics -o /dev/null -H "Authorization: Bearer ${ARCHESTRA_METRICS_SECRET}" || exit 1
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/portcullis/portcullis.jar \"$@\"", "portcullis"]

@@ -5,7 +5,8 @@
 #   bench/run.sh router [SECONDS] [REPS]   the model router's CPU per call next to passthrough's
 #                                          (bench/router-cost.sh, which says more)
 #
-# Starts the mock upstream and Portcullis (the real jar, embedded defaults, passthrough auth),
+# Starts the mock upstream and Portcullis (the real jar as the README runs it, so with the
+# launcher's tuned JVM flags; embedded defaults, passthrough auth),
 # then measures at a fixed rate (open loop, latency from each request's due time), the maximum
 # throughput (closed loop), and stream time-to-first-byte, each direct and through Portcullis.
 # Prints a Markdown report and keeps it under bench/results/.
@@ -31,7 +32,7 @@ mock_pid=$!
 PORTCULLIS_PORT=$GW_PORT ARCHESTRA_METRICS_PORT=$((GW_PORT + 50)) PORTCULLIS_ADMIN_PORT=$((GW_PORT + 1)) \
   PORTCULLIS_DATA_DIR="$work/data" PORTCULLIS_LOG_LEVEL=WARN \
   ARCHESTRA_OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" \
-  java -Xmx1g -jar app/target/portcullis.jar > "$work/gw.log" 2>&1 &
+  java -jar app/target/portcullis.jar > "$work/gw.log" 2>&1 &
 gw_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$GW_PORT/ready" >/dev/null 2>&1 && break

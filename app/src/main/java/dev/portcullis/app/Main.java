@@ -1,20 +1,35 @@
 package dev.portcullis.app;
 
+import dev.portcullis.app.launch.InPlaceExec;
+import dev.portcullis.app.launch.JvmTuning;
+import dev.portcullis.app.launch.RunningJvm;
 import dev.portcullis.common.settings.SettingsException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
  * {@code java -jar portcullis.jar}: starts the roles asked for with the embedded defaults, and on
  * SIGTERM (or Ctrl-C) stops accepting, lets in-flight calls finish, and exits 0. A bad setting
- * exits with status 2 and one line that names it.
+ * exits with status 2 and one line that names it. Started without the user's own memory flags,
+ * it first replaces itself with a JVM sized for a gateway ({@link JvmTuning}).
  */
 public final class Main {
 
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    // First of all, before logging or Vert.x load a class: what they would load is lost on restart.
+    JvmTuning.Decision jvm;
+    try {
+      jvm = tuneJvm(args);
+    } catch (SettingsException e) {
+      System.err.println("portcullis: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     LaunchOptions launch;
     try {
@@ -45,10 +60,27 @@ public final class Main {
       System.exit(1);
       return;
     }
+    if (jvm.warning()) {
+      LoggerFactory.getLogger(Main.class).warn(jvm.note());
+    } else {
+      LoggerFactory.getLogger(Main.class).info(jvm.note());
+    }
     stopRequested.await();
     CountDownLatch stopped = new CountDownLatch(1);
     portcullis.stop().onComplete(ar -> stopped.countDown());
     stopped.await();
     System.exit(0);
+  }
+
+  /**
+   * Replaces this process with a tuned JVM when {@link JvmTuning} says so (then it never
+   * returns); otherwise, or when that fails, says what to log about the JVM's flags.
+   */
+  private static JvmTuning.Decision tuneJvm(String[] args) {
+    JvmTuning.Decision decision = JvmTuning.decide(RunningJvm.current(), List.of(args));
+    if (!decision.relaunch()) {
+      return decision;
+    }
+    return decision.failed(InPlaceExec.exec(decision.command(), decision.environment()));
   }
 }

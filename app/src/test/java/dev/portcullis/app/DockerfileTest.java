@@ -43,4 +43,12 @@ class DockerfileTest {
         .contains("9000").contains("9001").contains("9050");
     assertThat(String.join("\n", lines)).contains("HEALTHCHECK").contains("http://127.0.0.1:9000/health");
   }
+
+  @Test
+  void javaOptsLeaveHeapAndGcToTheLaunchersTuning() throws Exception {
+    String javaOpts = Files.readAllLines(REPO_ROOT.resolve("Dockerfile")).stream()
+        .filter(l -> l.contains("JAVA_OPTS=")).findFirst().orElseThrow();
+    // Any of these would keep the JVM as started instead of restarting it with the tuned flags.
+    assertThat(javaOpts).doesNotContain("-Xm", "RAM", "GC", "JAVA_TOOL_OPTIONS").contains("--add-opens");
+  }
 }

@@ -70,6 +70,20 @@ class HelmChartTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void everyRoleRequestsCpuAndMemoryAndHasAMemoryLimitTheTunedJvmFits() throws Exception {
+    List<Map<String, Object>> manifests = render(Map.of());
+    for (String role : ROLES) {
+      Map<String, Object> resources = (Map<String, Object>) container(named(manifests, "Deployment", "pc-portcullis-" + role))
+          .get("resources");
+      assertThat((Map<String, Object>) resources.get("requests")).as(role).containsKeys("cpu", "memory");
+      // The launcher's heap is half the limit up to 224 MB; the rest is code, classes, stacks.
+      assertThat((Map<String, Object>) resources.get("limits")).as(role).containsEntry("memory", "448Mi")
+          .doesNotContainKey("cpu");
+    }
+  }
+
+  @Test
   void helmLintPasses() {
     LintResult result = new Helm(CHART).lint().strict().call();
     assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();

@@ -6,6 +6,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.portcullis.app.launch.JvmTuning;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.SseScript;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The README's run command, for real: {@code java -jar app/target/portcullis.jar} from the repo
  * root, configured only through the environment, proxying an openai-java call; then SIGTERM with a
  * stream in flight (it finishes, new calls are refused, exit status 0); and a bad setting
- * (exit status 2, one line naming it).
+ * (exit status 2, one line naming it). The plain command runs with the launcher's tuned JVM flags,
+ * in the same process (the launcher replaces itself), unless they are turned off.
  */
 class JarLaunchIT {
 
@@ -62,6 +64,9 @@ class JarLaunchIT {
         .directory(REPO_ROOT.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    // The README's command exactly: no JVM options from this test JVM's environment either.
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().remove("JDK_JAVA_OPTIONS");
     builder.environment().putAll(env);
     return builder.start();
   }
@@ -97,6 +102,12 @@ class JarLaunchIT {
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1")), log);
     try {
       awaitReady(port, process, log);
+      assertThat(commandLine(process)).as("the same process now runs the tuned JVM")
+          .contains("-XX:+UseSerialGC", "-Xmx224m", JvmTuning.MARKER)
+          .endsWith("-jar", "app/target/portcullis.jar");
+      assertThat(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "environ")).split("\0"))
+          .contains("MALLOC_ARENA_MAX=2", "ARCHESTRA_OPENAI_BASE_URL=" + upstream.baseUrl("/v1"));
+      assertThat(Files.readString(log)).contains("JVM tuned for a gateway: -XX:+UseSerialGC");
       upstream.on("POST", "/v1/chat/completions", RecordingUpstream.json(200,
           OpenAiWire.chatCompletion("gpt-4o", "from the jar", 3, 3)));
       OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1/openai")
@@ -156,6 +167,44 @@ class JarLaunchIT {
     List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
     assertThat(lines).hasSize(1);
     assertThat(lines.get(0)).startsWith("portcullis: ARCHESTRA_API_BODY_LIMIT: ");
+  }
+
+  @Test
+  void tuningTurnedOffKeepsTheJvmAsStarted() throws Exception {
+    int port = PortcullisUnderTest.freePort();
+    Path log = Files.createTempFile("portcullis-jar-untuned", ".log");
+    Process process = launch(Map.of(
+        "PORTCULLIS_JVM_TUNING", "false",
+        "PORTCULLIS_PORT", String.valueOf(port),
+        "ARCHESTRA_METRICS_PORT", String.valueOf(PortcullisUnderTest.freePort()),
+        "PORTCULLIS_ADMIN_PORT", String.valueOf(PortcullisUnderTest.freePort()),
+        "PORTCULLIS_DATA_DIR", new File("target/jar-it-untuned-data").getAbsolutePath()), log);
+    try {
+      awaitReady(port, process, log);
+      assertThat(commandLine(process)).containsExactly(JAVA, "-jar", "app/target/portcullis.jar");
+      assertThat(Files.readString(log)).contains("JVM flags left as given: PORTCULLIS_JVM_TUNING=false");
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isZero();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBadTuningSwitchStopsStartWithOneLineNamingIt() throws Exception {
+    Path log = Files.createTempFile("portcullis-jar-bad-tuning", ".log");
+    Process process = launch(Map.of("PORTCULLIS_JVM_TUNING", "maybe"), log);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList())
+        .containsExactly("portcullis: PORTCULLIS_JVM_TUNING: must be true or false");
+  }
+
+  /** The process's command line as the kernel has it now (after any in-place restart). */
+  private static List<String> commandLine(Process process) throws IOException {
+    String raw = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+    return List.of(raw.split("\0"));
   }
 
   /** After SIGTERM, new calls are turned away with 503 while the stream in flight goes on. */
