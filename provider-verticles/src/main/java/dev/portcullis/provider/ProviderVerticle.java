@@ -220,7 +220,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   }
 
   private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientResponse response, UpstreamCall call) {
-    response.body().onComplete(exchange.guard(read -> {
+    WholeAnswer.read(response).onComplete(exchange.guard(read -> {
       if (read.failed()) {
         exchange.reply(failureOf(read.cause(), call, request));
         return;

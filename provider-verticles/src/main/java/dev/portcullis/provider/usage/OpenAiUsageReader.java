@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.portcullis.common.bus.Usage;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 
 /**
@@ -25,6 +27,11 @@ public final class OpenAiUsageReader {
 
   /** The usage of a whole JSON answer, or {@link Usage#UNKNOWN} when it has none or is not JSON. */
   public static Usage read(Buffer body) {
+    ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+    if (bytes.hasArray()) {
+      // Parsed where the bytes lie: no copy of the answer.
+      return read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes(), null);
+    }
     return read(body.getBytes(), null);
   }
 
@@ -33,7 +40,11 @@ public final class OpenAiUsageReader {
    * is read from that member object ({@code "response"}) instead of the top level.
    */
   public static Usage read(byte[] json, String nested) {
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    return read(json, 0, json.length, nested);
+  }
+
+  private static Usage read(byte[] json, int offset, int length, String nested) {
+    try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Usage.UNKNOWN;
       }
