@@ -29,7 +29,7 @@ class JvmTuningTest {
     assertThat(decision.relaunch()).isTrue();
     assertThat(decision.command()).containsExactly(
         JAVA,
-        "-XX:+UseSerialGC", "-Xms80m", "-Xmx224m", "-Xmn48m", "-XX:MaxMetaspaceSize=128m",
+        "-XX:+UseSerialGC", "-Xms96m", "-Xmx224m", "-Xmn64m", "-XX:MaxMetaspaceSize=128m",
         "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=96m", "-Xss512k",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dfoo=bar",
         JvmTuning.MARKER,
@@ -117,7 +117,7 @@ class JvmTuningTest {
   void aSmallContainerGetsHalfOfItsMemoryAsHeap() {
     assertThat(JvmTuning.tunedFlags(256L * 1024 * 1024)).contains("-Xmx128m", "-Xms74m", "-Xmn42m");
     assertThat(JvmTuning.tunedFlags(96L * 1024 * 1024)).contains("-Xmx64m", "-Xmn21m");
-    assertThat(JvmTuning.tunedFlags(448L * 1024 * 1024)).contains("-Xmx224m", "-Xms80m", "-Xmn48m");
+    assertThat(JvmTuning.tunedFlags(448L * 1024 * 1024)).contains("-Xmx224m", "-Xms96m", "-Xmn64m");
     assertThat(JvmTuning.tunedFlags(64 * GIB)).contains("-Xmx224m");
   }
 }
