@@ -756,7 +756,16 @@ public final class ConnectionGuard {
           state.armKeepAlive(ctx);
         }
       }
+      boolean closingMidBody = !interim && !state.http2 && msg instanceof LastHttpContent && state.closing
+          && state.inRequest && state.lingerClose == null && !state.refusedBody;
       ctx.write(msg, promise);
+      if (closingMidBody) {
+        // A closing answer went out while the request's body still arrives: the guard starts the
+        // lingering close itself rather than wait for Vert.x's, which may wait for the body's end
+        // while reading stays paused (a client still writing its body then hangs).
+        ctx.flush();
+        close(ctx, ctx.newPromise());
+      }
     }
 
     @Override
