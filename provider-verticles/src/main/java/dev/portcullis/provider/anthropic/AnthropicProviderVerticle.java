@@ -98,7 +98,7 @@ public final class AnthropicProviderVerticle extends ProviderVerticle {
 
   /** count_tokens and models consume no tokens; only a Message reports usage. */
   private static final UsageFormat USAGE = UsageFormat.of(
-      (request, body) -> is(request, Operation.MESSAGES) ? AnthropicUsageReader.read(body.getBytes()) : Usage.UNKNOWN,
+      (request, body) -> is(request, Operation.MESSAGES) ? AnthropicUsageReader.read(body) : Usage.UNKNOWN,
       request -> is(request, Operation.MESSAGES) ? new AnthropicStreamUsageObserver() : UsageObserver.NONE);
 
   @Override

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.portcullis.common.bus.Usage;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 
 /**
@@ -27,12 +25,11 @@ public final class OpenAiUsageReader {
 
   /** The usage of a whole JSON answer, or {@link Usage#UNKNOWN} when it has none or is not JSON. */
   public static Usage read(Buffer body) {
-    ByteBuf bytes = ((BufferInternal) body).getByteBuf();
-    if (bytes.hasArray()) {
-      // Parsed where the bytes lie: no copy of the answer.
-      return read(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes(), null);
+    try (JsonParser parser = JsonBodies.parser(FACTORY, body)) {
+      return read(parser, null);
+    } catch (IOException | RuntimeException e) {
+      return Usage.UNKNOWN;
     }
-    return read(body.getBytes(), null);
   }
 
   /**
@@ -40,29 +37,29 @@ public final class OpenAiUsageReader {
    * is read from that member object ({@code "response"}) instead of the top level.
    */
   public static Usage read(byte[] json, String nested) {
-    return read(json, 0, json.length, nested);
-  }
-
-  private static Usage read(byte[] json, int offset, int length, String nested) {
-    try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return Usage.UNKNOWN;
-      }
-      if (nested != null) {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String field = parser.currentName();
-          JsonToken value = parser.nextToken();
-          if (field.equals(nested) && value == JsonToken.START_OBJECT) {
-            return readObject(parser);
-          }
-          parser.skipChildren();
-        }
-        return Usage.UNKNOWN;
-      }
-      return readObject(parser);
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      return read(parser, nested);
     } catch (IOException | RuntimeException e) {
       return Usage.UNKNOWN;
     }
+  }
+
+  private static Usage read(JsonParser parser, String nested) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      return Usage.UNKNOWN;
+    }
+    if (nested != null) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals(nested) && value == JsonToken.START_OBJECT) {
+          return readObject(parser);
+        }
+        parser.skipChildren();
+      }
+      return Usage.UNKNOWN;
+    }
+    return readObject(parser);
   }
 
   /** Reads the fields of the object whose START_OBJECT was just read. */
