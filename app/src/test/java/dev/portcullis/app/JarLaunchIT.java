@@ -207,7 +207,10 @@ class JarLaunchIT {
     return List.of(raw.split("\0"));
   }
 
-  /** After SIGTERM, new calls are turned away with 503 while the stream in flight goes on. */
+  /**
+   * After SIGTERM, new calls are turned away (503, a refused connection or a closed one) while the
+   * stream in flight goes on.
+   */
   private static void awaitRefusing(int port) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -220,6 +223,12 @@ class JarLaunchIT {
           return;
         }
       } catch (ConnectException refused) {
+        return;
+      } catch (IOException closing) {
+        // Each event loop's gateway closes its own server once its own calls are done: a
+        // connection it held is closed under the request (GOAWAY on HTTP/2, which Java 17's client
+        // fails the request on even when the GOAWAY lets it finish), which also turns it away.
+        assertThat(closing.getMessage()).as("how the call failed").containsAnyOf("GOAWAY", "closed", "reset");
         return;
       }
       Thread.sleep(50);
