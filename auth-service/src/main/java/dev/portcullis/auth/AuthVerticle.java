@@ -2,9 +2,9 @@ package dev.portcullis.auth;
 
 import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.auth.store.AuthStore;
-import dev.portcullis.auth.store.Database;
+import dev.portcullis.database.Database;
 import dev.portcullis.auth.store.LlmProxy;
-import dev.portcullis.auth.store.PostgresTls;
+import dev.portcullis.database.PostgresTls;
 import dev.portcullis.auth.token.SigningKeys;
 import dev.portcullis.auth.token.TokenIssuer;
 import dev.portcullis.common.Addresses;

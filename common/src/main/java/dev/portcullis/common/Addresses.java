@@ -25,6 +25,11 @@ public final class Addresses {
    * asked by gateways, which never hold the auth secret.
    */
   public static final String AUTH_KEYS = "portcullis.auth.keys";
+  /**
+   * The usage ledger: a batch of usage records (a JSON array of {@code UsageRecord.toJson()}),
+   * answered with how many were new once they are stored; a failed answer leaves them journaled.
+   */
+  public static final String USAGE_RECORDS = "portcullis.usage.records";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.store;
 
+import dev.portcullis.database.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

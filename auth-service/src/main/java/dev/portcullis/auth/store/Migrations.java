@@ -1,25 +1,17 @@
 package dev.portcullis.auth.store;
 
+import dev.portcullis.database.Database;
+import dev.portcullis.database.SchemaMigrations;
+import dev.portcullis.database.SchemaMigrations.Migration;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Versioned schema migrations, recorded in {@code schema_version}. Each version runs once, in one
- * transaction together with its {@code schema_version} row; the same SQL serves H2 and
- * PostgreSQL. When several auth-service instances start at once on one PostgreSQL, the loser of
- * the race fails on the version's primary key and simply finds the schema already there.
+ * auth-service's schema, recorded in {@code schema_version} ({@link SchemaMigrations} runs them).
  *
  * <p>Never edit a released migration: add the next version.
  */
 public final class Migrations {
-
-  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
-
-  record Migration(int version, String description, List<String> statements) {}
 
   static final List<Migration> ALL = List.of(
       new Migration(1, "provider keys, LLM proxies, virtual keys, OAuth clients", List.of(
@@ -96,48 +88,6 @@ public final class Migrations {
 
   /** Brings the schema up to the latest version; answers the version it is at. */
   public static Future<Integer> migrate(Database db) {
-    return db.inTransaction(conn -> db.update(conn, """
-            CREATE TABLE IF NOT EXISTS schema_version (
-              version INT PRIMARY KEY,
-              description VARCHAR(200) NOT NULL,
-              applied_at BIGINT NOT NULL)"""))
-        .compose(ignored -> currentVersion(db))
-        .compose(current -> applyFrom(db, current, 0));
-  }
-
-  private static Future<Integer> currentVersion(Database db) {
-    return db.query("SELECT MAX(version) FROM schema_version", Tuple.tuple())
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          Integer version = row.getInteger(0);
-          return version == null ? 0 : version;
-        });
-  }
-
-  private static Future<Integer> applyFrom(Database db, int current, int index) {
-    if (index == ALL.size()) {
-      return Future.succeededFuture(current);
-    }
-    Migration migration = ALL.get(index);
-    if (migration.version() <= current) {
-      return applyFrom(db, current, index + 1);
-    }
-    return db.inTransaction(conn -> {
-          Future<?> chain = Future.succeededFuture();
-          for (String statement : migration.statements()) {
-            chain = chain.compose(ignored -> db.update(conn, statement));
-          }
-          return chain.compose(ignored -> db.query(conn,
-              "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
-              Tuple.of(migration.version(), migration.description(), System.currentTimeMillis())));
-        })
-        .map(ignored -> {
-          LOG.info("Applied store migration {} ({})", migration.version(), migration.description());
-          return migration.version();
-        })
-        // Another instance may have applied it meanwhile: trust the table, not our attempt.
-        .recover(failure -> currentVersion(db).compose(now -> now >= migration.version()
-            ? Future.succeededFuture(now) : Future.failedFuture(failure)))
-        .compose(now -> applyFrom(db, now, index + 1));
+    return new SchemaMigrations(db, "schema_version", ALL).migrate();
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.store;
 
+import dev.portcullis.database.Database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

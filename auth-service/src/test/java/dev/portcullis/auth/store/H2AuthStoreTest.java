@@ -1,5 +1,6 @@
 package dev.portcullis.auth.store;
 
+import dev.portcullis.database.Database;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

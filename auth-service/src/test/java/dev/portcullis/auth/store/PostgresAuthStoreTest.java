@@ -1,5 +1,6 @@
 package dev.portcullis.auth.store;
 
+import dev.portcullis.database.Database;
 import io.vertx.core.Vertx;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;

@@ -216,14 +216,27 @@ public final class BusCodecs {
     if (usage == null) {
       return null;
     }
-    return new JsonObject().put("model", usage.model()).put("in", usage.inputTokens()).put("out", usage.outputTokens());
+    JsonObject json = new JsonObject().put("model", usage.model()).put("in", usage.inputTokens())
+        .put("out", usage.outputTokens());
+    // Only what the provider reported: most answers carry no cache or reasoning counts.
+    if (usage.cachedInputTokens() >= 0) {
+      json.put("cached", usage.cachedInputTokens());
+    }
+    if (usage.cacheWriteTokens() >= 0) {
+      json.put("cacheWrite", usage.cacheWriteTokens());
+    }
+    if (usage.reasoningTokens() >= 0) {
+      json.put("reasoning", usage.reasoningTokens());
+    }
+    return json;
   }
 
   private static Usage usage(JsonObject json) {
     if (json == null) {
       return null;
     }
-    return new Usage(json.getString("model"), json.getLong("in", -1L), json.getLong("out", -1L));
+    return new Usage(json.getString("model"), json.getLong("in", -1L), json.getLong("out", -1L),
+        json.getLong("cached", -1L), json.getLong("cacheWrite", -1L), json.getLong("reasoning", -1L));
   }
 
   private static JsonObject error(GatewayError e) {

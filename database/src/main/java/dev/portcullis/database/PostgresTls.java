@@ -1,4 +1,4 @@
-package dev.portcullis.auth.store;
+package dev.portcullis.database;
 
 import java.util.Locale;
 import java.util.Optional;

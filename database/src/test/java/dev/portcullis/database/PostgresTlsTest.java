@@ -1,4 +1,4 @@
-package dev.portcullis.auth.store;
+package dev.portcullis.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

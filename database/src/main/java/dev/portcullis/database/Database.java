@@ -1,4 +1,4 @@
-package dev.portcullis.auth.store;
+package dev.portcullis.database;
 
 import dev.portcullis.common.settings.SettingsException;
 import io.vertx.core.Future;
@@ -38,7 +38,12 @@ public final class Database {
 
   /** The embedded H2 database in file mode, kept in {@code dataDir/portcullis.mv.db}. */
   public static Database embedded(Vertx vertx, Path dataDir) {
-    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("portcullis");
+    return embedded(vertx, dataDir, "portcullis");
+  }
+
+  /** An embedded H2 database in file mode, kept in {@code dataDir/<name>.mv.db}. */
+  public static Database embedded(Vertx vertx, Path dataDir, String name) {
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name);
     Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(url).setUser("sa").setPassword(""),
         new PoolOptions().setMaxSize(4));
     return new Database(pool, false);
@@ -90,7 +95,8 @@ public final class Database {
     return pool.close();
   }
 
-  String dialect(String sql) {
+  /** The statement for this database: {@code ?} placeholders become {@code $1, $2, ...} on PostgreSQL. */
+  public String dialect(String sql) {
     if (!postgres) {
       return sql;
     }
