@@ -1,5 +1,8 @@
 package dev.portcullis.app;
 
+import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.gateway.usage.UsageShipper;
+import dev.portcullis.usage.UsageLedgerVerticle;
 import dev.portcullis.app.cluster.ClusterSettings;
 import dev.portcullis.app.cluster.ClusteredVertx;
 import dev.portcullis.app.discovery.ProviderAnnouncer;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Portcullis {
 
   private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
+  /** How long a stopping gateway waits for the ledger to confirm the last records. */
+  static final long SHIPPER_CLOSE_WAIT_MILLIS = 3_000;
 
   static final String ROLES = "PORTCULLIS_ROLES";
   static final String GATEWAY_INSTANCES = "PORTCULLIS_GATEWAY_INSTANCES";
@@ -58,6 +63,8 @@ public final class Portcullis {
   private final List<String> gatewayDeployments = new ArrayList<>();
   private MetricsServer metricsServer;
   private ProviderDirectory providerDirectory;
+  /** The gateway's usage records on their way to the ledger; {@code null} when they are off. */
+  private volatile UsageShipper usageShipper;
   private int gatewayPort = -1;
 
   private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster) {
@@ -140,6 +147,7 @@ public final class Portcullis {
     // Read and check every setting before anything starts, so a bad one stops the process at once.
     Set<Role> roles = Role.parse(ROLES, settings.list(ROLES));
     GatewaySettings gatewayOptions = GatewaySettings.from(settings);
+    UsageSettings usageSettings = UsageSettings.from(settings);
     ProviderSettings providerOptions = ProviderSettings.from(settings);
     int metricsPort = settings.port(MetricsServer.PORT, 9050);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -155,8 +163,11 @@ public final class Portcullis {
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
     if (roles.contains(Role.AUTH)) {
-      // One instance: it owns the store's migrations and the admin port.
-      chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings))
+      // The usage ledger lives with the store and serves its part of the admin API; one instance
+      // each: they own their schemas' migrations and the admin port.
+      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry);
+      chain = chain.compose(v -> vertx.deployVerticle(ledger));
+      chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings, ledger::mountAdmin))
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,
               settings.port(AuthVerticle.ADMIN_PORT_SETTING, 9001), err))));
     }
@@ -179,9 +190,17 @@ public final class Portcullis {
       // A record is stale after three missed heartbeats: its process is gone.
       providerDirectory = new ProviderDirectory(vertx, Math.min(heartbeatMs, 2000), 3 * heartbeatMs);
       List<GatewayVerticle> gateways = new ArrayList<>();
+      if (usageSettings.enabled()) {
+        chain = chain.compose(v -> vertx.executeBlocking(() -> {
+          usageShipper = UsageShipper.start(vertx, usageSettings.journalDir(), usageSettings.journalMaxBytes(),
+              registry, record -> record, gatewayOptions.upstreamTimeoutMs());
+          return null;
+        }).recover(err -> Future.failedFuture(new SettingsException(UsageSettings.ENABLED,
+            "the usage journal in " + usageSettings.journalDir() + " cannot be used: " + err.getMessage()))));
+      }
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
             GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, this::isReady,
-                providerDirectory);
+                providerDirectory, usageShipper == null ? null : usageShipper::offer);
             synchronized (gateways) {
               gateways.add(gateway);
             }
@@ -250,6 +269,15 @@ public final class Portcullis {
         providerDirectory.close();
         return Future.succeededFuture();
       });
+    }
+    if (usageShipper != null) {
+      // Calls are over: what they recorded is journaled and synced, and sent while the ledger still
+      // runs in this process (what it does not confirm in time ships at the next start).
+      UsageShipper shipper = usageShipper;
+      drained = drained.eventually(() -> vertx.executeBlocking(() -> {
+        shipper.close(SHIPPER_CLOSE_WAIT_MILLIS);
+        return null;
+      }));
     }
     // Undeploying everything first withdraws this process's discovery records before it leaves.
     return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());

@@ -1,5 +1,7 @@
 package dev.portcullis.auth;
 
+import io.vertx.ext.web.Router;
+import java.util.function.BiConsumer;
 import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.database.Database;
@@ -50,6 +52,7 @@ public final class AuthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
   private final Settings givenSettings;
+  private final BiConsumer<Router, String> adminExtension;
   private AuthStore store;
   private HttpServer adminServer;
 
@@ -59,7 +62,13 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   public AuthVerticle(Settings settings) {
+    this(settings, (router, base) -> { });
+  }
+
+  /** @param adminExtension mounts other services' admin calls on the admin API (the usage ledger's) */
+  public AuthVerticle(Settings settings, BiConsumer<Router, String> adminExtension) {
     this.givenSettings = settings;
+    this.adminExtension = adminExtension;
   }
 
   /** The admin API's actual port (useful when configured as 0); -1 before start. */
@@ -117,7 +126,7 @@ public final class AuthVerticle extends VerticleBase {
                 registerConsumers(assembler, signingKeys, secrets.checksumKey());
                 keepKeysFresh(signingKeys, rotationDays);
                 AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
-                    secrets.checksumKey(), signingKeys);
+                    secrets.checksumKey(), signingKeys).withExtension(adminExtension);
                 return admin.listen(adminHost, adminPort, ServerLimits.from(settings));
               });
         })
@@ -143,12 +152,16 @@ public final class AuthVerticle extends VerticleBase {
                 "This OAuth client no longer exists; its tokens are revoked"))));
     bus.answer(Addresses.AUTH_PROXIES, (Object ignored) -> store.listLlmProxies().map(proxies -> {
       Map<String, String> names = new LinkedHashMap<>();
+      Map<String, String> audit = new LinkedHashMap<>();
       String defaultId = null;
       for (LlmProxy proxy : proxies) {
         names.put(proxy.id(), proxy.name());
+        if (!"none".equals(proxy.auditBodies())) {
+          audit.put(proxy.id(), proxy.auditBodies());
+        }
         defaultId = proxy.isDefault() ? proxy.id() : defaultId;
       }
-      return (Object) new LlmProxyDirectory(names, defaultId);
+      return (Object) new LlmProxyDirectory(names, defaultId, audit);
     }));
     bus.answer(Addresses.AUTH_KEYS, (Object ignored) -> Future.succeededFuture(signingKeys.gatewayKeys().toJson()));
   }

@@ -72,7 +72,8 @@ class AdminApiTest {
     JsonArray proxies = admin.get("/api/admin/llm-proxies").json().getJsonArray("data");
     assertThat(proxies).hasSize(1);
     assertThat(proxies.getJsonObject(0).getBoolean("isDefault")).isTrue();
-    assertThat(proxies.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault");
+    assertThat(proxies.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies");
+    assertThat(proxies.getJsonObject(0).getString("auditBodies")).isEqualTo("none");
   }
 
   @Test
@@ -84,7 +85,7 @@ class AdminApiTest {
     assertThat(key.encode()).doesNotContain(OPENAI_KEY);
 
     JsonObject proxy = admin.create("/api/admin/llm-proxies", new JsonObject().put("name", "team-a"));
-    assertThat(proxy.fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault");
+    assertThat(proxy.fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies");
     assertThat(proxy.getBoolean("isDefault")).isFalse();
 
     String expiry = Instant.now().plusSeconds(3600).toString();
@@ -264,6 +265,32 @@ class AdminApiTest {
 
   private String defaultProxyId() {
     return admin.get("/api/admin/llm-proxies").json().getJsonArray("data").getJsonObject(0).getString("id");
+  }
+
+  @Test
+  void anLlmProxysAuditLevelIsSetAtCreationChangedLaterAndOnlyToAKnownLevel() {
+    JsonObject proxy = admin.create("/api/admin/llm-proxies", new JsonObject().put("name", "audited")
+        .put("auditBodies", "metadata"));
+    assertThat(proxy.getString("auditBodies")).isEqualTo("metadata");
+    String id = proxy.getString("id");
+
+    AdminClient.Answer changed = admin.patch("/api/admin/llm-proxies/" + id, new JsonObject().put("auditBodies", "full"));
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    assertThat(changed.json().getString("auditBodies")).isEqualTo("full");
+    assertThat(admin.get("/api/admin/llm-proxies").json().getJsonArray("data").stream()
+        .map(JsonObject.class::cast).filter(p -> p.getString("id").equals(id)).findFirst().orElseThrow()
+        .getString("auditBodies")).isEqualTo("full");
+
+    assertField(admin.patch("/api/admin/llm-proxies/" + id, new JsonObject().put("auditBodies", "everything")),
+        400, "auditBodies");
+    assertField(admin.patch("/api/admin/llm-proxies/" + id, new JsonObject().put("auditBodies", 1)), 400, "auditBodies");
+    assertField(admin.patch("/api/admin/llm-proxies/" + id, new JsonObject()), 400, "auditBodies");
+    assertField(admin.post("/api/admin/llm-proxies", new JsonObject().put("name", "x").put("auditBodies", "FULL")),
+        400, "auditBodies");
+    assertThat(admin.patch("/api/admin/llm-proxies/no-such-proxy", new JsonObject().put("auditBodies", "none"))
+        .status()).isEqualTo(404);
+    assertThat(new AdminClient(verticle.adminPort(), "wrong-token").patch("/api/admin/llm-proxies/" + id,
+        new JsonObject().put("auditBodies", "none")).status()).isEqualTo(401);
   }
 
   private static void assertField(AdminClient.Answer answer, int status, String field) {

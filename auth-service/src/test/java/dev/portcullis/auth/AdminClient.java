@@ -33,6 +33,10 @@ public final class AdminClient {
     return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  public Answer patch(String path, JsonObject body) {
+    return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+
   public Answer get(String path) {
     return send(request(path).GET().build());
   }

@@ -249,6 +249,7 @@ public abstract class ProviderVerticle extends VerticleBase {
         request.timeoutMs());
     UsageObserver observer = usage().observe(request);
     StreamGuard stream = new StreamGuard(request, sender, upstream);
+    sender.usageSoFar(() -> observer.usage().withModelIfAbsent(request.model()));
     sender.cancelHandler(stream.guard(reason -> {
       LOG.debug("{} cancelled: {}", request, reason);
       upstream.reset();

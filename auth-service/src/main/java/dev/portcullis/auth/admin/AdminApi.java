@@ -1,5 +1,6 @@
 package dev.portcullis.auth.admin;
 
+import java.util.function.BiConsumer;
 import dev.portcullis.auth.SecretCipher;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.auth.store.DuplicateException;
@@ -64,6 +65,7 @@ public final class AdminApi {
   private final long defaultExpirySeconds;
   private final byte[] virtualKeyChecksumKey;
   private final SigningKeys signingKeys;
+  private BiConsumer<Router, String> extension = (router, base) -> { };
 
   /**
    * @param defaultExpirySeconds  virtual keys created without {@code expiresAt} expire this long
@@ -80,6 +82,15 @@ public final class AdminApi {
     this.defaultExpirySeconds = defaultExpirySeconds;
     this.virtualKeyChecksumKey = virtualKeyChecksumKey.clone();
     this.signingKeys = signingKeys;
+  }
+
+  /**
+   * Other services' admin calls (the usage ledger's usage, price and audit calls), mounted under
+   * the same base path behind the same admin-token check and body reading.
+   */
+  public AdminApi withExtension(BiConsumer<Router, String> extension) {
+    this.extension = extension;
+    return this;
   }
 
   /**
@@ -134,9 +145,12 @@ public final class AdminApi {
     router.post(BASE + "/signing-keys/rotate").handler(ctx -> respond(ctx, 201,
         () -> signingKeys.rotate().map(kid -> new JsonObject().put("kid", kid))));
     router.delete(BASE + "/provider-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteProviderKey(ctx.pathParam("id"))));
+    router.patch(BASE + "/llm-proxies/:id").handler(ctx -> respond(ctx, 200,
+        () -> updateLlmProxy(ctx.pathParam("id"), fields(ctx))));
     router.delete(BASE + "/llm-proxies/:id").handler(ctx -> respondEmpty(ctx, () -> deleteLlmProxy(ctx.pathParam("id"))));
     router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
     router.delete(BASE + "/oauth-clients/:id").handler(ctx -> respondEmpty(ctx, () -> deleteOAuthClient(ctx.pathParam("id"))));
+    extension.accept(router, BASE);
     router.route().last().handler(ctx -> fail(ctx, new AdminRequestException(404, "No such admin call: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     // Whatever vertx-web itself refuses (a bad Host header, say) is answered in JSON too.
@@ -184,10 +198,31 @@ public final class AdminApi {
 
   private Future<JsonObject> createLlmProxy(RequestFields fields) {
     String name = fields.name();
-    return store.createLlmProxy(name).map(proxy -> {
+    String auditBodies = auditBodies(fields, false);
+    return store.createLlmProxy(name, auditBodies == null ? "none" : auditBodies).map(proxy -> {
       publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, proxy.id()));
       return AdminViews.llmProxy(proxy);
     });
+  }
+
+  /** Changes what the audit log keeps of a proxy's calls: {@code {"auditBodies": "full"}}. */
+  private Future<JsonObject> updateLlmProxy(String id, RequestFields fields) {
+    String auditBodies = auditBodies(fields, true);
+    return store.setAuditBodies(id, auditBodies).compose(updated -> {
+      if (updated.isEmpty()) {
+        return Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id));
+      }
+      publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id));
+      return Future.succeededFuture(AdminViews.llmProxy(updated.get()));
+    });
+  }
+
+  private static String auditBodies(RequestFields fields, boolean required) {
+    String level = required ? fields.requiredString("auditBodies") : fields.optionalString("auditBodies");
+    if (level != null && !LlmProxy.AUDIT_LEVELS.contains(level)) {
+      throw AdminRequestException.badField("auditBodies", "auditBodies must be one of " + LlmProxy.AUDIT_LEVELS);
+    }
+    return level;
   }
 
   private Future<Void> deleteLlmProxy(String id) {

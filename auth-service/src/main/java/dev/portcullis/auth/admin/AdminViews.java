@@ -39,7 +39,8 @@ final class AdminViews {
   }
 
   static JsonObject llmProxy(LlmProxy proxy) {
-    return new JsonObject().put("id", proxy.id()).put("name", proxy.name()).put("isDefault", proxy.isDefault());
+    return new JsonObject().put("id", proxy.id()).put("name", proxy.name()).put("isDefault", proxy.isDefault())
+        .put("auditBodies", proxy.auditBodies());
   }
 
   static JsonObject virtualKeyCreated(VirtualKey key, String plainKey) {

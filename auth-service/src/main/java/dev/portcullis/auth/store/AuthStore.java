@@ -49,29 +49,43 @@ public final class AuthStore {
   public Future<LlmProxy> ensureDefaultProxy() {
     return defaultProxy().compose(existing -> existing.isPresent()
         ? Future.succeededFuture(existing.get())
-        : insertProxy(DEFAULT_PROXY_NAME, true)
+        : insertProxy(DEFAULT_PROXY_NAME, true, "none")
             .recover(failure -> Database.uniqueViolation(failure)
                 ? defaultProxy().map(Optional::orElseThrow) : Future.failedFuture(failure)));
   }
 
   private Future<Optional<LlmProxy>> defaultProxy() {
-    return db.query("SELECT id, name, is_default, created_at FROM llm_proxies WHERE is_default = ?", Tuple.of(true))
+    return db.query("SELECT id, name, is_default, created_at, audit_bodies FROM llm_proxies WHERE is_default = ?",
+            Tuple.of(true))
         .map(rows -> first(rows).map(AuthStore::proxy));
   }
 
   public Future<LlmProxy> createLlmProxy(String name) {
-    return insertProxy(name, false).recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
+    return createLlmProxy(name, "none");
+  }
+
+  public Future<LlmProxy> createLlmProxy(String name, String auditBodies) {
+    return insertProxy(name, false, auditBodies).recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
         ? new DuplicateException("An LLM proxy named '" + name + "' already exists", "name") : failure));
   }
 
-  private Future<LlmProxy> insertProxy(String name, boolean isDefault) {
-    LlmProxy proxy = new LlmProxy(UUID.randomUUID().toString(), name, isDefault, System.currentTimeMillis());
-    return db.query("INSERT INTO llm_proxies (id, name, is_default, created_at) VALUES (?, ?, ?, ?)",
-        Tuple.of(proxy.id(), proxy.name(), proxy.isDefault(), proxy.createdAt())).map(proxy);
+  private Future<LlmProxy> insertProxy(String name, boolean isDefault, String auditBodies) {
+    LlmProxy proxy = new LlmProxy(UUID.randomUUID().toString(), name, isDefault, System.currentTimeMillis(),
+        auditBodies);
+    return db.query("INSERT INTO llm_proxies (id, name, is_default, created_at, audit_bodies) VALUES (?, ?, ?, ?, ?)",
+        Tuple.of(proxy.id(), proxy.name(), proxy.isDefault(), proxy.createdAt(), auditBodies)).map(proxy);
+  }
+
+  /** Sets what the audit log keeps of a proxy's calls; empty when there is no such proxy. */
+  public Future<Optional<LlmProxy>> setAuditBodies(String id, String auditBodies) {
+    return db.query("UPDATE llm_proxies SET audit_bodies = ? WHERE id = ?", Tuple.of(auditBodies, id))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty())
+            : listLlmProxies().map(all -> all.stream().filter(p -> p.id().equals(id)).findFirst()));
   }
 
   public Future<List<LlmProxy>> listLlmProxies() {
-    return db.query("SELECT id, name, is_default, created_at FROM llm_proxies ORDER BY created_at, id", Tuple.tuple())
+    return db.query("SELECT id, name, is_default, created_at, audit_bodies FROM llm_proxies ORDER BY created_at, id",
+            Tuple.tuple())
         .map(rows -> all(rows).stream().map(AuthStore::proxy).toList());
   }
 
@@ -85,7 +99,7 @@ public final class AuthStore {
   }
 
   private static LlmProxy proxy(Row row) {
-    return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3));
+    return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3), row.getString(4));
   }
 
   // ---- access-token signing keys ----

@@ -82,7 +82,10 @@ public final class Migrations {
             kid VARCHAR(100) PRIMARY KEY,
             private_jwk_encrypted VARCHAR(4096) NOT NULL,
             created_at BIGINT NOT NULL,
-            retired_at BIGINT)""")));
+            retired_at BIGINT)""")),
+      // What the audit log keeps of each LLM proxy's calls (LlmProxy.AUDIT_LEVELS).
+      new Migration(3, "audit level of LLM proxies", List.of(
+          "ALTER TABLE llm_proxies ADD COLUMN audit_bodies VARCHAR(16) DEFAULT 'none' NOT NULL")));
 
   private Migrations() {}
 

@@ -70,9 +70,11 @@ public final class BusCodecs {
             (h, b) -> new TokenResponse(h.getInteger("status"), h.getJsonObject("body"),
                 strings(h.getJsonObject("headers")))),
         new BusCodec<>(LlmProxyDirectory.class,
-            d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId()),
+            d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId())
+                .put("audit", new JsonObject(new HashMap<>(d.auditLevels()))),
             d -> null,
-            (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"))),
+            (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"),
+                h.getJsonObject("audit") == null ? Map.of() : strings(h.getJsonObject("audit")))),
         new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)));
   }
 

@@ -148,7 +148,7 @@ public final class CredentialResolver {
   }
 
   private static MappedCredentials mapped(Principal principal, String effectiveProxyId) {
-    return new MappedCredentials(principal.id(), owner(principal), effectiveProxyId, principal.credentials());
+    return new MappedCredentials(principal.id(), principal.kind(), owner(principal), effectiveProxyId, principal.credentials());
   }
 
   private static String owner(Principal principal) {
@@ -209,7 +209,7 @@ public final class CredentialResolver {
         return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
             "This " + owner + " has no provider key for " + provider + ". Map one with the admin API.").toException());
       }
-      return Future.succeededFuture(Resolution.resolved(credential, principal.id(), effective));
+      return Future.succeededFuture(Resolution.resolved(credential, principal, effective));
     });
   }
 
@@ -235,6 +235,11 @@ public final class CredentialResolver {
       }
       return Future.succeededFuture(proxyId);
     });
+  }
+
+  /** What the audit log keeps of calls on {@code proxyId} ({@code null}: the default proxy). */
+  public Future<String> auditLevel(String proxyId) {
+    return proxyDirectory().map(directory -> directory.auditLevel(proxyId));
   }
 
   private Future<LlmProxyDirectory> proxyDirectory() {

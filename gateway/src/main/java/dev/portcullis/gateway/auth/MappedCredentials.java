@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.auth;
 
+import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.bus.UpstreamCredential;
 import java.util.Map;
 
@@ -8,11 +9,12 @@ import java.util.Map;
  * router, whose calls name the provider in the body (and whose model list spans them all).
  *
  * @param principalId the virtual key's or OAuth client's id
+ * @param principalKind whether it is a virtual key or an OAuth client
  * @param owner       {@code virtual key} or {@code OAuth client}, for messages
  * @param proxyId     the LLM proxy the caller may use
  * @param credentials the upstream credential by provider name
  */
-public record MappedCredentials(String principalId, String owner, String proxyId,
+public record MappedCredentials(String principalId, Principal.Kind principalKind, String owner, String proxyId,
     Map<String, UpstreamCredential> credentials) {
 
   public MappedCredentials {

@@ -1,6 +1,9 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.auth.CredentialHash;
+import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.bus.UpstreamCredential;
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import dev.portcullis.common.error.GatewayError;
 
 /**
@@ -13,16 +16,35 @@ import dev.portcullis.common.error.GatewayError;
  * @param removesClientCredential whether the caller's credential is removed from the headers and
  *                                query: always when it was Portcullis' own (a virtual key or token)
  * @param refusal                 the error the caller gets instead, or {@code null} when admitted
+ * @param callerKind              who called, for the usage record
+ * @param callerId                the virtual key's or OAuth client's id, or for a passthrough key a
+ *                                hash of it ({@link #passthroughId}); never a key
  */
 record Admission(String proxyId, UpstreamCredential credential, boolean removesClientCredential,
-    GatewayError refusal) {
+    GatewayError refusal, CallerKind callerKind, String callerId) {
 
   static Admission granted(String proxyId, UpstreamCredential credential, boolean removesClientCredential) {
-    return new Admission(proxyId, credential, removesClientCredential, null);
+    return new Admission(proxyId, credential, removesClientCredential, null, CallerKind.NONE, null);
   }
 
   static Admission refused(String proxyId, GatewayError refusal) {
-    return new Admission(proxyId, null, false, refusal);
+    return new Admission(proxyId, null, false, refusal, CallerKind.NONE, null);
+  }
+
+  Admission by(CallerKind kind, String id) {
+    return new Admission(proxyId, credential, removesClientCredential, refusal, kind, id);
+  }
+
+  static CallerKind callerKindOf(Principal.Kind kind) {
+    return kind == Principal.Kind.OAUTH_CLIENT ? CallerKind.OAUTH_CLIENT : CallerKind.VIRTUAL_KEY;
+  }
+
+  /**
+   * How a passthrough key is named in usage records: the first 16 hex digits (64 bits) of its
+   * SHA-256, enough to tell keys apart, never enough to give the key back.
+   */
+  static String passthroughId(String presentedKey) {
+    return "sha256:" + CredentialHash.sha256Hex(presentedKey).substring(0, 16);
   }
 
   boolean admitted() {

@@ -39,6 +39,9 @@ final class AnswerWriter {
       out.setStatusCode(response.status());
       out.headers().addAll(response.headers());
       out.putHeader(REQUEST_ID_HEADER, call.requestId);
+      if (call.auditedAnswer != null) {
+        call.auditedAnswer.add(response.body());
+      }
       out.end(response.body());
       tracker.record(call, out, response.status(), response.usage(), "completed");
     } else if (reply instanceof GatewayError error) {

@@ -1,6 +1,8 @@
 package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.common.provider.ProviderRoute;
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
+import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 
 /** One client call as the gateway tracks it, from route match to the last byte. */
@@ -19,6 +21,18 @@ final class Call {
   long firstByteNanos;
   boolean recorded;
   String effectiveProxyId;
+  /** Who called, for the usage record: set once the credential is resolved. */
+  CallerKind callerKind = CallerKind.NONE;
+  String callerId;
+  /** The provider and model the call went to (for the model router: the target, not "model-router"). */
+  String targetProvider;
+  String requestedModel;
+  /** The LLM proxy's audit level ({@code none}, {@code metadata}, {@code full}) once known. */
+  String auditLevel = "none";
+  /** At audit level {@code full}: the request body, and the answer's bytes up to the audit bound. */
+  Buffer auditedRequest;
+  boolean auditedRequestTruncated;
+  AnswerCapture auditedAnswer;
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
   long reservedBytes;
 

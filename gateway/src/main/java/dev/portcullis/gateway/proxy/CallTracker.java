@@ -19,14 +19,17 @@ final class CallTracker {
   private final Vertx vertx;
   private final CallRecorder recorder;
   private final RequestBytesBudget budget;
+  /** {@code null} when usage records are off. */
+  private final UsageRecords usageRecords;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
 
-  CallTracker(Vertx vertx, CallRecorder recorder, RequestBytesBudget budget) {
+  CallTracker(Vertx vertx, CallRecorder recorder, RequestBytesBudget budget, UsageRecords usageRecords) {
     this.vertx = vertx;
     this.recorder = recorder;
     this.budget = budget;
+    this.usageRecords = usageRecords;
   }
 
   /** Counts a matched call as in flight until it is recorded. */
@@ -86,9 +89,14 @@ final class CallTracker {
       status = 499;
       outcome = "client_closed";
     }
+    String proxyId = call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId;
+    long durationNanos = System.nanoTime() - call.startedNanos;
     recorder.record(new CallRecord(call.requestId, call.method, call.path, call.route.provider(),
-        call.route.operation().wireName(), call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId,
-        call.stream, status, System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));
+        call.route.operation().wireName(), proxyId, call.stream, status, durationNanos, call.firstByteNanos, usage,
+        outcome));
+    if (usageRecords != null) {
+      usageRecords.record(call, proxyId, status, usage, outcome, durationNanos);
+    }
   }
 
   /** Records a request that matched no call (unknown path, wrong method, refused while draining). */

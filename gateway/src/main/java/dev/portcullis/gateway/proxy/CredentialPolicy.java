@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import dev.portcullis.common.bus.UpstreamCredential;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
@@ -45,7 +46,8 @@ final class CredentialPolicy {
     String clientAddress = resolver.clientAddress(request);
     return resolver.resolve(presented, provider, proxyId, clientAddress)
         .recover(cause -> Future.failedFuture(asCheckFailure(cause)))
-        .map(resolution -> decide(provider, resolution, clientAddress));
+        .map(resolution -> decide(provider, resolution, clientAddress).by(callerKind(resolution),
+            callerId(resolution, presented)));
   }
 
   /**
@@ -79,6 +81,22 @@ final class CredentialPolicy {
             ? Admission.granted(proxyId, null, false)
             : Admission.refused(proxyId, GatewayError.of(ErrorKind.AUTHENTICATION, refusal));
       }
+    };
+  }
+
+  private static CallerKind callerKind(Resolution resolution) {
+    return switch (resolution.kind()) {
+      case RESOLVED -> Admission.callerKindOf(resolution.principalKind());
+      case PASSTHROUGH -> CallerKind.PASSTHROUGH;
+      case ANONYMOUS -> CallerKind.SERVER_IDENTITY;
+    };
+  }
+
+  private static String callerId(Resolution resolution, String presented) {
+    return switch (resolution.kind()) {
+      case RESOLVED -> resolution.principalId();
+      case PASSTHROUGH -> Admission.passthroughId(presented.trim());
+      case ANONYMOUS -> null;
     };
   }
 

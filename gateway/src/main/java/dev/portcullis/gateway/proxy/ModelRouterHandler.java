@@ -59,6 +59,8 @@ final class ModelRouterHandler {
     ClientRequest client = ClientRequest.of(request);
     return policy.admitMapped(request, call.proxyId).map(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
+      call.callerKind = Admission.callerKindOf(mapped.principalKind());
+      call.callerId = mapped.principalId();
       if (call.route.operation() == Operation.ROUTER_MODELS) {
         return modelList(mapped, call);
       }
@@ -93,6 +95,8 @@ final class ModelRouterHandler {
       throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for "
           + provider.name() + ", so model '" + model + "' cannot be used. Map one with the admin API.").toException();
     }
+    call.targetProvider = provider.name();
+    call.requestedModel = id.nativeId();
     // The client's credential (a virtual key or token) never goes upstream.
     return assembler.assemble(call, client, provider.name(), Admission.granted(mapped.proxyId(), credential, true),
         id.nativeId(), body);

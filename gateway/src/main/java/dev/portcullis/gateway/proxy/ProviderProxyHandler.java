@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.usage.UsageRecord;
+import java.util.function.Consumer;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
@@ -49,10 +51,16 @@ public final class ProviderProxyHandler {
   private final ProviderAvailability availability;
   private final CallTracker tracker;
   private final AnswerWriter answers;
+  /** {@code null} when usage records (and so the audit log) are off. */
+  private final AuditCapture audit;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
+  /**
+   * @param usageSink where each finished call's usage record goes ({@code null}: usage records are off)
+   */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
-      CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
+      CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability,
+      Consumer<UsageRecord> usageSink, int auditBodyLimit) {
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -64,8 +72,9 @@ public final class ProviderProxyHandler {
     this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
     this.availability = availability;
-    this.tracker = new CallTracker(vertx, recorder, budget);
+    this.tracker = new CallTracker(vertx, recorder, budget, usageSink == null ? null : new UsageRecords(usageSink));
     this.answers = new AnswerWriter(tracker);
+    this.audit = usageSink == null ? null : new AuditCapture(credentials, auditBodyLimit);
   }
 
   /** The error format of the route a failed request was on (OpenAI's when none matched). */
@@ -159,6 +168,7 @@ public final class ProviderProxyHandler {
       return;
     }
     call.stream = sniffed.stream();
+    call.requestedModel = sniffed.model();
     GatewayError cannotStream = call.stream ? StreamRelay.refusalFor(request.version()) : null;
     if (cannotStream != null) {
       answers.fail(ctx.response(), call, cannotStream);
@@ -169,7 +179,7 @@ public final class ProviderProxyHandler {
         if (ar.failed()) {
           failed(ctx, call, ar.cause());
         } else {
-          send(ctx, call, BusDestination.modelRouter(), ar.result());
+          send(ctx, call, BusDestination.modelRouter(), ar.result(), body);
         }
       }));
       return;
@@ -186,17 +196,30 @@ public final class ProviderProxyHandler {
       }
       Admission admission = ar.result();
       call.effectiveProxyId = admission.proxyId();
+      call.callerKind = admission.callerKind();
+      call.callerId = admission.callerId();
       if (!admission.admitted()) {
         answers.fail(ctx.response(), call, admission.refusal());
         return;
       }
       ProxyRequest proxyRequest = assembler.assemble(call, ClientRequest.of(request), route.provider(), admission,
           sniffed.model(), body);
-      send(ctx, call, BusDestination.provider(route.provider(), availability), proxyRequest);
+      send(ctx, call, BusDestination.provider(route.provider(), availability), proxyRequest, body);
     }));
   }
 
-  /** Hands the call to {@code destination} and answers the client with its reply. */
+  /**
+   * Sets the call up for the audit log (when records are on), then hands it to
+   * {@code destination} and answers the client with its reply.
+   */
+  private void send(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
+    if (audit == null) {
+      send(ctx, call, destination, message);
+      return;
+    }
+    audit.prepare(call, body).onComplete(ar -> guarded(ctx, call, () -> send(ctx, call, destination, message)));
+  }
+
   private void send(RoutingContext ctx, Call call, BusDestination destination, Object message) {
     sender.send(destination, message, call.stream).onComplete(ar -> guarded(ctx, call, () -> {
       if (ar.failed()) {

@@ -20,6 +20,9 @@ final class StreamRelay {
   /** How the relay ended, for the access log. */
   enum Outcome { COMPLETED, FAILED, CLIENT_CLOSED }
 
+  /** How long a cancelled stream's record waits for the producer's count of what it saw. */
+  static final long CANCEL_USAGE_WAIT_MS = 1_000;
+
   private final HttpServerResponse response;
   private final StreamReceiver receiver;
   private final Call call;
@@ -61,13 +64,17 @@ final class StreamRelay {
     response.setChunked(true);
     response.closeHandler(v -> {
       if (!finished) {
-        receiver.cancel("client disconnected");
-        finish(Outcome.CLIENT_CLOSED);
+        // Recorded once the producer said what it counted so far (or did not, within the wait).
+        receiver.cancelForUsage("client disconnected", CANCEL_USAGE_WAIT_MS)
+            .onComplete(usage -> finish(Outcome.CLIENT_CLOSED));
       }
     });
     receiver.handler(bytes -> {
       if (call.firstByteNanos == 0) {
         call.firstByteNanos = System.nanoTime() - call.startedNanos;
+      }
+      if (call.auditedAnswer != null) {
+        call.auditedAnswer.add(bytes);
       }
       response.write(bytes);
       if (response.writeQueueFull()) {

@@ -17,7 +17,7 @@ class CallTrackerTest {
   private final Vertx vertx = Vertx.vertx();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RequestBytesBudget budget = new RequestBytesBudget(1_000);
-  private final CallTracker tracker = new CallTracker(vertx, new CallRecorder(registry), budget);
+  private final CallTracker tracker = new CallTracker(vertx, new CallRecorder(registry), budget, null);
 
   @AfterEach
   void close() {
@@ -93,7 +93,7 @@ class CallTrackerTest {
   void drainWithNothingInFlightCompletesAtOnceAndOtherwiseAfterItsTimeout() throws Exception {
     assertThat(tracker.drain(60_000).succeeded()).isTrue();
 
-    CallTracker busy = new CallTracker(vertx, new CallRecorder(registry), budget);
+    CallTracker busy = new CallTracker(vertx, new CallRecorder(registry), budget, null);
     busy.begin(TestCalls.openAiChat());
     busy.drain(50).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(busy.inFlight()).isEqualTo(1);
@@ -111,5 +111,34 @@ class CallTrackerTest {
   private double requests(String status) {
     var counter = registry.find("portcullis.requests").tag("provider", "openai").tag("status", status).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void everyCallLeavesOneUsageRecordWithItsCallerAndACancelledCallSaysSo() {
+    java.util.List<dev.portcullis.common.usage.UsageRecord> records = new java.util.ArrayList<>();
+    CallTracker recording = new CallTracker(vertx, new CallRecorder(registry), budget, new UsageRecords(records::add));
+    Call call = TestCalls.openAiChat();
+    call.callerKind = dev.portcullis.common.usage.UsageRecord.CallerKind.VIRTUAL_KEY;
+    call.callerId = "vk-1";
+    call.requestedModel = "gpt-4o";
+    call.stream = true;
+    recording.begin(call);
+    recording.record(call, true, 200, new Usage("gpt-4o-2024-08-06", 12, -1, 4, -1, -1), "client_closed");
+    recording.record(call, false, 200, null, "completed");
+
+    assertThat(records).hasSize(1);
+    dev.portcullis.common.usage.UsageRecord record = records.get(0);
+    assertThat(record.id()).isEqualTo(call.requestId);
+    assertThat(record.outcome()).isEqualTo("cancelled");
+    assertThat(record.status()).isEqualTo(499);
+    assertThat(record.callerKind()).isEqualTo(dev.portcullis.common.usage.UsageRecord.CallerKind.VIRTUAL_KEY);
+    assertThat(record.callerId()).isEqualTo("vk-1");
+    assertThat(record.provider()).isEqualTo("openai");
+    assertThat(record.requestedModel()).isEqualTo("gpt-4o");
+    assertThat(record.answeredModel()).isEqualTo("gpt-4o-2024-08-06");
+    assertThat(record.inputTokens()).isEqualTo(12);
+    assertThat(record.cachedInputTokens()).isEqualTo(4);
+    assertThat(record.outputTokens()).isEqualTo(-1);
+    assertThat(record.audit()).isNull();
   }
 }

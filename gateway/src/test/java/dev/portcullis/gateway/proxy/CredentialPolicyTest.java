@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
+import java.util.List;
+import dev.portcullis.common.auth.Principal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.bus.UpstreamCredential;
@@ -24,7 +26,8 @@ class CredentialPolicyTest {
   void aPortcullisCredentialSendsItsMappedKeyAndNeverTravelsItself() {
     UpstreamCredential stored = new UpstreamCredential("sk-stored", null, Map.of());
 
-    Admission admission = policy.decide("openai", Resolution.resolved(stored, "vk-1", PROXY), UNTRUSTED);
+    Admission admission = policy.decide("openai", Resolution.resolved(stored,
+        new Principal("vk-1", Principal.Kind.VIRTUAL_KEY, "key", List.of(), Map.of(), 0), PROXY), UNTRUSTED);
 
     assertThat(admission.admitted()).isTrue();
     assertThat(admission.credential()).isSameAs(stored);

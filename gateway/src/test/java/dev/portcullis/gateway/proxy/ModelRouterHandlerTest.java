@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.auth.Principal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class ModelRouterHandlerTest {
   private static final UpstreamCredential BEDROCK = new UpstreamCredential("bedrock-key", null, Map.of());
 
   private final ModelRouterHandler handler = new ModelRouterHandler(null, new ProxyRequestAssembler(30_000), 30_000);
-  private final MappedCredentials mapped = new MappedCredentials("vk-1", "virtual key", "proxy-1",
+  private final MappedCredentials mapped = new MappedCredentials("vk-1", Principal.Kind.VIRTUAL_KEY, "virtual key", "proxy-1",
       Map.of("openai", OPENAI, "bedrock", BEDROCK));
   private final Call call = TestCalls.call("model-router", Operation.ROUTER_CHAT_COMPLETIONS);
 

@@ -89,6 +89,8 @@ final class StreamPipe {
         reply.fail(GatewayError.internal("Could not open the stream back to the gateway.").toException());
         return;
       }
+      // What the translator counted from the native events so far (input tokens, for most).
+      sender.usageSoFar(() -> transform.usage(receiver.usage()));
       sender.cancelHandler(guard.guard(reason -> {
         LOG.debug("{} cancelled by the gateway: {}", toProvider, reason);
         receiver.cancel(reason);

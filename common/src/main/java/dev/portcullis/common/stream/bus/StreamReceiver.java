@@ -1,5 +1,6 @@
 package dev.portcullis.common.stream.bus;
 
+import io.vertx.core.eventbus.DeliveryOptions;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
@@ -114,6 +115,30 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       vertx.eventBus().send(controlAddress, new StreamControl.Cancel(reason));
     }
     finish();
+  }
+
+  /**
+   * The client went away: tells the producer to reset its upstream call and asks it for the usage
+   * it saw so far (what a cancelled call is recorded with), waiting at most {@code waitMillis} for
+   * its answer. Completes with that usage, or with what was known when the producer does not say
+   * (it is gone, or predates this question); never fails.
+   */
+  public Future<Usage> cancelForUsage(String reason, long waitMillis) {
+    if (finished || controlAddress == null) {
+      finish();
+      return Future.succeededFuture(usage);
+    }
+    String address = controlAddress;
+    finish();
+    return vertx.eventBus().<StreamFrame>request(address, new StreamControl.Cancel(reason),
+            new DeliveryOptions().setSendTimeout(Math.max(1, waitMillis)))
+        .map(reply -> {
+          if (reply.body() instanceof StreamFrame.End end && end.usage() != null && end.usage().known()) {
+            usage = end.usage();
+          }
+          return usage;
+        })
+        .otherwise(failure -> usage);
   }
 
   /** Releases the consumer without telling the producer (use after END or FAILURE, or when the head never came). */

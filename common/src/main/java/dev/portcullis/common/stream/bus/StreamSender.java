@@ -1,5 +1,6 @@
 package dev.portcullis.common.stream.bus;
 
+import java.util.function.Supplier;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.GatewayError;
@@ -39,6 +40,7 @@ public final class StreamSender implements WriteStream<Buffer> {
   private boolean closed;
   private Handler<Void> drainHandler;
   private Handler<String> cancelHandler;
+  private Supplier<Usage> usageSoFar = () -> Usage.UNKNOWN;
 
   public StreamSender(Vertx vertx, String receiverAddress, int initialCredit, long idleTimeoutMs) {
     this.vertx = vertx;
@@ -64,6 +66,15 @@ public final class StreamSender implements WriteStream<Buffer> {
 
   public String controlAddress() {
     return controlAddress;
+  }
+
+  /**
+   * What the producer has counted so far, answered to a requester that cancels and asks
+   * ({@link StreamReceiver#cancelForUsage}): a cancelled call is recorded with it.
+   */
+  public StreamSender usageSoFar(Supplier<Usage> usageSoFar) {
+    this.usageSoFar = usageSoFar;
+    return this;
   }
 
   /** Called once with the reason when the requester cancels or is taken for gone. */
@@ -148,6 +159,15 @@ public final class StreamSender implements WriteStream<Buffer> {
         drain.handle(null);
       }
     } else if (control instanceof StreamControl.Cancel cancel) {
+      if (message.replyAddress() != null) {
+        Usage soFar;
+        try {
+          soFar = usageSoFar.get();
+        } catch (RuntimeException e) {
+          soFar = Usage.UNKNOWN;
+        }
+        message.reply(new StreamFrame.End(soFar == null ? Usage.UNKNOWN : soFar));
+      }
       cancelled(cancel.reason());
     }
   }

@@ -1,0 +1,284 @@
+package dev.portcullis.gateway.usage;
+
+import dev.portcullis.common.usage.UsageRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The gateway's on-disk journal of usage records: JSON lines appended to numbered segment files,
+ * and a cursor (segment, offset) saying how far the ledger has confirmed them. A record is
+ * appended before it is shipped, and the cursor moves only once the ledger has stored a batch; a
+ * gateway that dies between the two ships the batch again after its restart, and the ledger,
+ * which keys records by request id, stores it once.
+ *
+ * <p>Used by one thread only ({@link UsageShipper}'s). A torn last line (the process died in the
+ * middle of a write) is cut off when the journal opens. The directory is locked while open, so two
+ * gateways on one host cannot share it.
+ */
+final class UsageJournal implements AutoCloseable {
+
+  static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+  private static final String SEGMENT_PREFIX = "segment-";
+  private static final String SEGMENT_SUFFIX = ".jsonl";
+  private static final String CURSOR = "cursor";
+
+  private final Path dir;
+  private final long maxBytes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  /** Segment number to its length in bytes, for every segment on disk. */
+  private final TreeMap<Long, Long> segments = new TreeMap<>();
+  private FileChannel writing;
+  private long writingSegment;
+  private long cursorSegment;
+  private long cursorOffset;
+  private long unsyncedBytes;
+
+  private UsageJournal(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (or creates) the journal in {@code dir}, holding at most {@code maxBytes} of records
+   * that the ledger has not confirmed.
+   *
+   * @throws IOException when the directory cannot be used, or another process holds it
+   */
+  static UsageJournal open(Path dir, long maxBytes) throws IOException {
+    Files.createDirectories(dir);
+    FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("the usage journal " + dir + " is in use by another process");
+    }
+    UsageJournal journal = new UsageJournal(dir, maxBytes, lockChannel, lock);
+    try {
+      journal.load();
+    } catch (IOException | RuntimeException e) {
+      journal.close();
+      throw e;
+    }
+    return journal;
+  }
+
+  private void load() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(SEGMENT_PREFIX) && name.endsWith(SEGMENT_SUFFIX)) {
+          long number = Long.parseLong(name.substring(SEGMENT_PREFIX.length(), name.length() - SEGMENT_SUFFIX.length()));
+          segments.put(number, Files.size(file));
+        }
+      }
+    }
+    Path cursorFile = dir.resolve(CURSOR);
+    if (Files.exists(cursorFile)) {
+      String[] parts = Files.readString(cursorFile, StandardCharsets.US_ASCII).trim().split(" ");
+      cursorSegment = Long.parseLong(parts[0]);
+      cursorOffset = Long.parseLong(parts[1]);
+    } else {
+      cursorSegment = segments.isEmpty() ? 1 : segments.firstKey();
+      cursorOffset = 0;
+    }
+    // Segments wholly before the cursor were confirmed; a crash may have left them behind.
+    while (!segments.isEmpty() && segments.firstKey() < cursorSegment) {
+      Files.deleteIfExists(segment(segments.pollFirstEntry().getKey()));
+    }
+    writingSegment = segments.isEmpty() ? Math.max(1, cursorSegment) : segments.lastKey();
+    writing = FileChannel.open(segment(writingSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ);
+    cutTornLine();
+    segments.put(writingSegment, writing.size());
+    writing.position(writing.size());
+  }
+
+  /** Cuts a last line that has no end: the write that was making it never finished. */
+  private void cutTornLine() throws IOException {
+    long size = writing.size();
+    if (size == 0) {
+      return;
+    }
+    long end = size;
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (end > 0) {
+      one.clear();
+      writing.read(one, end - 1);
+      if (one.get(0) == '\n') {
+        break;
+      }
+      end--;
+    }
+    if (end < size) {
+      writing.truncate(end);
+    }
+  }
+
+  private Path segment(long number) {
+    return dir.resolve(SEGMENT_PREFIX + String.format("%012d", number) + SEGMENT_SUFFIX);
+  }
+
+  /** Bytes of records not yet confirmed by the ledger. */
+  long pendingBytes() {
+    long total = 0;
+    for (var entry : segments.entrySet()) {
+      total += entry.getValue() - (entry.getKey() == cursorSegment ? cursorOffset : 0);
+    }
+    return total;
+  }
+
+  /** Whether {@code bytes} more would go over the bound. */
+  boolean full(long bytes) {
+    return pendingBytes() + bytes > maxBytes;
+  }
+
+  /**
+   * Appends lines (each one JSON object and {@code '\n'}), in one write. The bytes are in the
+   * operating system's hands when this returns (a killed process loses none); {@link #sync} puts
+   * them on the disk.
+   */
+  void append(byte[] lines) throws IOException {
+    if (segments.get(writingSegment) >= SEGMENT_BYTES) {
+      writing.force(false);
+      writing.close();
+      writingSegment++;
+      writing = FileChannel.open(segment(writingSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.READ);
+      segments.put(writingSegment, 0L);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(lines);
+    while (buffer.hasRemaining()) {
+      writing.write(buffer);
+    }
+    segments.merge(writingSegment, (long) lines.length, Long::sum);
+    unsyncedBytes += lines.length;
+  }
+
+  /** Puts what was appended on the disk (it survives a crash of the machine too). */
+  void sync() throws IOException {
+    if (unsyncedBytes > 0) {
+      writing.force(false);
+      unsyncedBytes = 0;
+    }
+  }
+
+  /** The next unconfirmed records, at most {@code maxRecords} and about {@code maxBytes}. */
+  Optional<Batch> next(int maxRecords, int maxBytes) throws IOException {
+    long number = cursorSegment;
+    long offset = cursorOffset;
+    while (true) {
+      Long length = segments.get(number);
+      if (length == null) {
+        Long later = segments.higherKey(number);
+        if (later == null) {
+          return Optional.empty();
+        }
+        number = later;
+        offset = 0;
+        continue;
+      }
+      if (offset < length) {
+        break;
+      }
+      Long later = segments.higherKey(number);
+      if (later == null) {
+        return Optional.empty();
+      }
+      number = later;
+      offset = 0;
+    }
+    long available = segments.get(number) - offset;
+    int toRead = (int) Math.min(available, Math.max(maxBytes, 64 * 1024));
+    ByteBuffer buffer = ByteBuffer.allocate(toRead);
+    try (FileChannel reading = FileChannel.open(segment(number), StandardOpenOption.READ)) {
+      while (buffer.hasRemaining()) {
+        if (reading.read(buffer, offset + buffer.position()) < 0) {
+          break;
+        }
+      }
+    }
+    byte[] bytes = buffer.array();
+    int limit = buffer.position();
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    int consumed = 0;
+    for (int i = 0; i < limit && lines.size() < maxRecords; i++) {
+      if (bytes[i] == '\n') {
+        if (i > start) {
+          lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+        }
+        start = i + 1;
+        consumed = start;
+        if (consumed >= maxBytes) {
+          break;
+        }
+      }
+    }
+    if (consumed == 0) {
+      if (limit < available) {
+        // A line longer than what was read: read all of it (records are bounded, so is this).
+        return next(maxRecords, (int) Math.min(Integer.MAX_VALUE - 8, available));
+      }
+      return Optional.empty();
+    }
+    return Optional.of(new Batch(lines, number, offset + consumed));
+  }
+
+  /** The ledger stored everything up to the end of {@code batch}: moves the cursor past it. */
+  void confirm(Batch batch) throws IOException {
+    cursorSegment = batch.endSegment();
+    cursorOffset = batch.endOffset();
+    Path temporary = dir.resolve(CURSOR + ".tmp");
+    Files.writeString(temporary, cursorSegment + " " + cursorOffset + "\n", StandardCharsets.US_ASCII);
+    Files.move(temporary, dir.resolve(CURSOR), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    while (segments.firstKey() < cursorSegment) {
+      long done = segments.pollFirstEntry().getKey();
+      Files.deleteIfExists(segment(done));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (writing != null) {
+        writing.force(false);
+        writing.close();
+      }
+    } finally {
+      lock.release();
+      lockChannel.close();
+    }
+  }
+
+  /** Lines read from the journal, and where the cursor goes once the ledger has them. */
+  record Batch(List<String> lines, long endSegment, long endOffset) {}
+
+  /** One record as a journal line. */
+  static byte[] line(UsageRecord record) {
+    byte[] json = record.toJson().encode().getBytes(StandardCharsets.UTF_8);
+    byte[] line = new byte[json.length + 1];
+    System.arraycopy(json, 0, line, 0, json.length);
+    line[json.length] = '\n';
+    return line;
+  }
+}

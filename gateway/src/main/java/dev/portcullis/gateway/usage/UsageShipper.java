@@ -1,0 +1,263 @@
+package dev.portcullis.gateway.usage;
+
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.usage.UsageRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes every finished call's usage record off the event loop and gets it to the ledger: event
+ * loops only put the record in a bounded queue ({@link #offer}, never blocking); one thread of
+ * its own appends the queue to the {@link UsageJournal} every {@value #FLUSH_MILLIS} ms, syncs the
+ * journal to disk every {@value #SYNC_MILLIS} ms, and ships unconfirmed records in batches to
+ * {@code portcullis.usage.records}, moving the journal's cursor once the ledger has stored them.
+ * While the ledger cannot store (its database is down, no instance runs), records stay in the
+ * journal, up to its bound; past that, new records are dropped and counted.
+ *
+ * <p>What a crash loses: a killed gateway process, the records of at most the last
+ * {@value #FLUSH_MILLIS} ms (still in the queue); a crash of the machine, at most the last
+ * {@value #SYNC_MILLIS} ms (written, not yet synced).
+ */
+public final class UsageShipper implements AutoCloseable {
+
+  static final long FLUSH_MILLIS = 50;
+  static final long SYNC_MILLIS = 1_000;
+  static final int BATCH_RECORDS = 500;
+  static final int BATCH_BYTES = 1024 * 1024;
+  /** Records waiting for the journal thread; more than this in 50 ms means the disk cannot keep up. */
+  static final int QUEUE_LIMIT = 100_000;
+  static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
+
+  private final Vertx vertx;
+  private final UsageJournal journal;
+  private final UnaryOperator<UsageRecord> beforeJournal;
+  private final long requestTimeoutMillis;
+  private final ConcurrentLinkedQueue<UsageRecord> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Counter journaled;
+  private final Counter shipped;
+  private final Counter droppedFull;
+  private final Counter droppedQueue;
+  private final Counter droppedFailed;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile long pendingBytes;
+  /** The batch the ledger is storing, its answer once it came (set by a Vert.x thread). */
+  private UsageJournal.Batch inFlight;
+  private volatile Outcome answer;
+  private long retryAtNanos;
+  private long backoffMillis;
+  private boolean ledgerDownLogged;
+
+  private enum Outcome { STORED, FAILED }
+
+  private UsageShipper(Vertx vertx, UsageJournal journal, MeterRegistry registry, UnaryOperator<UsageRecord> beforeJournal,
+      long requestTimeoutMillis) {
+    this.vertx = vertx;
+    this.journal = journal;
+    this.beforeJournal = beforeJournal;
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.pendingBytes = journal.pendingBytes();
+    this.journaled = Counter.builder("portcullis.usage.records.journaled")
+        .description("Usage records written to the gateway's journal").register(registry);
+    this.shipped = Counter.builder("portcullis.usage.records.shipped")
+        .description("Usage records the ledger confirmed having stored").register(registry);
+    this.droppedFull = dropped(registry, "journal_full");
+    this.droppedQueue = dropped(registry, "queue_full");
+    this.droppedFailed = dropped(registry, "write_failed");
+    Gauge.builder("portcullis.usage.records.queued", queued, AtomicInteger::get)
+        .description("Usage records waiting to be journaled").register(registry);
+    Gauge.builder("portcullis.usage.journal.pending.bytes", this, shipper -> shipper.pendingBytes)
+        .description("Bytes of journaled usage records the ledger has not confirmed yet").baseUnit("bytes")
+        .register(registry);
+    this.thread = new Thread(this::run, "portcullis-usage-journal");
+    this.thread.setDaemon(true);
+  }
+
+  private static Counter dropped(MeterRegistry registry, String reason) {
+    return Counter.builder("portcullis.usage.records.dropped")
+        .description("Usage records lost: the journal was at its bound, the queue was full, or the disk failed")
+        .tag("reason", reason).register(registry);
+  }
+
+  /**
+   * Opens the journal in {@code dir} (at most {@code maxBytes} unconfirmed) and starts shipping.
+   *
+   * @param beforeJournal applied to each record on the journal's thread before it is written
+   *                      (redacts audited bodies, so nothing secret reaches the disk)
+   */
+  public static UsageShipper start(Vertx vertx, Path dir, long maxBytes, MeterRegistry registry,
+      UnaryOperator<UsageRecord> beforeJournal, long requestTimeoutMillis) throws IOException {
+    UsageShipper shipper = new UsageShipper(vertx, UsageJournal.open(dir, maxBytes), registry, beforeJournal,
+        requestTimeoutMillis);
+    shipper.thread.start();
+    return shipper;
+  }
+
+  /** From any thread (an event loop): queues the record for the journal, or counts it dropped. */
+  public void offer(UsageRecord record) {
+    if (queued.incrementAndGet() > QUEUE_LIMIT || !running) {
+      queued.decrementAndGet();
+      droppedQueue.increment();
+      return;
+    }
+    queue.add(record);
+  }
+
+  private void run() {
+    long lastSync = System.nanoTime();
+    while (true) {
+      boolean stopping = !running;
+      writeQueued();
+      long now = System.nanoTime();
+      if (stopping || now - lastSync >= TimeUnit.MILLISECONDS.toNanos(SYNC_MILLIS)) {
+        sync();
+        lastSync = now;
+      }
+      ship(now);
+      pendingBytes = journal.pendingBytes();
+      if (stopping) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS));
+    }
+  }
+
+  private void writeQueued() {
+    ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    int count = 0;
+    for (UsageRecord record; (record = queue.poll()) != null; ) {
+      queued.decrementAndGet();
+      byte[] line;
+      try {
+        line = UsageJournal.line(beforeJournal.apply(record));
+      } catch (RuntimeException bug) {
+        LOG.error("A usage record could not be written to the journal", bug);
+        droppedFailed.increment();
+        continue;
+      }
+      if (journal.full(lines.size() + line.length)) {
+        droppedFull.increment();
+        continue;
+      }
+      lines.writeBytes(line);
+      count++;
+    }
+    if (count == 0) {
+      return;
+    }
+    try {
+      journal.append(lines.toByteArray());
+      journaled.increment(count);
+    } catch (IOException e) {
+      LOG.error("{} usage records could not be written to the journal: {}", count, e.toString());
+      droppedFailed.increment(count);
+    }
+  }
+
+  private void sync() {
+    try {
+      journal.sync();
+    } catch (IOException e) {
+      LOG.error("The usage journal could not be synced to disk: {}", e.toString());
+    }
+  }
+
+  private void ship(long now) {
+    Outcome outcome = answer;
+    if (inFlight != null && outcome != null) {
+      answer = null;
+      if (outcome == Outcome.STORED) {
+        try {
+          journal.confirm(inFlight);
+          shipped.increment(inFlight.lines().size());
+        } catch (IOException e) {
+          // The batch is stored but the cursor did not move: it ships again, the ledger keeps one.
+          LOG.error("The usage journal's cursor could not be saved: {}", e.toString());
+        }
+        backoffMillis = 0;
+        if (ledgerDownLogged) {
+          LOG.info("The usage ledger stores records again");
+          ledgerDownLogged = false;
+        }
+      } else {
+        backoffMillis = backoffMillis == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+      }
+      inFlight = null;
+    }
+    if (inFlight != null || now < retryAtNanos) {
+      return;
+    }
+    Optional<UsageJournal.Batch> next;
+    try {
+      next = journal.next(BATCH_RECORDS, BATCH_BYTES);
+    } catch (IOException e) {
+      LOG.error("The usage journal could not be read: {}", e.toString());
+      return;
+    }
+    if (next.isEmpty()) {
+      return;
+    }
+    UsageJournal.Batch batch = next.get();
+    inFlight = batch;
+    String body = String.join("\n", batch.lines());
+    vertx.eventBus().<JsonObject>request(Addresses.USAGE_RECORDS, body,
+            new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
+        .onComplete(ar -> {
+          if (ar.failed() && !ledgerDownLogged) {
+            ledgerDownLogged = true;
+            LOG.warn("The usage ledger did not store {} records ({}); they stay in the journal and are sent again",
+                batch.lines().size(), ar.cause().getMessage());
+          }
+          answer = ar.succeeded() ? Outcome.STORED : Outcome.FAILED;
+          LockSupport.unpark(thread);
+        });
+  }
+
+  /**
+   * Stops taking records, journals and syncs what is queued, and waits up to {@code waitMillis}
+   * for the ledger to confirm what is left (what it does not stays in the journal for the next
+   * start).
+   */
+  public void close(long waitMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    while (System.nanoTime() < deadline && (!queue.isEmpty() || pendingBytes > 0)) {
+      LockSupport.unpark(thread);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      journal.close();
+    } catch (IOException e) {
+      LOG.warn("The usage journal did not close cleanly: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    close(0);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.portcullis.gateway.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageShipperTest {
+
+  @TempDir
+  Path dir;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  /** Waits up to 30 s for the condition. */
+  private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  static UsageRecord record(String id) {
+    return new UsageRecord(id, 1_000, "proxy", CallerKind.PASSTHROUGH, "sha256:00", "openai", "chat.completions",
+        "gpt-4o", "gpt-4o", 3, 4, -1, -1, -1, false, 200, "completed", 1.5, null, null);
+  }
+
+  /** A ledger that stores each id once, and can be made to fail. */
+  private final Set<String> stored = ConcurrentHashMap.newKeySet();
+  private final List<String> received = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean ledgerDown = new AtomicBoolean();
+
+  private MessageConsumer<String> ledger() {
+    return vertx.eventBus().consumer(Addresses.USAGE_RECORDS, message -> {
+      if (ledgerDown.get()) {
+        message.fail(503, "down");
+        return;
+      }
+      int fresh = 0;
+      for (String line : message.body().split("\n")) {
+        String id = new JsonObject(line).getString("id");
+        received.add(id);
+        fresh += stored.add(id) ? 1 : 0;
+      }
+      message.reply(new JsonObject().put("stored", fresh));
+    });
+  }
+
+  @Test
+  void everyRecordReachesTheLedgerOnceEvenAcrossAnOutageAndARestart() throws Exception {
+    ledger().completion().await();
+    ledgerDown.set(true);
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 24, registry, r -> r, 2_000);
+    for (int i = 0; i < 1_200; i++) {
+      shipper.offer(record("r" + i));
+    }
+    await(() -> registry.counter("portcullis.usage.records.journaled").count() == 1_200);
+    assertThat(stored).isEmpty();
+    assertThat(registry.get("portcullis.usage.journal.pending.bytes").gauge().value()).isPositive();
+    // The gateway restarts while the ledger is down: the records wait on disk.
+    shipper.close(0);
+    shipper = UsageShipper.start(vertx, dir, 1 << 24, new SimpleMeterRegistry(), r -> r, 2_000);
+    ledgerDown.set(false);
+    await(() -> stored.size() == 1_200);
+    shipper.close(5_000);
+    assertThat(stored).hasSize(1_200);
+  }
+
+  @Test
+  void pastItsBoundTheJournalDropsNewRecordsAndCountsThem() throws Exception {
+    ledgerDown.set(true);
+    ledger().completion().await();
+    long bound = 10 * UsageJournal.line(record("r0000")).length;
+    UsageShipper shipper = UsageShipper.start(vertx, dir, bound, registry, r -> r, 2_000);
+    for (int i = 0; i < 50; i++) {
+      shipper.offer(record("r" + (1000 + i)));
+    }
+    await(() -> registry.counter("portcullis.usage.records.journaled").count()
+        + registry.counter("portcullis.usage.records.dropped", "reason", "journal_full").count() == 50);
+    assertThat(registry.counter("portcullis.usage.records.journaled").count()).isEqualTo(10);
+    assertThat(registry.counter("portcullis.usage.records.dropped", "reason", "journal_full").count()).isEqualTo(40);
+    ledgerDown.set(false);
+    await(() -> stored.size() == 10);
+    shipper.close(2_000);
+  }
+
+  @Test
+  void recordsArePassedThroughTheRedactionHookBeforeTheyAreWritten() throws Exception {
+    ledger().completion().await();
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 24, registry,
+        r -> new UsageRecord("redacted-" + r.id(), r.timeMillis(), r.llmProxyId(), r.callerKind(), r.callerId(),
+            r.provider(), r.operation(), r.requestedModel(), r.answeredModel(), r.inputTokens(), r.outputTokens(),
+            r.cachedInputTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.stream(), r.status(), r.outcome(),
+            r.latencyMs(), r.ttfbMs(), r.audit()), 2_000);
+    shipper.offer(record("x"));
+    await(() -> stored.contains("redacted-x"));
+    shipper.close(2_000);
+  }
+}

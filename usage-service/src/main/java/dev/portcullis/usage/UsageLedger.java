@@ -1,0 +1,114 @@
+package dev.portcullis.usage;
+
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.usage.store.UsageStore;
+import dev.portcullis.usage.store.UsageStore.Priced;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What the ledger does with a batch: prices each record (at the time it is written; the cost is
+ * kept, a later price change rewrites nothing), stores the new ones with their audit rows, and
+ * counts records and cost in metrics. Metric labels are bounded: at most {@value #MAX_LABELS}
+ * distinct models and LLM proxies each get their own series, the rest count as {@code other}.
+ */
+final class UsageLedger {
+
+  static final int MAX_LABELS = 1000;
+
+  private final UsageStore store;
+  private final MeterRegistry registry;
+  private final Function<UsageRecord, BigDecimal> pricing;
+  private final UsageStore.AlsoInTransaction audit;
+  private final Counter written;
+  private final Counter duplicates;
+  private final Counter malformed;
+  private final Map<String, Counter> costs = new HashMap<>();
+  private final Set<String> models = new HashSet<>();
+  private final Set<String> proxies = new HashSet<>();
+  private final List<AdminRoutes> adminRoutes;
+
+  /** A part of the admin API the ledger serves. */
+  @FunctionalInterface
+  interface AdminRoutes {
+    void mount(Router router, String base);
+  }
+
+  UsageLedger(UsageStore store, MeterRegistry registry, Function<UsageRecord, BigDecimal> pricing,
+      UsageStore.AlsoInTransaction audit, List<AdminRoutes> adminRoutes) {
+    this.store = store;
+    this.registry = registry;
+    this.pricing = pricing;
+    this.audit = audit;
+    this.adminRoutes = List.copyOf(adminRoutes);
+    this.written = Counter.builder("portcullis.usage.records.written")
+        .description("Usage records the ledger stored").register(registry);
+    this.duplicates = Counter.builder("portcullis.usage.records.duplicates")
+        .description("Usage records received again and not stored twice").register(registry);
+    this.malformed = Counter.builder("portcullis.usage.records.malformed")
+        .description("Journal lines that were not usage records, skipped").register(registry);
+  }
+
+  /** Stores the batch's new records; answers how many were new. */
+  Future<Integer> store(List<UsageRecord> records) {
+    List<Priced> priced = new ArrayList<>(records.size());
+    for (UsageRecord record : records) {
+      priced.add(new Priced(record, pricing.apply(record)));
+    }
+    return store.insertNew(priced, audit).map(fresh -> {
+      written.increment(fresh.size());
+      duplicates.increment(records.size() - fresh.size());
+      for (Priced p : fresh) {
+        if (p.costUsd() != null && p.costUsd().signum() > 0) {
+          cost(p.record()).increment(p.costUsd().doubleValue());
+        }
+      }
+      return fresh.size();
+    });
+  }
+
+  void countMalformed(int lines) {
+    malformed.increment(lines);
+  }
+
+  void mountAdmin(Router router, String base) {
+    adminRoutes.forEach(routes -> routes.mount(router, base));
+  }
+
+  private Counter cost(UsageRecord record) {
+    String model = bounded(models, record.answeredModel() != null ? record.answeredModel() : record.requestedModel());
+    String proxy = bounded(proxies, record.llmProxyId());
+    String provider = record.provider();
+    return costs.computeIfAbsent(provider + '\0' + model + '\0' + proxy, k -> Counter.builder("portcullis.usage.cost")
+        .description("Cost of the calls recorded, in US dollars, as priced when recorded")
+        .baseUnit("usd")
+        .tag("provider", provider)
+        .tag("model", model)
+        .tag("llm_proxy", proxy)
+        .register(registry));
+  }
+
+  private static String bounded(Set<String> seen, String value) {
+    if (value == null) {
+      return "none";
+    }
+    if (seen.contains(value)) {
+      return value;
+    }
+    if (value.length() > 128 || !value.matches("[A-Za-z0-9._:/@+-]+") || seen.size() >= MAX_LABELS) {
+      return "other";
+    }
+    seen.add(value);
+    return value;
+  }
+}

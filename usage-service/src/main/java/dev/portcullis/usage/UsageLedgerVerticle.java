@@ -1,0 +1,101 @@
+package dev.portcullis.usage;
+
+import dev.portcullis.common.Addresses;
+import dev.portcullis.common.auth.AuthSecret;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.database.Database;
+import dev.portcullis.usage.store.UsageMigrations;
+import dev.portcullis.usage.store.UsageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The usage ledger: takes batches of usage records from the gateways' shippers
+ * ({@code portcullis.usage.records}), prices each at the time it is written, stores each once
+ * (with its audit row, when its LLM proxy audits) and answers once they are committed; a failed
+ * answer leaves them in the gateway's journal, which sends them again. It also serves the usage,
+ * price and audit calls of the admin API ({@link #mountAdmin}).
+ *
+ * <p>Its tables live in the same PostgreSQL database as auth-service's when
+ * {@code ARCHESTRA_DATABASE_URL} is set, else in an embedded H2 file of its own,
+ * {@code usage.mv.db} in the data directory (usage and audit rows grow; the keys' file stays small).
+ */
+public final class UsageLedgerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UsageLedgerVerticle.class);
+
+  private final Settings settings;
+  private final MeterRegistry registry;
+  private Database database;
+  private UsageStore store;
+  private UsageLedger ledger;
+  private MessageConsumer<String> consumer;
+
+  public UsageLedgerVerticle(Settings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    String databaseUrl = settings.string(Database.DATABASE_URL_SETTING);
+    database = databaseUrl != null ? Database.postgres(vertx, databaseUrl)
+        : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
+    store = new UsageStore(database);
+    return UsageMigrations.migrate(database).compose(version -> {
+      ledger = new UsageLedger(store, registry, record -> null, UsageStore.AlsoInTransaction.NOTHING, List.of());
+      consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
+      return consumer.completion();
+    }).onSuccess(v -> LOG.info("usage ledger ready: {} store", databaseUrl != null ? "PostgreSQL" : "embedded H2"));
+  }
+
+  private void onBatch(Message<String> message) {
+    List<UsageRecord> records = new ArrayList<>();
+    int malformed = 0;
+    String body = message.body() == null ? "" : message.body();
+    for (String line : body.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        records.add(UsageRecord.fromJson(new JsonObject(line)));
+      } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
+        // One bad line must not hold the whole journal back forever: it is counted and skipped.
+        malformed++;
+      }
+    }
+    if (malformed > 0) {
+      ledger.countMalformed(malformed);
+    }
+    ledger.store(records).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(new JsonObject().put("stored", ar.result()).put("received", records.size()));
+      } else {
+        LOG.warn("The usage ledger could not store {} records: {}", records.size(), ar.cause().toString());
+        message.fail(503, "the usage store is unavailable");
+      }
+    });
+  }
+
+  /** Mounts the ledger's admin calls under {@code base} (the caller checked the admin token). */
+  public void mountAdmin(Router router, String base) {
+    ledger.mountAdmin(router, base);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.compose(v -> database == null ? Future.succeededFuture() : database.close());
+  }
+}
