@@ -108,7 +108,8 @@ class StreamUsageFramingTest {
   @Test
   void openAiResponses() {
     assertEveryFramingReads(OpenAiStreamUsageObserver::new,
-        sse(OpenAiWire.responseTextStream("gpt-x", List.of("H\u00e9l", "lo"), 12, 5)), new Usage("gpt-x", 12, 5));
+        sse(OpenAiWire.responseTextStream("gpt-x", List.of("H\u00e9l", "lo"), 12, 5)),
+        new Usage("gpt-x", 12, 5, 0, -1, 0));
   }
 
   @Test
