@@ -95,7 +95,7 @@ class StreamUsageFramingTest {
   void anthropic() {
     assertEveryFramingReads(AnthropicStreamUsageObserver::new,
         sse(AnthropicWire.textStream("claude-s", List.of("H\u00e9l", "lo \u4e16\u754c"), 25, 3)),
-        new Usage("claude-s", 25, 3));
+        new Usage("claude-s", 25, 3, 0, 0, -1));
   }
 
   @Test
