@@ -137,10 +137,14 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
     }
   }
 
-  /** InvokeModel streams carry the model's own events, base64 inside each frame: not read here. */
+  /**
+   * Converse's {@code usage}, or the model's own for InvokeModel; ConverseStream's
+   * {@code metadata} event; InvokeModel streams' invocation metrics (or Anthropic's events).
+   */
   private static final UsageFormat USAGE = UsageFormat.of(
       (request, body) -> BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request)),
       request -> is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
+          : is(request, Operation.INVOKE_WITH_RESPONSE_STREAM) ? new InvokeStreamUsageObserver(modelOf(request))
           : UsageObserver.NONE);
 
   @Override
