@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.bus.Usage;
+import io.vertx.core.MultiMap;
 import java.io.IOException;
 
 /**
@@ -39,6 +40,33 @@ final class BedrockUsageReader {
       return Usage.UNKNOWN;
     } catch (IOException | RuntimeException e) {
       return Usage.UNKNOWN;
+    }
+  }
+
+  /** The counts InvokeModel also reports in headers (input without the cache parts, as in the body). */
+  static final String INPUT_HEADER = "x-amzn-bedrock-input-token-count";
+  static final String OUTPUT_HEADER = "x-amzn-bedrock-output-token-count";
+  static final String CACHE_READ_HEADER = "x-amzn-bedrock-cache-read-input-token-count";
+  static final String CACHE_WRITE_HEADER = "x-amzn-bedrock-cache-write-input-token-count";
+
+  /** The usage InvokeModel's response headers report; unknown when they report none. */
+  static Usage fromHeaders(MultiMap headers) {
+    BedrockTokenCounts counts = new BedrockTokenCounts();
+    counts.merge(header(headers, INPUT_HEADER), header(headers, OUTPUT_HEADER), header(headers, CACHE_READ_HEADER),
+        header(headers, CACHE_WRITE_HEADER));
+    return counts.toUsage();
+  }
+
+  private static long header(MultiMap headers, String name) {
+    String value = headers.get(name);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long count = Long.parseLong(value.trim());
+      return count >= 0 ? count : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 }

@@ -2,9 +2,12 @@ package dev.portcullis.provider.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.provider.Operation;
 import dev.portcullis.provider.usage.UsageObserver;
 import dev.portcullis.testkit.BedrockWire;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -146,5 +149,44 @@ class BedrockUsageTest {
         BedrockWire.invokeChunk("{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":"
             + "{\"inputTokenCount\":5,\"outputTokenCount\":2}}")));
     assertStreamReads(() -> new InvokeStreamUsageObserver("m"), frames, new Usage("m", 5, 2, -1, -1, -1));
+  }
+
+  private static ProxyRequest request(Operation operation, String model) {
+    return ProxyRequest.builder().provider("bedrock").operation(operation.wireName()).method("POST")
+        .path("/model/" + model + "/" + operation.wireName()).model(model).build();
+  }
+
+  private static MultiMap headers(String... namesAndValues) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return headers;
+  }
+
+  @Test
+  void invokeModelFallsBackOnItsTokenCountHeaders() {
+    String llama = "{\"generation\":\"Hi\",\"prompt_token_count\":18,\"generation_token_count\":7,\"stop_reason\":\"stop\"}";
+    MultiMap counts = headers("X-Amzn-Bedrock-Input-Token-Count", "18", "X-Amzn-Bedrock-Output-Token-Count", "7",
+        "X-Amzn-Bedrock-Invocation-Latency", "412", "x-amzn-requestid", "r1");
+    assertThat(BedrockProviderVerticle.USAGE.read(request(Operation.INVOKE, "meta.llama3-70b-instruct-v1:0"), counts,
+        Buffer.buffer(llama))).isEqualTo(new Usage("meta.llama3-70b-instruct-v1:0", 18, 7, -1, -1, -1));
+
+    MultiMap cached = headers("x-amzn-bedrock-input-token-count", "3", "x-amzn-bedrock-output-token-count", "40",
+        "x-amzn-bedrock-cache-read-input-token-count", "95500", "x-amzn-bedrock-cache-write-input-token-count", "12");
+    assertThat(BedrockProviderVerticle.USAGE.read(request(Operation.INVOKE, "m"), cached, Buffer.buffer("{\"x\":1}")))
+        .isEqualTo(new Usage("m", 95515, 40, 95500, 12, -1));
+  }
+
+  @Test
+  void invokeModelPrefersItsBodyAndOtherOperationsIgnoreTheHeaders() {
+    MultiMap counts = headers("x-amzn-bedrock-input-token-count", "999", "x-amzn-bedrock-output-token-count", "999");
+    String anthropic = "{\"type\":\"message\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}";
+    assertThat(BedrockProviderVerticle.USAGE.read(request(Operation.INVOKE, "m"), counts, Buffer.buffer(anthropic)))
+        .isEqualTo(new Usage("m", 3, 4, -1, -1, -1));
+    assertThat(BedrockProviderVerticle.USAGE.read(request(Operation.CONVERSE, "m"), counts, Buffer.buffer("{}")).known())
+        .isFalse();
+    assertThat(BedrockProviderVerticle.USAGE.read(request(Operation.INVOKE, "m"),
+        headers("x-amzn-bedrock-input-token-count", "many"), Buffer.buffer("{}")).known()).isFalse();
   }
 }
