@@ -235,7 +235,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       }
       Usage usage = Usage.UNKNOWN;
       if (response.statusCode() / 100 == 2) {
-        usage = usage().read(request, body).withModelIfAbsent(request.model());
+        usage = usage().read(request, response.headers(), body).withModelIfAbsent(request.model());
         body = rewriteAnswer(request, body);
       }
       exchange.reply(new ProxyResponse(response.statusCode(), downstreamHeaders(request, response), body, usage));

@@ -5,7 +5,9 @@ import dev.portcullis.common.stream.eventstream.EventStreamMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -42,6 +44,15 @@ public final class BedrockWire {
 
   public static Buffer event(String type, JsonObject payload) {
     return EventStreamEncoder.encode(EventStreamMessage.event(type, payload.toBuffer()));
+  }
+
+  /**
+   * An InvokeModelWithResponseStream frame: a {@code chunk} event whose payload carries one event of
+   * the model's own stream format, base64 in {@code bytes}, as Bedrock sends it.
+   */
+  public static Buffer invokeChunk(String modelEvent) {
+    return event("chunk", new JsonObject().put("bytes",
+        Base64.getEncoder().encodeToString(modelEvent.getBytes(StandardCharsets.UTF_8))));
   }
 
   public static Buffer exception(String exceptionType, String message) {

@@ -5,8 +5,11 @@ import dev.portcullis.common.bus.Usage;
 
 /**
  * Anthropic's token counts as they accumulate over a message or a stream. Anthropic reports
- * {@code input_tokens} without the cached part, and cache writes and reads separately; the input
- * a call consumed is the sum of the three. Counts still unknown are -1.
+ * {@code input_tokens} without the cached part, and cache writes
+ * ({@code cache_creation_input_tokens}) and reads ({@code cache_read_input_tokens}) separately;
+ * the input a call consumed is the sum of the three, of which the reads are its cached input and
+ * the writes its cache writes. Anthropic does not count thinking apart from {@code output_tokens}:
+ * reasoning stays unknown. Counts still unknown are -1.
  */
 final class AnthropicUsage {
 
@@ -40,7 +43,7 @@ final class AnthropicUsage {
         in = Math.max(in, 0) + part;
       }
     }
-    return new Usage(model, in, output);
+    return new Usage(model, in, output, cacheRead, cacheCreation, -1);
   }
 
   private static long count(JsonNode usage, String field, long previous) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
+import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.http.PathSegments;
@@ -18,6 +19,7 @@ import dev.portcullis.provider.UpstreamCall;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -137,11 +139,33 @@ public final class BedrockProviderVerticle extends ProviderVerticle {
     }
   }
 
-  /** InvokeModel streams carry the model's own events, base64 inside each frame: not read here. */
-  private static final UsageFormat USAGE = UsageFormat.of(
-      (request, body) -> BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request)),
-      request -> is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
-          : UsageObserver.NONE);
+  /**
+   * Converse's {@code usage}, or the model's own for InvokeModel, whose token-count headers stand in
+   * when the body has none (most models but Anthropic's and Nova's); ConverseStream's
+   * {@code metadata} event; InvokeModel streams' invocation metrics (or Anthropic's events).
+   */
+  static final UsageFormat USAGE = new UsageFormat() {
+    @Override
+    public Usage read(ProxyRequest request, Buffer body) {
+      return BedrockUsageReader.read(body.getBytes()).withModelIfAbsent(modelOf(request));
+    }
+
+    @Override
+    public Usage read(ProxyRequest request, MultiMap headers, Buffer body) {
+      Usage fromBody = read(request, body);
+      if (fromBody.known() || !is(request, Operation.INVOKE) || headers == null) {
+        return fromBody;
+      }
+      return BedrockUsageReader.fromHeaders(headers).withModelIfAbsent(modelOf(request));
+    }
+
+    @Override
+    public UsageObserver observe(ProxyRequest request) {
+      return is(request, Operation.CONVERSE_STREAM) ? new ConverseStreamUsageObserver(modelOf(request))
+          : is(request, Operation.INVOKE_WITH_RESPONSE_STREAM) ? new InvokeStreamUsageObserver(modelOf(request))
+          : UsageObserver.NONE;
+    }
+  };
 
   @Override
   protected UsageFormat usage() {

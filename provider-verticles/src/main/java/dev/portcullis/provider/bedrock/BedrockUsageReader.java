@@ -3,17 +3,17 @@ package dev.portcullis.provider.bedrock;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.bus.Usage;
+import io.vertx.core.MultiMap;
 import java.io.IOException;
 
 /**
  * Reads the token counts of a Bedrock answer from its top-level {@code usage} object, skipping
- * every other field: Converse spells them {@code inputTokens}/{@code outputTokens} (also in the
- * stream's {@code metadata} event); InvokeModel answers in the model's own format, where
- * Anthropic's {@code input_tokens}/{@code output_tokens} are the common case. Converse answers name
- * no model: the requested one is used.
+ * every other field: Converse's (also in the stream's {@code metadata} event) or, for InvokeModel,
+ * which answers in the model's own format, Anthropic's or Nova's; see {@link BedrockTokenCounts}
+ * for the names and how cache reads and writes are added into the input. Converse answers name no
+ * model: the requested one is used.
  */
 final class BedrockUsageReader {
 
@@ -31,9 +31,9 @@ final class BedrockUsageReader {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (field.equals("usage") && value == JsonToken.START_OBJECT) {
-          JsonNode usage = MAPPER.readTree(parser);
-          return new Usage(null, count(usage, "inputTokens", "input_tokens"),
-              count(usage, "outputTokens", "output_tokens"));
+          BedrockTokenCounts counts = new BedrockTokenCounts();
+          counts.merge(MAPPER.readTree(parser));
+          return counts.toUsage();
         }
         parser.skipChildren();
       }
@@ -43,8 +43,30 @@ final class BedrockUsageReader {
     }
   }
 
-  private static long count(JsonNode usage, String converseName, String anthropicName) {
-    JsonNode n = usage.has(converseName) ? usage.get(converseName) : usage.get(anthropicName);
-    return n != null && n.canConvertToLong() ? n.asLong() : -1;
+  /** The counts InvokeModel also reports in headers (input without the cache parts, as in the body). */
+  static final String INPUT_HEADER = "x-amzn-bedrock-input-token-count";
+  static final String OUTPUT_HEADER = "x-amzn-bedrock-output-token-count";
+  static final String CACHE_READ_HEADER = "x-amzn-bedrock-cache-read-input-token-count";
+  static final String CACHE_WRITE_HEADER = "x-amzn-bedrock-cache-write-input-token-count";
+
+  /** The usage InvokeModel's response headers report; unknown when they report none. */
+  static Usage fromHeaders(MultiMap headers) {
+    BedrockTokenCounts counts = new BedrockTokenCounts();
+    counts.merge(header(headers, INPUT_HEADER), header(headers, OUTPUT_HEADER), header(headers, CACHE_READ_HEADER),
+        header(headers, CACHE_WRITE_HEADER));
+    return counts.toUsage();
+  }
+
+  private static long header(MultiMap headers, String name) {
+    String value = headers.get(name);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long count = Long.parseLong(value.trim());
+      return count >= 0 ? count : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

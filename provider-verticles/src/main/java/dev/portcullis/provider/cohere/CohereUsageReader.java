@@ -12,7 +12,9 @@ import java.io.IOException;
  * Reads the token counts of a Cohere v2 chat answer ({@code usage}) or of the {@code delta} of
  * a stream's {@code message-end} event. {@code usage.tokens} counts everything the model
  * processed; {@code usage.billed_units} only what is billed: tokens first, billed units when a
- * count is missing. Cohere's answers do not name the model; the request's model is used.
+ * count is missing. {@code usage.cached_tokens}, when present, is the part of the prompt that hit
+ * Cohere's cache (within the input count). Cohere reports neither cache writes nor reasoning
+ * apart. Cohere's answers do not name the model; the request's model is used.
  */
 public final class CohereUsageReader {
 
@@ -48,7 +50,9 @@ public final class CohereUsageReader {
   private static Usage fromUsage(JsonNode usage) {
     JsonNode tokens = usage.path("tokens");
     JsonNode billed = usage.path("billed_units");
-    return new Usage(null, count(tokens, billed, "input_tokens"), count(tokens, billed, "output_tokens"));
+    JsonNode cached = usage.get("cached_tokens");
+    return new Usage(null, count(tokens, billed, "input_tokens"), count(tokens, billed, "output_tokens"),
+        cached != null && cached.canConvertToLong() ? cached.asLong() : -1, -1, -1);
   }
 
   private static long count(JsonNode tokens, JsonNode billed, String field) {

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * Usage of a Gemini {@code :streamGenerateContent} answer, in either framing: SSE ({@code alt=sse})
  * or one JSON array written element by element. Every chunk carries the cumulative
- * {@code usageMetadata} so far; the last one wins. Only chunks that mention it are parsed.
+ * {@code usageMetadata} so far (cached and thought counts included, read by
+ * {@link GeminiUsageReader}); the last one wins. Only chunks that mention it are parsed.
  * Watching never disturbs the relay: bytes it cannot frame end the watching, not the stream.
  */
 public final class GeminiStreamUsageObserver implements UsageObserver {
@@ -24,6 +25,8 @@ public final class GeminiStreamUsageObserver implements UsageObserver {
   private String model;
   private long inputTokens = -1;
   private long outputTokens = -1;
+  private long cachedInputTokens = -1;
+  private long reasoningTokens = -1;
 
   private GeminiStreamUsageObserver(boolean sse) {
     if (sse) {
@@ -64,7 +67,7 @@ public final class GeminiStreamUsageObserver implements UsageObserver {
         broken = true;
       }
     }
-    return new Usage(model, inputTokens, outputTokens);
+    return new Usage(model, inputTokens, outputTokens, cachedInputTokens, -1, reasoningTokens);
   }
 
   private void onEvent(SseEvent event) {
@@ -91,6 +94,12 @@ public final class GeminiStreamUsageObserver implements UsageObserver {
     }
     if (usage.outputTokens() >= 0) {
       outputTokens = usage.outputTokens();
+    }
+    if (usage.cachedInputTokens() >= 0) {
+      cachedInputTokens = usage.cachedInputTokens();
+    }
+    if (usage.reasoningTokens() >= 0) {
+      reasoningTokens = usage.reasoningTokens();
     }
   }
 }

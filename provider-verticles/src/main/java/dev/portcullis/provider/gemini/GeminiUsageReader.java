@@ -11,7 +11,11 @@ import java.io.IOException;
 /**
  * Reads {@code modelVersion} and {@code usageMetadata} from one GenerateContentResponse (a whole
  * answer or one stream chunk), skipping every other field. Output tokens are
- * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}: thinking is billed as output.
+ * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}: Gemini counts thinking apart from
+ * the candidates, but bills it as output, and {@link Usage} counts reasoning within the output;
+ * {@code thoughtsTokenCount} is the reasoning part. {@code promptTokenCount} already includes the
+ * cached content, whose size is {@code cachedContentTokenCount}. Gemini reports no cache writes
+ * (a cache is created by its own API call, not by a generation).
  */
 public final class GeminiUsageReader {
 
@@ -46,7 +50,7 @@ public final class GeminiUsageReader {
       long candidates = count(usage, "candidatesTokenCount");
       long thoughts = count(usage, "thoughtsTokenCount");
       long out = candidates < 0 && thoughts < 0 ? -1 : Math.max(candidates, 0) + Math.max(thoughts, 0);
-      return new Usage(model, in, out);
+      return new Usage(model, in, out, count(usage, "cachedContentTokenCount"), -1, thoughts);
     } catch (IOException | RuntimeException e) {
       return Usage.UNKNOWN;
     }

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Usage of an OpenAI-format SSE stream. Chat Completions report it in the last chunk (when the
  * client asked with {@code stream_options.include_usage}); the Responses API in the
- * {@code response} object of its terminal event. Only events that mention usage are parsed; the
- * model comes from the first chunk that names one.
+ * {@code response} object of its terminal event, with the cached-input and reasoning details
+ * {@link OpenAiUsageReader} reads. Only events that mention usage are parsed; the model comes from
+ * the first chunk that names one.
  */
 public final class OpenAiStreamUsageObserver implements UsageObserver {
 
@@ -19,6 +20,8 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
   private int modelAttempts;
   private long inputTokens = -1;
   private long outputTokens = -1;
+  private long cachedInputTokens = -1;
+  private long reasoningTokens = -1;
 
   @Override
   public void onData(Buffer chunk) {
@@ -28,7 +31,7 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
   @Override
   public Usage usage() {
     parser.finish();
-    return new Usage(model, inputTokens, outputTokens);
+    return new Usage(model, inputTokens, outputTokens, cachedInputTokens, -1, reasoningTokens);
   }
 
   private void onEvent(SseEvent event) {
@@ -55,6 +58,12 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
     }
     if (usage.outputTokens() >= 0) {
       outputTokens = usage.outputTokens();
+    }
+    if (usage.cachedInputTokens() >= 0) {
+      cachedInputTokens = usage.cachedInputTokens();
+    }
+    if (usage.reasoningTokens() >= 0) {
+      reasoningTokens = usage.reasoningTokens();
     }
   }
 }

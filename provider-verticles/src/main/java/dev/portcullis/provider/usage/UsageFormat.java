@@ -2,6 +2,7 @@ package dev.portcullis.provider.usage;
 
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.Usage;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -14,6 +15,14 @@ public interface UsageFormat {
 
   /** The usage a complete 2xx answer reports ({@link Usage#UNKNOWN} for operations that report none). */
   Usage read(ProxyRequest request, Buffer body);
+
+  /**
+   * The usage a complete 2xx answer reports, where its headers may tell it too (Bedrock's
+   * InvokeModel, whose body is the model's own); by default the body's alone.
+   */
+  default Usage read(ProxyRequest request, MultiMap headers, Buffer body) {
+    return read(request, body);
+  }
 
   /** A fresh observer for a streamed answer of this request ({@link UsageObserver#NONE} when it reports none). */
   UsageObserver observe(ProxyRequest request);

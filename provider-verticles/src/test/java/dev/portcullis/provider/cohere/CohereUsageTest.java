@@ -42,4 +42,26 @@ class CohereUsageTest {
     observer.onData(Buffer.buffer("data: " + end + "\n\n"));
     assertThat(observer.usage()).isEqualTo(new Usage(null, 204, 2));
   }
+
+  @Test
+  void cachedTokensAreTheCachedInputAndTheirAbsenceLeavesItUnknown() {
+    String chat = "{\"id\":\"c1\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]},\"usage\":{\"billed_units\":{\"input_tokens\":1200,"
+        + "\"output_tokens\":5},\"tokens\":{\"input_tokens\":1410,\"output_tokens\":6},\"cached_tokens\":1024}}";
+    assertThat(CohereUsageReader.read(chat.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new Usage(null, 1410, 6, 1024, -1, -1));
+    assertThat(CohereUsageReader.read(CohereWire.chat("hi", 12, 6).getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new Usage(null, 212, 6, -1, -1, -1));
+  }
+
+  @Test
+  void aStreamTakesCachedTokensFromMessageEnd() {
+    CohereStreamUsageObserver observer = new CohereStreamUsageObserver();
+    observer.onData(Buffer.buffer("event: message-start\ndata: {\"id\":\"m1\",\"type\":\"message-start\","
+        + "\"delta\":{\"message\":{\"role\":\"assistant\"}}}\n\n"
+        + "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\","
+        + "\"usage\":{\"billed_units\":{\"input_tokens\":900,\"output_tokens\":3},"
+        + "\"tokens\":{\"input_tokens\":1100,\"output_tokens\":3},\"cached_tokens\":768}}}\n\n"));
+    assertThat(observer.usage()).isEqualTo(new Usage(null, 1100, 3, 768, -1, -1));
+  }
 }

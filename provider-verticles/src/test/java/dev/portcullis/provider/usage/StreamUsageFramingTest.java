@@ -95,7 +95,7 @@ class StreamUsageFramingTest {
   void anthropic() {
     assertEveryFramingReads(AnthropicStreamUsageObserver::new,
         sse(AnthropicWire.textStream("claude-s", List.of("H\u00e9l", "lo \u4e16\u754c"), 25, 3)),
-        new Usage("claude-s", 25, 3));
+        new Usage("claude-s", 25, 3, 0, 0, -1));
   }
 
   @Test
@@ -108,7 +108,8 @@ class StreamUsageFramingTest {
   @Test
   void openAiResponses() {
     assertEveryFramingReads(OpenAiStreamUsageObserver::new,
-        sse(OpenAiWire.responseTextStream("gpt-x", List.of("H\u00e9l", "lo"), 12, 5)), new Usage("gpt-x", 12, 5));
+        sse(OpenAiWire.responseTextStream("gpt-x", List.of("H\u00e9l", "lo"), 12, 5)),
+        new Usage("gpt-x", 12, 5, 0, -1, 0));
   }
 
   @Test

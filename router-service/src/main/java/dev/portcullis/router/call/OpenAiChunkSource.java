@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * An OpenAI-compatible provider's chat stream read as chunks, for the Responses API over
  * providers that only speak chat completions. {@code data: [DONE]} ends the chunks: nothing after
- * it is read, as the OpenAI SDKs stop reading there.
+ * it is read, as the OpenAI SDKs stop reading there. The usage chunk's counts, its cached and
+ * reasoning details included, are the call's usage.
  */
 final class OpenAiChunkSource implements ChunkSource {
 
@@ -74,9 +75,16 @@ final class OpenAiChunkSource implements ChunkSource {
     } else {
       JsonNode reported = json.get("usage");
       if (reported != null && reported.isObject()) {
-        usage = new Usage(model, reported.path("prompt_tokens").asLong(-1), reported.path("completion_tokens").asLong(-1));
+        usage = new Usage(model, count(reported.path("prompt_tokens")), count(reported.path("completion_tokens")),
+            count(reported.path("prompt_tokens_details").path("cached_tokens")), -1,
+            count(reported.path("completion_tokens_details").path("reasoning_tokens")));
       }
       pending.add((ObjectNode) json);
     }
+  }
+
+  /** A whole count, or -1 when it is absent, null or not a number. */
+  private static long count(JsonNode node) {
+    return node.isNumber() && node.canConvertToLong() ? node.asLong() : -1;
   }
 }

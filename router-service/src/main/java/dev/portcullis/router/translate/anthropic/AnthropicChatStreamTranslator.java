@@ -22,8 +22,9 @@ public final class AnthropicChatStreamTranslator implements ChatStreamTranslator
   private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
   private int nextToolIndex;
   private long inputTokens;
-  private long cacheWriteTokens;
-  private long cacheReadTokens;
+  /** -1 until a usage report names them: not every Anthropic-format server reports cache counts. */
+  private long cacheWriteTokens = -1;
+  private long cacheReadTokens = -1;
   private long outputTokens;
 
   public AnthropicChatStreamTranslator(ResponseContext context) {

@@ -134,7 +134,7 @@ public final class ChunkStream {
     if (context.includeUsage()) {
       ObjectNode usageChunk = header();
       usageChunk.putArray("choices");
-      usageChunk.set("usage", (usage == null ? new TokenUsage(0, 0, 0, 0) : usage).toJson());
+      usageChunk.set("usage", (usage == null ? TokenUsage.of(0, 0) : usage).toJson());
       out.add(usageChunk);
     }
     return out;

@@ -62,9 +62,10 @@ class AnthropicChatStreamTranslatorTest {
          {%1$s,"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]},"finish_reason":null}],"usage":null},
          {%1$s,"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null},
          {%1$s,"choices":[],"usage":{"prompt_tokens":33,"completion_tokens":40,"total_tokens":73,
-            "prompt_tokens_details":{"cached_tokens":20},"completion_tokens_details":{"reasoning_tokens":0}}}]
+            "prompt_tokens_details":{"cached_tokens":20}}}]
         """.formatted(H));
-    assertThat(translator.usage()).isEqualTo(new Usage("claude-x", 33, 40));
+    // Thinking is not counted apart by Anthropic: no reasoning detail, and the usage recorded says so.
+    assertThat(translator.usage()).isEqualTo(new Usage("claude-x", 33, 40, 20, 3, -1));
   }
 
   @Test

@@ -163,7 +163,7 @@ class AnthropicChatTranslatorTest {
             "tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"get","arguments":"{\\"q\\":1}"}}]},
             "logprobs":null,"finish_reason":"tool_calls"}],
          "usage":{"prompt_tokens":1112,"completion_tokens":30,"total_tokens":1142,
-            "prompt_tokens_details":{"cached_tokens":1000},"completion_tokens_details":{"reasoning_tokens":0}}}""");
+            "prompt_tokens_details":{"cached_tokens":1000}}}""");
   }
 
   @ParameterizedTest

@@ -173,8 +173,7 @@ class GeminiChatTranslatorTest {
          {%1$s,"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"a","arguments":"{\\"x\\":1}"}}]},"finish_reason":null}],"usage":null},
          {%1$s,"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"b","arguments":"{}"}}]},"finish_reason":null}],"usage":null},
          {%1$s,"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null},
-         {%1$s,"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14,
-            "prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}]
+         {%1$s,"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14}}]
         """.formatted(h));
   }
 
