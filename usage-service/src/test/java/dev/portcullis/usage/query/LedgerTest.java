@@ -25,12 +25,14 @@ abstract class LedgerTest {
 
   protected Vertx vertx;
   protected Database db;
-  /** Every statement run through {@link #sql}, in order. */
+  /** Every statement run through {@link #sql}, in order, and its arguments. */
   protected final List<String> statements = new CopyOnWriteArrayList<>();
-  /** The database as the queries see it, counting statements. */
-  protected final UsageSql sql = (statement, arguments) -> {
+  protected final List<Tuple> arguments = new CopyOnWriteArrayList<>();
+  /** The database as the queries see it, recording statements. */
+  protected final UsageSql sql = (statement, values) -> {
     statements.add(statement);
-    return db.query(statement, arguments);
+    arguments.add(values);
+    return db.query(statement, values);
   };
 
   /** Opens the database; PostgreSQL subclasses also empty it. */
