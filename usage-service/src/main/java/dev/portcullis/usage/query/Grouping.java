@@ -1,0 +1,120 @@
+package dev.portcullis.usage.query;
+
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How a usage report groups its records ({@code by=}): the SQL expressions of a group's key
+ * (selected first, in this order, and grouped by) and the label the report shows for it.
+ *
+ * <p>Time groups are whole UTC days or hours, bucketed in SQL by integer division of
+ * {@code time_ms} ({@code BIGINT / INT} divides as integers, to a {@code BIGINT}, in H2 and
+ * PostgreSQL alike).
+ */
+public enum Grouping {
+
+  /** {@code 2026-12-02}. */
+  DAY("time_ms / 86400000") {
+    @Override
+    String label(Row row) {
+      return LocalDate.ofEpochDay(bucket(row)).toString();
+    }
+  },
+  /** {@code 2026-12-02T09:00Z}. */
+  HOUR("time_ms / 3600000") {
+    @Override
+    String label(Row row) {
+      return HOUR_LABEL.format(Instant.ofEpochSecond(bucket(row) * 3600));
+    }
+  },
+  /** {@code virtual_key:<id>}, {@code oauth_client:<id>}, {@code passthrough:<hash>}, {@code server_identity}, {@code none}. */
+  KEY("caller_kind", "caller_id") {
+    @Override
+    String label(Row row) {
+      String id = row.getString(1);
+      return id == null ? row.getString(0) : row.getString(0) + ":" + id;
+    }
+  },
+  /**
+   * {@code openai:gpt-4o-mini}: the provider and the model that answered, or the one asked for
+   * when none is known ({@code openai:} when neither is).
+   */
+  MODEL("provider", "COALESCE(answered_model, requested_model)") {
+    @Override
+    String label(Row row) {
+      String model = row.getString(1);
+      return row.getString(0) + ":" + (model == null ? "" : model);
+    }
+  },
+  /** {@code openai}. */
+  PROVIDER("provider") {
+    @Override
+    String label(Row row) {
+      return row.getString(0);
+    }
+  },
+  /** The LLM proxy's id; {@code none} for calls that named none. */
+  PROXY("llm_proxy_id") {
+    @Override
+    String label(Row row) {
+      String id = row.getString(0);
+      return id == null ? "none" : id;
+    }
+  };
+
+  private static final DateTimeFormatter HOUR_LABEL =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final String[] columns;
+
+  Grouping(String... columns) {
+    this.columns = columns;
+  }
+
+  /** {@code day}, {@code hour}, ...: as {@code by=} names it. */
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The grouping {@code by=} names, or null when it is absent.
+   *
+   * @throws UsageRequestException for anything but a grouping's name
+   */
+  public static Grouping parse(String by) {
+    if (by == null) {
+      return null;
+    }
+    for (Grouping grouping : values()) {
+      if (grouping.wire().equals(by)) {
+        return grouping;
+      }
+    }
+    throw new UsageRequestException("by must be one of " + Arrays.stream(values()).map(Grouping::wire)
+        .collect(Collectors.joining(", ")) + ", not " + UsageRequestException.shown(by), "by");
+  }
+
+  /** The key's SQL expressions, comma-separated: selected first and grouped by. */
+  String columns() {
+    return String.join(", ", columns);
+  }
+
+  /** How many columns of a row the key takes. */
+  int width() {
+    return columns.length;
+  }
+
+  /** The label of the group whose key a row starts with. */
+  abstract String label(Row row);
+
+  /** Where a group sorts: its bucket for time groups (chronological), 0 for the others (by label). */
+  long bucket(Row row) {
+    return this == DAY || this == HOUR ? ((Number) row.getValue(0)).longValue() : 0;
+  }
+}
