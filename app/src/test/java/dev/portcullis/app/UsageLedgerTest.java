@@ -302,7 +302,8 @@ class UsageLedgerTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(whole.statusCode()).isEqualTo(200);
     JsonObject record = awaitRecord(of("cohere", "chat", false));
-    assertThat(record.getLong("inputTokens")).isEqualTo(25);
+    // Cohere's tokens (which include its own prompt template), not its billed units.
+    assertThat(record.getLong("inputTokens")).isEqualTo(225);
     assertThat(record.getLong("outputTokens")).isEqualTo(7);
 
     upstream.on("POST", "/cohere/v2/chat", CohereWire.stream(CohereWire.textStream(List.of("a"), 11, 3)));

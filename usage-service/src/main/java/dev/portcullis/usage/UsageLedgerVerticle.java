@@ -5,6 +5,7 @@ import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.database.Database;
+import dev.portcullis.usage.query.UsageAdminRoutes;
 import dev.portcullis.usage.store.UsageMigrations;
 import dev.portcullis.usage.store.UsageStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +55,8 @@ public final class UsageLedgerVerticle extends VerticleBase {
         : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
     store = new UsageStore(database);
     return UsageMigrations.migrate(database).compose(version -> {
-      ledger = new UsageLedger(store, registry, record -> null, UsageStore.AlsoInTransaction.NOTHING, List.of());
+      ledger = new UsageLedger(store, registry, record -> null, UsageStore.AlsoInTransaction.NOTHING,
+          List.of(new UsageAdminRoutes(database)::mount));
       consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
       return consumer.completion();
     }).onSuccess(v -> LOG.info("usage ledger ready: {} store", databaseUrl != null ? "PostgreSQL" : "embedded H2"));

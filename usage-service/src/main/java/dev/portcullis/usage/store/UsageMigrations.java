@@ -42,7 +42,10 @@ public final class UsageMigrations {
             recorded_at BIGINT NOT NULL)""",
           "CREATE INDEX usage_records_time ON usage_records (time_ms)",
           "CREATE INDEX usage_records_caller ON usage_records (caller_kind, caller_id, time_ms)",
-          "CREATE INDEX usage_records_proxy ON usage_records (llm_proxy_id, time_ms)")));
+          "CREATE INDEX usage_records_proxy ON usage_records (llm_proxy_id, time_ms)")),
+      // The export reads in pages ordered by (time_ms, id): with this index it reads them in order.
+      new Migration(2, "export order", List.of(
+          "CREATE INDEX usage_records_time_id ON usage_records (time_ms, id)")));
 
   private UsageMigrations() {}
 
