@@ -87,6 +87,20 @@ public final class Database {
     return client.query(sql).execute();
   }
 
+  /**
+   * Makes what has been committed survive a killed process. PostgreSQL's commits are durable
+   * already; embedded H2 writes committed changes to its file only every 500 ms or so (it keeps
+   * no redo log), so here it is asked to write and sync them now ({@code CHECKPOINT SYNC}).
+   * Callers that acknowledge a write to someone who will then forget it (the usage ledger
+   * confirming a journal's batch) call this before they answer.
+   */
+  public Future<Void> flushCommitted() {
+    if (postgres) {
+      return Future.succeededFuture();
+    }
+    return pool.query("CHECKPOINT SYNC").execute().mapEmpty();
+  }
+
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(work);
   }

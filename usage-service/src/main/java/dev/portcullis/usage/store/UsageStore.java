@@ -71,7 +71,9 @@ public final class UsageStore {
       return conn.preparedQuery(db.dialect(INSERT)).executeBatch(rows)
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);
-    }));
+    })).compose(fresh -> fresh.isEmpty() ? Future.succeededFuture(fresh)
+        // The gateway forgets a batch once this answers: it must survive a kill of this process.
+        : db.flushCommitted().map(fresh));
   }
 
   /** Work that must commit or roll back with the records. */
