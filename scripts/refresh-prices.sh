@@ -9,6 +9,9 @@
 #                                      provider list, unchanged, under a note of where it came from
 #   config/prices/LICENSE-genai-prices the package's license (MIT asks for it with every copy)
 #   config/prices/SOURCE.md            package, version, integrity, license, date, this command
+#   usage-service/src/test/resources/prices/genai-prices-reference.tsv
+#                                      the package's own prices for every model, which the Java
+#                                      calculator must reproduce
 # usage-service packs the first two into its jar (resource prices/); PORTCULLIS_PRICES_FILE
 # points a running Portcullis at another file of the same form (or a bare provider list).
 set -euo pipefail
@@ -60,8 +63,50 @@ const source = { package: name, version, license: 'MIT', integrity, homepage: 'h
 process.stdout.write(JSON.stringify({ source, providers }, null, 1) + '\n');
 NODE
 
+# The package's own answers for the data it ships: every model of the providers Portcullis maps
+# (and DeepSeek, for its time-of-day prices) priced by its calcPrice for two calls, one with
+# every kind of token and one past the usual 200k-token tier. usage-service's
+# GenaiPricesReferenceTest checks that the Java catalog and calculator give the same.
+node --input-type=module - "$WORK/package/dist/index.js" genai-prices.json > reference.tsv <<'NODE'
+import { readFileSync } from 'node:fs';
+const [modulePath, dataPath] = process.argv.slice(2);
+const { calcPrice } = await import(modulePath);
+const { providers } = JSON.parse(readFileSync(dataPath, 'utf8'));
+const wanted = ['openai', 'anthropic', 'azure', 'aws', 'google', 'cohere', 'cerebras', 'groq', 'mistral',
+  'openrouter', 'perplexity', 'x-ai', 'zai', 'minimax', 'deepseek'];
+const usages = [
+  { input_tokens: 1000, cache_read_tokens: 300, cache_write_tokens: 200, output_tokens: 500, output_reasoning_tokens: 100 },
+  { input_tokens: 300000, cache_read_tokens: 100000, output_tokens: 2000 },
+];
+const times = ['2026-12-02T12:00:00Z', '2026-12-02T20:00:00Z'];
+const tokenKeys = ['input_mtok', 'output_mtok'];
+console.log(['provider', 'model', 'time', 'input', 'cached', 'cacheWrite', 'output', 'reasoning', 'matched', 'tokenPriced',
+  'total'].join('\t'));
+for (const provider of providers.filter((p) => wanted.includes(p.id))) {
+  for (const model of provider.models) {
+    if (/[\t\n]/.test(model.id)) continue;
+    usages.forEach((usage, i) => {
+      const time = times[i];
+      let result;
+      try {
+        result = calcPrice(usage, model.id, { providerId: provider.id, timestamp: new Date(time) });
+      } catch {
+        return;
+      }
+      const priced = result ? result.model_price : null;
+      const tokenPriced = priced ? (Object.keys(priced).length === 0 || tokenKeys.some((k) => k in priced)) : false;
+      console.log([provider.id, model.id, time, usage.input_tokens, usage.cache_read_tokens ?? 0,
+        usage.cache_write_tokens ?? 0, usage.output_tokens, usage.output_reasoning_tokens ?? 0,
+        result ? result.provider.id + '/' + result.model.id : '', tokenPriced, result ? result.total_price : ''].join('\t'));
+    });
+  }
+}
+NODE
+
 mkdir -p "$OUT"
 cp genai-prices.json "$OUT/genai-prices.json"
+mkdir -p "$ROOT/usage-service/src/test/resources/prices"
+cp reference.tsv "$ROOT/usage-service/src/test/resources/prices/genai-prices-reference.tsv"
 cp package/LICENSE "$OUT/LICENSE-genai-prices"
 PROVIDERS="$(node -e 'const d = JSON.parse(require("fs").readFileSync("genai-prices.json")); console.log(d.providers.length + " providers, " + d.providers.reduce((n, p) => n + p.models.length, 0) + " models")')"
 
