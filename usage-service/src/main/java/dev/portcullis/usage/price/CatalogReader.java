@@ -162,7 +162,8 @@ public final class CatalogReader {
     if (hours > 23 || minutes > 59 || seconds > 59 || offsetHours > 23 || offsetMinutes > 59) {
       throw new IllegalArgumentException("bad time of day " + time);
     }
-    double local = hours * 3600 + minutes * 60 + seconds + (m.group(4) == null ? 0 : Double.parseDouble("0." + m.group(4)));
+    double fraction = m.group(4) == null ? 0 : Double.parseDouble("0." + m.group(4));
+    double local = hours * 3600 + minutes * 60 + seconds + fraction;
     int offset = (offsetHours * 60 + offsetMinutes) * 60 * ("-".equals(m.group(6)) ? -1 : 1);
     return ((local - offset) % 86_400 + 86_400) % 86_400;
   }

@@ -47,7 +47,8 @@ class GenaiPricesReferenceTest {
       String expectedModel = expectedMatch.isEmpty() ? "" : expectedMatch.substring(expectedMatch.indexOf('/') + 1);
       String foundModel = found == null ? "" : found.id();
       if (!expectedModel.equals(foundModel)) {
-        disagreements.add(provider + " " + model + ": genai-prices matched '" + expectedMatch + "', we '" + match + "'");
+        disagreements.add(provider + " " + model + ": genai-prices matched '" + expectedMatch + "', we '" + match
+            + "'");
         continue;
       }
       if (!expectedTokenPriced) {
