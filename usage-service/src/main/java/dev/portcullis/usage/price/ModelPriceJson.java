@@ -36,6 +36,7 @@ final class ModelPriceJson {
   private static final int MAX_DECIMALS = 12;
   private static final int MAX_TIERS = 16;
   private static final long MAX_TIER_START = 1_000_000_000_000L;
+  static final int MAX_ECHOED_NAME = 64;
 
   private ModelPriceJson() {}
 
@@ -54,7 +55,8 @@ final class ModelPriceJson {
       return price == null ? null : plain(price.base());
     }
     JsonArray tiers = new JsonArray();
-    price.tiers().forEach(tier -> tiers.add(new JsonObject().put("start", tier.start()).put("price", plain(tier.price()))));
+    price.tiers().forEach(tier -> tiers.add(
+        new JsonObject().put("start", tier.start()).put("price", plain(tier.price()))));
     return new JsonObject().put("base", plain(price.base())).put("tiers", tiers);
   }
 
@@ -75,8 +77,10 @@ final class ModelPriceJson {
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw PriceRequestException.badField(name, "Unknown field; the fields are " + String.join(", ",
-            List.of(INPUT, OUTPUT, CACHED_INPUT, CACHE_WRITE, REASONING, PER_THOUSAND_REQUESTS)));
+        // A name of any length may arrive: only a short one is named back.
+        throw PriceRequestException.badField(name.length() <= MAX_ECHOED_NAME ? name : null,
+            "Unknown field; the fields are " + String.join(", ",
+                List.of(INPUT, OUTPUT, CACHED_INPUT, CACHE_WRITE, REASONING, PER_THOUSAND_REQUESTS)));
       }
     }
     TieredPrice input = tieredField(body, INPUT);
@@ -108,7 +112,8 @@ final class ModelPriceJson {
     long previous = 0;
     for (JsonNode tier : tiers) {
       if (!tier.isObject()) {
-        throw PriceRequestException.badField(field, field + ".tiers must hold {\"start\": ..., \"price\": ...} objects");
+        throw PriceRequestException.badField(field,
+            field + ".tiers must hold {\"start\": ..., \"price\": ...} objects");
       }
       exactFields(tier, field, Set.of("start", "price"));
       JsonNode start = tier.get("start");
