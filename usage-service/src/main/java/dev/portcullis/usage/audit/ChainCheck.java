@@ -61,18 +61,18 @@ final class ChainCheck {
     }
     if (row.seq() > expectedSeq) {
       fail(writer, expectedSeq, Reason.SEQ_GAP, row.seq() - 1 == expectedSeq
-          ? "row " + expectedSeq + " is missing (deleted)"
-          : "rows " + expectedSeq + " to " + (row.seq() - 1) + " are missing (deleted)");
+          ? "deleted: row " + expectedSeq + " is missing"
+          : "deleted: rows " + expectedSeq + " to " + (row.seq() - 1) + " are missing");
     } else if (row.seq() < expectedSeq) {
       fail(writer, row.seq(), Reason.OUT_OF_ORDER, first
           ? "a row at or below the writer's anchor (seq " + (expectedSeq - 1) + ")"
           : "seq " + row.seq() + " comes after seq " + (expectedSeq - 1));
     } else if (!expectedPrev.equals(row.prevHash())) {
       fail(writer, row.seq(), Reason.PREV_HASH_MISMATCH, expectedSeq == 1
-          ? "the first row does not start the chain (reordered or replaced)"
-          : "the row does not carry the hash of the row before it (reordered, replaced or inserted)");
+          ? "reordered or replaced: the first row does not start the chain"
+          : "reordered, replaced or inserted: it does not carry the hash of the row before it");
     } else if (!row.hashValid()) {
-      fail(writer, row.seq(), Reason.HASH_MISMATCH, "the row's fields do not give its hash (edited)");
+      fail(writer, row.seq(), Reason.HASH_MISMATCH, "edited: its fields do not give its hash");
     }
     expectedSeq = row.seq() + 1;
     expectedPrev = row.hash();
@@ -85,8 +85,8 @@ final class ChainCheck {
     long last = head == null ? 0 : head.seq();
     if (last < seq) {
       fail(writerId, last + 1, Reason.TAIL_MISSING, last + 1 == seq
-          ? "its last row, " + seq + ", is missing (deleted)"
-          : "its last rows, " + (last + 1) + " to " + seq + ", are missing (deleted)");
+          ? "deleted: its last row, " + seq + ", is missing"
+          : "deleted: its last rows, " + (last + 1) + " to " + seq + ", are missing");
     }
   }
 
