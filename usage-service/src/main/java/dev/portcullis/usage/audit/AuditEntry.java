@@ -47,7 +47,9 @@ public record AuditEntry(
 
   /**
    * The audit entry of a ledger record, when its LLM proxy audits: the model is the one that
-   * answered, or the one asked for when the answer named none.
+   * answered, or the one asked for when the answer named none. The bodies are redacted here
+   * ({@link SecretRedactor}) whether or not they were before: redaction is idempotent, so a body
+   * redacted already is kept as it is, and one that was not is never stored with its secrets.
    */
   public static Optional<AuditEntry> of(UsageRecord record) {
     UsageRecord.Audit audit = record.audit();
@@ -57,8 +59,8 @@ public record AuditEntry(
     String model = record.answeredModel() != null ? record.answeredModel() : record.requestedModel();
     return Optional.of(new AuditEntry(record.id(), record.timeMillis(), record.llmProxyId(),
         record.callerKind() == null ? null : record.callerKind().wire(), record.callerId(), record.provider(),
-        record.operation(), model, record.status(), record.outcome(), audit.level(), audit.requestBody(),
-        audit.responseBody(), audit.truncated()));
+        record.operation(), model, record.status(), record.outcome(), audit.level(),
+        SecretRedactor.redact(audit.requestBody()), SecretRedactor.redact(audit.responseBody()), audit.truncated()));
   }
 
   /** The text with NUL and unpaired surrogates replaced by U+FFFD; the same instance when it has none. */

@@ -159,6 +159,10 @@ class AuditChainTest {
         new UsageRecord.Audit("full", "req", "res", true));
     assertThat(AuditEntry.of(record)).contains(new AuditEntry("id-1", 42, "proxy", "oauth_client", "client",
         "anthropic", "messages", "claude-x-2025", 200, "ok", "full", "req", "res", true));
+    UsageRecord withSecret = new UsageRecord("id-3", 42, "proxy", UsageRecord.CallerKind.NONE, null, "openai",
+        "chat.completions", "m", null, 1, 2, 0, 0, 0, false, 200, "ok", 10.0, null,
+        new UsageRecord.Audit("full", "{\"api_key\":\"abc\"}", null, false));
+    assertThat(AuditEntry.of(withSecret).orElseThrow().requestBody()).isEqualTo("{\"api_key\":\"[REDACTED]\"}");
     UsageRecord unaudited = new UsageRecord("id-2", 42, "proxy", UsageRecord.CallerKind.NONE, null, "openai",
         "chat.completions", "m", null, 1, 2, 0, 0, 0, false, 200, "ok", 10.0, null, null);
     assertThat(AuditEntry.of(unaudited)).isEmpty();

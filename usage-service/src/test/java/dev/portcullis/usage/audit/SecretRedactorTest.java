@@ -159,6 +159,15 @@ class SecretRedactorTest {
   }
 
   @Test
+  void redactingTwiceChangesNothingMore() {
+    String body = "{\"api_key\":\"x\",\"token\":\"Zq8LmW2xPq7rTs9uVb3n\",\"m\":\"Bearer " + JWT + " and " + OPENAI
+        + "\"} password=p x-api-key: k -----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY----- " + AWS_KEY_ID;
+    String once = SecretRedactor.redact(body);
+    assertThat(once).isNotEqualTo(body);
+    assertThat(SecretRedactor.redact(once)).isEqualTo(once);
+  }
+
+  @Test
   void awsSecretsAreOnlyTakenNearAnAccessKeyId() {
     String alone = "checksum " + AWS_SECRET + " of the file";
     assertThat(SecretRedactor.redact(alone)).isSameAs(alone);
