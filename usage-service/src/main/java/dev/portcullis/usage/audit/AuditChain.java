@@ -1,5 +1,6 @@
 package dev.portcullis.usage.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ public final class AuditChain {
 
   /** The canonical bytes themselves (the hash is computed without building them). */
   public static byte[] canonical(String writerId, long seq, AuditEntry entry, String prevHash) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(out, writerId, seq, entry, prevHash);
     } catch (IOException e) {

@@ -1,8 +1,8 @@
 package dev.portcullis.usage.audit;
 
 import dev.portcullis.database.Database;
-import dev.portcullis.database.SchemaMigrations;
 import dev.portcullis.database.SchemaMigrations.Migration;
+import dev.portcullis.database.SchemaMigrations;
 import io.vertx.core.Future;
 import java.util.List;
 

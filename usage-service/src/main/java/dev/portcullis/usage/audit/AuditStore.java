@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -290,7 +291,7 @@ public final class AuditStore {
 
   private Future<Void> page(SqlConnection conn, String afterWriter, long afterSeq, int size,
       Function<List<AuditRecord>, Future<Void>> perPage) {
-    Future<io.vertx.sqlclient.RowSet<Row>> rows = afterWriter == null
+    Future<RowSet<Row>> rows = afterWriter == null
         ? db.query(conn, FIRST_ROWS, Tuple.of((long) size))
         : db.query(conn, NEXT_ROWS, Tuple.of(afterWriter, afterSeq, (long) size));
     return rows.compose(found -> {

@@ -2,6 +2,7 @@ package dev.portcullis.usage.audit;
 
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -142,7 +143,7 @@ public final class SecretRedactor {
           .onUnmappableCharacter(CodingErrorAction.REPLACE)
           .decode(ByteBuffer.wrap(body))
           .toString());
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new IllegalStateException("a replacing decoder never fails", e);
     }
   }

@@ -7,6 +7,7 @@ import dev.portcullis.usage.audit.AuditBreak.Reason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class AuditChainTest {
     assertThat(expected.hasRemaining()).isFalse();
     assertThat(bytes).isEqualTo(expected.array());
     assertThat(AuditChain.hash("w", 1, entry, AuditChain.GENESIS))
-        .isEqualTo(java.util.HexFormat.of().formatHex(sha256(bytes)))
+        .isEqualTo(HexFormat.of().formatHex(sha256(bytes)))
         // Pinned: every stored row and export holds such hashes; a change of layout shows here first.
         .isEqualTo("14e2ce48f3a1f9af28c9039262361cdee2009e37a897d471953c1fdd5166d431");
   }

@@ -2,9 +2,11 @@ package dev.portcullis.usage.audit;
 
 import static dev.portcullis.usage.audit.AuditChainTest.entry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.audit.AuditBreak.Reason;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -92,7 +94,7 @@ abstract class AuditStoreContract {
 
   @Test
   void concurrentBatchesAreAppendedOneAfterTheOther() {
-    List<io.vertx.core.Future<List<AuditRecord>>> batches = new ArrayList<>();
+    List<Future<List<AuditRecord>>> batches = new ArrayList<>();
     for (int b = 0; b < 8; b++) {
       int from = b * 10;
       batches.add(store.append(IntStream.range(from, from + 10).mapToObj(i -> entry("c-" + i, i, "x")).toList()));
@@ -211,7 +213,7 @@ abstract class AuditStoreContract {
     assertThat(empty.records()).isZero();
     assertThat(empty.heads()).containsExactly(new AuditReport.Head("writer-a", 6, rows.get(5).hash()));
     assertThat(AuditStore.open(db, "writer-a").await().append(List.of(entry("req-7", 200_000, "y"))).await())
-        .extracting(AuditRecord::seq, AuditRecord::prevHash).containsExactly(org.assertj.core.groups.Tuple.tuple(7L, rows.get(5).hash()));
+        .extracting(AuditRecord::seq, AuditRecord::prevHash).containsExactly(tuple(7L, rows.get(5).hash()));
     assertThat(store.verify().await().intact()).isTrue();
     assertThat(store.purgeOlderThan(0).await()).isZero();
   }

@@ -2,6 +2,7 @@ package dev.portcullis.usage.audit;
 
 import static dev.portcullis.usage.audit.AuditStoreContract.verify;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.portcullis.usage.audit.AuditBreak.Reason;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ class AuditVerifierTest {
     assertThat(report.intact()).as(report.summary()).isTrue();
     assertThat(report.summary()).isEqualTo("intact: 4 records from 2 writers (1 anchor)");
     assertThat(report.heads()).extracting(AuditReport.Head::writerId, AuditReport.Head::seq)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 3L), org.assertj.core.groups.Tuple.tuple("b", 2L));
+        .containsExactly(tuple("a", 3L), tuple("b", 2L));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,6 @@ final class BufferSink implements WriteStream<Buffer> {
   }
 
   List<String> lines() {
-    return new ArrayList<>(List.of(written.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")));
+    return new ArrayList<>(List.of(written.toString(StandardCharsets.UTF_8).split("\n")));
   }
 }

@@ -3,6 +3,7 @@ package dev.portcullis.usage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,7 +94,7 @@ class SecretRedactorTest {
   @Test
   void credentialsInsideJsonStringsKeepTheJsonValid() {
     String body = new JsonObject()
-        .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user")
             .put("content", "my key is " + OPENAI + "\nand the header was Authorization: Bearer " + JWT)))
         .encode();
 
@@ -108,7 +109,7 @@ class SecretRedactorTest {
     // A tool call's arguments are JSON in a string: the quotes are escaped once.
     String arguments = new JsonObject().put("url", "https://example.com").put("api_key", "plain-secret-value")
         .put("nested", new JsonObject().put("password", "p@ss").encode()).encode();
-    String body = new JsonObject().put("tool_calls", new io.vertx.core.json.JsonArray().add(new JsonObject()
+    String body = new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject()
         .put("function", new JsonObject().put("name", "fetch").put("arguments", arguments)))).encode();
 
     String redacted = SecretRedactor.redact(body);
