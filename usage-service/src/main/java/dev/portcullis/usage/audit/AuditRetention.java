@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * 0 keeps them forever). {@link #start} runs {@link #runOnce} a minute after the start and then
  * every hour on a Vert.x timer (one run at a time); {@link #stop} cancels it.
  *
- * <p>A run verifies the log first and removes nothing when it is broken (an ERROR names the
- * first break): retention never deletes the evidence of tampering, nor moves an anchor past it.
- * Then {@link AuditStore#purgeOlderThan} removes the rows older than the retention, and moves
- * each writer's anchor, so the chain that remains still verifies.
+ * <p>A run is {@link AuditStore#purgeOlderThan}: it removes the rows older than the retention
+ * and moves each writer's anchor, so the chain that remains still verifies; it verifies what it
+ * removes first, and keeps a writer's rows from the first that do not verify on (an ERROR names
+ * the break): retention never deletes the evidence of tampering, nor moves an anchor past it.
  */
 public final class AuditRetention {
 
@@ -66,26 +66,19 @@ public final class AuditRetention {
   }
 
   /**
-   * Verifies, then removes what the retention no longer keeps; answers how many rows were
-   * removed (0 when the retention is 0, when a run is already going on, or when the log is broken).
+   * Removes what the retention no longer keeps; answers how many rows were removed (0 when the
+   * retention is 0 or a run is already going on).
    */
   public Future<Long> runOnce() {
     if (retentionDays == 0 || !running.compareAndSet(false, true)) {
       return Future.succeededFuture(0L);
     }
     long cutoff = clock.millis() - Duration.ofDays(retentionDays).toMillis();
-    return store.verify()
-        .compose(report -> {
-          if (!report.intact()) {
-            LOG.error("Audit log retention skipped: the log is broken ({}); nothing is removed until it is looked into",
-                report.summary());
-            return Future.succeededFuture(0L);
+    return store.purgeOlderThan(cutoff)
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            LOG.info("Audit log retention removed {} rows older than {} days", removed, retentionDays);
           }
-          return store.purgeOlderThan(cutoff).onSuccess(removed -> {
-            if (removed > 0) {
-              LOG.info("Audit log retention removed {} rows older than {} days", removed, retentionDays);
-            }
-          });
         })
         .onFailure(failure -> LOG.warn("Audit log retention failed; it runs again in {}", PERIOD, failure))
         .onComplete(done -> running.set(false));

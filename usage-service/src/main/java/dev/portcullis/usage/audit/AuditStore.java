@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit log in the ledger's database ({@link AuditMigrations}), written by one writer: this
@@ -56,6 +58,10 @@ public final class AuditStore {
   private static final String FIRST_ROWS = "SELECT " + COLUMNS + " FROM audit_records ORDER BY writer_id, seq LIMIT ?";
   private static final String NEXT_ROWS = "SELECT " + COLUMNS + " FROM audit_records"
       + " WHERE (writer_id, seq) > (?, ?) ORDER BY writer_id, seq LIMIT ?";
+  private static final String WRITER_ROWS = "SELECT " + COLUMNS + " FROM audit_records"
+      + " WHERE writer_id = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditStore.class);
 
   private record Head(long seq, String hash) {}
 
@@ -222,7 +228,12 @@ public final class AuditStore {
    * chain, and moves its anchor to the last one removed, in the same transaction (chunks of
    * {@value #PURGE_CHUNK} rows, one transaction each). Only a prefix of a chain is ever removed:
    * a row waits until every earlier row of its writer is old enough too (records may arrive out of
-   * time order). Answers how many rows were removed.
+   * time order).
+   *
+   * <p>What is removed is verified first, from the anchor to the first row kept: a chunk that
+   * does not verify is kept, and so is the rest of that writer's chain (an ERROR names the break),
+   * so retention never deletes the evidence of tampering nor moves an anchor past it. Answers how
+   * many rows were removed.
    */
   public Future<Long> purgeOlderThan(long cutoffMillis) {
     return exclusive(() -> db.query("SELECT writer_id, MIN(seq), MAX(seq) FROM audit_records GROUP BY writer_id",
@@ -245,22 +256,44 @@ public final class AuditStore {
             })));
   }
 
+  /** Removes the writer's rows {@code from..last} a chunk at a time; stops at a chunk that does not verify. */
   private Future<Long> purgeWriter(String writer, long from, long last) {
     long upTo = Math.min(last, from + PURGE_CHUNK - 1);
-    return db.inTransaction(conn -> db.query(conn,
-                "SELECT seq, hash FROM audit_records WHERE writer_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
-                Tuple.of(writer, upTo))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(0L);
-              }
-              Row anchor = rows.iterator().next();
-              long seq = anchor.getLong(0);
-              String hash = anchor.getString(1);
-              return db.query(conn, "DELETE FROM audit_records WHERE writer_id = ? AND seq <= ?", Tuple.of(writer, seq))
-                  .compose(deleted -> moveAnchor(conn, writer, seq, hash).map(moved -> (long) deleted.rowCount()));
+    return db.inTransaction(conn -> db.query(conn, "SELECT writer_id, seq, hash FROM audit_anchors WHERE writer_id = ?",
+                Tuple.of(writer))
+            .compose(anchors -> {
+              ChainCheck check = new ChainCheck();
+              anchors.forEach(row -> check.anchor(new AuditAnchor(row.getString(0), row.getLong(1), row.getString(2))));
+              AuditRecord[] lastRemoved = {null};
+              // The chunk and the row after it: its link to the last row removed is checked too.
+              return pages(writerRows(conn, writer, from, upTo + 1), page -> {
+                    for (AuditRecord row : page) {
+                      check.record(row);
+                      if (row.seq() <= upTo) {
+                        lastRemoved[0] = row;
+                      }
+                    }
+                    return Future.succeededFuture();
+                  })
+                  .compose(checked -> {
+                    AuditReport report = check.report();
+                    if (!report.intact()) {
+                      LOG.error("Audit log retention keeps writer {}'s rows from seq {} on: they do not verify ({})",
+                          writer, from, report.firstBreak().describe());
+                      return Future.succeededFuture(-1L);
+                    }
+                    AuditRecord anchor = lastRemoved[0];
+                    if (anchor == null) {
+                      return Future.succeededFuture(0L);
+                    }
+                    return db.query(conn, "DELETE FROM audit_records WHERE writer_id = ? AND seq <= ?",
+                            Tuple.of(writer, anchor.seq()))
+                        .compose(deleted -> moveAnchor(conn, writer, anchor.seq(), anchor.hash())
+                            .map(moved -> (long) deleted.rowCount()));
+                  });
             }))
-        .compose(count -> upTo >= last ? Future.succeededFuture(count)
+        .compose(count -> count < 0 ? Future.succeededFuture(0L)
+            : upTo >= last ? Future.succeededFuture(count)
             : purgeWriter(writer, upTo + 1, last).map(more -> count + more));
   }
 
@@ -284,17 +317,31 @@ public final class AuditStore {
         });
   }
 
-  /** Every row in (writer, seq) order, a page at a time; the next page is read once {@code perPage} is done. */
-  private Future<Void> scan(SqlConnection conn, Function<List<AuditRecord>, Future<Void>> perPage) {
-    return page(conn, null, 0, FIRST_PAGE, perPage);
+  /** Reads the page of {@code size} rows after {@code after} (null: the first page). */
+  private interface PageQuery {
+    Future<RowSet<Row>> rows(AuditRecord after, int size);
   }
 
-  private Future<Void> page(SqlConnection conn, String afterWriter, long afterSeq, int size,
-      Function<List<AuditRecord>, Future<Void>> perPage) {
-    Future<RowSet<Row>> rows = afterWriter == null
+  /** Every row in (writer, seq) order, a page at a time; the next page is read once {@code perPage} is done. */
+  private Future<Void> scan(SqlConnection conn, Function<List<AuditRecord>, Future<Void>> perPage) {
+    return pages((after, size) -> after == null
         ? db.query(conn, FIRST_ROWS, Tuple.of((long) size))
-        : db.query(conn, NEXT_ROWS, Tuple.of(afterWriter, afterSeq, (long) size));
-    return rows.compose(found -> {
+        : db.query(conn, NEXT_ROWS, Tuple.of(after.writerId(), after.seq(), (long) size)), perPage);
+  }
+
+  /** One writer's rows {@code from..to} in seq order. */
+  private PageQuery writerRows(SqlConnection conn, String writer, long from, long to) {
+    return (after, size) -> db.query(conn, WRITER_ROWS,
+        Tuple.of(writer, after == null ? from : after.seq() + 1, to, (long) size));
+  }
+
+  private Future<Void> pages(PageQuery query, Function<List<AuditRecord>, Future<Void>> perPage) {
+    return page(query, null, FIRST_PAGE, perPage);
+  }
+
+  private Future<Void> page(PageQuery query, AuditRecord after, int size,
+      Function<List<AuditRecord>, Future<Void>> perPage) {
+    return query.rows(after, size).compose(found -> {
       List<AuditRecord> page = new ArrayList<>(found.size());
       long chars = 0;
       for (Row row : found) {
@@ -308,7 +355,7 @@ public final class AuditStore {
       AuditRecord last = page.get(page.size() - 1);
       int next = nextPageSize(page.size(), chars);
       return perPage.apply(page).compose(done -> page.size() < size ? Future.succeededFuture()
-          : page(conn, last.writerId(), last.seq(), next, perPage));
+          : page(query, last, next, perPage));
     });
   }
 

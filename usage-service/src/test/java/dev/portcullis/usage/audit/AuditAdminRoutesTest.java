@@ -1,11 +1,13 @@
 package dev.portcullis.usage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.database.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -111,11 +113,18 @@ class AuditAdminRoutesTest {
 
   @Test
   void aStoreFailureIsAnAdminError() {
-    db.close().await();
+    db.query("DROP TABLE audit_anchors", Tuple.tuple()).await();
     Answer failed = get("/api/admin/audit/export");
     assertThat(failed.status()).isEqualTo(500);
     assertThat(failed.json().getJsonObject("error").getString("message")).contains("usage-service log");
     assertThat(get("/api/admin/audit/verify").status()).isEqualTo(500);
-    db = Database.embedded(vertx, dataDir, "usage");
+    db.query("DROP TABLE audit_records", Tuple.tuple()).await();
+    assertThat(get("/api/admin/audit/records?requestId=req-1").status()).isEqualTo(500);
+  }
+
+  @Test
+  void anExportThatBreaksOffIsResetNeverEndedAsIfWhole() {
+    db.query("DROP TABLE audit_records", Tuple.tuple()).await();
+    assertThatThrownBy(() -> get("/api/admin/audit/export")).isInstanceOf(HttpClosedException.class);
   }
 }

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,10 +72,39 @@ class AuditRetentionTest {
   }
 
   @Test
-  void aBrokenLogIsKeptWholeAsEvidence() {
-    db.query("UPDATE audit_records SET response_body = ? WHERE seq = ?", Tuple.of("x", 1L)).await();
+  void oldRowsThatDoNotVerifyAreKeptAsEvidence() {
+    db.query("UPDATE audit_records SET response_body = ? WHERE seq = ?", Tuple.of("x", 2L)).await();
     assertThat(new AuditRetention(store, 90, CLOCK).runOnce().await()).isZero();
-    assertThat(store.verify().await().records()).isEqualTo(4);
+    AuditReport report = store.verify().await();
+    assertThat(report.records()).isEqualTo(4);
+    assertThat(report.firstBreak().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void aBreakInTheRowsKeptDoesNotStopRetention() {
+    db.query("UPDATE audit_records SET response_body = ? WHERE seq = ?", Tuple.of("x", 4L)).await();
+    assertThat(new AuditRetention(store, 90, CLOCK).runOnce().await()).isEqualTo(2);
+    AuditReport report = store.verify().await();
+    assertThat(report.records()).isEqualTo(2);
+    assertThat(report.firstBreak().seq()).isEqualTo(4);
+  }
+
+  @Test
+  void moreRowsThanAChunkAreRemovedChunkByChunk() {
+    AuditStore other = AuditStore.open(db, "writer-b").await();
+    long old = NOW.toEpochMilli() - Duration.ofDays(200).toMillis();
+    List<AuditEntry> entries = new ArrayList<>(IntStream.range(0, AuditStore.PURGE_CHUNK + 2)
+        .mapToObj(i -> AuditChainTest.entry("bulk-" + i, old, "{}")).toList());
+    entries.add(AuditChainTest.entry("bulk-recent", NOW.toEpochMilli(), "{}"));
+    List<AuditRecord> rows = other.append(entries).await();
+
+    assertThat(new AuditRetention(store, 90, CLOCK).runOnce().await()).isEqualTo(AuditStore.PURGE_CHUNK + 2 + 2);
+    AuditReport report = store.verify().await();
+    assertThat(report.intact()).as(report.summary()).isTrue();
+    assertThat(report.records()).isEqualTo(3);
+    assertThat(report.anchors()).isEqualTo(2);
+    assertThat(report.heads()).contains(new AuditReport.Head("writer-b", rows.get(rows.size() - 1).seq(),
+        rows.get(rows.size() - 1).hash()));
   }
 
   @Test

@@ -219,6 +219,24 @@ abstract class AuditStoreContract {
   }
 
   @Test
+  void retentionKeepsOldRowsThatDoNotVerify() {
+    appendCalls(store, 1, 6);
+    sql("DELETE FROM audit_records WHERE writer_id = ? AND seq = ?", "writer-a", 2L);
+    assertThat(store.purgeOlderThan(4_500).await()).isZero();
+    assertThat(firstBreak()).extracting(AuditBreak::seq, AuditBreak::reason).containsExactly(2L, Reason.SEQ_GAP);
+
+  }
+
+  @Test
+  void retentionChecksTheLinkToTheFirstRowItKeeps() {
+    List<AuditRecord> rows = appendCalls(store, 1, 6);
+    sql("UPDATE audit_records SET prev_hash = ? WHERE writer_id = ? AND seq = ?", rows.get(0).hash(), "writer-a", 3L);
+    assertThat(store.purgeOlderThan(2_500).await()).isZero();
+    assertThat(firstBreak()).extracting(AuditBreak::seq, AuditBreak::reason)
+        .containsExactly(3L, Reason.PREV_HASH_MISMATCH);
+  }
+
+  @Test
   void rowsDeletedBelowAMovedAnchorAreStillFound() {
     appendCalls(store, 1, 6);
     store.purgeOlderThan(2_500).await();
