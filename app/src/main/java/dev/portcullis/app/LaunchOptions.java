@@ -12,6 +12,7 @@ public record LaunchOptions(JsonObject overrides, String configFile, boolean hel
 
   public static final String USAGE = """
       Usage: java -jar portcullis.jar [--roles gateway,auth,router,providers] [--config FILE] [--port N] [--cluster]
+             java -jar portcullis.jar audit verify FILE   (checks an audit log export offline)
 
         --roles   which parts run in this process (default: all of them)
         --config  a YAML or JSON file of settings (also PORTCULLIS_CONFIG)

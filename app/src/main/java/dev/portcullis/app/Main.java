@@ -4,6 +4,7 @@ import dev.portcullis.app.launch.InPlaceExec;
 import dev.portcullis.app.launch.JvmTuning;
 import dev.portcullis.app.launch.RunningJvm;
 import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.usage.audit.AuditCommand;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +16,19 @@ import sun.misc.Signal;
  * SIGTERM (or Ctrl-C) stops accepting, lets in-flight calls finish, and exits 0. A bad setting
  * exits with status 2 and one line that names it. Started without the user's own memory flags,
  * it first replaces itself with a JVM sized for a gateway ({@link JvmTuning}).
+ *
+ * <p>{@code java -jar portcullis.jar audit verify FILE} is a tool instead ({@link AuditCommand}):
+ * it checks an audit log export and exits, in the JVM as started.
  */
 public final class Main {
 
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && args[0].equals("audit")) {
+      // A tool, not a server: no restart with tuned flags, nothing started.
+      System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.in, System.out, System.err));
+    }
     // First of all, before logging or Vert.x load a class: what they would load is lost on restart.
     JvmTuning.Decision jvm;
     try {
