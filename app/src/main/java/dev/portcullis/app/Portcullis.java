@@ -1,43 +1,83 @@
 package dev.portcullis.app;
 
+import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.gateway.usage.JournalRedaction;
 import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.gateway.usage.UsageShipper;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.usage.UsageLedgerVerticle;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.cluster.ClusterSettings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.cluster.ClusteredVertx;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.discovery.ProviderAnnouncer;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.discovery.ProviderDirectory;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.auth.AuthVerticle;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.common.settings.SettingsException;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.gateway.GatewaySettings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.gateway.GatewayVerticle;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.provider.ProviderSettings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.ModelRouterVerticle;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.RouterSettings;
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.models.ModelListCache;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.DeploymentOptions;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Future;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Promise;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Vertx;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.VertxOptions;
+import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.json.JsonObject;
+import dev.portcullis.auth.admin.AdminApi;
 import java.net.BindException;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.ArrayList;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.LinkedHashMap;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.List;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.Map;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.Set;
+import dev.portcullis.auth.admin.AdminApi;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.portcullis.auth.admin.AdminApi;
 import org.slf4j.Logger;
+import dev.portcullis.auth.admin.AdminApi;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -165,7 +205,7 @@ public final class Portcullis {
     if (roles.contains(Role.AUTH)) {
       // The usage ledger lives with the store and serves its part of the admin API; one instance
       // each: they own their schemas' migrations and the admin port.
-      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry);
+      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY));
       chain = chain.compose(v -> vertx.deployVerticle(ledger));
       chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings, ledger::mountAdmin))
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,
@@ -193,7 +233,7 @@ public final class Portcullis {
       if (usageSettings.enabled()) {
         chain = chain.compose(v -> vertx.executeBlocking(() -> {
           usageShipper = UsageShipper.start(vertx, usageSettings.journalDir(), usageSettings.journalMaxBytes(),
-              registry, record -> record, gatewayOptions.upstreamTimeoutMs());
+              registry, JournalRedaction::redact, gatewayOptions.upstreamTimeoutMs());
           return null;
         }).recover(err -> Future.failedFuture(new SettingsException(UsageSettings.ENABLED,
             "the usage journal in " + usageSettings.journalDir() + " cannot be used: " + err.getMessage()))));

@@ -35,7 +35,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,8 +147,12 @@ class UsageLedgerTest {
     return cost.divide(perMillion);
   }
 
+  /** A price per million tokens; a tiered one at its base tier (these calls are far below any tier's start). */
   private static BigDecimal decimal(JsonObject json, String field) {
     Object value = json.getValue(field);
+    if (value instanceof JsonObject tiered) {
+      value = tiered.getValue("base");
+    }
     return value == null ? BigDecimal.ZERO : new BigDecimal(value.toString());
   }
 
@@ -285,7 +292,7 @@ class UsageLedgerTest {
       assertCost(whole, catalogCost("bedrock", BEDROCK_MODEL, 500, 60, 0));
 
       upstream.on("POST", BEDROCK_PATH + "/converse-stream", BedrockWire.eventStream(
-          BedrockWire.concat(BedrockWire.textStreamFrames(List.of("a", "b"), 9, 5)), 0));
+          BedrockWire.concat(BedrockWire.textStreamFrames(List.of("a", "b"), 9, 5)), 0, 64));
       async.converseStream(ConverseStreamRequest.builder().modelId(BEDROCK_MODEL).messages(user).build(),
           ConverseStreamResponseHandler.builder().subscriber(ConverseStreamResponseHandler.Visitor.builder().build())
               .build()).join();
@@ -374,5 +381,84 @@ class UsageLedgerTest {
     JsonObject record = awaitRecord(r -> "made-up-model-x".equals(r.getString("answeredModel")));
     assertThat(record.getLong("inputTokens")).isEqualTo(10);
     assertThat(record.getValue("costUsd")).isNull();
+  }
+
+  @Test
+  void anAuditedProxyKeepsRedactedBodiesOfWholeAndStreamedCallsInAChainThatVerifies() throws Exception {
+    String full = admin.create("llm-proxies", new JsonObject().put("name", "audited-full").put("auditBodies", "full"))
+        .getString("id");
+    String metadata = admin.create("llm-proxies", new JsonObject().put("name", "audited-metadata")
+        .put("auditBodies", "metadata")).getString("id");
+    String secretInPrompt = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0";
+    upstream.on("POST", "/openai/v1/chat/completions", RecordingUpstream.json(200,
+        OpenAiWire.chatCompletion("gpt-4o-mini", "the answer", 8, 2)));
+    String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"my key is "
+        + secretInPrompt + "\"}]}";
+    String wholeId = callOpenAi(full, body);
+    upstream.on("POST", "/openai/v1/chat/completions", OpenAiWire.chatStream(
+        OpenAiWire.chatTextStream("gpt-4o-mini", List.of("stre", "amed"), 3, 2)));
+    String streamedId = callOpenAi(full, body.replace("\"messages\"", "\"stream\":true,\"messages\""));
+    String metadataId = callOpenAi(metadata, body);
+
+    JsonObject whole = auditRow(wholeId);
+    assertThat(whole.getString("level")).isEqualTo("full");
+    assertThat(whole.getString("requestBody")).contains("my key is").doesNotContain(secretInPrompt);
+    assertThat(whole.getString("responseBody")).contains("the answer");
+    assertThat(whole.getBoolean("hashValid")).isTrue();
+    JsonObject streamed = auditRow(streamedId);
+    assertThat(streamed.getString("responseBody")).as("the stream's bytes, in order")
+        .contains("stre").contains("amed").contains("[DONE]");
+    JsonObject onlyMetadata = auditRow(metadataId);
+    assertThat(onlyMetadata.getString("level")).isEqualTo("metadata");
+    assertThat(onlyMetadata.getValue("requestBody")).isNull();
+    assertThat(onlyMetadata.getValue("responseBody")).isNull();
+    // The default proxy audits nothing: its calls have a usage record and no audit row.
+    String unaudited = callOpenAi(null, body);
+    awaitRecord(r -> unaudited.equals(r.getString("id")));
+    assertThat(admin.send("GET", "/api/admin/audit/records?requestId=" + unaudited, null).body())
+        .isEqualTo("{\"data\":[]}");
+
+    HttpResponse<String> verified = admin.send("GET", "/api/admin/audit/verify", null);
+    assertThat(verified.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(verified.body()).getBoolean("intact")).as(verified.body()).isTrue();
+    HttpResponse<String> export = admin.send("GET", "/api/admin/audit/export", null);
+    assertThat(export.body()).doesNotContain(secretInPrompt);
+    assertThat(dev.portcullis.usage.audit.AuditVerifier.verify(new java.io.ByteArrayInputStream(
+        export.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))).intact()).isTrue();
+    // Nothing secret on the gateway's disk either: the journal holds redacted bodies.
+    try (Stream<Path> files = Files.walk(Path.of(portcullis.portcullis().settings().string("PORTCULLIS_DATA_DIR")))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(file.toString()).doesNotContain(secretInPrompt);
+      }
+    }
+  }
+
+  /** A passthrough chat call on {@code proxyId} (the default proxy when null); answers its request id. */
+  private static String callOpenAi(String proxyId, String body) throws Exception {
+    String base = proxyId == null ? portcullis.providerUrl("openai") : portcullis.providerUrl("openai") + "/" + proxyId;
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
+        .header("Authorization", "Bearer " + OPENAI_KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return answer.headers().firstValue("x-portcullis-request-id").orElseThrow();
+  }
+
+  /** The one audit row of a call, once the ledger has written it. */
+  private static JsonObject auditRow(String requestId) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (true) {
+      HttpResponse<String> rows = admin.send("GET", "/api/admin/audit/records?requestId=" + requestId, null);
+      assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+      JsonArray data = new JsonObject(rows.body()).getJsonArray("data");
+      if (data.size() == 1) {
+        return data.getJsonObject(0);
+      }
+      assertThat(data.size()).as("one audit row per call").isZero();
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no audit row for " + requestId);
+      }
+      Thread.sleep(50);
+    }
   }
 }

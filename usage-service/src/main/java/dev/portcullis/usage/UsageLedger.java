@@ -1,7 +1,10 @@
 package dev.portcullis.usage;
 
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.usage.audit.AuditEntry;
+import dev.portcullis.usage.audit.AuditStore;
 import dev.portcullis.usage.store.UsageStore;
+import java.util.Optional;
 import dev.portcullis.usage.store.UsageStore.Priced;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +32,9 @@ final class UsageLedger {
   private final UsageStore store;
   private final MeterRegistry registry;
   private final Function<UsageRecord, BigDecimal> pricing;
-  private final UsageStore.AlsoInTransaction audit;
+  private final AuditStore audit;
+  /** Batches are written one after another: the audit chain grows in one order, in their transactions. */
+  private Future<Integer> writing = Future.succeededFuture(0);
   private final Counter written;
   private final Counter duplicates;
   private final Counter malformed;
@@ -45,7 +50,7 @@ final class UsageLedger {
   }
 
   UsageLedger(UsageStore store, MeterRegistry registry, Function<UsageRecord, BigDecimal> pricing,
-      UsageStore.AlsoInTransaction audit, List<AdminRoutes> adminRoutes) {
+      AuditStore audit, List<AdminRoutes> adminRoutes) {
     this.store = store;
     this.registry = registry;
     this.pricing = pricing;
@@ -59,13 +64,25 @@ final class UsageLedger {
         .description("Journal lines that were not usage records, skipped").register(registry);
   }
 
-  /** Stores the batch's new records; answers how many were new. */
+  /**
+   * Stores the batch's new records, each audited one with its audit row in the same transaction;
+   * answers how many were new. Called on the ledger's event loop.
+   */
   Future<Integer> store(List<UsageRecord> records) {
+    Future<Integer> done = writing.transform(previous -> storeNow(records));
+    writing = done;
+    return done;
+  }
+
+  private Future<Integer> storeNow(List<UsageRecord> records) {
     List<Priced> priced = new ArrayList<>(records.size());
     for (UsageRecord record : records) {
       priced.add(new Priced(record, pricing.apply(record)));
     }
-    return store.insertNew(priced, audit).map(fresh -> {
+    return store.insertNew(priced, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
+            .map(p -> AuditEntry.of(p.record())).flatMap(Optional::stream).toList()))
+        .onComplete(ar -> audit.ended(ar.succeeded()))
+        .map(fresh -> {
       written.increment(fresh.size());
       duplicates.increment(records.size() - fresh.size());
       for (Priced p : fresh) {

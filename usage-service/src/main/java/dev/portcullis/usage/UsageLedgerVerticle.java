@@ -5,7 +5,19 @@ import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.database.Database;
+import dev.portcullis.usage.audit.AuditAdminRoutes;
+import dev.portcullis.usage.audit.AuditRetention;
+import dev.portcullis.usage.audit.AuditStore;
+import dev.portcullis.usage.price.CatalogReader;
+import java.time.Clock;
+import dev.portcullis.usage.price.PriceAdminRoutes;
+import dev.portcullis.usage.price.PriceBook;
+import dev.portcullis.usage.price.PriceCatalog;
+import dev.portcullis.usage.price.PriceOverrides;
 import dev.portcullis.usage.query.UsageAdminRoutes;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 import dev.portcullis.usage.store.UsageMigrations;
 import dev.portcullis.usage.store.UsageStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,14 +50,22 @@ public final class UsageLedgerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final MeterRegistry registry;
+  private final Function<RoutingContext, Buffer> adminBody;
   private Database database;
+  private PriceOverrides overrides;
+  private AuditRetention retention;
   private UsageStore store;
   private UsageLedger ledger;
   private MessageConsumer<String> consumer;
 
-  public UsageLedgerVerticle(Settings settings, MeterRegistry registry) {
+  /**
+   * @param adminBody where the admin API put a request's body (it reads bodies within its limit
+   *                  before any of its calls, the ledger's included)
+   */
+  public UsageLedgerVerticle(Settings settings, MeterRegistry registry, Function<RoutingContext, Buffer> adminBody) {
     this.settings = settings;
     this.registry = registry;
+    this.adminBody = adminBody;
   }
 
   @Override
@@ -54,12 +74,33 @@ public final class UsageLedgerVerticle extends VerticleBase {
     database = databaseUrl != null ? Database.postgres(vertx, databaseUrl)
         : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
     store = new UsageStore(database);
-    return UsageMigrations.migrate(database).compose(version -> {
-      ledger = new UsageLedger(store, registry, record -> null, UsageStore.AlsoInTransaction.NOTHING,
-          List.of(new UsageAdminRoutes(database)::mount));
-      consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
-      return consumer.completion();
-    }).onSuccess(v -> LOG.info("usage ledger ready: {} store", databaseUrl != null ? "PostgreSQL" : "embedded H2"));
+    Future<PriceCatalog> catalog = CatalogReader.load(vertx, settings);
+    AuditStore[] audit = new AuditStore[1];
+    return UsageMigrations.migrate(database)
+        .compose(version -> PriceOverrides.open(vertx, database))
+        .compose(opened -> {
+          overrides = opened;
+          // A writer id per start: one chain per running ledger, never two processes on one.
+          return AuditStore.open(database, AuditStore.newWriterId());
+        })
+        .compose(opened -> {
+          audit[0] = opened;
+          retention = new AuditRetention(opened, AuditRetention.retentionDays(settings), Clock.systemUTC());
+          retention.start(vertx);
+          return catalog;
+        })
+        .compose(prices -> {
+          PriceBook book = new PriceBook(prices, overrides, registry);
+          ledger = new UsageLedger(store, registry, record -> book.price(record).costUsd(), audit[0], List.of(
+              new UsageAdminRoutes(database)::mount,
+              new PriceAdminRoutes(book, overrides, adminBody)::mount,
+              new AuditAdminRoutes(audit[0])::mount));
+          consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
+          return consumer.completion().map(prices);
+        })
+        .onSuccess(prices -> LOG.info("usage ledger ready: {} store, prices from {} {} ({})",
+            databaseUrl != null ? "PostgreSQL" : "embedded H2", prices.packageName(), prices.version(),
+            prices.origin()));
   }
 
   private void onBatch(Message<String> message) {
@@ -98,6 +139,12 @@ public final class UsageLedgerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    if (retention != null) {
+      retention.stop();
+    }
+    if (overrides != null) {
+      unregistered = unregistered.compose(v -> overrides.close());
+    }
     return unregistered.compose(v -> database == null ? Future.succeededFuture() : database.close());
   }
 }

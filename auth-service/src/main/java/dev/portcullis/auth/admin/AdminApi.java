@@ -348,7 +348,8 @@ public final class AdminApi {
     ctx.next();
   }
 
-  private static final String BODY = "portcullis.admin.body";
+  /** Where the request's body is, read within the limit, for this API's calls and its extensions'. */
+  public static final String BODY = "portcullis.admin.body";
 
   private void readBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();

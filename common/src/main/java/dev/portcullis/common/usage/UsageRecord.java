@@ -65,6 +65,13 @@ public record UsageRecord(
     }
   }
 
+  /** The same record with {@code audit} in place of its own. */
+  public UsageRecord withAudit(Audit audit) {
+    return new UsageRecord(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel,
+        answeredModel, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status,
+        outcome, latencyMs, ttfbMs, audit);
+  }
+
   /** One line of the journal and one element of a shipped batch. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()

@@ -3,11 +3,7 @@ package dev.portcullis.gateway.proxy;
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.usage.UsageRecord;
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.function.Consumer;
 
 /**
@@ -15,9 +11,6 @@ import java.util.function.Consumer;
  * went away is recorded as {@code cancelled}, with whatever usage was known by then.
  */
 final class UsageRecords {
-
-  /** Bodies that are not UTF-8 text (Bedrock's binary event streams) are kept as base64 behind this. */
-  static final String BASE64_PREFIX = "base64:";
 
   private final Consumer<UsageRecord> sink;
 
@@ -58,17 +51,12 @@ final class UsageRecords {
         audit));
   }
 
-  /** UTF-8 text as it is; anything else as base64, so that no byte is changed or lost. */
+  /**
+   * The bytes as text: UTF-8, with anything that is not (the binary framing of Bedrock's event
+   * streams) replaced by U+FFFD. The audit log is for people to read; its JSON payloads stay
+   * readable, and the redactor sees every character a secret could be made of.
+   */
   static String text(Buffer bytes) {
-    if (bytes == null) {
-      return null;
-    }
-    byte[] raw = bytes.getBytes();
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-    } catch (CharacterCodingException binary) {
-      return BASE64_PREFIX + Base64.getEncoder().encodeToString(raw);
-    }
+    return bytes == null ? null : new String(bytes.getBytes(), StandardCharsets.UTF_8);
   }
 }

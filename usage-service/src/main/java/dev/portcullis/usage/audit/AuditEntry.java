@@ -1,5 +1,6 @@
 package dev.portcullis.usage.audit;
 
+import dev.portcullis.common.audit.SecretRedactor;
 import dev.portcullis.common.usage.UsageRecord;
 import java.util.Optional;
 

@@ -74,6 +74,8 @@ public final class AuditStore {
   private Future<?> maintenance = Future.succeededFuture();
   /** This writer's last row; null when it must be read again from the database. */
   private volatile Head head;
+  /** Where the head goes if the caller's transaction of {@link #appendWithin} commits. */
+  private volatile Head pending;
 
   private AuditStore(Database db, String writerId) {
     this.db = db;
@@ -138,6 +140,41 @@ public final class AuditStore {
           })
           .onFailure(failure -> head = null);
     });
+  }
+
+  /**
+   * Appends within the caller's transaction, so that the rows commit or roll back with what the
+   * caller writes in it (the ledger's usage records: an audit row exists exactly when its record
+   * does). The caller runs one such transaction at a time and reports how it ended with
+   * {@link #ended}; until then this writer's head is not moved.
+   */
+  public Future<List<AuditRecord>> appendWithin(SqlConnection conn, List<AuditEntry> entries) {
+    List<AuditEntry> batch = List.copyOf(entries);
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Head known = head;
+    return (known != null ? Future.succeededFuture(known) : loadHead()).compose(start -> {
+      List<AuditRecord> rows = new ArrayList<>(batch.size());
+      List<Tuple> tuples = new ArrayList<>(batch.size());
+      String prev = start.hash();
+      long seq = start.seq();
+      for (AuditEntry entry : batch) {
+        AuditRecord row = AuditChain.link(writerId, ++seq, entry, prev);
+        rows.add(row);
+        tuples.add(tuple(row));
+        prev = row.hash();
+      }
+      AuditRecord last = rows.get(rows.size() - 1);
+      pending = new Head(last.seq(), last.hash());
+      return conn.preparedQuery(db.dialect(INSERT)).executeBatch(tuples).map(inserted -> List.copyOf(rows));
+    });
+  }
+
+  /** The transaction of the last {@link #appendWithin} ended: committed, or not (the head is read again). */
+  public void ended(boolean committed) {
+    head = committed && pending != null ? pending : committed ? head : null;
+    pending = null;
   }
 
   private Future<Head> loadHead() {

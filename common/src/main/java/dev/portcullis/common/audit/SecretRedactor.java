@@ -1,4 +1,4 @@
-package dev.portcullis.usage.audit;
+package dev.portcullis.common.audit;
 
 import dev.portcullis.common.auth.VirtualKeyFormat;
 import java.nio.ByteBuffer;

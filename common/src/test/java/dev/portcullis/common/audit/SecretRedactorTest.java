@@ -1,4 +1,4 @@
-package dev.portcullis.usage.audit;
+package dev.portcullis.common.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
