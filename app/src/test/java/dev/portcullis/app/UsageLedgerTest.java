@@ -192,6 +192,8 @@ class UsageLedgerTest {
     assertThat(streamed.getLong("outputTokens")).isEqualTo(20);
     assertThat(streamed.getValue("ttfbMs")).isNotNull();
     assertCost(streamed, catalogCost("openai", "gpt-4o-mini", 300, 20, 0));
+    assertThat(MetricsScrape.await(portcullis, "portcullis_usage_cost_usd_total",
+        Map.of("provider", "openai", "model", "gpt-4o-mini"))).isPositive();
     client.close();
     assertThat(records().toString()).doesNotContain(OPENAI_KEY);
   }
@@ -381,6 +383,9 @@ class UsageLedgerTest {
     JsonObject record = awaitRecord(r -> "made-up-model-x".equals(r.getString("answeredModel")));
     assertThat(record.getLong("inputTokens")).isEqualTo(10);
     assertThat(record.getValue("costUsd")).isNull();
+    assertThat(MetricsScrape.await(portcullis, "portcullis_usage_cost_unpriced_total", Map.of("provider", "openai")))
+        .isGreaterThanOrEqualTo(1);
+
   }
 
   @Test
