@@ -9,10 +9,12 @@ WORKDIR /src
 COPY pom.xml ./
 COPY common/pom.xml common/
 COPY testkit/pom.xml testkit/
+COPY database/pom.xml database/
 COPY gateway/pom.xml gateway/
 COPY auth-service/pom.xml auth-service/
 COPY router-service/pom.xml router-service/
 COPY provider-verticles/pom.xml provider-verticles/
+COPY usage-service/pom.xml usage-service/
 COPY app/pom.xml app/
 COPY bench/pom.xml bench/
 COPY examples/event-bus-client/pom.xml examples/event-bus-client/

@@ -1,5 +1,6 @@
 package dev.portcullis.app;
 
+import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.gateway.usage.JournalRedaction;
 import dev.portcullis.gateway.usage.UsageSettings;
@@ -203,6 +204,9 @@ public final class Portcullis {
     Future<?> chain = vertx.deployVerticle(metricsServer)
         .recover(err -> Future.failedFuture(bindError(MetricsServer.PORT, metricsPort, err)));
     if (roles.contains(Role.AUTH)) {
+      // A missing or weak auth secret stops the start before anything runs (the ledger, deployed
+      // first, would otherwise fail on its database with a less useful error).
+      AuthSecret.check(settings, vertx.isClustered());
       // The usage ledger lives with the store and serves its part of the admin API; one instance
       // each: they own their schemas' migrations and the admin port.
       UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY));

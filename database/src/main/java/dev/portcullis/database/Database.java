@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -60,6 +62,13 @@ public final class Database {
     } catch (RuntimeException e) {
       // The URL holds a password: say what is wrong without echoing it.
       throw new SettingsException(DATABASE_URL_SETTING, "not a valid PostgreSQL connection URL");
+    }
+    if (options.getSslMode() != null && options.getSslMode() != SslMode.DISABLE && options.getSslOptions() == null) {
+      // The URL asks for TLS but carries no TLS options: Vert.x's client needs some (it fails with
+      // a NullPointerException without them). The JDK's trusted authorities verify the server;
+      // verify-full also checks its name.
+      options.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm(
+          options.getSslMode() == SslMode.VERIFY_FULL ? "HTTPS" : ""));
     }
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(options).using(vertx).build();
     return new Database(pool, true);

@@ -1,0 +1,43 @@
+package dev.portcullis.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.common.settings.SettingsException;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DatabaseTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void everySslModeMakesAPoolAndAFailedConnectionIsAnErrorNotACrash() {
+    for (String mode : new String[] {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}) {
+      Database db = Database.postgres(vertx, "postgresql://u:p@127.0.0.1:1/db?sslmode=" + mode);
+      assertThat(db.postgres()).isTrue();
+      assertThatThrownBy(() -> db.query("SELECT 1", io.vertx.sqlclient.Tuple.tuple()).await())
+          .as(mode).isNotInstanceOf(NullPointerException.class);
+      db.close().await();
+    }
+  }
+
+  @Test
+  void aUrlThatIsNotPostgresIsASettingsErrorThatNeverEchoesThePassword() {
+    assertThatThrownBy(() -> Database.postgres(vertx, "mysql://u:secret-pw@host/db"))
+        .isInstanceOf(SettingsException.class).hasMessageNotContaining("secret-pw");
+  }
+
+  @Test
+  void h2RewritesNothingAndPostgresNumbersItsPlaceholders() {
+    Database postgres = Database.postgres(vertx, "postgresql://u:p@127.0.0.1:1/db");
+    assertThat(postgres.dialect("SELECT ? WHERE a = ? AND b = ?")).isEqualTo("SELECT $1 WHERE a = $2 AND b = $3");
+    postgres.close().await();
+  }
+}
