@@ -111,7 +111,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       return;
     }
     if (controlAddress != null) {
-      vertx.eventBus().send(controlAddress, new StreamControl.Cancel(reason));
+      vertx.eventBus().send(controlAddress, new StreamControl.Cancel(reason), StreamSender.UNTRACED);
     }
     finish();
   }
@@ -176,7 +176,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     int frames = deliveredSinceGrant;
     deliveredSinceGrant = 0;
     outstanding += frames;
-    vertx.eventBus().send(controlAddress, new StreamControl.Credit(frames));
+    vertx.eventBus().send(controlAddress, new StreamControl.Credit(frames), StreamSender.UNTRACED);
   }
 
   private void checkIdle() {
@@ -192,7 +192,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     }
     if (now - lastFrameAt > idleTimeoutMs * 1_000_000L) {
       if (controlAddress != null) {
-        vertx.eventBus().send(controlAddress, new StreamControl.Cancel("idle timeout"));
+        vertx.eventBus().send(controlAddress, new StreamControl.Cancel("idle timeout"), StreamSender.UNTRACED);
       }
       fail(GatewayError.upstreamTimeout("The upstream stream sent nothing for " + idleTimeoutMs + " ms."));
     }
