@@ -11,6 +11,7 @@ import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
 import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.proxy.ErrorResponses;
 import dev.portcullis.gateway.proxy.ProviderAvailability;
 import dev.portcullis.gateway.proxy.ProviderProxyHandler;
@@ -50,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
   private final ProviderAvailability availability;
+  private final GenAiSpans spans;
   private HttpServer server;
   private ProviderProxyHandler proxy;
   private GatewayErrorPage errorPage;
@@ -59,6 +61,16 @@ public final class GatewayVerticle extends VerticleBase {
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability) {
+    this(options, settings, registry, ready, availability, null);
+  }
+
+  /**
+   * @param availability explains, in a 503, why no instance of a provider answered (clustered mode)
+   * @param spans        the GenAI span of each call when tracing is on, {@code null} when it is off
+   */
+  public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
+      ProviderAvailability availability, GenAiSpans spans) {
+    this.spans = spans;
     this.availability = availability;
     this.options = options;
     this.settings = settings;
@@ -71,7 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     credentials = new CredentialResolver(vertx, settings);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
-        credentials, new KeylessAccess(settings), availability);
+        credentials, new KeylessAccess(settings), availability, spans);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.common.provider.ProviderRoute;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import java.util.Map;
 
 /** One client call as the gateway tracks it, from route match to the last byte. */
@@ -17,6 +18,9 @@ final class Call {
   final Map<String, String> params;
   boolean stream;
   long firstByteNanos;
+  /** With tracing on: the trace context the call arrived in, and its GenAI span once it is sent. */
+  io.opentelemetry.context.Context traceParent;
+  GenAiSpans.CallSpan span;
   boolean recorded;
   String effectiveProxyId;
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */

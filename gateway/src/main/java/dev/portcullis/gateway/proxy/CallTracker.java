@@ -86,6 +86,9 @@ final class CallTracker {
       status = 499;
       outcome = "client_closed";
     }
+    if (call.span != null) {
+      call.span.end(status, usage, outcome);
+    }
     recorder.record(new CallRecord(call.requestId, call.method, call.path, call.route.provider(),
         call.route.operation().wireName(), call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId,
         call.stream, status, System.nanoTime() - call.startedNanos, call.firstByteNanos, usage, outcome));

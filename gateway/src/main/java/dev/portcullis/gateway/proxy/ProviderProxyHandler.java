@@ -10,7 +10,9 @@ import dev.portcullis.common.provider.ProviderRoute;
 import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
+import dev.portcullis.gateway.auth.ClientCredential;
 import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.RouteMatch;
@@ -49,10 +51,21 @@ public final class ProviderProxyHandler {
   private final ProviderAvailability availability;
   private final CallTracker tracker;
   private final AnswerWriter answers;
+  private final GenAiSpans spans;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
+    this(vertx, routes, options, recorder, credentials, keyless, availability, null);
+  }
+
+  /**
+   * @param availability explains, in a 503, why no instance of a provider answered
+   * @param spans        each LLM call's span when tracing is on; {@code null} when it is off
+   */
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
+      CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability, GenAiSpans spans) {
+    this.spans = spans;
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -60,7 +73,7 @@ public final class ProviderProxyHandler {
     this.refusedBodies = new RefusedBodyResponder(vertx, RefusedBodyResponder.LINGER_MS);
     this.sniffer = new BodySniffer(options.bodyLimitBytes());
     this.credentialPolicy = new CredentialPolicy(credentials, keyless);
-    this.assembler = new ProxyRequestAssembler(options.upstreamTimeoutMs());
+    this.assembler = new ProxyRequestAssembler(options.upstreamTimeoutMs(), spans);
     this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
     this.availability = availability;
@@ -116,6 +129,10 @@ public final class ProviderProxyHandler {
         found.upstreamPath(), found.params());
     tracker.begin(call);
     ctx.put(CALL, call);
+    if (spans != null) {
+      // Here, on the request's own context: later steps may continue on another.
+      call.traceParent = spans.callerContext();
+    }
     // Until a stream takes the response over, a client that goes away ends the call at once.
     ctx.response().closeHandler(v -> tracker.record(call, ctx.response(), 499, null, "client_closed"));
     GatewayError badPart = ModelPathChecks.pathParamProblem(found.route(), found.params());
@@ -198,7 +215,12 @@ public final class ProviderProxyHandler {
 
   /** Hands the call to {@code destination} and answers the client with its reply. */
   private void send(RoutingContext ctx, Call call, BusDestination destination, Object message) {
-    sender.send(destination, message, call.stream).onComplete(ar -> guarded(ctx, call, () -> {
+    if (spans != null && message instanceof ProxyRequest request) {
+      call.span = spans.start(call.traceParent, request.provider(), call.route.operation(), request.model(),
+          call.stream, request.proxyId(), call.requestId,
+          GenAiSpans.callerKind(ClientCredential.of(ctx.request()), request.credential()));
+    }
+    sender.send(destination, message, call.stream, call.span).onComplete(ar -> guarded(ctx, call, () -> {
       if (ar.failed()) {
         failed(ctx, call, ar.cause());
       } else {
