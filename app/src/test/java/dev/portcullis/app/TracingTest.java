@@ -247,6 +247,26 @@ class TracingTest {
     assertNoSecretIn(GEMINI_KEY);
   }
 
+  @Test
+  void healthAndReadinessProbesAreNeverTraced() throws Exception {
+    upstream.on("POST", "/v1/embeddings", RecordingUpstream.json(200, OpenAiWire.embeddings("text-embedding-3-small", 2)));
+    HttpClient http = HttpClient.newHttpClient();
+    for (String probe : List.of("/health", "/ready")) {
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(portcullis.url(probe))).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    // A call after them: once its spans are in, the probes' would be too.
+    client.embeddings().create(com.openai.models.embeddings.EmbeddingCreateParams.builder()
+        .model("text-embedding-3-small").input("hello").build());
+
+    awaitGenAiSpan();
+    assertThat(spans.getFinishedSpanItems()).extracting(s -> String.valueOf(
+        s.getAttributes().get(AttributeKey.stringKey("url.path")))).doesNotContain("/health", "/ready");
+    assertThat(spans.getFinishedSpanItems()).anyMatch(s -> "/v1/openai/embeddings"
+        .equals(s.getAttributes().get(AttributeKey.stringKey("url.path"))));
+  }
+
   /** The one GenAI span of the trace, once the call has been recorded. */
   private static SpanData oneGenAiSpan(String traceId) {
     List<SpanData> found = awaitSpans(all -> all.stream()

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Only traces: {@code OTEL_METRICS_EXPORTER} and {@code OTEL_LOGS_EXPORTER} are always
  * {@code none} (metrics are Prometheus' on the metrics port, logs JSON lines on stdout). Every URL
  * a span records has its query values replaced ({@link QueryRedaction}): a Gemini key can travel
- * as {@code ?key=}.
+ * as {@code ?key=}. The gateway's {@code /health} and {@code /ready} are never sampled
+ * ({@link ProbesUnsampled}), nor are the metrics port's scrapes.
  */
 public final class Tracing {
 
@@ -99,6 +100,7 @@ public final class Tracing {
             }
             return tracerProvider;
           })
+          .addSamplerCustomizer((sampler, config) -> new ProbesUnsampled(sampler))
           .disableShutdownHook()
           .build()
           .getOpenTelemetrySdk();
