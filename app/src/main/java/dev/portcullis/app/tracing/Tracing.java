@@ -104,7 +104,7 @@ public final class Tracing {
           .disableShutdownHook()
           .build()
           .getOpenTelemetrySdk();
-      LOG.info("tracing on: spans go to {} by OTLP", exporting ? endpointOf(settings) : "a test exporter only");
+      LOG.info("tracing on: {}", exporting ? "spans go to " + endpointOf(settings) + " by OTLP" : "spans go to a test exporter only");
       return new Tracing(sdk);
     } catch (ConfigurationException e) {
       throw new SettingsException("OTEL_* (OpenTelemetry)", e.getMessage());
