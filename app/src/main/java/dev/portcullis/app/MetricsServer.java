@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -54,7 +55,9 @@ final class MetricsServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(limits.applyTo(new HttpServerOptions(), limits.keepAliveTimeoutMs()));
+    // Scrapes are no calls: never a trace of their own, even with tracing on.
+    server = vertx.createHttpServer(limits.applyTo(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE),
+        limits.keepAliveTimeoutMs()));
     ConnectionGuard.install(server, limits, (uri, status, message) -> new ErrorPage.Page(
         "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8), Map.of()), "metrics");
     server.requestHandler(request -> {

@@ -1,84 +1,49 @@
 package dev.portcullis.app;
 
-import dev.portcullis.common.auth.AuthSecret;
-import dev.portcullis.auth.admin.AdminApi;
-import dev.portcullis.gateway.usage.JournalRedaction;
-import dev.portcullis.gateway.usage.UsageSettings;
-import dev.portcullis.auth.admin.AdminApi;
-import dev.portcullis.gateway.usage.UsageShipper;
-import dev.portcullis.auth.admin.AdminApi;
-import dev.portcullis.usage.UsageLedgerVerticle;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.cluster.ClusterSettings;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.cluster.ClusteredVertx;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.discovery.ProviderAnnouncer;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.app.discovery.ProviderDirectory;
-import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.app.tracing.Tracing;
 import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.auth.admin.AdminApi;
-import dev.portcullis.common.settings.SettingsException;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.common.settings.Settings;
-import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.gateway.GatewaySettings;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.gateway.GatewayVerticle;
-import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.gateway.observe.GenAiSpans;
+import dev.portcullis.gateway.usage.JournalRedaction;
+import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.gateway.usage.UsageShipper;
 import dev.portcullis.provider.ProviderSettings;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.ModelRouterVerticle;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.RouterSettings;
-import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.router.models.ModelListCache;
-import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.usage.UsageLedgerVerticle;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
-import dev.portcullis.auth.admin.AdminApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.portcullis.auth.admin.AdminApi;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.DeploymentOptions;
-import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Future;
-import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Promise;
-import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.Vertx;
-import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.VertxOptions;
-import dev.portcullis.auth.admin.AdminApi;
 import io.vertx.core.json.JsonObject;
-import dev.portcullis.auth.admin.AdminApi;
 import java.net.BindException;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.ArrayList;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.LinkedHashMap;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.List;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.Map;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.Set;
-import dev.portcullis.auth.admin.AdminApi;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.portcullis.auth.admin.AdminApi;
 import org.slf4j.Logger;
-import dev.portcullis.auth.admin.AdminApi;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -99,6 +64,7 @@ public final class Portcullis {
   private final Vertx vertx;
   private final Settings settings;
   private final ClusterSettings cluster;
+  private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<String> gatewayDeployments = new ArrayList<>();
@@ -108,10 +74,11 @@ public final class Portcullis {
   private volatile UsageShipper usageShipper;
   private int gatewayPort = -1;
 
-  private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster) {
+  private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster, Tracing tracing) {
     this.vertx = vertx;
     this.settings = settings;
     this.cluster = cluster;
+    this.tracing = tracing;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -127,9 +94,18 @@ public final class Portcullis {
 
   /**
    * Starts with the given environment (tests pass their own). The settings are read first, on a
-   * short-lived local Vert.x: whether and how to join a cluster is one of them.
+   * short-lived local Vert.x: whether and how to join a cluster is one of them, and whether to
+   * trace (a Vert.x instance gets its tracer when it is made).
    */
   public static Future<Portcullis> start(LaunchOptions launch, JsonObject environment) {
+    return start(launch, environment, null);
+  }
+
+  /**
+   * As {@link #start(LaunchOptions, JsonObject)}; with {@code testSpans} set, tracing is on and
+   * every span also goes there as it ends (tests read it).
+   */
+  static Future<Portcullis> start(LaunchOptions launch, JsonObject environment, SpanExporter testSpans) {
     Vertx bootstrap = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     // Not tied to the bootstrap instance's context: that context is gone once it is closed.
     Promise<Portcullis> started = Promise.promise();
@@ -141,28 +117,44 @@ public final class Portcullis {
       }
       Settings settings = new Settings(loaded.result());
       ClusterSettings cluster;
+      Tracing tracing;
       try {
         cluster = ClusterSettings.from(settings);
+        tracing = Tracing.from(settings, testSpans);
       } catch (RuntimeException e) {
         bootstrap.close();
         started.fail(e);
         return;
       }
-      if (!cluster.enabled()) {
-        deployOn(new Portcullis(bootstrap, settings, cluster), started);
+      if (!cluster.enabled() && !tracing.enabled()) {
+        deployOn(new Portcullis(bootstrap, settings, cluster, tracing), started);
         return;
       }
-      // Joined from a plain thread: a Vert.x instance is not meant to be created on another's event loop.
-      new Thread(() -> ClusteredVertx.start(cluster).onComplete(joined -> {
+      // Made from a plain thread: a Vert.x instance is not meant to be created on another's event loop.
+      new Thread(() -> newVertx(cluster, tracing).onComplete(made -> {
         bootstrap.close();
-        if (joined.failed()) {
-          started.fail(joined.cause());
+        if (made.failed()) {
+          tracing.shutdown();
+          started.fail(made.cause());
         } else {
-          deployOn(new Portcullis(joined.result(), settings, cluster), started);
+          deployOn(new Portcullis(made.result(), settings, cluster, tracing), started);
         }
-      }), "portcullis-cluster-join").start();
+      }), cluster.enabled() ? "portcullis-cluster-join" : "portcullis-vertx-start").start();
     });
     return started.future();
+  }
+
+  /** The process's Vert.x: clustered or not, with a tracer when tracing is on. */
+  private static Future<Vertx> newVertx(ClusterSettings cluster, Tracing tracing) {
+    if (cluster.enabled()) {
+      return ClusteredVertx.start(cluster, tracing::applyTo);
+    }
+    try {
+      return Future.succeededFuture(tracing.applyTo(Vertx.builder()
+          .with(new VertxOptions().setPreferNativeTransport(true))).build());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static void deployOn(Portcullis portcullis, Promise<Portcullis> started) {
@@ -178,7 +170,7 @@ public final class Portcullis {
       if (ar.succeeded()) {
         started.complete(portcullis);
       } else {
-        portcullis.vertx.close();
+        portcullis.vertx.close().eventually(portcullis.tracing::shutdown);
         started.fail(ar.cause());
       }
     });
@@ -196,6 +188,7 @@ public final class Portcullis {
     int providerInstances = instances(PROVIDER_INSTANCES, cores);
     List<ProviderCatalog.Entry> providers = ProviderCatalog.entries(settings, providerOptions, registry);
     long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
+    GenAiSpans genAiSpans = tracing.genAiSpans(settings);
 
     String metricsSecret = settings.string(MetricsServer.SECRET);
     metricsServer = new MetricsServer(registry,
@@ -244,7 +237,7 @@ public final class Portcullis {
       }
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
             GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, this::isReady,
-                providerDirectory, usageShipper == null ? null : usageShipper::offer);
+                providerDirectory, usageShipper == null ? null : usageShipper::offer, genAiSpans);
             synchronized (gateways) {
               gateways.add(gateway);
             }
@@ -323,8 +316,10 @@ public final class Portcullis {
         return null;
       }));
     }
-    // Undeploying everything first withdraws this process's discovery records before it leaves.
-    return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close());
+    // Undeploying everything first withdraws this process's discovery records before it leaves;
+    // the spans of the last calls are exported once everything has closed.
+    return drained.recover(err -> Future.succeededFuture()).compose(v -> vertx.close())
+        .eventually(tracing::shutdown);
   }
 
   /** Whether this process joined a cluster. */

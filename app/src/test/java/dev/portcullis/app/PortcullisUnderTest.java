@@ -1,5 +1,6 @@
 package dev.portcullis.app;
 
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,6 +22,11 @@ public final class PortcullisUnderTest implements AutoCloseable {
   }
 
   public static PortcullisUnderTest start(Map<String, String> environment) {
+    return start(environment, null);
+  }
+
+  /** With {@code spans} set, tracing is on and every span also goes there as it ends. */
+  public static PortcullisUnderTest start(Map<String, String> environment, SpanExporter spans) {
     JsonObject env = new JsonObject();
     env.put("PORTCULLIS_PORT", String.valueOf(freePort()));
     env.put("ARCHESTRA_METRICS_PORT", String.valueOf(freePort()));
@@ -29,7 +35,7 @@ public final class PortcullisUnderTest implements AutoCloseable {
     env.put("PORTCULLIS_HOST", "127.0.0.1");
     env.put("PORTCULLIS_DATA_DIR", "target/test-data/" + System.nanoTime());
     environment.forEach(env::put);
-    Portcullis started = Portcullis.start(new LaunchOptions(new JsonObject(), null, false), env).await();
+    Portcullis started = Portcullis.start(new LaunchOptions(new JsonObject(), null, false), env, spans).await();
     return new PortcullisUnderTest(started);
   }
 

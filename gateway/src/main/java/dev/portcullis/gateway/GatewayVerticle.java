@@ -1,70 +1,39 @@
 package dev.portcullis.gateway;
 
-import dev.portcullis.gateway.usage.UsageSettings;
-import dev.portcullis.common.usage.UsageRecord;
-import dev.portcullis.gateway.usage.UsageSettings;
-import java.util.function.Consumer;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.bus.BusCodecs;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.error.ErrorKind;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.error.GatewayError;
-import dev.portcullis.gateway.usage.UsageSettings;
-import dev.portcullis.common.settings.Settings;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.http.ConnectionGuard;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.http.Http2Requests;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.common.http.PercentEscapes;
-import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.gateway.auth.CredentialResolver;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.auth.KeylessAccess;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.observe.CallRecorder;
-import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.proxy.ErrorResponses;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.proxy.ProviderAvailability;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.proxy.ProviderProxyHandler;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.routes.ProviderRoutes;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.tls.CertificateReloader;
-import dev.portcullis.gateway.usage.UsageSettings;
 import dev.portcullis.gateway.tls.TlsFiles;
 import dev.portcullis.gateway.usage.UsageSettings;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.Future;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.VerticleBase;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.http.HttpServer;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.http.HttpServerOptions;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.http.HttpVersion;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.core.json.JsonObject;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.ext.web.Router;
-import dev.portcullis.gateway.usage.UsageSettings;
 import io.vertx.ext.web.RoutingContext;
-import dev.portcullis.gateway.usage.UsageSettings;
 import java.util.List;
-import dev.portcullis.gateway.usage.UsageSettings;
 import java.util.concurrent.TimeUnit;
-import dev.portcullis.gateway.usage.UsageSettings;
 import java.util.function.BooleanSupplier;
-import dev.portcullis.gateway.usage.UsageSettings;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
-import dev.portcullis.gateway.usage.UsageSettings;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -85,6 +54,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final BooleanSupplier ready;
   private final ProviderAvailability availability;
+  private final GenAiSpans spans;
   private HttpServer server;
   private ProviderProxyHandler proxy;
   private GatewayErrorPage errorPage;
@@ -95,17 +65,19 @@ public final class GatewayVerticle extends VerticleBase {
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability) {
-    this(options, settings, registry, ready, availability, null);
+    this(options, settings, registry, ready, availability, null, null);
   }
 
   /**
    * @param availability explains, in a 503, why no instance of a provider answered (clustered mode)
    * @param usageSink    takes each finished call's usage record (the process's {@code UsageShipper});
    *                     {@code null} when usage records are off
+   * @param spans        the GenAI span of each call when tracing is on, {@code null} when it is off
    */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
-      ProviderAvailability availability, Consumer<UsageRecord> usageSink) {
+      ProviderAvailability availability, Consumer<UsageRecord> usageSink, GenAiSpans spans) {
     this.usageSink = usageSink;
+    this.spans = spans;
     this.availability = availability;
     this.options = options;
     this.settings = settings;
@@ -118,7 +90,8 @@ public final class GatewayVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     credentials = new CredentialResolver(vertx, settings);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
-        credentials, new KeylessAccess(settings), availability, usageSink, UsageSettings.from(settings).auditBodyBytes());
+        credentials, new KeylessAccess(settings), availability, usageSink, UsageSettings.from(settings).auditBodyBytes(),
+        spans);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

@@ -2,9 +2,11 @@ package dev.portcullis.app.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,11 @@ public final class ClusteredVertx {
   private ClusteredVertx() {}
 
   public static Future<Vertx> start(ClusterSettings options) {
+    return start(options, UnaryOperator.identity());
+  }
+
+  /** @param tracing gives the instance its tracer when tracing is on */
+  public static Future<Vertx> start(ClusterSettings options, UnaryOperator<VertxBuilder> tracing) {
     // Hazelcast logs a few lines before it reads its Config: route those through SLF4J (JSON) too.
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
@@ -30,9 +37,9 @@ public final class ClusteredVertx {
           + " and send messages as a member. Give every member {}, {} and {} instead.", ClusterTls.INSECURE,
           options.port(), options.name(), ClusterTls.CERT, ClusterTls.KEY, ClusterTls.CA);
     }
-    return Vertx.builder()
+    return tracing.apply(Vertx.builder()
         .with(vertxOptions(options))
-        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(options)))
+        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.of(options))))
         .buildClustered();
   }
 

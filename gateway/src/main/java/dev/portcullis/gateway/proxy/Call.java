@@ -3,6 +3,7 @@ package dev.portcullis.gateway.proxy;
 import dev.portcullis.common.provider.ProviderRoute;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.vertx.core.buffer.Buffer;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import java.util.Map;
 
 /** One client call as the gateway tracks it, from route match to the last byte. */
@@ -19,6 +20,9 @@ final class Call {
   final Map<String, String> params;
   boolean stream;
   long firstByteNanos;
+  /** With tracing on: the trace context the call arrived in, and its GenAI span once it is sent. */
+  io.opentelemetry.context.Context traceParent;
+  GenAiSpans.CallSpan span;
   boolean recorded;
   String effectiveProxyId;
   /** Who called, for the usage record: set once the credential is resolved. */

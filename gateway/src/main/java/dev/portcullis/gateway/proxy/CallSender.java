@@ -4,6 +4,8 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
+import dev.portcullis.gateway.observe.GenAiSpans;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -39,17 +41,25 @@ final class CallSender {
 
   /** Sends {@code message}; a {@link ProxyRequest} asks for a stream when {@code stream} is set. */
   Future<BusReply> send(BusDestination destination, Object message, boolean stream) {
+    return send(destination, message, stream, null);
+  }
+
+  /**
+   * Sends {@code message} as a child of {@code span}, when tracing made one: the bus request, and
+   * through it the provider's upstream call, join the call's trace.
+   */
+  Future<BusReply> send(BusDestination destination, Object message, boolean stream, GenAiSpans.CallSpan span) {
     Future<BusReply> reply = stream && message instanceof ProxyRequest request
-        ? sendStreamed(destination, request)
-        : request(destination, message).map(BusReply.Whole::new);
+        ? sendStreamed(destination, request, span)
+        : request(destination, message, span).map(BusReply.Whole::new);
     return reply.recover(cause -> Future.failedFuture(Failures.ofBus(cause, destination.target().get(),
         Failures.busTimeoutMs(upstreamTimeoutMs, destination.hops())).toException()));
   }
 
-  private Future<BusReply> sendStreamed(BusDestination destination, ProxyRequest request) {
+  private Future<BusReply> sendStreamed(BusDestination destination, ProxyRequest request, GenAiSpans.CallSpan span) {
     StreamReceiver receiver = StreamReceiver.open(vertx, streamWindow, upstreamTimeoutMs);
     return receiver.ready()
-        .compose(v -> request(destination, request.withStream(receiver.address(), receiver.window())))
+        .compose(v -> request(destination, request.withStream(receiver.address(), receiver.window()), span))
         .transform(ar -> {
           if (ar.failed()) {
             receiver.close();
@@ -64,10 +74,17 @@ final class CallSender {
         });
   }
 
-  private Future<Object> request(BusDestination destination, Object message) {
+  private Future<Object> request(BusDestination destination, Object message, GenAiSpans.CallSpan span) {
     int hops = destination.hops();
     DeliveryOptions delivery = hops < deliveryByHops.length ? deliveryByHops[hops]
         : Failures.busDelivery(upstreamTimeoutMs, hops);
-    return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
+    if (span == null) {
+      return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
+    }
+    // Vert.x's tracer takes the current trace context as the bus request's parent when it is sent,
+    // which is now: the scope can close at once.
+    try (Scope scope = span.makeCurrent()) {
+      return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
+    }
   }
 }

@@ -89,6 +89,9 @@ final class CallTracker {
       status = 499;
       outcome = "client_closed";
     }
+    if (call.span != null) {
+      call.span.end(status, usage, outcome);
+    }
     String proxyId = call.effectiveProxyId != null ? call.effectiveProxyId : call.proxyId;
     long durationNanos = System.nanoTime() - call.startedNanos;
     recorder.record(new CallRecord(call.requestId, call.method, call.path, call.route.provider(),

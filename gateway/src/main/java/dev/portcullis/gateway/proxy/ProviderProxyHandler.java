@@ -13,6 +13,7 @@ import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.observe.CallRecorder;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.RouteMatch;
@@ -53,14 +54,24 @@ public final class ProviderProxyHandler {
   private final AnswerWriter answers;
   /** {@code null} when usage records (and so the audit log) are off. */
   private final AuditCapture audit;
+  private final GenAiSpans spans;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
+  public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
+      CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
+    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null);
+  }
+
   /**
-   * @param usageSink where each finished call's usage record goes ({@code null}: usage records are off)
+   * @param availability   explains, in a 503, why no instance of a provider answered
+   * @param usageSink      where each finished call's usage record goes ({@code null}: usage records are off)
+   * @param auditBodyLimit at audit level {@code full}, the most bytes kept of a request and of an answer
+   * @param spans          each LLM call's span when tracing is on; {@code null} when it is off
    */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability,
-      Consumer<UsageRecord> usageSink, int auditBodyLimit) {
+      Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans) {
+    this.spans = spans;
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -68,7 +79,7 @@ public final class ProviderProxyHandler {
     this.refusedBodies = new RefusedBodyResponder(vertx, RefusedBodyResponder.LINGER_MS);
     this.sniffer = new BodySniffer(options.bodyLimitBytes());
     this.credentialPolicy = new CredentialPolicy(credentials, keyless);
-    this.assembler = new ProxyRequestAssembler(options.upstreamTimeoutMs());
+    this.assembler = new ProxyRequestAssembler(options.upstreamTimeoutMs(), spans);
     this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
     this.availability = availability;
@@ -125,6 +136,10 @@ public final class ProviderProxyHandler {
         found.upstreamPath(), found.params());
     tracker.begin(call);
     ctx.put(CALL, call);
+    if (spans != null) {
+      // Here, on the request's own context: later steps may continue on another.
+      call.traceParent = spans.callerContext();
+    }
     // Until a stream takes the response over, a client that goes away ends the call at once.
     ctx.response().closeHandler(v -> tracker.record(call, ctx.response(), 499, null, "client_closed"));
     GatewayError badPart = ModelPathChecks.pathParamProblem(found.route(), found.params());
@@ -221,7 +236,11 @@ public final class ProviderProxyHandler {
   }
 
   private void send(RoutingContext ctx, Call call, BusDestination destination, Object message) {
-    sender.send(destination, message, call.stream).onComplete(ar -> guarded(ctx, call, () -> {
+    if (spans != null && message instanceof ProxyRequest request) {
+      call.span = spans.start(call.traceParent, request.provider(), call.route.operation(), request.model(),
+          call.stream, request.proxyId(), call.requestId, call.callerKind.wire());
+    }
+    sender.send(destination, message, call.stream, call.span).onComplete(ar -> guarded(ctx, call, () -> {
       if (ar.failed()) {
         failed(ctx, call, ar.cause());
       } else {

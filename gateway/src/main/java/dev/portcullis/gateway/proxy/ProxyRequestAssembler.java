@@ -3,6 +3,7 @@ package dev.portcullis.gateway.proxy;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.gateway.auth.ClientCredential;
+import dev.portcullis.gateway.observe.GenAiSpans;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -16,10 +17,20 @@ import io.vertx.core.buffer.Buffer;
 final class ProxyRequestAssembler {
 
   private final long upstreamTimeoutMs;
+  private final GenAiSpans spans;
 
   /** @param upstreamTimeoutMs how long the upstream may stay silent before the provider answers 504 */
   ProxyRequestAssembler(long upstreamTimeoutMs) {
+    this(upstreamTimeoutMs, null);
+  }
+
+  /**
+   * @param spans with tracing on, the client's trace headers are left out (the upstream call gets
+   *              the trace's own); {@code null} with tracing off, when they travel as they came
+   */
+  ProxyRequestAssembler(long upstreamTimeoutMs, GenAiSpans spans) {
     this.upstreamTimeoutMs = upstreamTimeoutMs;
+    this.spans = spans;
   }
 
   /**
@@ -34,6 +45,9 @@ final class ProxyRequestAssembler {
     if (admission.removesClientCredential()) {
       ClientCredential.strip(headers);
       query = ClientCredential.queryWithoutKey(query);
+    }
+    if (spans != null) {
+      spans.removePropagationHeaders(headers);
     }
     return ProxyRequest.builder()
         .provider(provider)

@@ -112,7 +112,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       return;
     }
     if (controlAddress != null) {
-      vertx.eventBus().send(controlAddress, new StreamControl.Cancel(reason));
+      vertx.eventBus().send(controlAddress, new StreamControl.Cancel(reason), StreamSender.UNTRACED);
     }
     finish();
   }
@@ -201,7 +201,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     int frames = deliveredSinceGrant;
     deliveredSinceGrant = 0;
     outstanding += frames;
-    vertx.eventBus().send(controlAddress, new StreamControl.Credit(frames));
+    vertx.eventBus().send(controlAddress, new StreamControl.Credit(frames), StreamSender.UNTRACED);
   }
 
   private void checkIdle() {
@@ -217,7 +217,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     }
     if (now - lastFrameAt > idleTimeoutMs * 1_000_000L) {
       if (controlAddress != null) {
-        vertx.eventBus().send(controlAddress, new StreamControl.Cancel("idle timeout"));
+        vertx.eventBus().send(controlAddress, new StreamControl.Cancel("idle timeout"), StreamSender.UNTRACED);
       }
       fail(GatewayError.upstreamTimeout("The upstream stream sent nothing for " + idleTimeoutMs + " ms."));
     }

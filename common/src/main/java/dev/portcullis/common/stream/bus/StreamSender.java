@@ -9,9 +9,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.streams.WriteStream;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,13 @@ import java.util.UUID;
  * <p>Not thread safe: create it on the context that writes to it.
  */
 public final class StreamSender implements WriteStream<Buffer> {
+
+  /**
+   * How frames and control messages are sent, both ways: never traced. With tracing on, a frame
+   * sent within a traced call would otherwise make two spans (send and receive) per chunk; the
+   * call's trace already has the request that opened the stream.
+   */
+  static final DeliveryOptions UNTRACED = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final Vertx vertx;
   private final String receiverAddress;
@@ -93,7 +102,7 @@ public final class StreamSender implements WriteStream<Buffer> {
       return Future.failedFuture("stream closed");
     }
     credit--;
-    vertx.eventBus().send(receiverAddress, new StreamFrame.Data(data));
+    vertx.eventBus().send(receiverAddress, new StreamFrame.Data(data), UNTRACED);
     return Future.succeededFuture();
   }
 
@@ -108,7 +117,7 @@ public final class StreamSender implements WriteStream<Buffer> {
    */
   public void end(Usage usage, boolean failed) {
     if (!closed) {
-      vertx.eventBus().send(receiverAddress, new StreamFrame.End(usage, failed));
+      vertx.eventBus().send(receiverAddress, new StreamFrame.End(usage, failed), UNTRACED);
       close();
     }
   }
@@ -122,7 +131,7 @@ public final class StreamSender implements WriteStream<Buffer> {
   /** Ends the stream with an error the requester renders in its client's format. */
   public void fail(GatewayError error) {
     if (!closed) {
-      vertx.eventBus().send(receiverAddress, new StreamFrame.Failure(error));
+      vertx.eventBus().send(receiverAddress, new StreamFrame.Failure(error), UNTRACED);
       close();
     }
   }
