@@ -439,6 +439,25 @@ class UsageLedgerTest {
     }
   }
 
+  @Test
+  void theLedgersAdminCallsTakeTheAdminTokenOrNothing() {
+    for (String token : new String[] {null, "wrong-token", PortcullisUnderTest.ADMIN_TOKEN + "x", ""}) {
+      AdminClient intruder = new AdminClient(portcullis.adminUrl(), token);
+      for (String path : List.of("/api/admin/usage", "/api/admin/usage/export?format=csv", "/api/admin/audit/verify",
+          "/api/admin/audit/export", "/api/admin/audit/records?requestId=x", "/api/admin/prices?provider=openai&model=gpt-4o",
+          "/api/admin/price-overrides")) {
+        HttpResponse<String> answer = intruder.send("GET", path, null);
+        assertThat(answer.statusCode()).as("%s with %s", path, token).isEqualTo(401);
+        assertThat(answer.body()).doesNotContain("inputTokens").doesNotContain("requestBody");
+      }
+      HttpResponse<String> put = intruder.send("PUT", "/api/admin/prices/openai?model=gpt-4o",
+          new JsonObject().put("inputPerMillion", 0).put("outputPerMillion", 0));
+      assertThat(put.statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> price = admin.send("GET", "/api/admin/prices?provider=openai&model=gpt-4o", null);
+    assertThat(new JsonObject(price.body()).getString("source")).as("no override was set").isEqualTo("catalog");
+  }
+
   /** A passthrough chat call on {@code proxyId} (the default proxy when null); answers its request id. */
   private static String callOpenAi(String proxyId, String body) throws Exception {
     String base = proxyId == null ? portcullis.providerUrl("openai") : portcullis.providerUrl("openai") + "/" + proxyId;

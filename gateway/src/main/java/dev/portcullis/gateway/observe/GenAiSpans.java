@@ -59,7 +59,6 @@ public final class GenAiSpans {
       "mistral", "mistral_ai",
       "xai", "x_ai");
 
-
   private final Tracer tracer;
   private final Collection<String> propagationHeaders;
   private final String gemini;
