@@ -69,17 +69,22 @@ final class UsageLedger {
    * answers how many were new. Called on the ledger's event loop.
    */
   Future<Integer> store(List<UsageRecord> records) {
-    Future<Integer> done = writing.transform(previous -> storeNow(records));
+    return store(records, false);
+  }
+
+  /** @param neverSent the gateway never sent this batch before: no record of it can be stored yet */
+  Future<Integer> store(List<UsageRecord> records, boolean neverSent) {
+    Future<Integer> done = writing.transform(previous -> storeNow(records, neverSent));
     writing = done;
     return done;
   }
 
-  private Future<Integer> storeNow(List<UsageRecord> records) {
+  private Future<Integer> storeNow(List<UsageRecord> records, boolean neverSent) {
     List<Priced> priced = new ArrayList<>(records.size());
     for (UsageRecord record : records) {
       priced.add(new Priced(record, pricing.apply(record)));
     }
-    return store.insertNew(priced, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
+    return store.insertNew(priced, neverSent, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
             .map(p -> AuditEntry.of(p.record())).flatMap(Optional::stream).toList()))
         .onComplete(ar -> audit.ended(ar.succeeded()))
         .map(fresh -> {

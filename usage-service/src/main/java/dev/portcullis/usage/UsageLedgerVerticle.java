@@ -4,6 +4,7 @@ import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.audit.AuditAdminRoutes;
 import dev.portcullis.usage.audit.AuditRetention;
@@ -25,7 +26,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * {@code usage.mv.db} in the data directory (usage and audit rows grow; the keys' file stays small).
  */
 public final class UsageLedgerVerticle extends VerticleBase {
+
+  /**
+   * Set by a gateway on a batch it never sent before (the same name as its shipper's): the
+   * ledger inserts it without first looking for records already stored. If one was after all, the
+   * insert fails, and the batch comes back without the header.
+   */
+  static final String NEVER_SENT_HEADER = "portcullis-never-sent";
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageLedgerVerticle.class);
 
@@ -105,23 +112,14 @@ public final class UsageLedgerVerticle extends VerticleBase {
 
   private void onBatch(Message<String> message) {
     List<UsageRecord> records = new ArrayList<>();
-    int malformed = 0;
-    String body = message.body() == null ? "" : message.body();
-    for (String line : body.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        records.add(UsageRecord.fromJson(new JsonObject(line)));
-      } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
-        // One bad line must not hold the whole journal back forever: it is counted and skipped.
-        malformed++;
-      }
+    int[] malformed = {0};
+    // One bad line must not hold the whole journal back forever: it is counted and skipped.
+    UsageRecordLines.read(message.body() == null ? "" : message.body(), records::add, () -> malformed[0]++);
+    if (malformed[0] > 0) {
+      ledger.countMalformed(malformed[0]);
     }
-    if (malformed > 0) {
-      ledger.countMalformed(malformed);
-    }
-    ledger.store(records).onComplete(ar -> {
+    boolean neverSent = "true".equals(message.headers().get(NEVER_SENT_HEADER));
+    ledger.store(records, neverSent).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(new JsonObject().put("stored", ar.result()).put("received", records.size()));
       } else {

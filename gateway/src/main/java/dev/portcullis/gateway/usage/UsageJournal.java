@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.usage;
 
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecordLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -241,7 +242,7 @@ final class UsageJournal implements AutoCloseable {
       }
       return Optional.empty();
     }
-    return Optional.of(new Batch(lines, number, offset + consumed));
+    return Optional.of(new Batch(lines, number, offset, number, offset + consumed));
   }
 
   /** The ledger stored everything up to the end of {@code batch}: moves the cursor past it. */
@@ -270,15 +271,24 @@ final class UsageJournal implements AutoCloseable {
     }
   }
 
-  /** Lines read from the journal, and where the cursor goes once the ledger has them. */
-  record Batch(List<String> lines, long endSegment, long endOffset) {}
+  /** Lines read from the journal, where they start, and where the cursor goes once the ledger has them. */
+  record Batch(List<String> lines, long startSegment, long startOffset, long endSegment, long endOffset) {
+
+    /** Whether this batch starts at or after {@code segment}:{@code offset}. */
+    boolean startsAtOrAfter(long segment, long offset) {
+      return startSegment > segment || startSegment == segment && startOffset >= offset;
+    }
+  }
+
+  /** Where the journal ends now: every record before it was written by now. */
+  long[] end() {
+    return new long[] {writingSegment, segments.get(writingSegment)};
+  }
 
   /** One record as a journal line. */
   static byte[] line(UsageRecord record) {
-    byte[] json = record.toJson().encode().getBytes(StandardCharsets.UTF_8);
-    byte[] line = new byte[json.length + 1];
-    System.arraycopy(json, 0, line, 0, json.length);
-    line[json.length] = '\n';
-    return line;
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+    UsageRecordLines.write(record, line);
+    return line.toByteArray();
   }
 }

@@ -37,11 +37,14 @@ public final class UsageShipper implements AutoCloseable {
 
   static final long FLUSH_MILLIS = 50;
   static final long SYNC_MILLIS = 1_000;
-  static final int BATCH_RECORDS = 500;
-  static final int BATCH_BYTES = 1024 * 1024;
+  /** A batch waits for the ledger's commit and disk sync (about 100 ms): big enough to keep up with any gateway. */
+  static final int BATCH_RECORDS = 2_000;
+  static final int BATCH_BYTES = 2 * 1024 * 1024;
   /** Records waiting for the journal thread; more than this in 50 ms means the disk cannot keep up. */
   static final int QUEUE_LIMIT = 100_000;
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /** On a batch this process never sent before: the ledger may insert without looking for duplicates. */
+  public static final String NEVER_SENT_HEADER = "portcullis-never-sent";
   private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
 
   private final Vertx vertx;
@@ -62,6 +65,12 @@ public final class UsageShipper implements AutoCloseable {
   private UsageJournal.Batch inFlight;
   private volatile Outcome answer;
   private long retryAtNanos;
+  /**
+   * How far this process has sent (segment, offset): a batch that starts beyond it was never sent
+   * before, so the ledger need not look for its records (at start: the journal's end, since what
+   * an earlier process left may have been stored before it died).
+   */
+  private long[] sentUpTo;
   private long backoffMillis;
   private boolean ledgerDownLogged;
 
@@ -74,6 +83,7 @@ public final class UsageShipper implements AutoCloseable {
     this.beforeJournal = beforeJournal;
     this.requestTimeoutMillis = requestTimeoutMillis;
     this.pendingBytes = journal.pendingBytes();
+    this.sentUpTo = journal.end();
     this.journaled = Counter.builder("portcullis.usage.records.journaled")
         .description("Usage records written to the gateway's journal").register(registry);
     this.shipped = Counter.builder("portcullis.usage.records.shipped")
@@ -218,8 +228,16 @@ public final class UsageShipper implements AutoCloseable {
     UsageJournal.Batch batch = next.get();
     inFlight = batch;
     String body = String.join("\n", batch.lines());
-    vertx.eventBus().<JsonObject>request(Addresses.USAGE_RECORDS, body,
-            new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
+    boolean neverSent = batch.startsAtOrAfter(sentUpTo[0], sentUpTo[1]);
+    if (neverSent || batch.endSegment() > sentUpTo[0]
+        || batch.endSegment() == sentUpTo[0] && batch.endOffset() > sentUpTo[1]) {
+      sentUpTo = new long[] {batch.endSegment(), batch.endOffset()};
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
+    if (neverSent) {
+      options.addHeader(NEVER_SENT_HEADER, "true");
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.USAGE_RECORDS, body, options)
         .onComplete(ar -> {
           if (ar.failed() && !ledgerDownLogged) {
             ledgerDownLogged = true;

@@ -47,6 +47,15 @@ public final class UsageStore {
    * neither does). Answers the records that were new.
    */
   public Future<List<Priced>> insertNew(List<Priced> batch, AlsoInTransaction alsoInTransaction) {
+    return insertNew(batch, false, alsoInTransaction);
+  }
+
+  /**
+   * @param knownNew none of the batch can be stored already (its sender never sent it before): the
+   *                 look for existing ids is skipped; a duplicate would still fail the transaction
+   *                 on the primary key, never be stored twice
+   */
+  public Future<List<Priced>> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -55,7 +64,8 @@ public final class UsageStore {
       byId.putIfAbsent(priced.record().id(), priced);
     }
     List<String> ids = new ArrayList<>(byId.keySet());
-    return db.inTransaction(conn -> existing(conn, ids, 0, new HashSet<>()).compose(existing -> {
+    return db.inTransaction(conn -> (knownNew ? Future.succeededFuture((Set<String>) new HashSet<String>())
+        : existing(conn, ids, 0, new HashSet<>())).compose(existing -> {
       List<Priced> fresh = new ArrayList<>();
       List<Tuple> rows = new ArrayList<>();
       long now = System.currentTimeMillis();

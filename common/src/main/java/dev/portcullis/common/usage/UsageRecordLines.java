@@ -1,0 +1,189 @@
+package dev.portcullis.common.usage;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Usage records as JSON lines, written and read by streaming, without a JSON tree per record:
+ * every call's record is written once to the gateway's journal and read once by the ledger, so
+ * this runs as often as calls do. The fields are those of {@link UsageRecord#toJson}.
+ */
+public final class UsageRecordLines {
+
+  /** Audited bodies are bounded (64 MB each at most): a record is never larger than this. */
+  private static final int MAX_RECORD_CHARS = 160 * 1024 * 1024;
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_RECORD_CHARS).build())
+      .build();
+
+  private UsageRecordLines() {}
+
+  /** Appends the record as one line (a JSON object and {@code '\n'}). */
+  public static void write(UsageRecord r, ByteArrayOutputStream out) {
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("id", r.id());
+      json.writeNumberField("time", r.timeMillis());
+      string(json, "proxy", r.llmProxyId());
+      json.writeStringField("callerKind", r.callerKind().wire());
+      string(json, "callerId", r.callerId());
+      string(json, "provider", r.provider());
+      string(json, "operation", r.operation());
+      string(json, "requestedModel", r.requestedModel());
+      string(json, "answeredModel", r.answeredModel());
+      json.writeNumberField("in", r.inputTokens());
+      json.writeNumberField("out", r.outputTokens());
+      json.writeNumberField("cached", r.cachedInputTokens());
+      json.writeNumberField("cacheWrite", r.cacheWriteTokens());
+      json.writeNumberField("reasoning", r.reasoningTokens());
+      json.writeBooleanField("stream", r.stream());
+      json.writeNumberField("status", r.status());
+      string(json, "outcome", r.outcome());
+      json.writeNumberField("latencyMs", r.latencyMs());
+      if (r.ttfbMs() != null) {
+        json.writeNumberField("ttfbMs", r.ttfbMs());
+      }
+      UsageRecord.Audit audit = r.audit();
+      if (audit != null) {
+        json.writeObjectFieldStart("audit");
+        string(json, "level", audit.level());
+        string(json, "request", audit.requestBody());
+        string(json, "response", audit.responseBody());
+        json.writeBooleanField("truncated", audit.truncated());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.write('\n');
+  }
+
+  private static void string(JsonGenerator json, String name, String value) throws IOException {
+    if (value != null) {
+      json.writeStringField(name, value);
+    }
+  }
+
+  /**
+   * Reads every record of {@code lines} (JSON objects separated by line ends). A line that is not
+   * a record is skipped and counted by {@code malformed}; reading goes on with the next line.
+   */
+  public static void read(String lines, Consumer<UsageRecord> records, Runnable malformed) {
+    int start = 0;
+    int length = lines.length();
+    while (start < length) {
+      int end = lines.indexOf('\n', start);
+      if (end < 0) {
+        end = length;
+      }
+      if (end > start && !lines.substring(start, end).isBlank()) {
+        try (JsonParser parser = JSON.createParser(lines.substring(start, end))) {
+          records.accept(record(parser));
+        } catch (IOException | RuntimeException notARecord) {
+          malformed.run();
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  /** For tests and tools: the records of {@code lines}, failing on a malformed one. */
+  public static List<UsageRecord> readAll(String lines) {
+    List<UsageRecord> records = new java.util.ArrayList<>();
+    read(lines, records::add, () -> {
+      throw new IllegalArgumentException("not a usage record");
+    });
+    return records;
+  }
+
+  private static UsageRecord record(JsonParser json) throws IOException {
+    if (json.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("not an object");
+    }
+    String id = null;
+    Long time = null;
+    String proxy = null;
+    String callerKind = null;
+    String callerId = null;
+    String provider = null;
+    String operation = null;
+    String requestedModel = null;
+    String answeredModel = null;
+    long in = -1;
+    long out = -1;
+    long cached = -1;
+    long cacheWrite = -1;
+    long reasoning = -1;
+    boolean stream = false;
+    Integer status = null;
+    String outcome = null;
+    double latencyMs = 0;
+    Double ttfbMs = null;
+    UsageRecord.Audit audit = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      JsonToken value = json.nextToken();
+      switch (field) {
+        case "id" -> id = text(json, value);
+        case "time" -> time = json.getLongValue();
+        case "proxy" -> proxy = text(json, value);
+        case "callerKind" -> callerKind = text(json, value);
+        case "callerId" -> callerId = text(json, value);
+        case "provider" -> provider = text(json, value);
+        case "operation" -> operation = text(json, value);
+        case "requestedModel" -> requestedModel = text(json, value);
+        case "answeredModel" -> answeredModel = text(json, value);
+        case "in" -> in = json.getLongValue();
+        case "out" -> out = json.getLongValue();
+        case "cached" -> cached = json.getLongValue();
+        case "cacheWrite" -> cacheWrite = json.getLongValue();
+        case "reasoning" -> reasoning = json.getLongValue();
+        case "stream" -> stream = json.getBooleanValue();
+        case "status" -> status = json.getIntValue();
+        case "outcome" -> outcome = text(json, value);
+        case "latencyMs" -> latencyMs = json.getDoubleValue();
+        case "ttfbMs" -> ttfbMs = value == JsonToken.VALUE_NULL ? null : json.getDoubleValue();
+        case "audit" -> audit = value == JsonToken.VALUE_NULL ? null : audit(json);
+        default -> json.skipChildren();
+      }
+    }
+    if (id == null || time == null || status == null) {
+      throw new IOException("a usage record needs an id, a time and a status");
+    }
+    return new UsageRecord(id, time, proxy, UsageRecord.CallerKind.ofWire(callerKind), callerId, provider, operation,
+        requestedModel, answeredModel, in, out, cached, cacheWrite, reasoning, stream, status, outcome, latencyMs,
+        ttfbMs, audit);
+  }
+
+  private static UsageRecord.Audit audit(JsonParser json) throws IOException {
+    String level = null;
+    String request = null;
+    String response = null;
+    boolean truncated = false;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      JsonToken value = json.nextToken();
+      switch (field) {
+        case "level" -> level = text(json, value);
+        case "request" -> request = text(json, value);
+        case "response" -> response = text(json, value);
+        case "truncated" -> truncated = json.getBooleanValue();
+        default -> json.skipChildren();
+      }
+    }
+    return new UsageRecord.Audit(level, request, response, truncated);
+  }
+
+  private static String text(JsonParser json, JsonToken value) throws IOException {
+    return value == JsonToken.VALUE_NULL ? null : json.getValueAsString();
+  }
+}

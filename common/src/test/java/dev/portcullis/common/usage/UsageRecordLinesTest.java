@@ -1,0 +1,52 @@
+package dev.portcullis.common.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UsageRecordLinesTest {
+
+  private static final UsageRecord PLAIN = new UsageRecord("req-1", 1_700_000_000_000L, "proxy-1",
+      UsageRecord.CallerKind.VIRTUAL_KEY, "vk-1", "openai", "chat.completions", "gpt-4o", "gpt-4o-2024-08-06",
+      120, 30, 100, -1, 12, true, 200, "completed", 12.5, 3.25, null);
+  private static final UsageRecord AUDITED = new UsageRecord("req-2", 1_700_000_000_001L, null,
+      UsageRecord.CallerKind.PASSTHROUGH, "sha256:0011223344556677", "anthropic", "messages", null, null,
+      -1, -1, -1, -1, -1, false, 499, "cancelled", 1.0, null,
+      new UsageRecord.Audit("full", "{\"q\":\"line\\nbreak \\u2028 \\\"quoted\\\"\"}", "data: x\n\n", true));
+
+  private static String lines(UsageRecord... records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (UsageRecord record : records) {
+      UsageRecordLines.write(record, out);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void recordsComeBackAsTheyWereWrittenOnePerLine() {
+    String text = lines(PLAIN, AUDITED);
+    assertThat(text.lines()).hasSize(2);
+    assertThat(UsageRecordLines.readAll(text)).containsExactly(PLAIN, AUDITED);
+  }
+
+  @Test
+  void theStreamingFormIsTheJsonFormAndEachReadsTheOther() {
+    assertThat(UsageRecord.fromJson(new io.vertx.core.json.JsonObject(lines(PLAIN).trim()))).isEqualTo(PLAIN);
+    assertThat(UsageRecordLines.readAll(PLAIN.toJson().encode() + "\n" + AUDITED.toJson().encode()))
+        .containsExactly(PLAIN, AUDITED);
+  }
+
+  @Test
+  void aLineThatIsNoRecordIsCountedAndTheOthersAreRead() {
+    List<UsageRecord> read = new ArrayList<>();
+    int[] malformed = {0};
+    String text = lines(PLAIN) + "not json\n{\"id\":\"no-time\",\"status\":200}\n[1,2]\n\n" + lines(AUDITED);
+    UsageRecordLines.read(text, read::add, () -> malformed[0]++);
+    assertThat(read).containsExactly(PLAIN, AUDITED);
+    assertThat(malformed[0]).isEqualTo(3);
+  }
+}
