@@ -62,6 +62,7 @@ final class UsageJournal implements AutoCloseable {
    */
   static UsageJournal open(Path dir, long maxBytes) throws IOException {
     Files.createDirectories(dir);
+    ownerOnly(dir, "rwx------");
     FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
@@ -109,6 +110,7 @@ final class UsageJournal implements AutoCloseable {
     writingSegment = segments.isEmpty() ? Math.max(1, cursorSegment) : segments.lastKey();
     writing = FileChannel.open(segment(writingSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ);
+    ownerOnly(segment(writingSegment), "rw-------");
     cutTornLine();
     segments.put(writingSegment, writing.size());
     writing.position(writing.size());
@@ -132,6 +134,16 @@ final class UsageJournal implements AutoCloseable {
     }
     if (end < size) {
       writing.truncate(end);
+    }
+  }
+
+  /**
+   * Records name callers and models, and audited ones carry (redacted) bodies: only the gateway's
+   * user may read them, as with the rest of the data directory.
+   */
+  private static void ownerOnly(Path path, String permissions) throws IOException {
+    if (Files.getFileStore(path).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
     }
   }
 
@@ -166,6 +178,7 @@ final class UsageJournal implements AutoCloseable {
       writing = FileChannel.open(segment(writingSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.READ);
       segments.put(writingSegment, 0L);
+      ownerOnly(segment(writingSegment), "rw-------");
     }
     ByteBuffer buffer = ByteBuffer.wrap(lines);
     while (buffer.hasRemaining()) {

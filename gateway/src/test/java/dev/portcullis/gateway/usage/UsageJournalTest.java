@@ -124,6 +124,22 @@ class UsageJournalTest {
     }
   }
 
+  @Test
+  void onlyTheGatewaysUserMayReadTheJournal() throws IOException {
+    Path journalDir = dir.resolve("journal");
+    try (UsageJournal journal = UsageJournal.open(journalDir, 1 << 20)) {
+      journal.append(lines(0, 1));
+    }
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir)))
+        .isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(journalDir)) {
+      for (Path segment : files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList()) {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(segment)))
+            .isEqualTo("rw-------");
+      }
+    }
+  }
+
   private long segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith("segment-")).count();
