@@ -26,10 +26,16 @@ public final class Addresses {
    */
   public static final String AUTH_KEYS = "portcullis.auth.keys";
   /**
-   * The usage ledger: a batch of usage records (a JSON array of {@code UsageRecord.toJson()}),
+   * The usage ledger: a batch of usage records (JSON lines, {@code UsageRecordLines}),
    * answered with how many were new once they are stored; a failed answer leaves them journaled.
    */
   public static final String USAGE_RECORDS = "portcullis.usage.records";
+  /**
+   * A header of a {@link #USAGE_RECORDS} batch its gateway never sent before: the ledger may
+   * insert it without first looking for records already stored (a duplicate would still fail on
+   * the primary key, and the batch come back without the header).
+   */
+  public static final String USAGE_NEVER_SENT_HEADER = "portcullis-never-sent";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 

@@ -1,5 +1,6 @@
 package dev.portcullis.usage;
 
+import dev.portcullis.common.metrics.BoundedLabels;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.usage.audit.AuditEntry;
 import dev.portcullis.usage.audit.AuditStore;
@@ -13,10 +14,8 @@ import io.vertx.ext.web.Router;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -39,8 +38,8 @@ final class UsageLedger {
   private final Counter duplicates;
   private final Counter malformed;
   private final Map<String, Counter> costs = new HashMap<>();
-  private final Set<String> models = new HashSet<>();
-  private final Set<String> proxies = new HashSet<>();
+  private final BoundedLabels models = new BoundedLabels(MAX_LABELS, "none");
+  private final BoundedLabels proxies = new BoundedLabels(MAX_LABELS, "none");
   private final List<AdminRoutes> adminRoutes;
 
   /** A part of the admin API the ledger serves. */
@@ -108,8 +107,8 @@ final class UsageLedger {
   }
 
   private Counter cost(UsageRecord record) {
-    String model = bounded(models, record.answeredModel() != null ? record.answeredModel() : record.requestedModel());
-    String proxy = bounded(proxies, record.llmProxyId());
+    String model = models.label(record.answeredModel() != null ? record.answeredModel() : record.requestedModel());
+    String proxy = proxies.label(record.llmProxyId());
     String provider = record.provider();
     return costs.computeIfAbsent(provider + '\0' + model + '\0' + proxy, k -> Counter.builder("portcullis.usage.cost")
         .description("Cost of the calls recorded, in US dollars, as priced when recorded")
@@ -118,19 +117,5 @@ final class UsageLedger {
         .tag("model", model)
         .tag("llm_proxy", proxy)
         .register(registry));
-  }
-
-  private static String bounded(Set<String> seen, String value) {
-    if (value == null) {
-      return "none";
-    }
-    if (seen.contains(value)) {
-      return value;
-    }
-    if (value.length() > 128 || !value.matches("[A-Za-z0-9._:/@+-]+") || seen.size() >= MAX_LABELS) {
-      return "other";
-    }
-    seen.add(value);
-    return value;
   }
 }

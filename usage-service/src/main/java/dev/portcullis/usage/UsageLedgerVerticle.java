@@ -46,13 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageLedgerVerticle extends VerticleBase {
 
-  /**
-   * Set by a gateway on a batch it never sent before (the same name as its shipper's): the
-   * ledger inserts it without first looking for records already stored. If one was after all, the
-   * insert fails, and the batch comes back without the header.
-   */
-  static final String NEVER_SENT_HEADER = "portcullis-never-sent";
-
   private static final Logger LOG = LoggerFactory.getLogger(UsageLedgerVerticle.class);
 
   private final Settings settings;
@@ -118,7 +111,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
     if (malformed[0] > 0) {
       ledger.countMalformed(malformed[0]);
     }
-    boolean neverSent = "true".equals(message.headers().get(NEVER_SENT_HEADER));
+    boolean neverSent = "true".equals(message.headers().get(Addresses.USAGE_NEVER_SENT_HEADER));
     ledger.store(records, neverSent).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(new JsonObject().put("stored", ar.result()).put("received", records.size()));

@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.observe;
 
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.metrics.BoundedLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,10 +30,9 @@ public final class CallRecorder {
   private final Map<String, Timer> durations = new HashMap<>();
   private final Map<String, Timer> firstBytes = new HashMap<>();
   private final Map<String, Counter> tokens = new HashMap<>();
-  private final java.util.Set<String> modelLabels = new java.util.HashSet<>();
   static final int MAX_MODEL_LABELS = 1000;
-  static final int MAX_MODEL_LENGTH = 128;
-  private static final java.util.regex.Pattern MODEL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/@+-]+");
+  static final int MAX_MODEL_LENGTH = BoundedLabels.MAX_LENGTH;
+  private final BoundedLabels modelLabels = new BoundedLabels(MAX_MODEL_LABELS, "unknown");
 
   public CallRecorder(MeterRegistry registry) {
     this.registry = registry;
@@ -64,7 +64,7 @@ public final class CallRecorder {
     }
     Usage usage = call.usage();
     if (usage != null && usage.known()) {
-      String model = modelLabel(usage.model());
+      String model = modelLabels.label(usage.model());
       if (usage.inputTokens() > 0) {
         tokens(provider, model, "input").increment(usage.inputTokens());
       }
@@ -73,24 +73,6 @@ public final class CallRecorder {
       }
     }
     log(call);
-  }
-
-  private String modelLabel(String model) {
-    if (model == null) {
-      return "unknown";
-    }
-    if (modelLabels.contains(model)) {
-      // Checked when it was let in: no pattern match on every call for a model seen before.
-      return model;
-    }
-    if (model.length() > MAX_MODEL_LENGTH || !MODEL_ID.matcher(model).matches()) {
-      return "other";
-    }
-    if (modelLabels.size() >= MAX_MODEL_LABELS) {
-      return "other";
-    }
-    modelLabels.add(model);
-    return model;
   }
 
   private Counter tokens(String provider, String model, String direction) {

@@ -43,8 +43,6 @@ public final class UsageShipper implements AutoCloseable {
   /** Records waiting for the journal thread; more than this in 50 ms means the disk cannot keep up. */
   static final int QUEUE_LIMIT = 100_000;
   static final long MAX_BACKOFF_MILLIS = 30_000;
-  /** On a batch this process never sent before: the ledger may insert without looking for duplicates. */
-  public static final String NEVER_SENT_HEADER = "portcullis-never-sent";
   private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
 
   private final Vertx vertx;
@@ -235,7 +233,7 @@ public final class UsageShipper implements AutoCloseable {
     }
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
     if (neverSent) {
-      options.addHeader(NEVER_SENT_HEADER, "true");
+      options.addHeader(Addresses.USAGE_NEVER_SENT_HEADER, "true");
     }
     vertx.eventBus().<JsonObject>request(Addresses.USAGE_RECORDS, body, options)
         .onComplete(ar -> {

@@ -1,11 +1,8 @@
 package dev.portcullis.provider.bedrock;
 
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.stream.eventstream.EventStreamDecoder;
-import dev.portcullis.common.stream.eventstream.EventStreamFormatException;
 import dev.portcullis.common.stream.eventstream.EventStreamFrame;
 import dev.portcullis.provider.usage.UsageObserver;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Usage of a ConverseStream answer: its event-stream frames are decoded as they pass (a frame may
@@ -13,11 +10,9 @@ import io.vertx.core.buffer.Buffer;
  * follows {@code messageStop}. The relayed bytes are not touched; a frame that does not decode
  * ends the watching, not the stream, which reaches the client as it came.
  */
-public final class ConverseStreamUsageObserver implements UsageObserver {
+public final class ConverseStreamUsageObserver extends EventStreamUsageObserver {
 
-  private final EventStreamDecoder decoder = new EventStreamDecoder(this::onFrame);
   private final String model;
-  private boolean broken;
   private Usage usage;
 
   /** @param model the requested model id: ConverseStream never names the model it used */
@@ -27,30 +22,12 @@ public final class ConverseStreamUsageObserver implements UsageObserver {
   }
 
   @Override
-  public void onData(Buffer chunk) {
-    if (broken) {
-      return;
-    }
-    try {
-      decoder.feed(chunk);
-    } catch (EventStreamFormatException e) {
-      broken = true;
-    }
-  }
-
-  @Override
-  public Usage usage() {
-    if (!broken) {
-      try {
-        decoder.end();
-      } catch (EventStreamFormatException e) {
-        broken = true;
-      }
-    }
+  Usage counted() {
     return usage;
   }
 
-  private void onFrame(EventStreamFrame frame) {
+  @Override
+  void onFrame(EventStreamFrame frame) {
     if ("event".equals(frame.message().messageType()) && "metadata".equals(frame.message().eventType())) {
       usage = BedrockUsageReader.read(frame.message().payload().getBytes()).withModelIfAbsent(model);
     }

@@ -3,8 +3,6 @@ package dev.portcullis.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.common.stream.eventstream.EventStreamDecoder;
-import dev.portcullis.common.stream.eventstream.EventStreamFormatException;
 import dev.portcullis.common.stream.eventstream.EventStreamFrame;
 import dev.portcullis.common.stream.eventstream.EventStreamMessage;
 import dev.portcullis.provider.usage.UsageObserver;
@@ -24,16 +22,14 @@ import java.util.Base64;
  * <p>As for ConverseStream, the relayed bytes are not touched, and a frame that does not decode
  * ends the watching, not the stream; a chunk that is not base64 JSON is passed over.
  */
-public final class InvokeStreamUsageObserver implements UsageObserver {
+public final class InvokeStreamUsageObserver extends EventStreamUsageObserver {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String INVOCATION_METRICS = "amazon-bedrock-invocationMetrics";
 
-  private final EventStreamDecoder decoder = new EventStreamDecoder(this::onFrame);
   private final String model;
   private final BedrockTokenCounts invocationMetrics = new BedrockTokenCounts();
   private final BedrockTokenCounts modelReported = new BedrockTokenCounts();
-  private boolean broken;
 
   /** @param model the requested model id, which the usage is reported under */
   public InvokeStreamUsageObserver(String model) {
@@ -41,31 +37,13 @@ public final class InvokeStreamUsageObserver implements UsageObserver {
   }
 
   @Override
-  public void onData(Buffer chunk) {
-    if (broken) {
-      return;
-    }
-    try {
-      decoder.feed(chunk);
-    } catch (EventStreamFormatException e) {
-      broken = true;
-    }
-  }
-
-  @Override
-  public Usage usage() {
-    if (!broken) {
-      try {
-        decoder.end();
-      } catch (EventStreamFormatException e) {
-        broken = true;
-      }
-    }
+  Usage counted() {
     BedrockTokenCounts counts = invocationMetrics.known() ? invocationMetrics : modelReported;
     return counts.toUsage().withModelIfAbsent(model);
   }
 
-  private void onFrame(EventStreamFrame frame) {
+  @Override
+  void onFrame(EventStreamFrame frame) {
     EventStreamMessage message = frame.message();
     if (!"event".equals(message.messageType()) || !"chunk".equals(message.eventType())) {
       return;

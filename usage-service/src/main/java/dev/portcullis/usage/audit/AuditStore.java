@@ -120,23 +120,13 @@ public final class AuditStore {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    Head known = head;
-    return (known != null ? Future.succeededFuture(known) : loadHead()).compose(start -> {
-      List<AuditRecord> rows = new ArrayList<>(batch.size());
-      List<Tuple> tuples = new ArrayList<>(batch.size());
-      String prev = start.hash();
-      long seq = start.seq();
-      for (AuditEntry entry : batch) {
-        AuditRecord row = AuditChain.link(writerId, ++seq, entry, prev);
-        rows.add(row);
-        tuples.add(tuple(row));
-        prev = row.hash();
-      }
+    return currentHead().compose(start -> {
+      List<AuditRecord> rows = link(start, batch);
       AuditRecord last = rows.get(rows.size() - 1);
-      return db.inTransaction(conn -> conn.preparedQuery(db.dialect(INSERT)).executeBatch(tuples))
+      return db.inTransaction(conn -> insert(conn, rows))
           .<List<AuditRecord>>map(inserted -> {
             head = new Head(last.seq(), last.hash());
-            return List.copyOf(rows);
+            return rows;
           })
           .onFailure(failure -> head = null);
     });
@@ -153,21 +143,11 @@ public final class AuditStore {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    Head known = head;
-    return (known != null ? Future.succeededFuture(known) : loadHead()).compose(start -> {
-      List<AuditRecord> rows = new ArrayList<>(batch.size());
-      List<Tuple> tuples = new ArrayList<>(batch.size());
-      String prev = start.hash();
-      long seq = start.seq();
-      for (AuditEntry entry : batch) {
-        AuditRecord row = AuditChain.link(writerId, ++seq, entry, prev);
-        rows.add(row);
-        tuples.add(tuple(row));
-        prev = row.hash();
-      }
+    return currentHead().compose(start -> {
+      List<AuditRecord> rows = link(start, batch);
       AuditRecord last = rows.get(rows.size() - 1);
       pending = new Head(last.seq(), last.hash());
-      return conn.preparedQuery(db.dialect(INSERT)).executeBatch(tuples).map(inserted -> List.copyOf(rows));
+      return insert(conn, rows).map(inserted -> rows);
     });
   }
 
@@ -175,6 +155,30 @@ public final class AuditStore {
   public void ended(boolean committed) {
     head = committed && pending != null ? pending : committed ? head : null;
     pending = null;
+  }
+
+  private Future<Head> currentHead() {
+    Head known = head;
+    return known != null ? Future.succeededFuture(known) : loadHead();
+  }
+
+  /** The batch as this writer's next rows after {@code start}, each carrying the hash before it. */
+  private List<AuditRecord> link(Head start, List<AuditEntry> batch) {
+    List<AuditRecord> rows = new ArrayList<>(batch.size());
+    String prev = start.hash();
+    long seq = start.seq();
+    for (AuditEntry entry : batch) {
+      AuditRecord row = AuditChain.link(writerId, ++seq, entry, prev);
+      rows.add(row);
+      prev = row.hash();
+    }
+    return List.copyOf(rows);
+  }
+
+  private Future<?> insert(SqlConnection conn, List<AuditRecord> rows) {
+    List<Tuple> tuples = new ArrayList<>(rows.size());
+    rows.forEach(row -> tuples.add(tuple(row)));
+    return conn.preparedQuery(db.dialect(INSERT)).executeBatch(tuples);
   }
 
   private Future<Head> loadHead() {
