@@ -36,6 +36,23 @@ public final class Addresses {
    * the primary key, and the batch come back without the header).
    */
   public static final String USAGE_NEVER_SENT_HEADER = "portcullis-never-sent";
+  /**
+   * The limit rules: {@code {"since": version}} (optional) answered with
+   * {@code {"version": n, "rules": [...]}}, or only {@code {"version": n}} when nothing changed since.
+   */
+  public static final String LIMITS_RULES = "portcullis.limits.rules";
+  /** Published {@code {"version": n}} whenever a limit rule changes; every gateway fetches the rules again. */
+  public static final String LIMITS_EVENTS = "portcullis.limits.events";
+  /**
+   * What the ledger holds of a spend rule's window: {@code {"ruleId": id}} answered with
+   * {@code {"revision": r, "buckets": {"<bucket>": nanoUsd, ...}}}, the rule's window cut into its buckets.
+   */
+  public static final String LIMITS_SPENT = "portcullis.limits.spent";
+  /**
+   * A price quote from the ledger's price book: {@code {"provider", "model", "in", "out", "cached",
+   * "cacheWrite", "reasoning"}} answered with {@code {"costUsd": number}}, or {@code null} when no price is known.
+   */
+  public static final String USAGE_QUOTE = "portcullis.usage.quote";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 

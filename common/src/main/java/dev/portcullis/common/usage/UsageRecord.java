@@ -10,7 +10,9 @@ import io.vertx.core.json.JsonObject;
  * <p>Nothing secret: the caller is a virtual key id, an OAuth client id, or for a passthrough
  * call a hash of the presented key ({@link CallerKind}). Token counts are -1 where the provider
  * did not report them. {@code audit} is present only when the call's LLM proxy audits
- * ({@code auditBodies} metadata or full): its bodies, already redacted, or none.
+ * ({@code auditBodies} metadata or full): its bodies, already redacted, or none. {@code limits}
+ * names the limit rules that acted on the call ({@code refused:<rule id>} for the hard rule that
+ * refused it, {@code soft:<id>,<id>} for soft rules it went over), or is {@code null}.
  */
 public record UsageRecord(
     String id,
@@ -32,7 +34,18 @@ public record UsageRecord(
     String outcome,
     double latencyMs,
     Double ttfbMs,
-    Audit audit) {
+    Audit audit,
+    String limits) {
+
+  /** A record that no limit rule flagged. */
+  public UsageRecord(String id, long timeMillis, String llmProxyId, CallerKind callerKind, String callerId,
+      String provider, String operation, String requestedModel, String answeredModel, long inputTokens,
+      long outputTokens, long cachedInputTokens, long cacheWriteTokens, long reasoningTokens, boolean stream,
+      int status, String outcome, double latencyMs, Double ttfbMs, Audit audit) {
+    this(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel, answeredModel,
+        inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status, outcome,
+        latencyMs, ttfbMs, audit, null);
+  }
 
   /** Who made the call, as far as the gateway knows. */
   public enum CallerKind {
@@ -69,7 +82,7 @@ public record UsageRecord(
   public UsageRecord withAudit(Audit audit) {
     return new UsageRecord(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel,
         answeredModel, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status,
-        outcome, latencyMs, ttfbMs, audit);
+        outcome, latencyMs, ttfbMs, audit, limits);
   }
 
   /** One line of the journal and one element of a shipped batch. */
@@ -97,6 +110,9 @@ public record UsageRecord(
     if (audit != null) {
       json.put("audit", audit.toJson());
     }
+    if (limits != null) {
+      json.put("limits", limits);
+    }
     return json;
   }
 
@@ -121,6 +137,7 @@ public record UsageRecord(
         json.getString("outcome"),
         json.getDouble("latencyMs", 0.0),
         json.getDouble("ttfbMs"),
-        Audit.fromJson(json.getJsonObject("audit")));
+        Audit.fromJson(json.getJsonObject("audit")),
+        json.getString("limits"));
   }
 }

@@ -60,6 +60,7 @@ public final class UsageRecordLines {
         json.writeBooleanField("truncated", audit.truncated());
         json.writeEndObject();
       }
+      string(json, "limits", r.limits());
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -129,6 +130,7 @@ public final class UsageRecordLines {
     double latencyMs = 0;
     Double ttfbMs = null;
     UsageRecord.Audit audit = null;
+    String limits = null;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
       JsonToken value = json.nextToken();
@@ -153,6 +155,7 @@ public final class UsageRecordLines {
         case "latencyMs" -> latencyMs = json.getDoubleValue();
         case "ttfbMs" -> ttfbMs = value == JsonToken.VALUE_NULL ? null : json.getDoubleValue();
         case "audit" -> audit = value == JsonToken.VALUE_NULL ? null : audit(json);
+        case "limits" -> limits = text(json, value);
         default -> json.skipChildren();
       }
     }
@@ -161,7 +164,7 @@ public final class UsageRecordLines {
     }
     return new UsageRecord(id, time, proxy, UsageRecord.CallerKind.ofWire(callerKind), callerId, provider, operation,
         requestedModel, answeredModel, in, out, cached, cacheWrite, reasoning, stream, status, outcome, latencyMs,
-        ttfbMs, audit);
+        ttfbMs, audit, limits);
   }
 
   private static UsageRecord.Audit audit(JsonParser json) throws IOException {
