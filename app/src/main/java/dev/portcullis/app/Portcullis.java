@@ -13,6 +13,11 @@ import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.GatewayVerticle;
+import dev.portcullis.common.limit.LimitCounters;
+import dev.portcullis.common.limit.LocalLimitCounters;
+import dev.portcullis.gateway.limit.LimitRuleBook;
+import dev.portcullis.gateway.limit.LimitSettings;
+import dev.portcullis.gateway.limit.Limits;
 import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.usage.JournalRedaction;
 import dev.portcullis.gateway.usage.UsageSettings;
@@ -42,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +78,8 @@ public final class Portcullis {
   private ProviderDirectory providerDirectory;
   /** The gateway's usage records on their way to the ledger; {@code null} when they are off. */
   private volatile UsageShipper usageShipper;
+  /** The limit rules this process's gateways enforce; {@code null} without the gateway role. */
+  private LimitRuleBook limitRules;
   private int gatewayPort = -1;
 
   private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster, Tracing tracing) {
@@ -189,6 +197,8 @@ public final class Portcullis {
     List<ProviderCatalog.Entry> providers = ProviderCatalog.entries(settings, providerOptions, registry);
     long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
     GenAiSpans genAiSpans = tracing.genAiSpans(settings);
+    LimitSettings limitSettings = LimitSettings.from(settings);
+    LimitCounters limitCounters = new LocalLimitCounters();
 
     String metricsSecret = settings.string(MetricsServer.SECRET);
     metricsServer = new MetricsServer(registry,
@@ -227,6 +237,14 @@ public final class Portcullis {
       // A record is stale after three missed heartbeats: its process is gone.
       providerDirectory = new ProviderDirectory(vertx, Math.min(heartbeatMs, 2000), 3 * heartbeatMs);
       List<GatewayVerticle> gateways = new ArrayList<>();
+      limitRules = new LimitRuleBook(vertx, limitSettings.rulesPollMs());
+      Limits limits = new Limits(limitRules, limitCounters, limitSettings);
+      // With the ledger in this process, the first calls already know the rules; elsewhere readiness waits for them.
+      chain = chain.compose(v -> {
+        Future<Void> first = limitRules.start();
+        return roles.contains(Role.AUTH) ? first.timeout(10, TimeUnit.SECONDS).recover(err -> Future.succeededFuture())
+            : Future.succeededFuture();
+      });
       if (usageSettings.enabled()) {
         chain = chain.compose(v -> vertx.executeBlocking(() -> {
           usageShipper = UsageShipper.start(vertx, usageSettings.journalDir(), usageSettings.journalMaxBytes(),
@@ -237,7 +255,7 @@ public final class Portcullis {
       }
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
             GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, this::isReady,
-                providerDirectory, usageShipper == null ? null : usageShipper::offer, genAiSpans);
+                providerDirectory, usageShipper == null ? null : usageShipper::offer, genAiSpans, limits);
             synchronized (gateways) {
               gateways.add(gateway);
             }
@@ -257,11 +275,12 @@ public final class Portcullis {
   }
 
   /**
-   * Ready for traffic: started, and in a cluster, some provider process is up (its discovery
+   * Ready for traffic: started, the limit rules known, and in a cluster, some provider process is up (its discovery
    * record has a fresh heartbeat), since the gateway alone cannot answer any call.
    */
   private boolean isReady() {
-    return ready.get() && (!cluster.enabled() || providerDirectory.anyUp());
+    return ready.get() && (limitRules == null || limitRules.loaded())
+        && (!cluster.enabled() || providerDirectory.anyUp());
   }
 
   /** Each provider's routes as its descriptor declares them, for the discovery records. */
@@ -300,6 +319,9 @@ public final class Portcullis {
     Future<?> drained = Future.succeededFuture();
     for (String id : gatewayDeployments) {
       drained = drained.compose(v -> vertx.undeploy(id));
+    }
+    if (limitRules != null) {
+      limitRules.close();
     }
     if (providerDirectory != null) {
       drained = drained.eventually(() -> {

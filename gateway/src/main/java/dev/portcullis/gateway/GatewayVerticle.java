@@ -11,6 +11,7 @@ import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
 import dev.portcullis.gateway.auth.TokenEndpointHandler;
+import dev.portcullis.gateway.limit.Limits;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.proxy.ErrorResponses;
@@ -61,11 +62,12 @@ public final class GatewayVerticle extends VerticleBase {
   private CredentialResolver credentials;
   private CertificateReloader reloader;
   private final Consumer<UsageRecord> usageSink;
+  private final Limits limits;
 
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability) {
-    this(options, settings, registry, ready, availability, null, null);
+    this(options, settings, registry, ready, availability, null, null, null);
   }
 
   /**
@@ -73,10 +75,12 @@ public final class GatewayVerticle extends VerticleBase {
    * @param usageSink    takes each finished call's usage record (the process's {@code UsageShipper});
    *                     {@code null} when usage records are off
    * @param spans        the GenAI span of each call when tracing is on, {@code null} when it is off
+   * @param limits       the limit rules and their shared counters; {@code null}: no limits are enforced
    */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
-      ProviderAvailability availability, Consumer<UsageRecord> usageSink, GenAiSpans spans) {
+      ProviderAvailability availability, Consumer<UsageRecord> usageSink, GenAiSpans spans, Limits limits) {
     this.usageSink = usageSink;
+    this.limits = limits;
     this.spans = spans;
     this.availability = availability;
     this.options = options;
@@ -91,7 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
     credentials = new CredentialResolver(vertx, settings);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
         credentials, new KeylessAccess(settings), availability, usageSink, UsageSettings.from(settings).auditBodyBytes(),
-        spans);
+        spans, limits == null ? null : limits.enforcer(vertx, registry));
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

@@ -53,7 +53,12 @@ final class AnswerWriter {
 
   /** Answers the call with Portcullis' own error, in the called API's format. */
   void fail(HttpServerResponse out, Call call, GatewayError error) {
+    fail(out, call, error, "error");
+  }
+
+  /** As {@link #fail(HttpServerResponse, Call, GatewayError)}, recorded with its own outcome ({@code limited}). */
+  void fail(HttpServerResponse out, Call call, GatewayError error, String outcome) {
     ErrorResponses.send(out, call.route.errorFormat(), error, call.requestId);
-    tracker.record(call, out, error.status(), null, "error");
+    tracker.record(call, out, error.status(), null, outcome);
   }
 }

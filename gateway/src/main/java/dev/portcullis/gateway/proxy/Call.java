@@ -37,6 +37,8 @@ final class Call {
   Buffer auditedRequest;
   boolean auditedRequestTruncated;
   AnswerCapture auditedAnswer;
+  /** What the limit rules reserved for the call (settled when it is recorded), or {@code null}. */
+  dev.portcullis.gateway.limit.LimitAdmission limits;
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
   long reservedBytes;
 

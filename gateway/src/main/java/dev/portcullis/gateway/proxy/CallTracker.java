@@ -2,6 +2,7 @@ package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.gateway.observe.CallRecord;
+import dev.portcullis.gateway.limit.LimitEnforcer;
 import dev.portcullis.gateway.observe.CallRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,12 +22,16 @@ final class CallTracker {
   private final RequestBytesBudget budget;
   /** {@code null} when usage records are off. */
   private final UsageRecords usageRecords;
+  /** {@code null} when the gateway enforces no limits. */
+  private final LimitEnforcer limits;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
 
-  CallTracker(Vertx vertx, CallRecorder recorder, RequestBytesBudget budget, UsageRecords usageRecords) {
+  CallTracker(Vertx vertx, CallRecorder recorder, RequestBytesBudget budget, UsageRecords usageRecords,
+      LimitEnforcer limits) {
     this.vertx = vertx;
+    this.limits = limits;
     this.recorder = recorder;
     this.budget = budget;
     this.usageRecords = usageRecords;
@@ -88,6 +93,9 @@ final class CallTracker {
     if (cutShort && !"rejected".equals(outcome)) {
       status = 499;
       outcome = "client_closed";
+    }
+    if (limits != null && call.limits != null) {
+      limits.settle(call.limits, usage, status);
     }
     if (call.span != null) {
       call.span.end(status, usage, outcome);

@@ -12,6 +12,8 @@ import dev.portcullis.common.provider.ProviderRoute;
 import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.auth.CredentialResolver;
 import dev.portcullis.gateway.auth.KeylessAccess;
+import dev.portcullis.gateway.limit.LimitAdmission;
+import dev.portcullis.gateway.limit.LimitEnforcer;
 import dev.portcullis.gateway.observe.CallRecorder;
 import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
@@ -55,11 +57,13 @@ public final class ProviderProxyHandler {
   /** {@code null} when usage records (and so the audit log) are off. */
   private final AuditCapture audit;
   private final GenAiSpans spans;
+  /** {@code null} when no limits are enforced. */
+  private final LimitEnforcer limits;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
-    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null);
+    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null, null);
   }
 
   /**
@@ -67,11 +71,13 @@ public final class ProviderProxyHandler {
    * @param usageSink      where each finished call's usage record goes ({@code null}: usage records are off)
    * @param auditBodyLimit at audit level {@code full}, the most bytes kept of a request and of an answer
    * @param spans          each LLM call's span when tracing is on; {@code null} when it is off
+   * @param limits         enforces the limit rules on this event loop; {@code null}: no limits
    */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability,
-      Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans) {
+      Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans, LimitEnforcer limits) {
     this.spans = spans;
+    this.limits = limits;
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -83,7 +89,8 @@ public final class ProviderProxyHandler {
     this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
     this.availability = availability;
-    this.tracker = new CallTracker(vertx, recorder, budget, usageSink == null ? null : new UsageRecords(usageSink));
+    this.tracker = new CallTracker(vertx, recorder, budget, usageSink == null ? null : new UsageRecords(usageSink),
+        limits);
     this.answers = new AnswerWriter(tracker);
     this.audit = usageSink == null ? null : new AuditCapture(credentials, auditBodyLimit);
   }
@@ -224,10 +231,33 @@ public final class ProviderProxyHandler {
   }
 
   /**
-   * Sets the call up for the audit log (when records are on), then hands it to
-   * {@code destination} and answers the client with its reply.
+   * Checks the call against the limit rules (a refused call goes no further), sets it up for the
+   * audit log (when records are on), then hands it to {@code destination} and answers the client
+   * with its reply.
    */
   private void send(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
+    if (limits == null || !(message instanceof ProxyRequest request)) {
+      audited(ctx, call, destination, message, body);
+      return;
+    }
+    limits.admit(call.callerKind, call.callerId, request.proxyId(), request.provider(), call.requestedModel,
+        call.stream, body).onComplete(ar -> guarded(ctx, call, () -> {
+          if (ar.failed()) {
+            failed(ctx, call, ar.cause());
+            return;
+          }
+          LimitAdmission admission = ar.result();
+          call.limits = admission;
+          if (admission.refused()) {
+            admission.refusalHeaders().forEach(ctx.response()::putHeader);
+            answers.fail(ctx.response(), call, admission.refusal(), "limited");
+          } else {
+            audited(ctx, call, destination, message, body);
+          }
+        }));
+  }
+
+  private void audited(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
     if (audit == null) {
       send(ctx, call, destination, message);
       return;

@@ -48,7 +48,8 @@ final class UsageRecords {
         "client_closed".equals(outcome) ? "cancelled" : outcome,
         durationNanos / 1_000_000.0,
         call.firstByteNanos > 0 ? call.firstByteNanos / 1_000_000.0 : null,
-        audit));
+        audit,
+        call.limits == null ? null : call.limits.note()));
   }
 
   /**

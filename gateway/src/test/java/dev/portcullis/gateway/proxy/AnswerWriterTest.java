@@ -27,7 +27,7 @@ class AnswerWriterTest {
 
   private void serve() {
     http = new HttpHarness(request -> {
-      CallTracker tracker = new CallTracker(http.vertx, new CallRecorder(registry), new RequestBytesBudget(1_000), null);
+      CallTracker tracker = new CallTracker(http.vertx, new CallRecorder(registry), new RequestBytesBudget(1_000), null, null);
       writer = new AnswerWriter(tracker);
       tracker.begin(call.get());
       writer.write(request.response(), call.get(), reply.get());

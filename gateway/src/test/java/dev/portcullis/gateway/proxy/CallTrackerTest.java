@@ -17,7 +17,7 @@ class CallTrackerTest {
   private final Vertx vertx = Vertx.vertx();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RequestBytesBudget budget = new RequestBytesBudget(1_000);
-  private final CallTracker tracker = new CallTracker(vertx, new CallRecorder(registry), budget, null);
+  private final CallTracker tracker = new CallTracker(vertx, new CallRecorder(registry), budget, null, null);
 
   @AfterEach
   void close() {
@@ -93,7 +93,7 @@ class CallTrackerTest {
   void drainWithNothingInFlightCompletesAtOnceAndOtherwiseAfterItsTimeout() throws Exception {
     assertThat(tracker.drain(60_000).succeeded()).isTrue();
 
-    CallTracker busy = new CallTracker(vertx, new CallRecorder(registry), budget, null);
+    CallTracker busy = new CallTracker(vertx, new CallRecorder(registry), budget, null, null);
     busy.begin(TestCalls.openAiChat());
     busy.drain(50).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(busy.inFlight()).isEqualTo(1);
@@ -116,7 +116,7 @@ class CallTrackerTest {
   @Test
   void everyCallLeavesOneUsageRecordWithItsCallerAndACancelledCallSaysSo() {
     java.util.List<dev.portcullis.common.usage.UsageRecord> records = new java.util.ArrayList<>();
-    CallTracker recording = new CallTracker(vertx, new CallRecorder(registry), budget, new UsageRecords(records::add));
+    CallTracker recording = new CallTracker(vertx, new CallRecorder(registry), budget, new UsageRecords(records::add), null);
     Call call = TestCalls.openAiChat();
     call.callerKind = dev.portcullis.common.usage.UsageRecord.CallerKind.VIRTUAL_KEY;
     call.callerId = "vk-1";
