@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.map.EntryProcessor;
 import dev.portcullis.app.PortcullisUnderTest;
 import dev.portcullis.common.limit.LimitCounter;
+import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.limit.LimitWindow;
+import dev.portcullis.common.settings.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,21 @@ class HazelcastLimitCountersTest {
   static void leave() throws Exception {
     List<Future<Void>> closing = members.stream().map(Vertx::close).toList();
     Future.join(new ArrayList<>(closing)).await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theStoreIsHazelcastsWhenClusteredAndLocalOtherwise() throws Exception {
+    Settings settings = new Settings(new JsonObject().put(LimitCounterStores.SHARED_TIMEOUT, "250"));
+    LimitCounters shared = LimitCounterStores.of(members.get(0), settings);
+    assertThat(shared).isInstanceOf(HazelcastLimitCounters.class);
+    ((HazelcastLimitCounters) shared).close();
+    Vertx standalone = Vertx.vertx();
+    try {
+      assertThat(LimitCounterStores.of(standalone, new Settings(new JsonObject())))
+          .isInstanceOf(dev.portcullis.common.limit.LocalLimitCounters.class);
+    } finally {
+      standalone.close().await();
+    }
   }
 
   @Test
