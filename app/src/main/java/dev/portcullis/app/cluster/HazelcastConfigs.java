@@ -56,6 +56,11 @@ public final class HazelcastConfigs {
     // Backstop for the failed-lookup counts: every entry goes, whatever wrote it last.
     config.addMapConfig(new MapConfig(SharedLookupLimiter.MAP).setBackupCount(1)
         .setTimeToLiveSeconds(SharedLookupLimiter.BACKSTOP_TTL_SECONDS));
+    // Limit counters (requests, tokens, spend, and held streams): a backup on another member, so a
+    // member killed takes no count with it and the limits stay exact. No TTL or eviction: a counter
+    // dropped early would let its limit be exceeded; idle ones are removed by their processors.
+    config.addMapConfig(new MapConfig(HazelcastLimitCounters.COUNTERS_MAP).setBackupCount(1));
+    config.addMapConfig(new MapConfig(HazelcastLimitCounters.HELD_MAP).setBackupCount(1));
     return config;
   }
 }
