@@ -14,7 +14,7 @@ import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.gateway.GatewaySettings;
 import dev.portcullis.gateway.GatewayVerticle;
 import dev.portcullis.common.limit.LimitCounters;
-import dev.portcullis.common.limit.LocalLimitCounters;
+import dev.portcullis.app.cluster.LimitCounterStores;
 import dev.portcullis.gateway.limit.LimitRuleBook;
 import dev.portcullis.gateway.limit.LimitSettings;
 import dev.portcullis.gateway.limit.Limits;
@@ -198,7 +198,7 @@ public final class Portcullis {
     long heartbeatMs = settings.longValue(DISCOVERY_HEARTBEAT, 5000, 100, 600_000);
     GenAiSpans genAiSpans = tracing.genAiSpans(settings);
     LimitSettings limitSettings = LimitSettings.from(settings);
-    LimitCounters limitCounters = new LocalLimitCounters();
+    LimitCounters limitCounters = LimitCounterStores.of(vertx, settings);
 
     String metricsSecret = settings.string(MetricsServer.SECRET);
     metricsServer = new MetricsServer(registry,
