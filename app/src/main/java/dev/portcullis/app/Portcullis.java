@@ -202,7 +202,8 @@ public final class Portcullis {
       AuthSecret.check(settings, vertx.isClustered());
       // The usage ledger lives with the store and serves its part of the admin API; one instance
       // each: they own their schemas' migrations and the admin port.
-      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY));
+      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY),
+          new dev.portcullis.common.limit.LocalLimitCounters());
       chain = chain.compose(v -> vertx.deployVerticle(ledger));
       chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings, ledger::mountAdmin))
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,
