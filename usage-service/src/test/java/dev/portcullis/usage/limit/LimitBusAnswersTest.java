@@ -3,7 +3,6 @@ package dev.portcullis.usage.limit;
 import static dev.portcullis.usage.limit.TestRules.named;
 import static dev.portcullis.usage.limit.TestRules.rule;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.limit.LimitAmounts;
