@@ -239,7 +239,9 @@ public final class Portcullis {
       // A record is stale after three missed heartbeats: its process is gone.
       providerDirectory = new ProviderDirectory(vertx, Math.min(heartbeatMs, 2000), 3 * heartbeatMs);
       List<GatewayVerticle> gateways = new ArrayList<>();
-      limitRules = new LimitRuleBook(vertx, limitSettings.rulesPollMs());
+      // Rules live with the ledger: a standalone process without it can have none to enforce.
+      limitRules = roles.contains(Role.AUTH) || vertx.isClustered()
+          ? new LimitRuleBook(vertx, limitSettings.rulesPollMs()) : LimitRuleBook.of(vertx, List.of());
       Limits limits = new Limits(limitRules, limitCounters, limitSettings);
       // With the ledger in this process, the first calls already know the rules; elsewhere readiness waits for them.
       chain = chain.compose(v -> {

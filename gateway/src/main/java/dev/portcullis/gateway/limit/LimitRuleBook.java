@@ -52,6 +52,10 @@ public final class LimitRuleBook {
 
   /** Starts following the rules; the future completes with the first answer (it may never, without a ledger). */
   public Future<Void> start() {
+    if (pollMs == 0) {
+      // A fixed book: nothing to follow.
+      return firstLoad.future();
+    }
     vertx.runOnContext(v -> {
       events = vertx.eventBus().consumer(Addresses.LIMITS_EVENTS, message -> fetch());
       timer = vertx.setPeriodic(pollMs, t -> fetch());
