@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Timeout;
  * the providers and the router, and three gateway processes. Hammered through all three gateways
  * at once, a request limit and a token limit each hold to within one call's reservation per
  * gateway (exactly, as implemented: every reservation is an entry processor on the counter's
- * partition owner). Then a gateway that owns counters is killed, and while its partitions cannot
- * be reached the other two gateways do what their fail modes say, count it in
- * {@code portcullis_limits_unavailable_total} and log it, without a secret in any log.
+ * partition owner). Then a gateway that owns counters stops answering (frozen, then killed), and
+ * while its partitions cannot be reached the other two gateways do what their fail modes say,
+ * count it in {@code portcullis_limits_unavailable_total} and log it, without a secret in any log;
+ * once the cluster has dropped it, the backups answer and the limits are enforced again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -54,7 +55,7 @@ class LimitsClusterIT {
   private static final String MODEL = "gpt-4o-mini";
   private static final int REQUEST_LIMIT = 100;
   private static final int CALLS_PER_GATEWAY = 150;
-  /** Below the failure detection: calls to a killed member's partitions time out before it is dropped. */
+  /** Well below the failure detection: calls to a silent member's partitions time out before it is dropped. */
   private static final long SHARED_TIMEOUT_MS = 300;
   private static final int FAILURE_DETECTION_SECONDS = 4;
   /**
@@ -72,7 +73,7 @@ class LimitsClusterIT {
   private static Gateway lenient;
   /** The other way round: rates refused, spend allowed. */
   private static Gateway strict;
-  /** Defaults; the member killed to make counters unreachable. */
+  /** Defaults; the member frozen, then killed, to make the counters it owns unreachable. */
   private static Gateway victim;
   private static final List<PortcullisProcess> STARTED = new CopyOnWriteArrayList<>();
   private static AdminClient admin;
@@ -379,9 +380,16 @@ class LimitsClusterIT {
       }
     }
 
-    // SIGKILL: its partitions' operations find no owner until the cluster drops it (see the class comment).
-    long killed = System.nanoTime();
-    victim.process().kill();
+    // The trigger, and why: an operation on a counter goes to its partition's owner. While the owner
+    // is a member that does not answer, the operation waits (Hazelcast retries it) until the
+    // cluster drops that member and a backup takes over; a gateway gives up after its shared
+    // timeout and applies its fail mode. Killed with SIGKILL, a member on loopback is dropped within
+    // 0.7 to 1 s (its closed connections count as faults), too close to a 300 ms timeout for a
+    // busy 2-core machine. Frozen with SIGSTOP, it keeps its connections and answers nothing until
+    // the heartbeat-based failure detection drops it, so the window is the whole detection time
+    // (4 s here): the calls below always fall in it. Then it is killed for real.
+    long frozen = System.nanoTime();
+    victim.process().freeze();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     Future<Answer> lenientRates = pool.submit(() -> call(lenient, ratesKey, body("fail-mode", 8)));
     Future<Answer> lenientSpend = pool.submit(() -> call(lenient, spendKey, body("fail-mode", 8)));
@@ -392,8 +400,8 @@ class LimitsClusterIT {
     Answer ls = lenientSpend.get(30, TimeUnit.SECONDS);
     Answer sr = strictRates.get(30, TimeUnit.SECONDS);
     Answer ss = strictSpend.get(30, TimeUnit.SECONDS);
-    long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-    String when = "answered " + answeredMs + " ms after the kill";
+    long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen);
+    String when = "answered " + answeredMs + " ms after the freeze";
 
     // Rates allowed, spend refused (the defaults).
     assertThat(lr.status()).as(when + ": " + lr.body()).isEqualTo(200);
@@ -419,8 +427,10 @@ class LimitsClusterIT {
       }
     }
 
-    // Once the cluster has dropped the dead member, the counters are reachable again: the strict
-    // gateway lets the rate-limited key through again.
+    // Killed, and dropped by the cluster: the backups take over, the counters are reachable again,
+    // and the strict gateway lets the rate-limited key through again.
+    victim.process().kill();
+    long killed = System.nanoTime();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     Answer again;
     do {
@@ -428,8 +438,8 @@ class LimitsClusterIT {
       again = call(strict, ratesKey, body("after", 8));
     } while (again.status() != 200 && System.nanoTime() < deadline);
     assertThat(again.status()).as(again.body()).isEqualTo(200);
-    System.out.printf("LimitsClusterIT: fail modes answered %d ms after the kill; counters back %d ms after it%n",
-        answeredMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+    System.out.printf("LimitsClusterIT: fail modes answered %d ms after the freeze; counters back %d ms after the"
+        + " kill%n", answeredMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
   }
 
   private static void assertRefusalNamesARule(Answer refused, Set<String> rules) {
