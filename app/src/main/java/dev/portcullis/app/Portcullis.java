@@ -212,7 +212,9 @@ public final class Portcullis {
       AuthSecret.check(settings, vertx.isClustered());
       // The usage ledger lives with the store and serves its part of the admin API; one instance
       // each: they own their schemas' migrations and the admin port.
-      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY));
+      // Its limit status reads the same counters the gateways reserve on.
+      UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY),
+          limitCounters);
       chain = chain.compose(v -> vertx.deployVerticle(ledger));
       chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings, ledger::mountAdmin))
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,

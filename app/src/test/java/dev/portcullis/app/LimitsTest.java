@@ -101,9 +101,15 @@ class LimitsTest {
     return admin.create("virtual-keys", new JsonObject().put("name", name).put("providerKeyIds", providerKeys));
   }
 
+  /** Makes a rule and gives the gateway's event loops the moment they need to hear of it (at most a second). */
   private static JsonObject rule(JsonObject body) {
     HttpResponse<String> created = admin.send("POST", "/api/admin/limits", body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return new JsonObject(created.body());
   }
 

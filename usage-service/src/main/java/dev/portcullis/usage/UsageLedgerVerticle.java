@@ -2,6 +2,7 @@ package dev.portcullis.usage;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AuthSecret;
+import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
@@ -9,12 +10,20 @@ import dev.portcullis.database.Database;
 import dev.portcullis.usage.audit.AuditAdminRoutes;
 import dev.portcullis.usage.audit.AuditRetention;
 import dev.portcullis.usage.audit.AuditStore;
+import dev.portcullis.usage.limit.LedgerSpend;
+import dev.portcullis.usage.limit.LimitAdminRoutes;
+import dev.portcullis.usage.limit.LimitDirectory;
+import dev.portcullis.usage.limit.LimitMigrations;
+import dev.portcullis.usage.limit.LimitRulesAnswer;
+import dev.portcullis.usage.limit.LimitStore;
+import dev.portcullis.usage.limit.SpendSeedAnswer;
 import dev.portcullis.usage.price.CatalogReader;
 import java.time.Clock;
 import dev.portcullis.usage.price.PriceAdminRoutes;
 import dev.portcullis.usage.price.PriceBook;
 import dev.portcullis.usage.price.PriceCatalog;
 import dev.portcullis.usage.price.PriceOverrides;
+import dev.portcullis.usage.price.PriceQuotes;
 import dev.portcullis.usage.query.UsageAdminRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * ({@code portcullis.usage.records}), prices each at the time it is written, stores each once
  * (with its audit row, when its LLM proxy audits) and answers once they are committed; a failed
  * answer leaves them in the gateway's journal, which sends them again. It also serves the usage,
- * price and audit calls of the admin API ({@link #mountAdmin}).
+ * price, audit and limit calls of the admin API ({@link #mountAdmin}), and what the gateways ask
+ * to enforce limits: the rules ({@code portcullis.limits.rules}), a spend rule's window as the
+ * ledger holds it ({@code portcullis.limits.spent}) and price quotes ({@code portcullis.usage.quote}).
  *
  * <p>Its tables live in the same PostgreSQL database as auth-service's when
  * {@code ARCHESTRA_DATABASE_URL} is set, else in an embedded H2 file of its own,
@@ -51,21 +62,27 @@ public final class UsageLedgerVerticle extends VerticleBase {
   private final Settings settings;
   private final MeterRegistry registry;
   private final Function<RoutingContext, Buffer> adminBody;
+  private final LimitCounters limitCounters;
   private Database database;
   private PriceOverrides overrides;
+  private LimitDirectory limits;
   private AuditRetention retention;
   private UsageStore store;
   private UsageLedger ledger;
   private MessageConsumer<String> consumer;
+  private final List<MessageConsumer<Object>> limitConsumers = new ArrayList<>();
 
   /**
-   * @param adminBody where the admin API put a request's body (it reads bodies within its limit
-   *                  before any of its calls, the ledger's included)
+   * @param adminBody     where the admin API put a request's body (it reads bodies within its limit
+   *                      before any of its calls, the ledger's included)
+   * @param limitCounters the limit counters the gateways share: a rule's status reads them
    */
-  public UsageLedgerVerticle(Settings settings, MeterRegistry registry, Function<RoutingContext, Buffer> adminBody) {
+  public UsageLedgerVerticle(Settings settings, MeterRegistry registry, Function<RoutingContext, Buffer> adminBody,
+      LimitCounters limitCounters) {
     this.settings = settings;
     this.registry = registry;
     this.adminBody = adminBody;
+    this.limitCounters = limitCounters;
   }
 
   @Override
@@ -74,10 +91,17 @@ public final class UsageLedgerVerticle extends VerticleBase {
     database = databaseUrl != null ? Database.postgres(vertx, databaseUrl)
         : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
     store = new UsageStore(database);
+    LimitStore limitStore = new LimitStore(database, Clock.systemUTC());
+    LedgerSpend spend = new LedgerSpend(database, System::currentTimeMillis);
     Future<PriceCatalog> catalog = CatalogReader.load(vertx, settings);
     AuditStore[] audit = new AuditStore[1];
     return UsageMigrations.migrate(database)
-        .compose(version -> PriceOverrides.open(vertx, database))
+        .compose(version -> LimitMigrations.migrate(database))
+        .compose(version -> LimitDirectory.open(vertx, limitStore))
+        .compose(opened -> {
+          limits = opened;
+          return PriceOverrides.open(vertx, database);
+        })
         .compose(opened -> {
           overrides = opened;
           // A writer id per start: one chain per running ledger, never two processes on one.
@@ -94,9 +118,16 @@ public final class UsageLedgerVerticle extends VerticleBase {
           ledger = new UsageLedger(store, registry, record -> book.price(record).costUsd(), audit[0], List.of(
               new UsageAdminRoutes(database)::mount,
               new PriceAdminRoutes(book, overrides, adminBody)::mount,
-              new AuditAdminRoutes(audit[0])::mount));
+              new AuditAdminRoutes(audit[0])::mount,
+              new LimitAdminRoutes(limitStore, limits, limitCounters, spend, adminBody)::mount));
           consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
-          return consumer.completion().map(prices);
+          limitConsumers.add(vertx.eventBus().consumer(Addresses.LIMITS_RULES, new LimitRulesAnswer(limits)));
+          limitConsumers.add(vertx.eventBus().consumer(Addresses.LIMITS_SPENT, new SpendSeedAnswer(limits, spend)));
+          limitConsumers.add(vertx.eventBus().consumer(Addresses.USAGE_QUOTE,
+              new PriceQuotes(book, System::currentTimeMillis)));
+          List<Future<Void>> registered = new ArrayList<>(List.of(consumer.completion()));
+          limitConsumers.forEach(limitConsumer -> registered.add(limitConsumer.completion()));
+          return Future.all(registered).map(prices);
         })
         .onSuccess(prices -> LOG.info("usage ledger ready: {} store, prices from {} {} ({})",
             databaseUrl != null ? "PostgreSQL" : "embedded H2", prices.packageName(), prices.version(),
@@ -130,6 +161,12 @@ public final class UsageLedgerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    for (MessageConsumer<Object> limitConsumer : limitConsumers) {
+      unregistered = unregistered.compose(v -> limitConsumer.unregister());
+    }
+    if (limits != null) {
+      unregistered = unregistered.compose(v -> limits.close());
+    }
     if (retention != null) {
       retention.stop();
     }

@@ -14,14 +14,16 @@ import java.util.Map;
 /**
  * Prices for spend limits, from the usage ledger's price book ({@code portcullis.usage.quote}), so
  * that a limit counts what the ledger records. A reservation needs only an estimate: each model's
- * price of a million input and of a million output tokens is asked once and kept for a minute. A
+ * price of ten thousand input and of ten thousand output tokens (below any tier's start, so its
+ * base prices) is asked once and kept for a minute. A
  * settlement asks the exact price of the tokens the call used (tiers, cache and reasoning prices
  * included). Used from one event loop.
  */
 final class PriceQuotes {
 
   static final long KEEP_MS = 60_000;
-  private static final long MILLION = 1_000_000;
+  /** Enough for a precise per-token price, below where any provider's higher tiers begin. */
+  private static final long QUOTED_TOKENS = 10_000;
   private static final long TIMEOUT_MS = 2_000;
 
   /** Nano-dollars per token of input and of output; {@code null} from {@link #rates} when no price is known. */
@@ -50,13 +52,14 @@ final class PriceQuotes {
       return known.rates();
     }
     Future<Rates> rates = Future.all(
-            cost(provider, model, new Usage(model, MILLION, 0)),
-            cost(provider, model, new Usage(model, 0, MILLION)))
+            cost(provider, model, new Usage(model, QUOTED_TOKENS, 0)),
+            cost(provider, model, new Usage(model, 0, QUOTED_TOKENS)))
         .map(both -> {
           BigDecimal input = both.resultAt(0);
           BigDecimal output = both.resultAt(1);
           return input == null || output == null ? null
-              : new Rates(LimitAmounts.nanoUsd(input) / (double) MILLION, LimitAmounts.nanoUsd(output) / (double) MILLION);
+              : new Rates(LimitAmounts.nanoUsd(input) / (double) QUOTED_TOKENS,
+                  LimitAmounts.nanoUsd(output) / (double) QUOTED_TOKENS);
         });
     if (kept.size() > 10_000) {
       kept.clear();

@@ -67,17 +67,30 @@ public final class PriceBook {
         return new Priced(PriceCalculator.cost(override.price(), counts), Priced.Source.OVERRIDE, model, null);
       }
     }
-    return fromCatalog(provider, answered != null ? answered : requested, counts, time);
+    return fromCatalog(provider, answered != null ? answered : requested, counts, time, true);
   }
 
   /** Prices one model's token counts at a time: an administrator's price, else the catalog's. */
   public Priced price(String provider, String model, TokenCounts counts, long timeMillis) {
+    return price(provider, model, counts, timeMillis, true);
+  }
+
+  /**
+   * Prices a call that is not recorded (a gateway's estimate before or during a call, for its
+   * spend limits): as {@link #price(String, String, TokenCounts, long)}, but a model without a
+   * price is not counted in {@value #UNPRICED_METRIC}, which counts records.
+   */
+  public Priced quote(String provider, String model, TokenCounts counts, long timeMillis) {
+    return price(provider, model, counts, timeMillis, false);
+  }
+
+  private Priced price(String provider, String model, TokenCounts counts, long timeMillis, boolean countUnpriced) {
     String key = PricingProviders.modelKey(provider, model);
     PriceOverride override = override(provider, key);
     if (override != null) {
       return new Priced(PriceCalculator.cost(override.price(), counts), Priced.Source.OVERRIDE, key, null);
     }
-    return fromCatalog(provider, key, counts, Instant.ofEpochMilli(timeMillis));
+    return fromCatalog(provider, key, counts, Instant.ofEpochMilli(timeMillis), countUnpriced);
   }
 
   /** What prices a model now, and where it comes from; for the admin API. Counts nothing. */
@@ -102,11 +115,14 @@ public final class PriceBook {
     return overrides == null || modelKey == null ? null : overrides.find(provider, modelKey);
   }
 
-  private Priced fromCatalog(String provider, String modelKey, TokenCounts counts, Instant time) {
+  private Priced fromCatalog(String provider, String modelKey, TokenCounts counts, Instant time,
+      boolean countUnpriced) {
     CatalogModel model = catalogModel(provider, modelKey);
     ModelPrice price = model == null ? null : model.prices().at(time);
     if (price == null) {
-      countUnpriced(provider);
+      if (countUnpriced) {
+        countUnpriced(provider);
+      }
       return new Priced(null, Priced.Source.NONE, modelKey, null);
     }
     return new Priced(PriceCalculator.cost(price, counts), Priced.Source.CATALOG, modelKey, model.id());

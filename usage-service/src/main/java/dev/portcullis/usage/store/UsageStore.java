@@ -23,8 +23,10 @@ public final class UsageStore {
 
   private static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
       + " provider, operation, requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens,"
-      + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at,"
+      + " limits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** The {@code limits} column's width. */
+  static final int MAX_LIMITS = 512;
   /** Ids asked per statement when looking for records already stored. */
   private static final int IDS_PER_QUERY = 100;
 
@@ -132,11 +134,24 @@ public final class UsageStore {
         .addDouble(r.latencyMs())
         .addDouble(r.ttfbMs())
         .addBigDecimal(priced.costUsd())
-        .addLong(now);
+        .addLong(now)
+        .addString(limits(r.limits()));
   }
 
   private static Long orNull(long count) {
     return count < 0 ? null : count;
+  }
+
+  /**
+   * The limit rules that acted on a call, within the column: a call over more soft rules than fit
+   * keeps the ids that fit whole, never a cut one, and is never refused for it.
+   */
+  static String limits(String limits) {
+    if (limits == null || limits.length() <= MAX_LIMITS) {
+      return limits;
+    }
+    int lastWhole = limits.lastIndexOf(',', MAX_LIMITS);
+    return limits.substring(0, lastWhole > 0 ? lastWhole : MAX_LIMITS);
   }
 
   /** Model names come from clients: kept within the column, never refused for their length. */
