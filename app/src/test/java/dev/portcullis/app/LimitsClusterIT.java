@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * Limit rules across a cluster of separate JVMs: one process with the ledger (auth role, on H2),
@@ -367,13 +370,14 @@ class LimitsClusterIT {
 
   @Test
   @Order(2)
-  void whileAKilledMembersCountersCannotBeReachedEachGatewayDoesWhatItsFailModesSay() throws Exception {
+  @DisabledOnOs(value = OS.WINDOWS, disabledReason = "freezes a process with SIGSTOP")
+  void whileAMemberThatOwnsCountersCannotBeReachedEachGatewayDoesWhatItsFailModesSay() throws Exception {
     upstream.on("POST", "/v1/chat/completions", RecordingUpstream.json(200,
         OpenAiWire.chatCompletion(MODEL, "ok", 10, 2)));
     JsonObject ratesKey = virtualKey("rates-only");
     JsonObject spendKey = virtualKey("spend-only");
-    Set<String> rateRules = new java.util.HashSet<>();
-    Set<String> spendRules = new java.util.HashSet<>();
+    Set<String> rateRules = new HashSet<>();
+    Set<String> spendRules = new HashSet<>();
     for (int i = 0; i < RULES_PER_FAIL_MODE_KEY; i++) {
       rateRules.add(rule("rates-" + i, ratesKey, new JsonObject().put("requestsPerMinute", 1_000_000)).getString("id"));
       spendRules.add(rule("spend-" + i, spendKey, new JsonObject()
