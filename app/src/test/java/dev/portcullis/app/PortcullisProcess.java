@@ -77,6 +77,17 @@ final class PortcullisProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGSTOP (POSIX only): the process stays a cluster member, its connections open, but answers
+   * nothing, as a hung or cut-off host does, until the others' failure detection drops it.
+   */
+  void freeze() throws Exception {
+    Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start();
+    if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+      throw new IllegalStateException("could not stop " + name + " (pid " + process.pid() + ")");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
