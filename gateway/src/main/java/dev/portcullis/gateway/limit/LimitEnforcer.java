@@ -55,7 +55,8 @@ public final class LimitEnforcer {
   private final PriceQuotes prices;
   private final BoundedLabels ruleLabels = new BoundedLabels(512, "none");
   private final Map<String, Future<Void>> seeding = new HashMap<>();
-  private long lastUnavailableLog;
+  /** When each kind of outage ("spend refused", "rates allowed", ...) was last logged. */
+  private final Map<String, Long> lastUnavailableLog = new HashMap<>();
 
   public LimitEnforcer(Vertx vertx, LimitRuleBook book, LimitCounters counters, LimitSettings settings,
       MeterRegistry registry) {
@@ -273,7 +274,7 @@ public final class LimitEnforcer {
       return;
     }
     counters.adjust(reservation.key(), reservation.window(), reservation.bucket(), delta).onFailure(err ->
-        logUnavailable("could not settle " + reservation.metric().header() + " of limit rule "
+        logUnavailable("settle", "could not settle " + reservation.metric().header() + " of limit rule "
             + reservation.rule().id() + ": " + err.getMessage()));
   }
 
@@ -285,7 +286,7 @@ public final class LimitEnforcer {
   private LimitAdmission unavailableBeforeRules() {
     boolean refuse = settings.refuseSpendWhenUnavailable() || settings.refuseRatesWhenUnavailable();
     registry.counter(UNAVAILABLE, "limit", "rules", "action", refuse ? "refused" : "allowed").increment();
-    logUnavailable("the limit rules are not known yet");
+    logUnavailable("rules", "the limit rules are not known yet");
     if (!refuse) {
       return LimitAdmission.NONE;
     }
@@ -298,9 +299,9 @@ public final class LimitEnforcer {
     boolean spend = metric == LimitMetric.SPEND;
     registry.counter(UNAVAILABLE, "limit", spend ? "spend" : "rates", "action", refuse ? "refused" : "allowed")
         .increment();
-    logUnavailable("the " + metric.header() + " limit of rule " + rule.id() + " could not be checked; the call was "
-        + (refuse ? "refused" : "allowed") + " (" + (spend ? LimitSettings.SPEND_WHEN_UNAVAILABLE
-        : LimitSettings.RATES_WHEN_UNAVAILABLE) + ")");
+    logUnavailable((spend ? "spend " : "rates ") + refuse, "the " + metric.header() + " limit of rule " + rule.id()
+        + " could not be checked; the call was " + (refuse ? "refused" : "allowed") + " ("
+        + (spend ? LimitSettings.SPEND_WHEN_UNAVAILABLE : LimitSettings.RATES_WHEN_UNAVAILABLE) + ")");
     if (!refuse) {
       return LimitAdmission.NONE;
     }
@@ -309,10 +310,12 @@ public final class LimitEnforcer {
         + " until it is back. Retry shortly."), Map.of("Retry-After", "1", RULE_HEADER, rule.id()), rule.id(), target);
   }
 
-  private void logUnavailable(String what) {
+  /** Logs an outage once per kind every {@value #LOG_EVERY_MS} ms: a down store must not flood the log. */
+  private void logUnavailable(String kind, String what) {
     long now = System.currentTimeMillis();
-    if (now - lastUnavailableLog >= LOG_EVERY_MS) {
-      lastUnavailableLog = now;
+    Long last = lastUnavailableLog.get(kind);
+    if (last == null || now - last >= LOG_EVERY_MS) {
+      lastUnavailableLog.put(kind, now);
       LOG.warn("Limits: {} (logged at most every {} s; the {} metric counts each)", what, LOG_EVERY_MS / 1000,
           UNAVAILABLE);
     }
