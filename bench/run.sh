@@ -4,6 +4,8 @@
 #   bench/run.sh [RATE] [SECONDS]      (defaults: 1000 requests/s, 20 s per measured run)
 #   bench/run.sh router [SECONDS] [REPS]   the model router's CPU per call next to passthrough's
 #                                          (bench/router-cost.sh, which says more)
+#   bench/run.sh limits                    three limit rules on the calling key against none, in the
+#                                          shared side-by-side harness (bench/limits-cost.sh)
 #
 # Starts the mock upstream and Portcullis (the real jar as the README runs it, so with the
 # launcher's tuned JVM flags; embedded defaults, passthrough auth),
@@ -14,6 +16,10 @@ set -euo pipefail
 if [ "${1:-}" = router ]; then
   shift
   exec "$(dirname "$0")/router-cost.sh" "$@"
+fi
+if [ "${1:-}" = limits ]; then
+  shift
+  exec "$(dirname "$0")/limits-cost.sh" "$@"
 fi
 cd "$(dirname "$0")/.."
 RATE=${1:-1000}
