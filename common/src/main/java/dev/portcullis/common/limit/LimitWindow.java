@@ -74,13 +74,24 @@ public sealed interface LimitWindow extends Serializable {
   enum Calendar implements LimitWindow {
     DAY, MONTH;
 
+    /** The month last asked for: its index, first and next first millisecond (every call asks). */
+    private record Month(long index, long start, long end) {}
+
+    private static volatile Month lastMonth = new Month(0, 0, 0);
+
     @Override
     public long bucketOf(long nowMillis) {
       if (this == DAY) {
         return Math.floorDiv(nowMillis, 86_400_000L);
       }
+      Month month = lastMonth;
+      if (nowMillis >= month.start() && nowMillis < month.end()) {
+        return month.index();
+      }
       LocalDate date = Instant.ofEpochMilli(nowMillis).atOffset(ZoneOffset.UTC).toLocalDate();
-      return (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+      long index = (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+      lastMonth = new Month(index, bucketStart(index), bucketStart(index + 1));
+      return index;
     }
 
     @Override

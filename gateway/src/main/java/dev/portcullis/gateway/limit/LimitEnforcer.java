@@ -46,6 +46,8 @@ public final class LimitEnforcer {
   public static final String RULE_HEADER = "x-portcullis-limit-rule";
   private static final long LOG_EVERY_MS = 10_000;
   private static final long SEED_TIMEOUT_MS = 5_000;
+  /** {@code values()} copies its array at every call. */
+  private static final LimitMetric[] METRICS = LimitMetric.values();
 
   private final Vertx vertx;
   private final LimitRuleBook book;
@@ -55,6 +57,9 @@ public final class LimitEnforcer {
   private final PriceQuotes prices;
   private final BoundedLabels ruleLabels = new BoundedLabels(512, "none");
   private final Map<String, Future<Void>> seeding = new HashMap<>();
+  /** Each rule's counter keys, made once per version of the rules rather than once per call. */
+  private final Map<LimitRule, String[]> keys = new java.util.IdentityHashMap<>();
+  private RuleIndex keyedFor;
   /** When each kind of outage ("spend refused", "rates allowed", ...) was last logged. */
   private final Map<String, Long> lastUnavailableLog = new HashMap<>();
 
@@ -83,6 +88,10 @@ public final class LimitEnforcer {
     if (rules.isEmpty()) {
       return Future.succeededFuture(LimitAdmission.NONE);
     }
+    if (index != keyedFor) {
+      keys.clear();
+      keyedFor = index;
+    }
     boolean tokens = false;
     boolean spend = false;
     for (LimitRule rule : rules) {
@@ -97,8 +106,18 @@ public final class LimitEnforcer {
         priced.succeeded() ? priced.result() : null, priced.failed(), target));
   }
 
-  /** One limit of one rule, and what the call asks of it. */
-  private record Check(LimitRule rule, LimitMetric metric, long amount, long limit, Refusal unpriced) {}
+  /** One limit of one rule, its counter, and what the call asks of it. */
+  private record Check(LimitRule rule, LimitMetric metric, String key, long amount, long limit) {}
+
+  private String key(LimitRule rule, LimitMetric metric) {
+    String[] ofRule = keys.computeIfAbsent(rule, r -> new String[METRICS.length]);
+    String key = ofRule[metric.ordinal()];
+    if (key == null) {
+      key = metric.key(rule);
+      ofRule[metric.ordinal()] = key;
+    }
+    return key;
+  }
 
   private record Refusal(GatewayError error, Map<String, String> headers, String ruleId) {}
 
@@ -107,7 +126,7 @@ public final class LimitEnforcer {
     List<Check> checks = new ArrayList<>();
     List<String> soft = new ArrayList<>(0);
     for (LimitRule rule : rules) {
-      for (LimitMetric metric : LimitMetric.values()) {
+      for (LimitMetric metric : METRICS) {
         long limit = metric.limitOf(rule);
         if (limit < 0 || metric == LimitMetric.STREAMS && !stream) {
           continue;
@@ -136,7 +155,7 @@ public final class LimitEnforcer {
           soft.add(rule.id());
           continue;
         }
-        checks.add(new Check(rule, metric, amount, limit, null));
+        checks.add(new Check(rule, metric, key(rule, metric), amount, limit));
       }
     }
     List<Future<LimitCounter.Outcome>> outcomes = new ArrayList<>(checks.size());
@@ -160,7 +179,7 @@ public final class LimitEnforcer {
         }
         LimitCounter.Outcome result = outcome.result();
         if (result.admitted()) {
-          held.add(new Reservation(check.rule(), check.metric(), check.metric().key(check.rule()),
+          held.add(new Reservation(check.rule(), check.metric(), check.key(),
               check.metric().windowOf(check.rule()), result.bucket(), check.amount()));
           if (!check.rule().hard() && result.used() > check.limit()) {
             soft.add(check.rule().id());
@@ -186,7 +205,7 @@ public final class LimitEnforcer {
   /** Reserves on one counter; a spend counter nobody seeded yet is seeded from the ledger first. */
   private Future<LimitCounter.Outcome> reserve(Check check) {
     LimitWindow window = check.metric().windowOf(check.rule());
-    String key = check.metric().key(check.rule());
+    String key = check.key();
     boolean spend = check.metric() == LimitMetric.SPEND;
     return counters.reserve(key, window, check.amount(), check.limit(), check.rule().hard(), spend)
         .compose(outcome -> !outcome.needsSeed() ? Future.succeededFuture(outcome)
@@ -259,7 +278,7 @@ public final class LimitEnforcer {
     int colon = target.indexOf(':');
     String provider = target.substring(0, colon);
     String model = usage.model() != null ? usage.model() : target.substring(colon + 1);
-    prices.cost(provider, model, usage).onComplete(ar -> {
+    prices.settlementCost(provider, model, usage).onComplete(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         adjust(reservation, LimitAmounts.nanoUsd(ar.result()) - reservation.amount());
       } else if (ar.succeeded() && failed) {

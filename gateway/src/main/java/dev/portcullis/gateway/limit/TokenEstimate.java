@@ -1,11 +1,7 @@
 package dev.portcullis.gateway.limit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -14,15 +10,14 @@ import java.util.Set;
  * output the request caps, read from the field each API names it with, wherever it is nested
  * ({@code max_tokens}, {@code max_completion_tokens}, {@code max_output_tokens},
  * {@code generationConfig.maxOutputTokens}, {@code inferenceConfig.maxTokens}), or the configured
- * default. Read with a streaming parser, without building a tree.
+ * default. Read by a scan of the bytes, without a parse.
  */
 record TokenEstimate(long input, long output) {
 
   static final TokenEstimate NONE = new TokenEstimate(0, 0);
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-      .build();
+  /** The longest output cap's name, {@code max_completion_tokens}. */
+  private static final int MAX_NAME = 22;
   private static final Set<String> OUTPUT_CAPS = Set.of("max_tokens", "max_completion_tokens",
       "max_output_tokens", "maxOutputTokens", "maxTokens", "max_new_tokens");
 
@@ -39,22 +34,50 @@ record TokenEstimate(long input, long output) {
     return new TokenEstimate((body.length() + 3) / 4, output >= 0 ? output : defaultOutputTokens);
   }
 
-  /** The first output cap the body names, or -1 when it names none (or is not JSON). */
+  /**
+   * The first output cap the body names, or -1 when it names none. Read by one pass over the bytes,
+   * without a parse: a key is a quoted name not preceded by a backslash (so never text inside a
+   * string, where quotes are escaped) followed by a colon and a whole number; a key of the same
+   * name with another value (a tool's schema describing a {@code max_tokens} property) is passed
+   * over. The upstream judges the body itself; this only sizes a reservation, settled afterwards.
+   */
   static long outputCap(Buffer body) {
     byte[] bytes = body.getBytes();
-    try (JsonParser json = JSON.createParser(bytes)) {
-      JsonToken token;
-      while ((token = json.nextToken()) != null) {
-        if (token == JsonToken.FIELD_NAME && OUTPUT_CAPS.contains(json.currentName())) {
-          JsonToken value = json.nextToken();
-          if (value == JsonToken.VALUE_NUMBER_INT && json.getLongValue() >= 0) {
-            return Math.min(json.getLongValue(), 100_000_000L);
-          }
-        }
+    int n = bytes.length;
+    for (int i = 0; i + 4 < n; i++) {
+      if (bytes[i] != '"' || bytes[i + 1] != 'm' || bytes[i + 2] != 'a' || bytes[i + 3] != 'x'
+          || i > 0 && bytes[i - 1] == '\\') {
+        continue;
       }
-    } catch (IOException | RuntimeException e) {
-      // Not JSON (or not within the bounds): the default applies; the upstream judges the body.
+      int end = i + 1;
+      while (end < n && end - i <= MAX_NAME && bytes[end] != '"') {
+        end++;
+      }
+      if (end >= n || !OUTPUT_CAPS.contains(new String(bytes, i + 1, end - i - 1, StandardCharsets.ISO_8859_1))) {
+        continue;
+      }
+      int at = skipSpaces(bytes, end + 1);
+      if (at >= n || bytes[at] != ':') {
+        continue;
+      }
+      at = skipSpaces(bytes, at + 1);
+      long value = 0;
+      int digits = 0;
+      while (at < n && bytes[at] >= '0' && bytes[at] <= '9' && digits < 10) {
+        value = value * 10 + (bytes[at++] - '0');
+        digits++;
+      }
+      if (digits > 0 && (at >= n || bytes[at] != '.' && bytes[at] != 'e' && bytes[at] != 'E')) {
+        return Math.min(value, 100_000_000L);
+      }
     }
     return -1;
+  }
+
+  private static int skipSpaces(byte[] bytes, int at) {
+    while (at < bytes.length && (bytes[at] == ' ' || bytes[at] == '\t' || bytes[at] == '\n' || bytes[at] == '\r')) {
+      at++;
+    }
+    return at;
   }
 }

@@ -108,7 +108,7 @@ class LimitEnforcerTest {
     assertThat(refusedRates.refusal().message()).contains("lim_r");
 
     // Spend: the ledger answers prices, the counters do not.
-    vertx.eventBus().<JsonObject>consumer(Addresses.USAGE_QUOTE, m -> m.reply(new JsonObject().put("costUsd", 1.0)));
+    quotes(ask -> 1.0);
     LimitRule spend = rule("lim_s", "{\"name\":\"s\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
     LimitAdmission refusedSpend = admit(enforcer(List.of(spend), down, DEFAULTS), "vk", "m", "{}");
@@ -132,8 +132,7 @@ class LimitEnforcerTest {
           9_000_000_000L)));
     });
     // $1 per million tokens, in and out alike.
-    vertx.eventBus().<JsonObject>consumer(Addresses.USAGE_QUOTE, m -> m.reply(new JsonObject().put("costUsd",
-        (m.body().getLong("in") + m.body().getLong("out")) / 1_000_000.0)));
+    quotes(ask -> (ask.getLong("in") + ask.getLong("out")) / 1_000_000.0);
     LocalLimitCounters counters = new LocalLimitCounters();
     LimitRule spend = rule("lim_s", "{\"name\":\"budget\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
@@ -162,7 +161,7 @@ class LimitEnforcerTest {
 
   @Test
   void aHardSpendRuleRefusesAModelWithoutAPrice() {
-    vertx.eventBus().<JsonObject>consumer(Addresses.USAGE_QUOTE, m -> m.reply(new JsonObject().putNull("costUsd")));
+    quotes(ask -> null);
     LimitRule spend = rule("lim_s", "{\"name\":\"budget\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
     LimitAdmission refused = admit(enforcer(List.of(spend), new LocalLimitCounters(), DEFAULTS), "vk", "mystery", "{}");
@@ -180,6 +179,24 @@ class LimitEnforcerTest {
     assertThat(TokenEstimate.outputCap(Buffer.buffer("not json"))).isEqualTo(-1);
     assertThat(TokenEstimate.outputCap(Buffer.buffer("[".repeat(10_000)))).isEqualTo(-1);
     assertThat(TokenEstimate.outputCap(Buffer.buffer("{\"max_tokens\":-3}"))).isEqualTo(-1);
+    // A cap quoted inside the prompt is text, not the request's cap; a schema's property is no cap either.
+    assertThat(TokenEstimate.outputCap(Buffer.buffer("{\"messages\":[{\"content\":\"\\\"max_tokens\\\": 1\"}],"
+        + "\"tools\":[{\"parameters\":{\"max_tokens\":{\"type\":\"integer\"}}}],\"max_tokens\" : 500}"))).isEqualTo(500);
+    assertThat(TokenEstimate.outputCap(Buffer.buffer("{\"max_tokens\":1e9}"))).isEqualTo(-1);
+  }
+
+  /** Answers price quotes as the ledger does, one at a time or in a batch. */
+  private void quotes(java.util.function.Function<JsonObject, Double> price) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.USAGE_QUOTE, m -> {
+      io.vertx.core.json.JsonArray batch = m.body().getJsonArray("batch");
+      if (batch == null) {
+        m.reply(new JsonObject().put("costUsd", price.apply(m.body())));
+        return;
+      }
+      io.vertx.core.json.JsonArray costs = new io.vertx.core.json.JsonArray();
+      batch.forEach(ask -> costs.add(price.apply((JsonObject) ask)));
+      m.reply(new JsonObject().put("costs", costs));
+    });
   }
 
   /** Shared state that cannot be reached. */

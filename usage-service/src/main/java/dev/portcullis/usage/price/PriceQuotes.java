@@ -2,6 +2,7 @@ package dev.portcullis.usage.price;
 
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
 
@@ -11,7 +12,9 @@ import java.util.function.LongSupplier;
  * ledger will record it. {@code {"provider", "model", "in", "out", "cached", "cacheWrite",
  * "reasoning"}} (counts as {@code Usage} defines them, -1 or absent: unknown) is answered with
  * {@code {"costUsd": number}}, or {@code {"costUsd": null}} when the model has no price or neither
- * input nor output is known. From memory only: overrides and catalog lookups are held there.
+ * input nor output is known; {@code {"batch": [ask, ...]}} (at most {@value #MAX_BATCH}) is answered with
+ * {@code {"costs": [number or null, ...]}} in the same order. From memory only: overrides and catalog
+ * lookups are held there.
  */
 public final class PriceQuotes implements Handler<Message<Object>> {
 
@@ -25,28 +28,63 @@ public final class PriceQuotes implements Handler<Message<Object>> {
     this.clock = clock;
   }
 
+  /** Most quotes one batch may ask for. */
+  public static final int MAX_BATCH = 1_000;
+
   @Override
   public void handle(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject ask) || !(ask.getValue("provider") instanceof String provider)) {
-      message.fail(400, "Ask with {\"provider\", \"model\", \"in\", \"out\", \"cached\", \"cacheWrite\", \"reasoning\"}");
+    if (message.body() instanceof JsonObject ask && ask.getValue("batch") instanceof JsonArray batch) {
+      // Many calls' quotes in one message (a gateway settling its calls' spend): one answer each, in order.
+      if (batch.size() > MAX_BATCH) {
+        message.fail(400, "at most " + MAX_BATCH + " quotes in a batch");
+        return;
+      }
+      JsonArray costs = new JsonArray();
+      for (int i = 0; i < batch.size(); i++) {
+        Object one = batch.getValue(i);
+        Object answer = one instanceof JsonObject quote ? quote(quote) : null;
+        if (answer instanceof String problem) {
+          message.fail(400, "batch[" + i + "]: " + problem);
+          return;
+        }
+        costs.add(answer);
+      }
+      message.reply(new JsonObject().put("costs", costs));
       return;
+    }
+    if (!(message.body() instanceof JsonObject ask)) {
+      message.fail(400, ASK);
+      return;
+    }
+    Object answer = quote(ask);
+    if (answer instanceof String problem) {
+      message.fail(400, problem);
+    } else {
+      message.reply(new JsonObject().put("costUsd", answer));
+    }
+  }
+
+  private static final String ASK =
+      "Ask with {\"provider\", \"model\", \"in\", \"out\", \"cached\", \"cacheWrite\", \"reasoning\"}";
+
+  /** The cost ({@code BigDecimal}, or {@code null} without a price), or a {@code String} saying what is wrong. */
+  private Object quote(JsonObject ask) {
+    if (!(ask.getValue("provider") instanceof String provider)) {
+      return ASK;
     }
     Object model = ask.getValue("model");
     long[] counts = new long[COUNTS.length];
     for (int i = 0; i < COUNTS.length; i++) {
       Object count = ask.getValue(COUNTS[i]);
       if (count != null && !(count instanceof Integer || count instanceof Long)) {
-        message.fail(400, COUNTS[i] + " must be a token count (a whole number, -1 when unknown)");
-        return;
+        return COUNTS[i] + " must be a token count (a whole number, -1 when unknown)";
       }
       counts[i] = count == null ? -1 : Math.max(-1, ((Number) count).longValue());
     }
     if (model != null && !(model instanceof String)) {
-      message.fail(400, "model must be a string");
-      return;
+      return "model must be a string";
     }
-    Priced priced = book.quote(provider, (String) model,
-        new TokenCounts(counts[0], counts[1], counts[2], counts[3], counts[4]), clock.getAsLong());
-    message.reply(new JsonObject().put("costUsd", priced.costUsd()));
+    return book.quote(provider, (String) model,
+        new TokenCounts(counts[0], counts[1], counts[2], counts[3], counts[4]), clock.getAsLong()).costUsd();
   }
 }

@@ -84,4 +84,25 @@ class PriceQuotesTest {
     assertThat(failureCode(ask("openai", "gpt-4o", 1, 1).put("out", 1.5))).isEqualTo(400);
     assertThat(failureCode(ask("openai", "gpt-4o", 1, 1).put("model", 4))).isEqualTo(400);
   }
+
+  @Test
+  void aBatchIsAnsweredQuoteByQuoteInOrder() {
+    JsonObject batch = new JsonObject().put("batch", new io.vertx.core.json.JsonArray()
+        .add(ask("openai", "gpt-4o", 1_000_000, 1_000_000)).add(ask("openai", "no-such-model", 1, 1))
+        .add(ask("openai", "gpt-4o", 1_000, -1)));
+    io.vertx.core.json.JsonArray costs = ((JsonObject) vertx.eventBus().request(Addresses.USAGE_QUOTE, batch).await()
+        .body()).getJsonArray("costs");
+    assertThat(costs.size()).isEqualTo(3);
+    assertThat(new BigDecimal(costs.getValue(0).toString())).isEqualByComparingTo("12.5");
+    assertThat(costs.getValue(1)).isNull();
+    assertThat(new BigDecimal(costs.getValue(2).toString())).isEqualByComparingTo("0.0025");
+    // One bad quote refuses the batch, naming it; so does a batch over the bound.
+    assertThat(failureCode(new JsonObject().put("batch", new io.vertx.core.json.JsonArray()
+        .add(ask("openai", "gpt-4o", 1, 1)).add(ask("openai", "gpt-4o", 1, 1).put("in", "x"))))).isEqualTo(400);
+    io.vertx.core.json.JsonArray huge = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i <= PriceQuotes.MAX_BATCH; i++) {
+      huge.add(ask("openai", "gpt-4o", 1, 1));
+    }
+    assertThat(failureCode(new JsonObject().put("batch", huge))).isEqualTo(400);
+  }
 }
