@@ -417,6 +417,14 @@ class LimitsTest {
         .put("appliesTo", new JsonObject().put("organization", true)).put("requestsPerMinute", -1));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("requestsPerMinute");
+    // A rule for a key that does not exist would never apply: refused, naming the field.
+    HttpResponse<String> typo = admin.send("POST", "/api/admin/limits", new JsonObject().put("name", "typo")
+        .put("appliesTo", new JsonObject().put("virtualKeyId", "no-such-key")).put("requestsPerMinute", 1));
+    assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
+    assertThat(typo.body()).contains("appliesTo.virtualKeyId").contains("names no virtual key");
+    HttpResponse<String> proxyTypo = admin.send("POST", "/api/admin/limits", new JsonObject().put("name", "typo")
+        .put("appliesTo", new JsonObject().put("llmProxyId", "' OR 1=1 --")).put("requestsPerMinute", 1));
+    assertThat(proxyTypo.statusCode()).as(proxyTypo.body()).isEqualTo(400);
     assertThat(new AdminClient(portcullis.adminUrl(), "wrong").send("GET", "/api/admin/limits", null).statusCode())
         .isEqualTo(401);
     assertThat(new AdminClient(portcullis.adminUrl(), null).send("POST", "/api/admin/limits", new JsonObject()

@@ -164,6 +164,25 @@ public final class AuthVerticle extends VerticleBase {
       return (Object) new LlmProxyDirectory(names, defaultId, audit);
     }));
     bus.answer(Addresses.AUTH_KEYS, (Object ignored) -> Future.succeededFuture(signingKeys.gatewayKeys().toJson()));
+    bus.answer(Addresses.AUTH_SUBJECT, (Object ask) -> subjectExists(ask));
+  }
+
+  /** Whether the virtual key, OAuth client or LLM proxy a limit rule names exists. */
+  private Future<Object> subjectExists(Object ask) {
+    if (ask instanceof JsonObject named && named.size() == 1) {
+      String field = named.fieldNames().iterator().next();
+      String table = switch (field) {
+        case "virtualKeyId" -> "virtual_keys";
+        case "oauthClientId" -> "oauth_clients";
+        case "llmProxyId" -> "llm_proxies";
+        default -> null;
+      };
+      if (table != null && named.getValue(field) instanceof String id) {
+        return store.exists(table, id).map(exists -> (Object) new JsonObject().put("exists", exists));
+      }
+    }
+    return Future.succeededFuture(GatewayError.invalidRequest(
+        "Ask with one of virtualKeyId, oauthClientId or llmProxyId", null));
   }
 
   /**

@@ -26,6 +26,11 @@ public final class Addresses {
    */
   public static final String AUTH_KEYS = "portcullis.auth.keys";
   /**
+   * Whether what a limit rule names exists: {@code {"virtualKeyId" | "oauthClientId" | "llmProxyId": id}}
+   * answered with {@code {"exists": true | false}}, asked by the ledger before it stores a rule.
+   */
+  public static final String AUTH_SUBJECT = "portcullis.auth.subject";
+  /**
    * The usage ledger: a batch of usage records (JSON lines, {@code UsageRecordLines}),
    * answered with how many were new once they are stored; a failed answer leaves them journaled.
    */

@@ -11,6 +11,7 @@ import dev.portcullis.usage.audit.AuditAdminRoutes;
 import dev.portcullis.usage.audit.AuditRetention;
 import dev.portcullis.usage.audit.AuditStore;
 import dev.portcullis.usage.limit.LedgerSpend;
+import dev.portcullis.usage.limit.AuthSubjects;
 import dev.portcullis.usage.limit.LimitAdminRoutes;
 import dev.portcullis.usage.limit.LimitDirectory;
 import dev.portcullis.usage.limit.LimitMigrations;
@@ -119,7 +120,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
               new UsageAdminRoutes(database)::mount,
               new PriceAdminRoutes(book, overrides, adminBody)::mount,
               new AuditAdminRoutes(audit[0])::mount,
-              new LimitAdminRoutes(limitStore, limits, limitCounters, spend, adminBody)::mount));
+              new LimitAdminRoutes(limitStore, limits, limitCounters, spend, adminBody, new AuthSubjects(vertx))::mount));
           consumer = vertx.eventBus().consumer(Addresses.USAGE_RECORDS, this::onBatch);
           limitConsumers.add(vertx.eventBus().consumer(Addresses.LIMITS_RULES, new LimitRulesAnswer(limits)));
           limitConsumers.add(vertx.eventBus().consumer(Addresses.LIMITS_SPENT, new SpendSeedAnswer(limits, spend)));

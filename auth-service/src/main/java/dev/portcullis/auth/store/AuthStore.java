@@ -83,6 +83,18 @@ public final class AuthStore {
             : listLlmProxies().map(all -> all.stream().filter(p -> p.id().equals(id)).findFirst()));
   }
 
+  /**
+   * Whether a virtual key, OAuth client or LLM proxy with this id exists.
+   *
+   * @param table {@code virtual_keys}, {@code oauth_clients} or {@code llm_proxies}
+   */
+  public Future<Boolean> exists(String table, String id) {
+    if (!java.util.Set.of("virtual_keys", "oauth_clients", "llm_proxies").contains(table)) {
+      return Future.failedFuture(new IllegalArgumentException("not a table of named things: " + table));
+    }
+    return db.query("SELECT id FROM " + table + " WHERE id = ?", Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
   public Future<List<LlmProxy>> listLlmProxies() {
     return db.query("SELECT id, name, is_default, created_at, audit_bodies FROM llm_proxies ORDER BY created_at, id",
             Tuple.tuple())

@@ -57,6 +57,7 @@ public final class LimitAdminRoutes {
   private final LimitDirectory directory;
   private final LimitStatus status;
   private final Function<RoutingContext, Buffer> bodyOf;
+  private final AuthSubjects subjects;
 
   /**
    * @param counters the counters the gateways share, read for a rule's status
@@ -65,7 +66,8 @@ public final class LimitAdminRoutes {
    *                 BodyHandler
    */
   public LimitAdminRoutes(LimitStore store, LimitDirectory directory, LimitCounters counters, LedgerSpend ledger,
-      Function<RoutingContext, Buffer> bodyOf) {
+      Function<RoutingContext, Buffer> bodyOf, AuthSubjects subjects) {
+    this.subjects = subjects;
     this.store = store;
     this.directory = directory;
     this.status = new LimitStatus(counters, ledger);
@@ -85,7 +87,7 @@ public final class LimitAdminRoutes {
   private Future<JsonObject> create(RoutingContext ctx) {
     noQuery(ctx);
     LimitRule rule = LimitRuleParser.parse(body(ctx));
-    return store.create(rule).compose(stored -> directory.changed().map(stored.toJson()));
+    return subjects.check(rule.appliesTo()).compose(v -> store.create(rule)).compose(stored -> directory.changed().map(stored.toJson()));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -103,7 +105,7 @@ public final class LimitAdminRoutes {
     noQuery(ctx);
     String id = id(ctx);
     LimitRule rule = LimitRuleParser.parse(body(ctx));
-    return store.replace(id, rule).compose(stored -> stored == null ? Future.failedFuture(
+    return subjects.check(rule.appliesTo()).compose(v -> store.replace(id, rule)).compose(stored -> stored == null ? Future.failedFuture(
         LimitRequestException.notFound()) : directory.changed().map(stored.toJson()));
   }
 

@@ -86,7 +86,8 @@ class LimitAdminRoutesTest {
         message -> announced.add(message.body().getLong("version"))).completion().await();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
-    new LimitAdminRoutes(store, directory, counters, new LedgerSpend(db, () -> NOW), ctx -> ctx.body().buffer())
+    new LimitAdminRoutes(store, directory, counters, new LedgerSpend(db, () -> NOW), ctx -> ctx.body().buffer(),
+        new AuthSubjects(vertx))
         .mount(router, BASE);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
