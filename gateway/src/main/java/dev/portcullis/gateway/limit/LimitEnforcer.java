@@ -364,7 +364,8 @@ public final class LimitEnforcer {
       case SPEND -> "$" + LimitAmounts.usd(outcome.used()).toPlainString() + " used";
       case TOKENS -> outcome.used() + " used, and this call may use about " + check.amount()
           + " (its input and its output cap)";
-      default -> outcome.used() + " in use";
+      case REQUESTS -> outcome.used() + " made in the last minute";
+      case STREAMS -> outcome.used() + " in use";
     };
     String retry = check.amount() > check.limit()
         ? " This call alone is over the limit; make it smaller or raise the limit."
