@@ -8,6 +8,7 @@ import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.limit.LimitRule;
 import dev.portcullis.common.limit.LimitRuleException;
 import dev.portcullis.common.limit.LimitRuleParser;
+import dev.portcullis.usage.admin.AdminAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -166,20 +167,7 @@ public final class LimitAdminRoutes {
   }
 
   private static void respond(RoutingContext ctx, int status, Supplier<Future<JsonObject>> call) {
-    Future<JsonObject> answer;
-    try {
-      answer = call.get();
-    } catch (RuntimeException refused) {
-      answer = Future.failedFuture(refused);
-    }
-    answer.onSuccess(json -> {
-      if (status == 204) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(PlainJson.encode(json));
-      }
-    }).onFailure(failure -> fail(ctx, failure));
+    AdminAnswers.respond(ctx, status, call, PlainJson::encode, LimitAdminRoutes::fail);
   }
 
   private static void fail(RoutingContext ctx, Throwable failure) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.common.json.ClientJsonLimits;
 import dev.portcullis.common.provider.Providers;
+import dev.portcullis.usage.admin.AdminAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -219,20 +220,7 @@ public final class PriceAdminRoutes {
   }
 
   private static void respond(RoutingContext ctx, int status, Supplier<Future<JsonObject>> call) {
-    Future<JsonObject> answer;
-    try {
-      answer = call.get();
-    } catch (RuntimeException refused) {
-      answer = Future.failedFuture(refused);
-    }
-    answer.onSuccess(json -> {
-      if (status == 204) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(json.encode());
-      }
-    }).onFailure(failure -> fail(ctx, failure));
+    AdminAnswers.respond(ctx, status, call, JsonObject::encode, PriceAdminRoutes::fail);
   }
 
   private static void fail(RoutingContext ctx, Throwable failure) {
