@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The detectors by the names the admin API uses. One instance per set of settings (a phone
@@ -34,9 +35,10 @@ public final class Detectors {
    * base64).
    */
   private static final Detector AWS = new RegexDetector(AWS_ACCESS_KEY, List.of(
-      Rule.of("(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-      Rule.of("(?i:aws[_.-]?secret[_.-]?(?:access[_.-]?)?key|secret[_.-]?access[_.-]?key)"
-          + "[\"']?[ \\t]{0,4}[:=][ \\t]{0,4}[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", 1)));
+      Rule.of("AKIA", "(?<![A-Z0-9])AKIA[A-Z0-9]{16}(?![A-Z0-9])"),
+      Rule.of("ASIA", "(?<![A-Z0-9])ASIA[A-Z0-9]{16}(?![A-Z0-9])"),
+      Rule.ofIgnoringCase("secret", "(?i:aws[_.-]?secret[_.-]?(?:access[_.-]?)?key|secret[_.-]?access[_.-]?key)"
+          + "[\"']?[ \\t]{0,4}[:=][ \\t]{0,4}[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", 1, 8)));
 
   /**
    * Model and platform provider keys. The bodies are bounded (at most 240 characters, so a match
@@ -44,26 +46,26 @@ public final class Detectors {
    */
   private static final Detector PROVIDER = new RegexDetector(PROVIDER_API_KEY, List.of(
       // Anthropic: sk-ant-api03-..., sk-ant-admin01-... (gitleaks anthropic-api-key).
-      Rule.of(L + "sk-ant-[A-Za-z0-9_-]{32,240}" + R),
+      Rule.of("sk-ant-", L + "sk-ant-[A-Za-z0-9_-]{32,240}" + R),
       // OpenAI: legacy sk-<48>, project sk-proj-, service account sk-svcacct-, admin sk-admin-
       // (gitleaks openai-api-key). At least 20 characters and a digit, so "sk-learn" is prose.
-      Rule.of(L + "sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z_-]{0,239}[0-9])[A-Za-z0-9_-]{20,240}" + R),
+      Rule.of("sk-", L + "sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z_-]{0,239}[0-9])[A-Za-z0-9_-]{20,240}" + R),
       // Google API keys: AIza + 35 (gitleaks gcp-api-key).
-      Rule.of(L + "AIza[0-9A-Za-z_-]{35}" + R),
+      Rule.of("AIza", L + "AIza[0-9A-Za-z_-]{35}" + R),
       // Groq: gsk_ + 52 (gitleaks groq-api-key).
-      Rule.of(L + "gsk_[A-Za-z0-9]{48,60}" + R),
+      Rule.of("gsk_", L + "gsk_[A-Za-z0-9]{48,60}" + R),
       // xAI: xai- + 80 (gitleaks xai-api-key).
-      Rule.of(L + "xai-[A-Za-z0-9]{60,100}" + R),
+      Rule.of("xai-", L + "xai-[A-Za-z0-9]{60,100}" + R),
       // Hugging Face user access tokens: hf_ + 34 (gitleaks huggingface-access-token).
-      Rule.of(L + "hf_[A-Za-z0-9]{34,40}" + R),
+      Rule.of("hf_", L + "hf_[A-Za-z0-9]{34,40}" + R),
       // GitHub: classic ghp_/gho_/ghu_/ghs_/ghr_ + 36, fine-grained github_pat_ + 82 (GitHub
       // "About authentication", token formats; gitleaks github-pat, github-fine-grained-pat).
-      Rule.of(L + "gh[pousr]_[A-Za-z0-9]{36}" + R),
-      Rule.of(L + "github_pat_[A-Za-z0-9_]{82}" + R),
+      Rule.of("gh", L + "gh[pousr]_[A-Za-z0-9]{36}" + R),
+      Rule.of("github_pat_", L + "github_pat_[A-Za-z0-9_]{82}" + R),
       // Slack bot and user tokens: xoxb-/xoxp- + numeric ids + secret (gitleaks slack-bot-token).
-      Rule.of(L + "xox[bp]-[0-9]{10,13}-[0-9A-Za-z-]{10,200}" + R),
+      Rule.of("xox", L + "xox[bp]-[0-9]{10,13}-[0-9A-Za-z-]{10,200}" + R),
       // Stripe live secret and restricted keys (Stripe docs "API keys"; gitleaks stripe-access-token).
-      Rule.of(L + "(?:sk|rk)_live_[0-9A-Za-z]{24,99}" + R)));
+      new Rule(Pattern.compile(L + "(?:sk|rk)_live_[0-9A-Za-z]{24,99}" + R), 0, "_live_", false, 3)));
 
   private final Map<String, Detector> byName = new LinkedHashMap<>();
 

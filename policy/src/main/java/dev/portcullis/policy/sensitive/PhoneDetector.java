@@ -33,9 +33,23 @@ final class PhoneDetector implements Detector {
   @Override
   public List<Finding> find(CharSequence text) {
     List<Finding> found = new ArrayList<>();
+    if (region.equals(UNKNOWN_REGION) && !hasPlus(text)) {
+      return found; // without a region only "+..." numbers are found: skip the matcher's work
+    }
     for (PhoneNumberMatch m : UTIL.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
       found.add(new Finding(NAME, m.start(), m.end()));
     }
     return found;
+  }
+
+  /** A plus sign as libphonenumber reads one: ASCII or full-width. */
+  private static boolean hasPlus(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '+' || c == '\uFF0B') {
+        return true;
+      }
+    }
+    return false;
   }
 }

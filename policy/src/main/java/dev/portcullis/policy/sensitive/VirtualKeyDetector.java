@@ -34,7 +34,11 @@ final class VirtualKeyDetector implements Detector {
   @Override
   public List<Finding> find(CharSequence text) {
     List<Finding> found = new ArrayList<>();
-    Matcher m = SHAPE.matcher(text);
+    int first = text.toString().indexOf(VirtualKeyFormat.PREFIX);
+    if (first < 0) {
+      return found;
+    }
+    Matcher m = SHAPE.matcher(text).useTransparentBounds(true).region(first, text.length());
     while (m.find()) {
       if (checksumKey == null || VirtualKeyFormat.checksumValid(m.group(), checksumKey)) {
         found.add(new Finding(NAME, m.start(), m.end()));
