@@ -54,8 +54,8 @@ public final class Detectors {
       Rule.of("AIza", L + "AIza[0-9A-Za-z_-]{35}" + R),
       // Groq: gsk_ + 52 (gitleaks groq-api-key).
       Rule.of("gsk_", L + "gsk_[A-Za-z0-9]{48,60}" + R),
-      // xAI: xai- + 80 (gitleaks xai-api-key).
-      Rule.of("xai-", L + "xai-[A-Za-z0-9]{60,100}" + R),
+      // xAI: xai- + 80 (gitleaks xai-api-key); 40 and more accepted.
+      Rule.of("xai-", L + "xai-[A-Za-z0-9]{40,100}" + R),
       // Hugging Face user access tokens: hf_ + 34 (gitleaks huggingface-access-token).
       Rule.of("hf_", L + "hf_[A-Za-z0-9]{34,40}" + R),
       // GitHub: classic ghp_/gho_/ghu_/ghs_/ghr_ + 36, fine-grained github_pat_ + 82 (GitHub

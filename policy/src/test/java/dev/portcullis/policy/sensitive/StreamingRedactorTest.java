@@ -89,6 +89,18 @@ class StreamingRedactorTest {
   }
 
   @Test
+  void aJwtLongerThanTheBoundIsRedactedAndItsRestDropped() {
+    String payload = Samples.b64("{\"claims\":\"" + "c".repeat(12_000) + "\"}");
+    String jwt = Samples.jwt().replaceFirst("\\.[^.]+\\.", "." + payload + ".");
+    String text = "token=" + jwt + " and more";
+    List<String> chunks = new ArrayList<>();
+    for (int i = 0; i < text.length(); i += 50) {
+      chunks.add(text.substring(i, Math.min(text.length(), i + 50)));
+    }
+    assertThat(stream(chunks)).isEqualTo("token=[REDACTED:jwt] and more").isEqualTo(ALL.redact(text));
+  }
+
+  @Test
   void aPrivateKeyWithinTheBoundIsRedactedWhole() {
     String pem = Samples.pem("\n");
     List<String> chunks = new ArrayList<>();
