@@ -57,6 +57,8 @@ class DetectorsTest {
         Arguments.of("provider-api-key", "stripe " + Samples.STRIPE, Samples.STRIPE),
         Arguments.of("email", "write to " + Samples.EMAIL + ".", Samples.EMAIL),
         Arguments.of("email", "<a.b@sub.example.org>", "a.b@sub.example.org"),
+        Arguments.of("email", "to='x_y@example.com'&", "x_y@example.com"),
+        Arguments.of("email", "mailto=.bob@example.com.", "bob@example.com"),
         Arguments.of("card-number", "card " + Samples.CARD + ", exp 12/29", Samples.CARD),
         Arguments.of("card-number", "5555-5555-5555-4444", "5555-5555-5555-4444"),
         Arguments.of("card-number", "amex 378282246310005.", "378282246310005"),
