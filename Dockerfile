@@ -8,6 +8,7 @@ WORKDIR /src
 # Poms first, so the dependency download is cached while only sources change.
 COPY pom.xml ./
 COPY common/pom.xml common/
+COPY policy/pom.xml policy/
 COPY testkit/pom.xml testkit/
 COPY database/pom.xml database/
 COPY gateway/pom.xml gateway/

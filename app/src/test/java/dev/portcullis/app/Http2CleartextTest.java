@@ -267,7 +267,9 @@ class Http2CleartextTest {
 
       assertThat(converse.output().message().content().get(0).text()).isEqualTo("Hello!");
       assertThat(String.join("", texts)).isEqualTo("Hello, h2!");
-      List<RecordedRequest> received = upstream.received();
+      // Only this test's calls: a bodyless call of an earlier test may still reach the upstream late.
+      List<RecordedRequest> received = upstream.received().stream()
+          .filter(r -> r.path().startsWith("/model/")).toList();
       assertThat(received).extracting(RecordedRequest::path)
           .containsExactly(MODEL_PATH + "/converse", MODEL_PATH + "/converse-stream");
       assertThat(received).allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer " + KEY));
