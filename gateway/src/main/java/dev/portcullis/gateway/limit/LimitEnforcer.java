@@ -150,7 +150,7 @@ public final class LimitEnforcer {
                 "Limit rule '" + rule.name() + "' (" + rule.id() + ") caps spend, and Portcullis knows no price for "
                     + target + ", so it cannot count this call against it. Give the model a price with"
                     + " PUT /api/admin/prices, or leave it out of the rule's models."),
-                Map.of(RULE_HEADER, rule.id()), rule.id()), List.of(), target));
+                Map.of(RULE_HEADER, rule.id()), rule.id()), target));
           }
           soft.add(rule.id());
           continue;
@@ -195,7 +195,7 @@ public final class LimitEnforcer {
         for (Reservation reservation : held) {
           adjust(reservation, -reservation.amount());
         }
-        return Future.succeededFuture(refused(refusal, List.of(), target));
+        return Future.succeededFuture(refused(refusal, target));
       }
       return Future.succeededFuture(new LimitAdmission(held, soft.isEmpty() ? null : String.join(",",
           soft.stream().distinct().toList()), null, null, null, target));
@@ -297,8 +297,9 @@ public final class LimitEnforcer {
             + reservation.rule().id() + ": " + err.getMessage()));
   }
 
-  private LimitAdmission refused(Refusal refusal, List<Reservation> held, String target) {
-    return new LimitAdmission(held, null, refusal.error(), refusal.headers(), refusal.ruleId(), target);
+  /** A refused call holds nothing: whatever it reserved was given back. */
+  private LimitAdmission refused(Refusal refusal, String target) {
+    return new LimitAdmission(List.of(), null, refusal.error(), refusal.headers(), refusal.ruleId(), target);
   }
 
   /** Before the first rules arrived nothing is known: each kind of limit does what it does when unreachable. */

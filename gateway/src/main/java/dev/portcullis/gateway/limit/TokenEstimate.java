@@ -1,7 +1,6 @@
 package dev.portcullis.gateway.limit;
 
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -42,40 +41,40 @@ record TokenEstimate(long input, long output) {
    * over. The upstream judges the body itself; this only sizes a reservation, settled afterwards.
    */
   static long outputCap(Buffer body) {
-    byte[] bytes = body.getBytes();
-    int n = bytes.length;
+    // Read where the body lies: no copy of it per call.
+    int n = body.length();
     for (int i = 0; i + 4 < n; i++) {
-      if (bytes[i] != '"' || bytes[i + 1] != 'm' || bytes[i + 2] != 'a' || bytes[i + 3] != 'x'
-          || i > 0 && bytes[i - 1] == '\\') {
+      if (body.getByte(i) != '"' || body.getByte(i + 1) != 'm' || body.getByte(i + 2) != 'a'
+          || body.getByte(i + 3) != 'x' || i > 0 && body.getByte(i - 1) == '\\') {
         continue;
       }
       int end = i + 1;
-      while (end < n && end - i <= MAX_NAME && bytes[end] != '"') {
+      while (end < n && end - i <= MAX_NAME && body.getByte(end) != '"') {
         end++;
       }
-      if (end >= n || !OUTPUT_CAPS.contains(new String(bytes, i + 1, end - i - 1, StandardCharsets.ISO_8859_1))) {
+      if (end >= n || !OUTPUT_CAPS.contains(body.getString(i + 1, end, "ISO-8859-1"))) {
         continue;
       }
-      int at = skipSpaces(bytes, end + 1);
-      if (at >= n || bytes[at] != ':') {
+      int at = skipSpaces(body, end + 1);
+      if (at >= n || body.getByte(at) != ':') {
         continue;
       }
-      at = skipSpaces(bytes, at + 1);
+      at = skipSpaces(body, at + 1);
       long value = 0;
       int digits = 0;
-      while (at < n && bytes[at] >= '0' && bytes[at] <= '9' && digits < 10) {
-        value = value * 10 + (bytes[at++] - '0');
+      while (at < n && body.getByte(at) >= '0' && body.getByte(at) <= '9' && digits < 10) {
+        value = value * 10 + (body.getByte(at++) - '0');
         digits++;
       }
-      if (digits > 0 && (at >= n || bytes[at] != '.' && bytes[at] != 'e' && bytes[at] != 'E')) {
+      if (digits > 0 && (at >= n || body.getByte(at) != '.' && body.getByte(at) != 'e' && body.getByte(at) != 'E')) {
         return Math.min(value, 100_000_000L);
       }
     }
     return -1;
   }
 
-  private static int skipSpaces(byte[] bytes, int at) {
-    while (at < bytes.length && (bytes[at] == ' ' || bytes[at] == '\t' || bytes[at] == '\n' || bytes[at] == '\r')) {
+  private static int skipSpaces(Buffer body, int at) {
+    while (at < body.length() && (body.getByte(at) == ' ' || body.getByte(at) == '\t' || body.getByte(at) == '\n' || body.getByte(at) == '\r')) {
       at++;
     }
     return at;
