@@ -77,6 +77,8 @@ class GatewayFuzzTest {
     long uploadsBefore = Files.isDirectory(uploads) ? Files.list(uploads).count() : 0;
     long started = System.nanoTime();
     long baseline = -1;
+    int slowAnswers = 0;
+    long slowestAnswerMs = 0;
     int sent = 0;
     logs.attach();
     try (ClientTransport client = new ClientTransport(SETTINGS.clientInFlight, SETTINGS.answerTimeoutMs)) {
@@ -86,6 +88,8 @@ class GatewayFuzzTest {
         int to = Math.min(end, from + SETTINGS.batch);
         runBatch(generator, client, judge, routeHits, from, to);
         sent += to - from;
+        slowAnswers = client.slowAnswers();
+        slowestAnswerMs = client.slowestAnswerMs();
         String alive = stillAnswers();
         if (alive != null) {
           findings.add("crash", "after " + sent + " requests the gateway " + alive);
@@ -101,7 +105,13 @@ class GatewayFuzzTest {
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     StringBuilder summary = new StringBuilder("fuzz run: " + sent + " requests in " + seconds + " s; answers "
         + new java.util.TreeMap<>(judge.statusCounts) + "; " + logs.lines() + " log lines, " + logs.errorLines()
-        + " at ERROR; upstream calls " + rig.fake.calls() + "\n");
+        + " at ERROR; upstream calls " + rig.fake.calls() + "; answers slower than " + SETTINGS.answerTimeoutMs
+        + " ms: " + slowAnswers + " (slowest " + slowestAnswerMs + " ms)\n");
+    // One slow answer is the machine; many are the gateway.
+    if (slowAnswers > Math.max(1, sent / 1_000)) {
+      findings.add("slow answers", slowAnswers + " of " + sent + " answers took longer than " + SETTINGS.answerTimeoutMs
+          + " ms (slowest " + slowestAnswerMs + " ms)");
+    }
 
     if (SETTINGS.onlyCase < 0) {
       long after = usedHeapAfterGc();
