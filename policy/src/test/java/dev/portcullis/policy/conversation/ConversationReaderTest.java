@@ -508,6 +508,21 @@ class ConversationReaderTest {
       }
     }
 
+    @ParameterizedTest
+    @EnumSource(ApiFamily.class)
+    void anObjectWhereAnArrayBelongsIsAbsentEvenWhenItsMembersLookRight(ApiFamily family) {
+      String member = "{\"role\":\"user\",\"type\":\"message\",\"content\":\"smuggled\",\"text\":\"smuggled\","
+          + "\"parts\":{\"0\":{\"text\":\"smuggled\"}},\"name\":\"smuggled\",\"function\":{\"name\":\"smuggled\"},"
+          + "\"toolSpec\":{\"name\":\"smuggled\"},\"functionDeclarations\":{\"0\":{\"name\":\"smuggled\"}}}";
+      String body = "{\"messages\":{\"0\":" + member + "},\"tools\":{\"0\":" + member + "},\"contents\":{\"0\":" + member
+          + "},\"input\":{\"0\":" + member + "},\"system\":{\"0\":" + member + "},\"toolConfig\":{\"tools\":{\"0\":"
+          + member + "}},\"choices\":{\"0\":{\"message\":" + member + "}},\"candidates\":{\"0\":{\"content\":" + member
+          + "}},\"output\":{\"0\":" + member + "},\"content\":{\"0\":" + member + "}}";
+      Conversation empty = new Conversation(List.of(), List.of(), List.of(), List.of());
+      assertThat(request(family, body)).isEqualTo(empty);
+      assertThat(answer(family, body)).isEqualTo(empty);
+    }
+
     @Test
     void aToolResultOfTheWrongShapeIsStillSeenWithEmptyContent() {
       Conversation view = request(ApiFamily.ANTHROPIC_MESSAGES, """
@@ -530,12 +545,12 @@ class ConversationReaderTest {
     @ParameterizedTest
     @EnumSource(ApiFamily.class)
     void aBodyThatIsNotJsonIsAFormatErrorThatQuotesNothingOfIt(ApiFamily family) {
-      for (String body : List.of("sk-secret-token-123", "{\"messages\":[sk-secret-token-123]}",
-          "{\"messages\": [", "{} {\"messages\":[]}", "{\"a\":1} sk-secret-token-123", "data: {\"a\":1}")) {
+      for (String body : List.of("secrettoken", "{\"messages\":[secrettoken]}", "{\"messages\": [",
+          "{} {\"messages\":[]}", "{\"a\":1} secrettoken", "data: {\"a\":1}", "{\"secrettoken\" 1}")) {
         assertThatThrownBy(() -> request(family, body)).as(body)
             .isInstanceOf(ConversationFormatException.class)
-            .hasMessageStartingWith("the body is not valid JSON")
-            .message().doesNotContain("sk-secret").doesNotContain("messages");
+            .message().matches("the body is not valid JSON \\(line \\d+, column \\d+\\)")
+            .doesNotContain("secret");
         assertThatThrownBy(() -> answer(family, body)).as(body).isInstanceOf(ConversationFormatException.class);
       }
       assertThatThrownBy(() -> request(family, "")).isInstanceOf(ConversationFormatException.class)
@@ -593,44 +608,67 @@ class ConversationReaderTest {
     }
 
     /**
-     * 5 MB with 20,000 call/result pairs (a result's name is looked up among all earlier calls)
-     * and one tool result of 100,000 text parts (joined into one text): a quadratic lookup or
-     * joining would take minutes, linear reading takes well under a second.
+     * A request of more than 5 MB (9 MB) is read whole, and in linear time. Its history is one
+     * assistant turn with 40,000 parallel calls, then their 40,000 results (each result's name is
+     * looked up among all earlier calls, far from its own), then one tool result of 50,000 text
+     * parts joined into one text. An absolute bound cannot show linearity (even quadratic joining
+     * of megabytes ends within seconds), so the time is compared with that of a body a hundred
+     * times smaller: linear reading takes some 100 to 500 times as long (caches and garbage
+     * collection favour the small body), a quadratic lookup or join many thousands of times.
      */
     @Test
-    void aFiveMegabyteBodyIsReadInLinearTime() {
-      StringBuilder body = new StringBuilder(5_300_000).append("{\"model\":\"gpt-4o\",\"messages\":[");
-      int pairs = 20_000;
-      for (int i = 0; i < pairs; i++) {
-        body.append("{\"role\":\"assistant\",\"content\":\"step ").append(i)
-            .append("\",\"tool_calls\":[{\"id\":\"call_").append(i)
-            .append("\",\"type\":\"function\",\"function\":{\"name\":\"tool_").append(i)
-            .append("\",\"arguments\":\"{\\\"n\\\":").append(i).append("}\"}}]},")
-            .append("{\"role\":\"tool\",\"tool_call_id\":\"call_").append(i).append("\",\"content\":\"ok ")
-            .append(i).append("\"},");
-      }
-      int parts = 100_000;
-      body.append("{\"role\":\"tool\",\"tool_call_id\":\"call_0\",\"content\":[");
-      for (int i = 0; i < parts; i++) {
-        body.append(i == 0 ? "" : ",").append("{\"type\":\"text\",\"text\":\"part-").append(i).append("-xxxxxxxx\"}");
-      }
-      body.append("]}]}");
-      while (body.length() < 5_000_000) {
-        body.insert(body.length() - 1, ",\"padding\":\"" + "p".repeat(100_000) + "\"");
-      }
-      Buffer buffer = Buffer.buffer(body.toString());
-      assertThat(buffer.length()).isGreaterThanOrEqualTo(5_000_000);
+    void aBodyOfMoreThanFiveMegabytesIsReadInLinearTime() {
+      Buffer full = toolHeavyRequest(40_000, 50_000);
+      Buffer small = toolHeavyRequest(400, 500);
+      assertThat(full.length()).isGreaterThanOrEqualTo(5_000_000);
 
       Conversation view = assertTimeoutPreemptively(Duration.ofSeconds(30),
-          () -> ConversationReader.readRequest(ApiFamily.OPENAI_CHAT, buffer));
-
-      assertThat(view.toolCalls()).hasSize(pairs);
-      assertThat(view.toolResults()).hasSize(pairs + 1);
-      assertThat(view.texts()).hasSize(pairs);
-      assertThat(view.toolResults().get(pairs - 1)).isEqualTo(new ToolResult("call_19999", "tool_19999", "ok 19999"));
-      ToolResult joined = view.toolResults().get(pairs);
+          () -> ConversationReader.readRequest(ApiFamily.OPENAI_CHAT, full));
+      assertThat(view.toolCalls()).hasSize(40_000);
+      assertThat(view.toolCalls().get(39_999)).isEqualTo(new ToolCall("call_39999", "tool_39999", "{\"n\":39999}"));
+      assertThat(view.toolResults()).hasSize(40_001);
+      assertThat(view.toolResults().get(0)).isEqualTo(new ToolResult("call_0", "tool_0", "ok 0"));
+      assertThat(view.toolResults().get(39_999)).isEqualTo(new ToolResult("call_39999", "tool_39999", "ok 39999"));
+      assertThat(view.texts()).containsExactly(new TextPart("user", "run every tool"));
+      ToolResult joined = view.toolResults().get(40_000);
       assertThat(joined.toolName()).isEqualTo("tool_0");
-      assertThat(joined.content()).startsWith("part-0-xxxxxxxx\npart-1-xxxxxxxx\n").endsWith("\npart-99999-xxxxxxxx");
+      assertThat(joined.content()).startsWith("part-0-xxxxxxxxxx\npart-1-xxxxxxxxxx\n")
+          .endsWith("\npart-49999-xxxxxxxxxx");
+
+      long fullNanos = fastestRead(full, 2);
+      long smallNanos = fastestRead(small, 20);
+      assertThat(fullNanos).as("nanoseconds for the whole body vs %d for a hundredth", smallNanos).isLessThan(2_000 * smallNanos);
+    }
+
+    private static long fastestRead(Buffer body, int runs) {
+      long fastest = Long.MAX_VALUE;
+      for (int run = 0; run < runs; run++) {
+        long start = System.nanoTime();
+        ConversationReader.readRequest(ApiFamily.OPENAI_CHAT, body);
+        fastest = Math.min(fastest, System.nanoTime() - start);
+      }
+      return fastest;
+    }
+
+    private static Buffer toolHeavyRequest(int calls, int parts) {
+      StringBuilder body = new StringBuilder()
+          .append("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"run every tool\"},")
+          .append("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[");
+      for (int i = 0; i < calls; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"id\":\"call_").append(i)
+            .append("\",\"type\":\"function\",\"function\":{\"name\":\"tool_").append(i)
+            .append("\",\"arguments\":\"{\\\"n\\\":").append(i).append("}\"}}");
+      }
+      body.append("]},");
+      for (int i = 0; i < calls; i++) {
+        body.append("{\"role\":\"tool\",\"tool_call_id\":\"call_").append(i).append("\",\"content\":\"ok ")
+            .append(i).append("\"},");
+      }
+      body.append("{\"role\":\"tool\",\"tool_call_id\":\"call_0\",\"content\":[");
+      for (int i = 0; i < parts; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"type\":\"text\",\"text\":\"part-").append(i).append("-xxxxxxxxxx\"}");
+      }
+      return Buffer.buffer(body.append("]}]}").toString());
     }
   }
 }
