@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API ({@code /api/admin/...}) for provider keys, LLM proxies (and their policy
- * documents), virtual keys and OAuth clients. Every call needs {@code Authorization: Bearer <admin token>}. Deletes and changes that
- * affect what gateways cached are published on {@code portcullis.auth.events}.
+ * documents), virtual keys and OAuth clients. Every call needs
+ * {@code Authorization: Bearer <admin token>}. Deletes and changes that affect what gateways
+ * cached are published on {@code portcullis.auth.events}.
  */
 public final class AdminApi {
 
