@@ -3,6 +3,7 @@ package dev.portcullis.auth;
 import io.vertx.ext.web.Router;
 import java.util.function.BiConsumer;
 import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.auth.policy.PoliciesFile;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.database.Database;
 import dev.portcullis.auth.store.LlmProxy;
@@ -94,6 +95,7 @@ public final class AuthVerticle extends VerticleBase {
     String adminHost = settings.string(ADMIN_HOST_SETTING, "127.0.0.1");
     int adminPort = settings.port(ADMIN_PORT_SETTING, 9001);
     OrgDefaultKeys orgDefaults = OrgDefaultKeys.fromSettings(settings);
+    String policiesFile = settings.string(PoliciesFile.SETTING);
     boolean clustered = vertx.isClustered();
     // Before anything starts: a missing, short or published secret stops the process here.
     AuthSecret.check(settings, clustered);
@@ -101,8 +103,10 @@ public final class AuthVerticle extends VerticleBase {
       PostgresTls.warning(databaseUrl).ifPresent(LOG::warn);
     }
 
-    // Secret files, permissions and key derivation are blocking work: keep them off the event loop.
-    return vertx.executeBlocking(() -> {
+    // The policies file first: a bad one stops the start before the store is opened. Reading it,
+    // secret files, permissions and key derivation are blocking work: keep them off the event loop.
+    return vertx.executeBlocking(() -> policiesFile == null ? null : PoliciesFile.read(Path.of(policiesFile)))
+        .compose(policies -> vertx.executeBlocking(() -> {
           DataDirectory.prepare(dataDir);
           String secret = AuthSecret.resolve(settings, clustered);
           return new Secrets(SecretCipher.fromSecret(secret), VirtualKeyFormat.checksumKey(secret),
@@ -120,7 +124,9 @@ public final class AuthVerticle extends VerticleBase {
                 DataDirectory.tightenFiles(dataDir);
                 return null;
               }))
-              .compose(tightened -> signingKeys.load())
+              // After the default proxy exists, so the file may name it.
+              .compose(tightened -> policies == null ? Future.succeededFuture() : policies.applyTo(store, vertx))
+              .compose(applied -> signingKeys.load())
               .compose(loaded -> {
                 PrincipalAssembler assembler = new PrincipalAssembler(store, secrets.cipher(), orgDefaults);
                 registerConsumers(assembler, signingKeys, secrets.checksumKey());
@@ -129,7 +135,10 @@ public final class AuthVerticle extends VerticleBase {
                     secrets.checksumKey(), signingKeys).withExtension(adminExtension);
                 return admin.listen(adminHost, adminPort, ServerLimits.from(settings));
               });
-        })
+        }))
+        // A start that fails after the store opened (a policies file naming no proxy) closes it.
+        .recover(failure -> store == null ? Future.failedFuture(failure)
+            : store.close().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(server -> {
           adminServer = server;
           LOG.info("auth-service ready: {} store, admin API on {}:{}, organisation default keys for {}",
@@ -153,15 +162,20 @@ public final class AuthVerticle extends VerticleBase {
     bus.answer(Addresses.AUTH_PROXIES, (Object ignored) -> store.listLlmProxies().map(proxies -> {
       Map<String, String> names = new LinkedHashMap<>();
       Map<String, String> audit = new LinkedHashMap<>();
+      Map<String, String> policies = new LinkedHashMap<>();
       String defaultId = null;
       for (LlmProxy proxy : proxies) {
         names.put(proxy.id(), proxy.name());
         if (!"none".equals(proxy.auditBodies())) {
           audit.put(proxy.id(), proxy.auditBodies());
         }
+        // Stored only when not empty: an empty document is stored as none.
+        if (proxy.policies() != null) {
+          policies.put(proxy.id(), proxy.policies());
+        }
         defaultId = proxy.isDefault() ? proxy.id() : defaultId;
       }
-      return (Object) new LlmProxyDirectory(names, defaultId, audit);
+      return (Object) new LlmProxyDirectory(names, defaultId, audit, policies);
     }));
     bus.answer(Addresses.AUTH_KEYS, (Object ignored) -> Future.succeededFuture(signingKeys.gatewayKeys().toJson()));
     bus.answer(Addresses.AUTH_SUBJECT, (Object ask) -> subjectExists(ask));

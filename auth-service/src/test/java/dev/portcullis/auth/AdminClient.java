@@ -37,6 +37,14 @@ public final class AdminClient {
     return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build());
   }
 
+  public Answer put(String path, JsonObject body) {
+    return putRaw(path, body.encode());
+  }
+
+  public Answer putRaw(String path, String body) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
   public Answer get(String path) {
     return send(request(path).GET().build());
   }

@@ -22,6 +22,9 @@ import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.common.json.ClientJsonLimits;
 import dev.portcullis.common.provider.Providers;
+import dev.portcullis.policy.document.PolicyDocument;
+import dev.portcullis.policy.document.PolicyDocumentException;
+import dev.portcullis.policy.document.PolicyDocumentParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,9 +49,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API ({@code /api/admin/...}) for provider keys, LLM proxies, virtual keys and OAuth
- * clients. Every call needs {@code Authorization: Bearer <admin token>}. Deletes and changes that
- * affect what gateways cached are published on {@code portcullis.auth.events}.
+ * The admin API ({@code /api/admin/...}) for provider keys, LLM proxies (and their policy
+ * documents), virtual keys and OAuth clients. Every call needs
+ * {@code Authorization: Bearer <admin token>}. Deletes and changes that affect what gateways
+ * cached are published on {@code portcullis.auth.events}.
  */
 public final class AdminApi {
 
@@ -148,6 +152,10 @@ public final class AdminApi {
     router.patch(BASE + "/llm-proxies/:id").handler(ctx -> respond(ctx, 200,
         () -> updateLlmProxy(ctx.pathParam("id"), fields(ctx))));
     router.delete(BASE + "/llm-proxies/:id").handler(ctx -> respondEmpty(ctx, () -> deleteLlmProxy(ctx.pathParam("id"))));
+    router.get(BASE + "/llm-proxies/:id/policies").handler(ctx -> respond(ctx, 200,
+        () -> policies(ctx.pathParam("id"))));
+    router.put(BASE + "/llm-proxies/:id/policies").handler(ctx -> respond(ctx, 200,
+        () -> setPolicies(ctx.pathParam("id"), jsonBody(ctx))));
     router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
     router.delete(BASE + "/oauth-clients/:id").handler(ctx -> respondEmpty(ctx, () -> deleteOAuthClient(ctx.pathParam("id"))));
     extension.accept(router, BASE);
@@ -223,6 +231,38 @@ public final class AdminApi {
       throw AdminRequestException.badField("auditBodies", "auditBodies must be one of " + LlmProxy.AUDIT_LEVELS);
     }
     return level;
+  }
+
+  /** A proxy's policy document in its canonical form; the empty document when it has none. */
+  private Future<JsonObject> policies(String id) {
+    return store.findLlmProxy(id).compose(proxy -> proxy.isEmpty()
+        ? Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id))
+        // Stored canonical: answered as stored, not read again (a later version may read it differently).
+        : Future.succeededFuture(proxy.get().policies() == null ? PolicyDocument.EMPTY.toJson()
+            : new JsonObject(proxy.get().policies())));
+  }
+
+  /**
+   * Replaces a proxy's policy document: validated (400 naming the field), stored canonical (the
+   * empty document as none), published so every gateway takes it within a second.
+   */
+  private Future<JsonObject> setPolicies(String id, JsonObject body) {
+    PolicyDocument document;
+    try {
+      document = PolicyDocumentParser.parse(body);
+    } catch (PolicyDocumentException refused) {
+      throw AdminRequestException.badField(refused.field(), refused.getMessage());
+    }
+    return store.setPolicies(id, document.isEmpty() ? null : document.toJsonText()).compose(updated -> {
+      if (updated.isEmpty()) {
+        return Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id));
+      }
+      LOG.info("Policies of LLM proxy {} ({}) replaced: {} tool rules, {} trust rules, {} sensitive-data rules",
+          id, updated.get().name(), document.toolInvocation().size(), document.trustedData().rules().size(),
+          document.sensitiveData().size());
+      publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id));
+      return Future.succeededFuture(document.toJson());
+    });
   }
 
   private Future<Void> deleteLlmProxy(String id) {
@@ -425,8 +465,13 @@ public final class AdminApi {
     }).resume();
   }
 
-  @SuppressWarnings("unchecked")
   private static RequestFields fields(RoutingContext ctx) {
+    return new RequestFields(jsonBody(ctx));
+  }
+
+  /** The body as a JSON object: read under the client-JSON bounds, duplicate keys refused. */
+  @SuppressWarnings("unchecked")
+  private static JsonObject jsonBody(RoutingContext ctx) {
     Buffer body = ctx.get(BODY);
     if (body == null || body.length() == 0) {
       throw AdminRequestException.badField(null, "The body must be a JSON object");
@@ -442,7 +487,7 @@ public final class AdminApi {
     if (!(parsed instanceof Map<?, ?> object)) {
       throw AdminRequestException.badField(null, "The body must be a JSON object");
     }
-    return new RequestFields(new JsonObject((Map<String, Object>) object));
+    return new JsonObject((Map<String, Object>) object);
   }
 
   private static <T> Function<List<T>, JsonObject> list(Function<T, JsonObject> view) {

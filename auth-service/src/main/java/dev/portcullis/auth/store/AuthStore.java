@@ -26,6 +26,7 @@ public final class AuthStore {
 
   public static final String DEFAULT_PROXY_NAME = "default";
 
+  private static final String PROXY_COLUMNS = "id, name, is_default, created_at, audit_bodies, policies";
   private static final String PROVIDER_KEY_COLUMNS =
       "id, provider, name, api_key_encrypted, base_url, inference_url, extra_headers_encrypted, created_at";
 
@@ -55,8 +56,7 @@ public final class AuthStore {
   }
 
   private Future<Optional<LlmProxy>> defaultProxy() {
-    return db.query("SELECT id, name, is_default, created_at, audit_bodies FROM llm_proxies WHERE is_default = ?",
-            Tuple.of(true))
+    return db.query("SELECT " + PROXY_COLUMNS + " FROM llm_proxies WHERE is_default = ?", Tuple.of(true))
         .map(rows -> first(rows).map(AuthStore::proxy));
   }
 
@@ -79,8 +79,21 @@ public final class AuthStore {
   /** Sets what the audit log keeps of a proxy's calls; empty when there is no such proxy. */
   public Future<Optional<LlmProxy>> setAuditBodies(String id, String auditBodies) {
     return db.query("UPDATE llm_proxies SET audit_bodies = ? WHERE id = ?", Tuple.of(auditBodies, id))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty())
-            : listLlmProxies().map(all -> all.stream().filter(p -> p.id().equals(id)).findFirst()));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty()) : findLlmProxy(id));
+  }
+
+  /**
+   * Sets a proxy's policy document (canonical JSON, already validated; null removes it); empty
+   * when there is no such proxy.
+   */
+  public Future<Optional<LlmProxy>> setPolicies(String id, String policies) {
+    return db.query("UPDATE llm_proxies SET policies = ? WHERE id = ?", Tuple.of(policies, id))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty()) : findLlmProxy(id));
+  }
+
+  public Future<Optional<LlmProxy>> findLlmProxy(String id) {
+    return db.query("SELECT " + PROXY_COLUMNS + " FROM llm_proxies WHERE id = ?", Tuple.of(id))
+        .map(rows -> first(rows).map(AuthStore::proxy));
   }
 
   /**
@@ -96,8 +109,7 @@ public final class AuthStore {
   }
 
   public Future<List<LlmProxy>> listLlmProxies() {
-    return db.query("SELECT id, name, is_default, created_at, audit_bodies FROM llm_proxies ORDER BY created_at, id",
-            Tuple.tuple())
+    return db.query("SELECT " + PROXY_COLUMNS + " FROM llm_proxies ORDER BY created_at, id", Tuple.tuple())
         .map(rows -> all(rows).stream().map(AuthStore::proxy).toList());
   }
 
@@ -111,7 +123,8 @@ public final class AuthStore {
   }
 
   private static LlmProxy proxy(Row row) {
-    return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3), row.getString(4));
+    return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3), row.getString(4),
+        row.getString(5));
   }
 
   // ---- access-token signing keys ----

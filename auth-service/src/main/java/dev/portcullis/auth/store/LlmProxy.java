@@ -6,9 +6,23 @@ import java.util.List;
  * An LLM proxy (a profile or agent of the calling platform): routes name it by id; one is the
  * default. {@code auditBodies} says what the audit log keeps of its calls: {@code none},
  * {@code metadata} (who called what, when, with what outcome) or {@code full} (also the request
- * and the answer, secrets redacted).
+ * and the answer, secrets redacted). {@code policies} is its policy document as canonical JSON,
+ * or null when it has none.
  */
-public record LlmProxy(String id, String name, boolean isDefault, long createdAt, String auditBodies) {
+public record LlmProxy(String id, String name, boolean isDefault, long createdAt, String auditBodies, String policies) {
 
   public static final List<String> AUDIT_LEVELS = List.of("none", "metadata", "full");
+
+  /** A proxy without policies. */
+  public LlmProxy(String id, String name, boolean isDefault, long createdAt, String auditBodies) {
+    this(id, name, isDefault, createdAt, auditBodies, null);
+  }
+
+  /** Without the document: logs name proxies, never their rules. */
+  @Override
+  public String toString() {
+    return "LlmProxy[id=" + id + ", name=" + name + ", isDefault=" + isDefault + ", createdAt=" + createdAt
+        + ", auditBodies=" + auditBodies + ", policies=" + (policies == null ? "none" : policies.length() + " chars")
+        + "]";
+  }
 }

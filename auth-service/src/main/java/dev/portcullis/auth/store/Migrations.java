@@ -85,7 +85,11 @@ public final class Migrations {
             retired_at BIGINT)""")),
       // What the audit log keeps of each LLM proxy's calls (LlmProxy.AUDIT_LEVELS).
       new Migration(3, "audit level of LLM proxies", List.of(
-          "ALTER TABLE llm_proxies ADD COLUMN audit_bodies VARCHAR(16) DEFAULT 'none' NOT NULL")));
+          "ALTER TABLE llm_proxies ADD COLUMN audit_bodies VARCHAR(16) DEFAULT 'none' NOT NULL")),
+      // Each LLM proxy's policy document, canonical JSON (null: none). VARCHAR without a length:
+      // PostgreSQL's unbounded character varying, H2's largest, both read back as strings.
+      new Migration(4, "policy documents of LLM proxies", List.of(
+          "ALTER TABLE llm_proxies ADD COLUMN policies VARCHAR")));
 
   private Migrations() {}
 

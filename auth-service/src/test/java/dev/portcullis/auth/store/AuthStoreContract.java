@@ -121,4 +121,24 @@ abstract class AuthStoreContract {
     assertThat(store.findOAuthClientByClientId("pc-oc-1").await()).isEmpty();
     assertThat(store.deleteLlmProxy(proxy.id()).await()).isTrue();
   }
+
+  @Test
+  void anLlmProxysPoliciesAreStoredWhole() {
+    LlmProxy proxy = store.createLlmProxy("guarded").await();
+    assertThat(proxy.policies()).isNull();
+    assertThat(store.findLlmProxy(proxy.id()).await()).contains(proxy);
+
+    // Far past any VARCHAR length the other columns use: the column has none.
+    String large = "{\"toolInvocation\":[" + "{\"tool\":\"send_*\",\"action\":\"block\"},".repeat(3000)
+        + "{\"tool\":\"x\",\"action\":\"allow\"}]}";
+    LlmProxy guarded = store.setPolicies(proxy.id(), large).await().orElseThrow();
+    assertThat(guarded.policies()).isEqualTo(large);
+    assertThat(store.listLlmProxies().await()).filteredOn(p -> p.id().equals(proxy.id()))
+        .extracting(LlmProxy::policies).containsExactly(large);
+    assertThat(guarded.toString()).doesNotContain("send_*");
+
+    assertThat(store.setPolicies(proxy.id(), null).await().orElseThrow().policies()).isNull();
+    assertThat(store.setPolicies("no-such-proxy", large).await()).isEmpty();
+    assertThat(store.findLlmProxy("no-such-proxy").await()).isEmpty();
+  }
 }

@@ -4,23 +4,38 @@ import java.util.Map;
 
 /**
  * The LLM proxies that exist, answered on {@code portcullis.auth.proxies}: names by id, the id of
- * the default proxy used by routes that name none, and what the audit log keeps of each proxy's
- * calls ({@code metadata} or {@code full}; a proxy not listed keeps {@code none}).
+ * the default proxy used by routes that name none, what the audit log keeps of each proxy's
+ * calls ({@code metadata} or {@code full}; a proxy not listed keeps {@code none}), and each
+ * proxy's policy document as canonical JSON (a proxy not listed has none).
  */
-public record LlmProxyDirectory(Map<String, String> namesById, String defaultId, Map<String, String> auditLevels) {
+public record LlmProxyDirectory(Map<String, String> namesById, String defaultId, Map<String, String> auditLevels,
+    Map<String, String> policies) {
 
   public LlmProxyDirectory {
     namesById = namesById == null ? Map.of() : Map.copyOf(namesById);
     auditLevels = auditLevels == null ? Map.of() : Map.copyOf(auditLevels);
+    policies = policies == null ? Map.of() : Map.copyOf(policies);
   }
 
   public LlmProxyDirectory(Map<String, String> namesById, String defaultId) {
-    this(namesById, defaultId, Map.of());
+    this(namesById, defaultId, Map.of(), Map.of());
+  }
+
+  public LlmProxyDirectory(Map<String, String> namesById, String defaultId, Map<String, String> auditLevels) {
+    this(namesById, defaultId, auditLevels, Map.of());
   }
 
   /** What the audit log keeps of calls on {@code proxyId} (the default proxy's when it is null). */
   public String auditLevel(String proxyId) {
     return auditLevels.getOrDefault(proxyId != null ? proxyId : defaultId, "none");
+  }
+
+  /**
+   * The policy document of {@code proxyId} (the default proxy's when it is null) as canonical
+   * JSON, or null when it has none.
+   */
+  public String policies(String proxyId) {
+    return policies.get(proxyId != null ? proxyId : defaultId);
   }
 
   public boolean exists(String proxyId) {

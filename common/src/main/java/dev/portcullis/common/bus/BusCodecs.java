@@ -71,10 +71,13 @@ public final class BusCodecs {
                 strings(h.getJsonObject("headers")))),
         new BusCodec<>(LlmProxyDirectory.class,
             d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId())
-                .put("audit", new JsonObject(new HashMap<>(d.auditLevels()))),
+                .put("audit", new JsonObject(new HashMap<>(d.auditLevels())))
+                .put("policies", new JsonObject(new HashMap<>(d.policies()))),
             d -> null,
+            // "audit" and "policies" may be missing: an older auth-service sends neither.
             (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"),
-                h.getJsonObject("audit") == null ? Map.of() : strings(h.getJsonObject("audit")))),
+                h.getJsonObject("audit") == null ? Map.of() : strings(h.getJsonObject("audit")),
+                h.getJsonObject("policies") == null ? Map.of() : strings(h.getJsonObject("policies")))),
         new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)));
   }
 

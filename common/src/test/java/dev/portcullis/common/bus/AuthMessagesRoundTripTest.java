@@ -61,4 +61,33 @@ class AuthMessagesRoundTripTest {
     LlmProxyDirectory directory = new LlmProxyDirectory(Map.of("id-1", "default", "id-2", "team"), "id-1");
     assertThat(roundTrip(directory)).isEqualTo(directory);
   }
+
+  @Test
+  void proxyDirectoryRoundTripsWithAuditLevelsAndPolicies() {
+    String document = "{\"toolInvocation\":[{\"tool\":\"send_*\",\"action\":\"block\"}],"
+        + "\"trustedData\":{\"default\":\"untrusted\",\"rules\":[]},\"sensitiveData\":[]}";
+    LlmProxyDirectory directory = new LlmProxyDirectory(Map.of("id-1", "default", "id-2", "team"), "id-1",
+        Map.of("id-2", "full"), Map.of("id-2", document));
+    LlmProxyDirectory copy = roundTrip(directory);
+    assertThat(copy).isEqualTo(directory);
+    assertThat(copy.policies("id-2")).isEqualTo(document);
+    assertThat(copy.policies("id-1")).isNull();
+    assertThat(copy.policies(null)).isNull();
+    assertThat(copy.auditLevel("id-2")).isEqualTo("full");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aDirectoryFromAnOlderAuthServiceHasNoPolicies() {
+    BusCodec<LlmProxyDirectory> codec = (BusCodec<LlmProxyDirectory>) BusCodecs.all().stream()
+        .filter(c -> c.type() == LlmProxyDirectory.class).findFirst().orElseThrow();
+    // The header an auth-service without audit levels and policies wrote, and no body.
+    Buffer head = new JsonObject().put("names", new JsonObject().put("id-1", "default")).put("defaultId", "id-1")
+        .toBuffer();
+    Buffer wire = Buffer.buffer().appendInt(head.length()).appendBuffer(head).appendInt(-1);
+    LlmProxyDirectory decoded = codec.decodeFromWire(0, wire);
+    assertThat(decoded.namesById()).containsEntry("id-1", "default");
+    assertThat(decoded.policies()).isEmpty();
+    assertThat(decoded.auditLevels()).isEmpty();
+  }
 }
