@@ -10,6 +10,7 @@ import static dev.portcullis.policy.answer.ResponsesCohereBedrockTesting.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.stream.eventstream.EventStreamDecoder;
+import dev.portcullis.common.stream.eventstream.EventStreamEncoder;
 import dev.portcullis.common.stream.eventstream.EventStreamFrame;
 import dev.portcullis.common.stream.eventstream.EventStreamMessage;
 import dev.portcullis.policy.answer.ResponsesCohereBedrockTesting.RecordingJudge;
@@ -20,15 +21,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -60,7 +63,7 @@ class BedrockConverseStreamGateTest {
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
         .httpClient(NettyNioAsyncHttpClient.builder().build())
-        .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }
 
@@ -84,6 +87,8 @@ class BedrockConverseStreamGateTest {
     Map<Integer, StringBuilder> toolUses = new TreeMap<>();
     String stopReason = null;
     int inputTokens = -1;
+    Set<Integer> open = new HashSet<>();
+    Set<Integer> stopped = new HashSet<>();
     for (EventStreamFrame frame : frames) {
       EventStreamMessage message = frame.message();
       assertThat(message.messageType()).isEqualTo("event");
@@ -93,9 +98,12 @@ class BedrockConverseStreamGateTest {
         case "contentBlockStart" -> {
           JsonObject toolUse = payload.getJsonObject("start").getJsonObject("toolUse");
           toolUses.put(payload.getInteger("contentBlockIndex"), new StringBuilder(toolUse.getString("name") + " "));
+          assertThat(open.add(payload.getInteger("contentBlockIndex"))).isTrue();
         }
         case "contentBlockDelta" -> {
           int index = payload.getInteger("contentBlockIndex");
+          assertThat(stopped).as("no delta after the block's stop").doesNotContain(index);
+          open.add(index);
           JsonObject delta = payload.getJsonObject("delta");
           assertThat(delta.fieldNames()).hasSize(1);
           if (delta.containsKey("text")) {
@@ -105,8 +113,14 @@ class BedrockConverseStreamGateTest {
             toolUses.get(index).append(delta.getJsonObject("toolUse").getString("input"));
           }
         }
-        case "contentBlockStop" -> assertThat(payload.getInteger("contentBlockIndex")).isNotNull();
-        case "messageStop" -> stopReason = payload.getString("stopReason");
+        case "contentBlockStop" -> {
+          assertThat(open.remove(payload.getInteger("contentBlockIndex"))).as("a stop closes an open block").isTrue();
+          stopped.add(payload.getInteger("contentBlockIndex"));
+        }
+        case "messageStop" -> {
+          assertThat(open).as("every block stopped before messageStop").isEmpty();
+          stopReason = payload.getString("stopReason");
+        }
         case "metadata" -> inputTokens = payload.getJsonObject("usage").getInteger("inputTokens");
         case "messageStart" -> assertThat(payload.getString("role")).isEqualTo("assistant");
         default -> throw new AssertionError("unexpected event " + message.eventType());
@@ -283,7 +297,7 @@ class BedrockConverseStreamGateTest {
   @Test
   void anExceptionFrameEndsTheHoldAndGoesOn() {
     List<Buffer> frames = textThenBlockedCall().frames();
-    Buffer exception = dev.portcullis.common.stream.eventstream.EventStreamEncoder.encode(EventStreamMessage.exception(
+    Buffer exception = EventStreamEncoder.encode(EventStreamMessage.exception(
         "modelStreamErrorException", new JsonObject().put("message", "Model stream error").toBuffer()));
 
     Buffer out = run(new BedrockConverseStreamGate(blocking()), List.of(concat(frames.subList(0, 6)), exception));
