@@ -1,0 +1,84 @@
+package dev.portcullis.policy.answer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * Reads and writes the answers the tool-call gates rewrite. Numbers are kept exact (a rewritten
+ * answer must not turn a logprob or a token count into something else), and trailing junk after
+ * the JSON makes it unreadable rather than silently ignored.
+ */
+final class AnswerJson {
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private AnswerJson() {}
+
+  /** The JSON object in {@code body}, or null when it is not one. */
+  static ObjectNode object(Buffer body) {
+    try {
+      return asObject(MAPPER.readTree(body.getBytes()));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The JSON object in {@code text}, or null when it is not one. */
+  static ObjectNode object(String text) {
+    try {
+      return asObject(MAPPER.readTree(text));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The JSON value in {@code text}, or null when it is not JSON. */
+  static JsonNode value(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String encode(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always encodes", e);
+    }
+  }
+
+  static Buffer encodeBuffer(JsonNode node) {
+    try {
+      return Buffer.buffer(MAPPER.writeValueAsBytes(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always encodes", e);
+    }
+  }
+
+  static ObjectNode newObject() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** The text of a string field, or null when the field is absent or not a string. */
+  static String text(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  private static ObjectNode asObject(JsonNode node) {
+    return node instanceof ObjectNode object ? object : null;
+  }
+}
