@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminApi {
 
+  /** Detectors as the gateway builds them, so that evaluate says what a gateway does. */
+  private static final PolicyEvaluation POLICY_EVALUATION =
+      new PolicyEvaluation(dev.portcullis.policy.sensitive.Detectors.defaults());
+
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/api/admin";
   private static final int BODY_LIMIT = 1 << 20;
@@ -156,6 +160,8 @@ public final class AdminApi {
         () -> policies(ctx.pathParam("id"))));
     router.put(BASE + "/llm-proxies/:id/policies").handler(ctx -> respond(ctx, 200,
         () -> setPolicies(ctx.pathParam("id"), jsonBody(ctx))));
+    router.post(BASE + "/llm-proxies/:id/policies/evaluate").handler(ctx -> respond(ctx, 200,
+        () -> evaluatePolicies(ctx.pathParam("id"), jsonBody(ctx))));
     router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
     router.delete(BASE + "/oauth-clients/:id").handler(ctx -> respondEmpty(ctx, () -> deleteOAuthClient(ctx.pathParam("id"))));
     extension.accept(router, BASE);
@@ -262,6 +268,16 @@ public final class AdminApi {
           document.sensitiveData().size());
       publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id));
       return Future.succeededFuture(document.toJson());
+    });
+  }
+
+  /** What the proxy's policies (or a draft sent along) would do to a pasted request or answer. */
+  private Future<JsonObject> evaluatePolicies(String id, JsonObject body) {
+    return store.findLlmProxy(id).map(proxy -> {
+      if (proxy.isEmpty()) {
+        throw AdminRequestException.notFound("No LLM proxy with id " + id);
+      }
+      return POLICY_EVALUATION.evaluate(proxy.get().policies(), body);
     });
   }
 

@@ -13,6 +13,9 @@ import io.vertx.core.json.JsonObject;
  * ({@code auditBodies} metadata or full): its bodies, already redacted, or none. {@code limits}
  * names the limit rules that acted on the call ({@code refused:<rule id>} for the hard rule that
  * refused it, {@code soft:<id>,<id>} for soft rules it went over), or is {@code null}.
+ * {@code policy} says what the LLM proxy's security policies did to the call (see
+ * {@code PolicyNote} in the gateway: the context's trust and why, what was blocked, redacted or
+ * logged, by detector or rule id, never the data itself), or is {@code null}.
  */
 public record UsageRecord(
     String id,
@@ -35,7 +38,18 @@ public record UsageRecord(
     double latencyMs,
     Double ttfbMs,
     Audit audit,
-    String limits) {
+    String limits,
+    String policy) {
+
+  /** A record that no security policy acted on. */
+  public UsageRecord(String id, long timeMillis, String llmProxyId, CallerKind callerKind, String callerId,
+      String provider, String operation, String requestedModel, String answeredModel, long inputTokens,
+      long outputTokens, long cachedInputTokens, long cacheWriteTokens, long reasoningTokens, boolean stream,
+      int status, String outcome, double latencyMs, Double ttfbMs, Audit audit, String limits) {
+    this(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel, answeredModel,
+        inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status, outcome,
+        latencyMs, ttfbMs, audit, limits, null);
+  }
 
   /** A record that no limit rule flagged. */
   public UsageRecord(String id, long timeMillis, String llmProxyId, CallerKind callerKind, String callerId,
@@ -44,7 +58,7 @@ public record UsageRecord(
       int status, String outcome, double latencyMs, Double ttfbMs, Audit audit) {
     this(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel, answeredModel,
         inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status, outcome,
-        latencyMs, ttfbMs, audit, null);
+        latencyMs, ttfbMs, audit, null, null);
   }
 
   /** Who made the call, as far as the gateway knows. */
@@ -82,7 +96,7 @@ public record UsageRecord(
   public UsageRecord withAudit(Audit audit) {
     return new UsageRecord(id, timeMillis, llmProxyId, callerKind, callerId, provider, operation, requestedModel,
         answeredModel, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, stream, status,
-        outcome, latencyMs, ttfbMs, audit, limits);
+        outcome, latencyMs, ttfbMs, audit, limits, policy);
   }
 
   /** One line of the journal and one element of a shipped batch. */
@@ -113,6 +127,9 @@ public record UsageRecord(
     if (limits != null) {
       json.put("limits", limits);
     }
+    if (policy != null) {
+      json.put("policy", policy);
+    }
     return json;
   }
 
@@ -138,6 +155,7 @@ public record UsageRecord(
         json.getDouble("latencyMs", 0.0),
         json.getDouble("ttfbMs"),
         Audit.fromJson(json.getJsonObject("audit")),
-        json.getString("limits"));
+        json.getString("limits"),
+        json.getString("policy"));
   }
 }

@@ -61,6 +61,7 @@ public final class UsageRecordLines {
         json.writeEndObject();
       }
       string(json, "limits", r.limits());
+      string(json, "policy", r.policy());
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -131,6 +132,7 @@ public final class UsageRecordLines {
     Double ttfbMs = null;
     UsageRecord.Audit audit = null;
     String limits = null;
+    String policy = null;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
       JsonToken value = json.nextToken();
@@ -156,6 +158,7 @@ public final class UsageRecordLines {
         case "ttfbMs" -> ttfbMs = value == JsonToken.VALUE_NULL ? null : json.getDoubleValue();
         case "audit" -> audit = value == JsonToken.VALUE_NULL ? null : audit(json);
         case "limits" -> limits = text(json, value);
+        case "policy" -> policy = text(json, value);
         default -> json.skipChildren();
       }
     }
@@ -164,7 +167,7 @@ public final class UsageRecordLines {
     }
     return new UsageRecord(id, time, proxy, UsageRecord.CallerKind.ofWire(callerKind), callerId, provider, operation,
         requestedModel, answeredModel, in, out, cached, cacheWrite, reasoning, stream, status, outcome, latencyMs,
-        ttfbMs, audit, limits);
+        ttfbMs, audit, limits, policy);
   }
 
   private static UsageRecord.Audit audit(JsonParser json) throws IOException {

@@ -242,6 +242,14 @@ public final class CredentialResolver {
     return proxyDirectory().map(directory -> directory.auditLevel(proxyId));
   }
 
+  /**
+   * The canonical JSON of {@code proxyId}'s security policies ({@code null}: the default proxy's),
+   * or null when it has none.
+   */
+  public Future<String> policyDocument(String proxyId) {
+    return proxyDirectory().map(directory -> directory.policies(proxyId != null ? proxyId : directory.defaultId()));
+  }
+
   private Future<LlmProxyDirectory> proxyDirectory() {
     return answers.directory.get(DIRECTORY_KEY, authService::proxies);
   }

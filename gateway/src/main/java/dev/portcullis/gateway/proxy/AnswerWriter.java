@@ -1,7 +1,12 @@
 package dev.portcullis.gateway.proxy;
 
 import dev.portcullis.common.bus.ProxyResponse;
+import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.gateway.policy.PolicyFamilies;
+import dev.portcullis.policy.answer.StreamGate;
+import dev.portcullis.policy.evaluate.AnswerDecision;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -22,7 +27,10 @@ final class AnswerWriter {
   /** Writes what the bus answered. */
   void write(HttpServerResponse out, Call call, BusReply reply) {
     if (reply instanceof BusReply.Streamed streamed) {
-      new StreamRelay(out, streamed.receiver(), call, call.route.errorFormat(), outcome ->
+      StreamGate gate = call.policy == null || streamed.head().status() / 100 != 2 ? null
+          : call.policy.streamGate(call.policyFamily, PolicyFamilies.streamsJsonArray(call.route, call.query),
+              call.toolJudge);
+      new StreamRelay(out, streamed.receiver(), call, call.route.errorFormat(), gate, outcome ->
           tracker.record(call, out, out.getStatusCode(), streamed.receiver().usage(), outcome.name().toLowerCase()))
           .start(streamed.head());
     } else if (reply instanceof BusReply.Whole whole) {
@@ -36,13 +44,26 @@ final class AnswerWriter {
         tracker.record(call, out, 499, response.usage(), "client_closed");
         return;
       }
+      Buffer body = response.body();
+      if (call.policy != null && response.status() / 100 == 2 && body != null
+          && call.policy.readsAnswers(call.toolJudge)) {
+        AnswerDecision decision = call.policy.onAnswer(call.policyFamily, body, call.toolJudge);
+        call.policyNote.blockedTools(decision.blockedCalls()).counts("answer-redacted", decision.redacted())
+            .counts("answer-logged", decision.logged());
+        if (decision.refused()) {
+          call.policyNote.refused(decision.refusalRule());
+          fail(out, call, GatewayError.of(ErrorKind.PERMISSION, decision.refusal()), "policy");
+          return;
+        }
+        body = decision.body();
+      }
       out.setStatusCode(response.status());
       out.headers().addAll(response.headers());
       out.putHeader(REQUEST_ID_HEADER, call.requestId);
       if (call.auditedAnswer != null) {
         call.auditedAnswer.add(response.body());
       }
-      out.end(response.body());
+      out.end(body);
       tracker.record(call, out, response.status(), response.usage(), "completed");
     } else if (reply instanceof GatewayError error) {
       fail(out, call, error);

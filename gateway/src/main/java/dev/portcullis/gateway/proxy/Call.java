@@ -39,6 +39,16 @@ final class Call {
   AnswerCapture auditedAnswer;
   /** What the limit rules reserved for the call (settled when it is recorded), or {@code null}. */
   dev.portcullis.gateway.limit.LimitAdmission limits;
+  /** The client's raw query (without {@code ?}), or null. */
+  String query;
+  /** The LLM proxy's policies when it has any (null: none, and nothing of the answer is read). */
+  dev.portcullis.policy.evaluate.PolicyEngine policy;
+  /** The API family the policies read the call in, or null. */
+  dev.portcullis.policy.conversation.ApiFamily policyFamily;
+  /** Judges the answer's tool calls; null when no rule could block one (nothing is held). */
+  dev.portcullis.policy.tools.ToolCallJudge toolJudge;
+  /** What the policies did, for the usage record; null when the proxy has no policies. */
+  dev.portcullis.gateway.policy.PolicyNote policyNote;
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
   long reservedBytes;
 

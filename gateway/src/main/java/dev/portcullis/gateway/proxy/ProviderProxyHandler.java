@@ -4,7 +4,16 @@ import dev.portcullis.common.usage.UsageRecord;
 import java.util.function.Consumer;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.error.GatewayError;
+import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.gateway.policy.PolicyFamilies;
+import dev.portcullis.gateway.policy.PolicyHeaders;
+import dev.portcullis.gateway.policy.PolicyNote;
+import dev.portcullis.gateway.policy.ProxyPolicies;
+import dev.portcullis.policy.conversation.ApiFamily;
+import dev.portcullis.policy.evaluate.PolicyEngine;
+import dev.portcullis.policy.evaluate.RequestDecision;
+import dev.portcullis.policy.sensitive.Detectors;
 import dev.portcullis.common.error.format.ApiErrorFormat;
 import dev.portcullis.common.error.format.OpenAiErrorFormat;
 import dev.portcullis.common.http.ProtocolRefusal;
@@ -40,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProviderProxyHandler {
 
+  /** Bodies up to this size have their policies applied on the event loop; larger ones on a worker. */
+  static final int INLINE_POLICY_BYTES = 64 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProviderProxyHandler.class);
   private static final String CALL = "portcullis.call";
 
@@ -59,6 +71,8 @@ public final class ProviderProxyHandler {
   private final GenAiSpans spans;
   /** {@code null} when no limits are enforced. */
   private final LimitEnforcer limits;
+  private final ProxyPolicies policies;
+  private final Vertx vertx;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
@@ -78,6 +92,8 @@ public final class ProviderProxyHandler {
       Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans, LimitEnforcer limits) {
     this.spans = spans;
     this.limits = limits;
+    this.vertx = vertx;
+    this.policies = new ProxyPolicies(credentials, Detectors.defaults());
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -141,6 +157,7 @@ public final class ProviderProxyHandler {
     RouteMatch.Found found = ((RouteLookup.Matched) result).found();
     Call call = new Call(RequestIds.next(), started, method, path, found.route(), found.proxyId(),
         found.upstreamPath(), found.params());
+    call.query = ctx.request().query();
     tracker.begin(call);
     ctx.put(CALL, call);
     if (spans != null) {
@@ -231,11 +248,63 @@ public final class ProviderProxyHandler {
   }
 
   /**
+   * Applies the LLM proxy's security policies to the request (a refused call goes no further; a
+   * redacted body replaces the client's), then goes on to the limits.
+   */
+  private void send(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
+    if (!(message instanceof ProxyRequest request)) {
+      limited(ctx, call, destination, message, body);
+      return;
+    }
+    policies.of(call.effectiveProxyId).onComplete(ar -> guarded(ctx, call, () -> {
+      if (ar.failed()) {
+        failed(ctx, call, ar.cause());
+        return;
+      }
+      PolicyEngine engine = ar.result();
+      if (engine.isEmpty()) {
+        limited(ctx, call, destination, request, body);
+        return;
+      }
+      ApiFamily family = PolicyFamilies.of(call.route);
+      boolean saysUntrusted = "true".equalsIgnoreCase(ctx.request().getHeader(PolicyHeaders.CONTEXT_UNTRUSTED));
+      Future<RequestDecision> decided = body.length() <= INLINE_POLICY_BYTES
+          ? Future.succeededFuture(engine.onRequest(family, body, saysUntrusted))
+          // A large body's scan would hold the event loop: a worker takes it.
+          : vertx.executeBlocking(() -> engine.onRequest(family, body, saysUntrusted), false);
+      decided.onComplete(done -> guarded(ctx, call, () -> {
+        if (done.failed()) {
+          bug(ctx, call, done.cause());
+          return;
+        }
+        applied(ctx, call, destination, request, engine, family, done.result());
+      }));
+    }));
+  }
+
+  private void applied(RoutingContext ctx, Call call, BusDestination destination, ProxyRequest request,
+      PolicyEngine engine, ApiFamily family, RequestDecision decision) {
+    call.policy = engine;
+    call.policyFamily = family;
+    call.toolJudge = decision.judge();
+    call.policyNote = new PolicyNote().context(decision.contextUntrusted(), decision.contextReason())
+        .counts("redacted", decision.redacted()).counts("logged", decision.logged());
+    PolicyHeaders.context(ctx.response(), decision.contextUntrusted(), decision.contextReason());
+    if (decision.refused()) {
+      call.policyNote.refused(decision.refusalRule());
+      answers.fail(ctx.response(), call, GatewayError.of(ErrorKind.PERMISSION, decision.refusal()), "policy");
+      return;
+    }
+    Buffer sent = decision.body();
+    limited(ctx, call, destination, sent == request.body() ? request : request.withBody(sent), sent);
+  }
+
+  /**
    * Checks the call against the limit rules (a refused call goes no further), sets it up for the
    * audit log (when records are on), then hands it to {@code destination} and answers the client
    * with its reply.
    */
-  private void send(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
+  private void limited(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
     if (limits == null || !(message instanceof ProxyRequest request)) {
       audited(ctx, call, destination, message, body);
       return;

@@ -5,6 +5,8 @@ import dev.portcullis.common.error.format.ApiErrorFormat;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
+import dev.portcullis.policy.answer.StreamGate;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.util.function.Consumer;
@@ -28,10 +30,13 @@ final class StreamRelay {
   private final Call call;
   private final ApiErrorFormat format;
   private final Consumer<Outcome> done;
+  /** Holds the tool calls of the answer until they are judged; null: every byte goes on as it comes. */
+  private final StreamGate gate;
   private boolean finished;
 
   StreamRelay(HttpServerResponse response, StreamReceiver receiver, Call call,
-      ApiErrorFormat format, Consumer<Outcome> done) {
+      ApiErrorFormat format, StreamGate gate, Consumer<Outcome> done) {
+    this.gate = gate;
     this.response = response;
     this.receiver = receiver;
     this.call = call;
@@ -76,13 +81,17 @@ final class StreamRelay {
       if (call.auditedAnswer != null) {
         call.auditedAnswer.add(bytes);
       }
-      response.write(bytes);
-      if (response.writeQueueFull()) {
-        receiver.pause();
-        response.drainHandler(v -> receiver.resume());
+      if (gate == null) {
+        write(bytes);
+      } else {
+        gate.accept(bytes, this::write);
       }
     });
     receiver.endHandler(v -> {
+      if (gate != null) {
+        gate.end(this::write);
+        call.policyNote.blockedTools(gate.blockedCalls());
+      }
       response.end();
       // A producer that ended the answer with its own error event (the model router's translated
       // streams) sent complete bytes, but the call failed.
@@ -98,6 +107,14 @@ final class StreamRelay {
     });
     // Send the head now: clients see the status at once, not with the first token.
     response.writeHead();
+  }
+
+  private void write(Buffer bytes) {
+    response.write(bytes);
+    if (response.writeQueueFull()) {
+      receiver.pause();
+      response.drainHandler(v -> receiver.resume());
+    }
   }
 
   private void finish(Outcome outcome) {

@@ -49,7 +49,8 @@ final class UsageRecords {
         durationNanos / 1_000_000.0,
         call.firstByteNanos > 0 ? call.firstByteNanos / 1_000_000.0 : null,
         audit,
-        call.limits == null ? null : call.limits.note()));
+        call.limits == null ? null : call.limits.note(),
+        call.policyNote == null ? null : call.policyNote.text()));
   }
 
   /**

@@ -608,18 +608,14 @@ class ConversationReaderTest {
     }
 
     /**
-     * A request of more than 5 MB (9 MB) is read whole, and in linear time. Its history is one
-     * assistant turn with 40,000 parallel calls, then their 40,000 results (each result's name is
-     * looked up among all earlier calls, far from its own), then one tool result of 50,000 text
-     * parts joined into one text. An absolute bound cannot show linearity (even quadratic joining
-     * of megabytes ends within seconds), so the time is compared with that of a body a hundred
-     * times smaller: linear reading takes some 100 to 500 times as long (caches and garbage
-     * collection favour the small body), a quadratic lookup or join many thousands of times.
+     * A request of more than 5 MB (9 MB) is read whole. Its history is one assistant turn with
+     * 40,000 parallel calls, then their 40,000 results (each result's name is looked up among all
+     * earlier calls, far from its own), then one tool result of 50,000 text parts joined into one
+     * text. How fast is a benchmark's question; the 30-second bound only stops a hang.
      */
     @Test
-    void aBodyOfMoreThanFiveMegabytesIsReadInLinearTime() {
+    void aBodyOfMoreThanFiveMegabytesIsReadWhole() {
       Buffer full = toolHeavyRequest(40_000, 50_000);
-      Buffer small = toolHeavyRequest(400, 500);
       assertThat(full.length()).isGreaterThanOrEqualTo(5_000_000);
 
       Conversation view = assertTimeoutPreemptively(Duration.ofSeconds(30),
@@ -634,20 +630,6 @@ class ConversationReaderTest {
       assertThat(joined.toolName()).isEqualTo("tool_0");
       assertThat(joined.content()).startsWith("part-0-xxxxxxxxxx\npart-1-xxxxxxxxxx\n")
           .endsWith("\npart-49999-xxxxxxxxxx");
-
-      long fullNanos = fastestRead(full, 2);
-      long smallNanos = fastestRead(small, 20);
-      assertThat(fullNanos).as("nanoseconds for the whole body vs %d for a hundredth", smallNanos).isLessThan(2_000 * smallNanos);
-    }
-
-    private static long fastestRead(Buffer body, int runs) {
-      long fastest = Long.MAX_VALUE;
-      for (int run = 0; run < runs; run++) {
-        long start = System.nanoTime();
-        ConversationReader.readRequest(ApiFamily.OPENAI_CHAT, body);
-        fastest = Math.min(fastest, System.nanoTime() - start);
-      }
-      return fastest;
     }
 
     private static Buffer toolHeavyRequest(int calls, int parts) {

@@ -32,8 +32,8 @@ import java.util.Locale;
  * connection is held.
  *
  * <p>Each record has every column of {@code usage_records}, plus {@code time} (ISO-8601, UTC) next
- * to {@code timeMs}; {@code limits} (the limit rules that acted on the call) came later than the
- * others and is last, so that a reader of the CSV by position is not thrown. An unknown value is
+ * to {@code timeMs}; {@code limits} (the limit rules that acted on the call) and {@code policy}
+ * (what the security policies did to it) came later than the others and are last, so that a reader of the CSV by position is not thrown. An unknown value is
  * empty in CSV and {@code null} in JSON; the cost is an exact decimal string
  * ({@code "0.000008666666"}), never a floating-point number.
  */
@@ -47,8 +47,8 @@ public final class UsageExport {
 
   private static final String SELECT = "SELECT id, time_ms, llm_proxy_id, caller_kind, caller_id, provider, operation,"
       + " requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
-      + " reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at, limits"
-      + " FROM usage_records";
+      + " reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at, limits,"
+      + " policy FROM usage_records";
 
   /** What an exported field holds: text from outside (neutralised in CSV), our own digits, a decimal string, a flag. */
   private enum Kind { TEXT, NUMBER, DECIMAL, BOOLEAN }
@@ -57,12 +57,12 @@ public final class UsageExport {
   static final List<String> FIELDS = List.of("id", "time", "timeMs", "llmProxyId", "callerKind", "callerId",
       "provider", "operation", "requestedModel", "answeredModel", "inputTokens", "outputTokens", "cachedInputTokens",
       "cacheWriteTokens", "reasoningTokens", "stream", "status", "outcome", "latencyMs", "ttfbMs", "costUsd",
-      "recordedAtMs", "limits");
+      "recordedAtMs", "limits", "policy");
 
   private static final Kind[] KINDS = {Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.TEXT, Kind.TEXT, Kind.TEXT,
       Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.NUMBER,
       Kind.NUMBER, Kind.NUMBER, Kind.BOOLEAN, Kind.NUMBER, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.DECIMAL,
-      Kind.NUMBER, Kind.TEXT};
+      Kind.NUMBER, Kind.TEXT, Kind.TEXT};
 
   private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
   private static final DateTimeFormatter FILE_TIME =
@@ -294,6 +294,7 @@ public final class UsageExport {
     values[20] = cost == null ? null : cost.signum() == 0 ? "0" : cost.stripTrailingZeros().toPlainString();
     values[21] = integer(row, 20);
     values[22] = row.getString(21);
+    values[23] = row.getString(22);
   }
 
   private static String integer(Row row, int column) {

@@ -10,7 +10,8 @@ import java.util.List;
  * The usage ledger's schema, recorded in {@code usage_schema_version}: the same SQL on H2 and
  * PostgreSQL. Token counts are NULL where the provider reported none; {@code cost_usd} is NULL
  * where no price was known when the record was written (it is never filled in later).
- * {@code limits} names the limit rules that acted on the call ({@code UsageRecord.limits()}), or is NULL.
+ * {@code limits} names the limit rules that acted on the call ({@code UsageRecord.limits()}), or is NULL;
+ * {@code policy} what the security policies did to it ({@code UsageRecord.policy()}), or is NULL.
  *
  * <p>Never edit a released migration: add the next version.
  */
@@ -47,7 +48,9 @@ public final class UsageMigrations {
           "CREATE INDEX usage_records_time_id ON usage_records (time_ms, id)",
           "CREATE INDEX usage_records_caller ON usage_records (caller_kind, caller_id, time_ms)")),
       new Migration(2, "the limit rules that acted on a call", List.of(
-          "ALTER TABLE usage_records ADD COLUMN limits VARCHAR(512)")));
+          "ALTER TABLE usage_records ADD COLUMN limits VARCHAR(512)")),
+      new Migration(3, "what the security policies did to a call", List.of(
+          "ALTER TABLE usage_records ADD COLUMN policy VARCHAR(1024)")));
 
   private UsageMigrations() {}
 

@@ -24,7 +24,9 @@ public final class UsageStore {
   private static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
       + " provider, operation, requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens,"
       + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at,"
-      + " limits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " limits, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** The {@code policy} column's width. */
+  static final int MAX_POLICY = 1024;
   /** The {@code limits} column's width. */
   static final int MAX_LIMITS = 512;
   /** Ids asked per statement when looking for records already stored. */
@@ -135,7 +137,9 @@ public final class UsageStore {
         .addDouble(r.ttfbMs())
         .addBigDecimal(priced.costUsd())
         .addLong(now)
-        .addString(limits(r.limits()));
+        .addString(limits(r.limits()))
+        .addString(r.policy() == null || r.policy().length() <= MAX_POLICY ? r.policy()
+            : r.policy().substring(0, MAX_POLICY));
   }
 
   private static Long orNull(long count) {

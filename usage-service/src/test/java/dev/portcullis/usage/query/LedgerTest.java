@@ -74,6 +74,7 @@ abstract class LedgerTest {
     Double ttfbMs;
     BigDecimal cost;
     String limits;
+    String policy;
     long recordedAt = Instant.parse("2027-01-01T00:00:00Z").toEpochMilli();
 
     Rec(String id) {
@@ -145,6 +146,11 @@ abstract class LedgerTest {
       return this;
     }
 
+    Rec policy(String did) {
+      policy = did;
+      return this;
+    }
+
     Rec timing(boolean streamed, double latency, Double ttfb) {
       stream = streamed;
       latencyMs = latency;
@@ -155,7 +161,7 @@ abstract class LedgerTest {
     Tuple tuple() {
       return Tuple.from(Arrays.asList(id, timeMs, proxy, callerKind, callerId, provider, operation, requestedModel,
           answeredModel, input, output, cached, cacheWrite, reasoning, stream, status, outcome, latencyMs, ttfbMs,
-          cost, recordedAt, limits));
+          cost, recordedAt, limits, policy));
     }
   }
 
@@ -166,7 +172,7 @@ abstract class LedgerTest {
   private static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
       + " provider, operation, requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens,"
       + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at,"
-      + " limits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + " limits, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   protected void insert(Rec... records) {
     insert(List.of(records));

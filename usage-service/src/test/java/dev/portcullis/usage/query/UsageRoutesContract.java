@@ -150,11 +150,11 @@ abstract class UsageRoutesContract extends LedgerTest {
     assertThat(rows).allSatisfy(row -> assertThat(row).hasSize(UsageExport.FIELDS.size()));
     assertThat(rows.get(1)).containsExactly("rec-00000", "2026-12-01T00:00:00Z", Long.toString(BASE_TIME), "proxy-1",
         "virtual_key", "vk-0", "anthropic", "chat.completions", "gpt-4o-mini", "", "0", "0", "", "", "", "true", "200",
-        "ok", "120.5", "35.25", "", Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "");
+        "ok", "120.5", "35.25", "", Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "", "");
     assertThat(rows.get(12_346)).containsExactly("rec-12345", "2026-12-01T01:08:35Z",
         Long.toString(BASE_TIME + 4115_000L), "proxy-1", "virtual_key", "vk-5", "anthropic", "chat.completions",
         "gpt-4o-mini", "", "12345", "24690", "", "", "", "false", "200", "ok", "120.5", "", COST,
-        Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "");
+        Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "", "");
     assertThat(rows.get(25_000).subList(0, 3)).containsExactly("rec-24999", "2026-12-01T02:18:53Z",
         Long.toString(BASE_TIME + 8333_000L));
 
@@ -215,7 +215,8 @@ abstract class UsageRoutesContract extends LedgerTest {
         .put("answeredModel", null).put("inputTokens", 0).put("outputTokens", 0).put("cachedInputTokens", null)
         .put("cacheWriteTokens", null).put("reasoningTokens", null).put("stream", true).put("status", 200)
         .put("outcome", "ok").put("latencyMs", 120.5).put("ttfbMs", 35.25).put("costUsd", null)
-        .put("recordedAtMs", Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()).put("limits", null));
+        .put("recordedAtMs", Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()).put("limits", null)
+        .put("policy", null));
     JsonObject middle = new JsonObject(lines[12_345]);
     assertThat(middle.getString("costUsd")).isEqualTo(COST);
     assertThat(middle.getLong("inputTokens")).isEqualTo(12_345L);
@@ -250,7 +251,7 @@ abstract class UsageRoutesContract extends LedgerTest {
         rec("flagged").at("2026-12-02T09:16:00Z").limits("soft:lim_bbbbbbbbbbbbbbbbbbbbbbbb,lim_cccccccccccccccccccccccc"),
         rec("plain").at("2026-12-02T09:17:00Z"));
     int limits = UsageExport.FIELDS.indexOf("limits");
-    assertThat(limits).isEqualTo(UsageExport.FIELDS.size() - 1);
+    assertThat(limits).isEqualTo(UsageExport.FIELDS.size() - 2);
     List<List<String>> rows = parseCsv(get("/api/admin/usage/export?format=csv").body());
     assertThat(rows.subList(1, 4)).extracting(row -> row.get(limits)).containsExactly(
         "refused:lim_aaaaaaaaaaaaaaaaaaaaaaaa", "soft:lim_bbbbbbbbbbbbbbbbbbbbbbbb,lim_cccccccccccccccccccccccc", "");
@@ -258,6 +259,21 @@ abstract class UsageRoutesContract extends LedgerTest {
     List<JsonObject> lines = get("/api/admin/usage/export?format=jsonl").body().lines().map(JsonObject::new).toList();
     assertThat(lines).extracting(line -> line.getValue("limits")).containsExactly(
         "refused:lim_aaaaaaaaaaaaaaaaaaaaaaaa", "soft:lim_bbbbbbbbbbbbbbbbbbbbbbbb,lim_cccccccccccccccccccccccc", null);
+  }
+
+  @Test
+  void theExportSaysWhatTheSecurityPoliciesDidToACall() throws Exception {
+    insert(rec("redacted").policy("redacted=email:2; logged=phone:1"),
+        rec("refused").at("2026-12-02T09:16:00Z").outcome("policy").policy("refused=sensitiveData[0]"),
+        rec("plain").at("2026-12-02T09:17:00Z"));
+    int policy = UsageExport.FIELDS.indexOf("policy");
+    assertThat(policy).as("last, so a reader of the CSV by position is not thrown").isEqualTo(UsageExport.FIELDS.size() - 1);
+    List<List<String>> rows = parseCsv(get("/api/admin/usage/export?format=csv").body());
+    assertThat(rows.subList(1, 4)).extracting(row -> row.get(policy)).containsExactly(
+        "redacted=email:2; logged=phone:1", "refused=sensitiveData[0]", "");
+    List<JsonObject> lines = get("/api/admin/usage/export?format=jsonl").body().lines().map(JsonObject::new).toList();
+    assertThat(lines).extracting(line -> line.getValue("policy")).containsExactly(
+        "redacted=email:2; logged=phone:1", "refused=sensitiveData[0]", null);
   }
 
   @Test

@@ -58,8 +58,10 @@ class UsageStoreTest {
     db.query("INSERT INTO usage_records (id, time_ms, caller_kind, provider, operation, stream, status, outcome,"
         + " latency_ms, recorded_at) VALUES ('old', 1, 'none', 'openai', 'chat.completions', FALSE, 200, 'ok', 1, 1)",
         Tuple.tuple()).await();
-    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(2);
+    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(3);
     assertThat(limitsOf("old")).isNull();
+    Row row = db.query("SELECT policy FROM usage_records WHERE id = 'old'", Tuple.tuple()).await().iterator().next();
+    assertThat(row.getString(0)).isNull();
   }
 
   @Test

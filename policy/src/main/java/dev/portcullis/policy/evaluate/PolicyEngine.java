@@ -1,0 +1,213 @@
+package dev.portcullis.policy.evaluate;
+
+import dev.portcullis.policy.answer.AnswerGates;
+import dev.portcullis.policy.answer.Rewritten;
+import dev.portcullis.policy.answer.StreamGate;
+import dev.portcullis.policy.conversation.ApiFamily;
+import dev.portcullis.policy.conversation.Conversation;
+import dev.portcullis.policy.conversation.ConversationFormatException;
+import dev.portcullis.policy.conversation.ConversationReader;
+import dev.portcullis.policy.conversation.ToolResult;
+import dev.portcullis.policy.document.Direction;
+import dev.portcullis.policy.document.PolicyDocument;
+import dev.portcullis.policy.document.RuleId;
+import dev.portcullis.policy.document.SensitiveAction;
+import dev.portcullis.policy.document.SensitiveRule;
+import dev.portcullis.policy.rules.CompiledPolicy;
+import dev.portcullis.policy.rules.TrustVerdict;
+import dev.portcullis.policy.sensitive.Detectors;
+import dev.portcullis.policy.sensitive.JsonBodyScanner;
+import dev.portcullis.policy.sensitive.SensitiveScanner;
+import dev.portcullis.policy.tools.ToolCallJudge;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One LLM proxy's policies, ready to apply to its calls: the gateway asks it about each request
+ * ({@link #onRequest}) and each answer ({@link #onAnswer}, {@link #streamGate}); the admin API's
+ * {@code evaluate} asks the same questions of a pasted request or answer, so what it says is what
+ * the gateway does. Immutable and thread-safe: built once per version of the proxy's document.
+ *
+ * <p>Order on a request: sensitive data first (a blocked secret refuses the call whatever else it
+ * holds; redaction changes what the later steps read), then the tool results' trust (a
+ * {@code blocked} result refuses the call; an untrusted one makes the context untrusted), then
+ * the judge for the answer's tool calls in that context.
+ */
+public final class PolicyEngine {
+
+  /** Proxies without a document: every call goes through untouched, unread. */
+  public static final PolicyEngine NONE = new PolicyEngine(null, null, null, Map.of(), Map.of());
+
+  private final CompiledPolicy policy;
+  private final JsonBodyScanner requests;
+  private final JsonBodyScanner answers;
+  /** The rule id that blocks each detector, per direction: {@code sensitiveData[2]}. */
+  private final Map<String, String> requestRuleOfDetector;
+  private final Map<String, String> answerRuleOfDetector;
+  /**
+   * Whether tool results are read: only a document with tool or trust rules needs the context's
+   * trust (one with sensitive-data rules alone never reads the conversation).
+   */
+  private final boolean readsToolResults;
+
+  private PolicyEngine(CompiledPolicy policy, JsonBodyScanner requests, JsonBodyScanner answers,
+      Map<String, String> requestRuleOfDetector, Map<String, String> answerRuleOfDetector) {
+    this.policy = policy;
+    this.requests = requests;
+    this.answers = answers;
+    this.requestRuleOfDetector = requestRuleOfDetector;
+    this.answerRuleOfDetector = answerRuleOfDetector;
+    this.readsToolResults = policy != null && (!policy.document().toolInvocation().isEmpty()
+        || !policy.document().trustedData().rules().isEmpty());
+  }
+
+  /** The engine of a document, its detectors taken from {@code detectors}. */
+  public static PolicyEngine of(PolicyDocument document, Detectors detectors) {
+    if (document == null || document.isEmpty()) {
+      return NONE;
+    }
+    Map<String, String> requestRules = new HashMap<>();
+    Map<String, String> answerRules = new HashMap<>();
+    JsonBodyScanner requests = scanner(document, detectors, Direction.REQUEST, requestRules);
+    JsonBodyScanner answers = scanner(document, detectors, Direction.ANSWER, answerRules);
+    return new PolicyEngine(CompiledPolicy.of(document, detectors), requests, answers, Map.copyOf(requestRules),
+        Map.copyOf(answerRules));
+  }
+
+  public boolean isEmpty() {
+    return policy == null;
+  }
+
+  /**
+   * @param family the API the request is in, or null for one whose conversation policies do not
+   *     read (embeddings, native model bodies): then only sensitive data applies
+   * @param clientSaysUntrusted the client's {@code x-portcullis-context-untrusted: true}
+   */
+  public RequestDecision onRequest(ApiFamily family, Buffer body, boolean clientSaysUntrusted) {
+    if (policy == null) {
+      return new RequestDecision(null, null, body, clientSaysUntrusted,
+          clientSaysUntrusted ? "the client said so" : null, null, Map.of(), Map.of());
+    }
+    Buffer sent = body;
+    Map<String, Integer> redacted = Map.of();
+    Map<String, Integer> logged = Map.of();
+    if (requests != null) {
+      JsonBodyScanner.Outcome found = requests.scan(body);
+      if (found.blocked()) {
+        String rule = requestRuleOfDetector.get(found.blockedBy());
+        return new RequestDecision("The request holds data the '" + found.blockedBy() + "' detector finds, which "
+            + "this LLM proxy does not let through (rule " + rule + ").", rule, body, clientSaysUntrusted, null,
+            null, Map.of(), found.logged());
+      }
+      sent = found.body();
+      redacted = found.redacted();
+      logged = found.logged();
+    }
+    boolean untrusted = clientSaysUntrusted;
+    String reason = clientSaysUntrusted ? "the client said so (x-portcullis-context-untrusted)" : null;
+    if (family != null && readsToolResults) {
+      List<ToolResult> results;
+      try {
+        results = ConversationReader.readRequest(family, sent).toolResults();
+      } catch (ConversationFormatException notReadable) {
+        // Not a conversation we can read: the provider will refuse it; nothing here trusts it.
+        results = List.of();
+      }
+      for (ToolResult result : results) {
+        String tool = result.toolName() == null ? "" : result.toolName();
+        TrustVerdict verdict = policy.trustOf(tool, result.content() == null ? "" : result.content());
+        switch (verdict.trust()) {
+          case BLOCKED -> {
+            return new RequestDecision("A result of the tool '" + printable(tool) + "' is not let through by this "
+                + "LLM proxy (rule " + verdict.ruleId() + ").", verdict.ruleId(), body, true, null, null, redacted,
+                logged);
+          }
+          case UNTRUSTED -> {
+            if (!untrusted) {
+              untrusted = true;
+              reason = "a result of the tool '" + printable(tool) + "' (" + verdict.ruleId() + ")";
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+    ToolCallJudge judge = family != null ? toolCallJudge(untrusted) : null;
+    return new RequestDecision(null, null, sent, untrusted, reason, judge, redacted, logged);
+  }
+
+  /**
+   * The judge of an answer's tool calls in a context, or null when no rule could block one there
+   * (then nothing of the answer is held).
+   */
+  public ToolCallJudge toolCallJudge(boolean contextUntrusted) {
+    return policy != null && policy.mayBlockToolCalls(contextUntrusted) ? policy.judge(contextUntrusted) : null;
+  }
+
+  /** A whole answer: blocked tool calls taken out, then the answer's sensitive-data rules. */
+  public AnswerDecision onAnswer(ApiFamily family, Buffer body, ToolCallJudge judge) {
+    Buffer out = body;
+    int blocked = 0;
+    if (judge != null && family != null) {
+      Rewritten rewritten = AnswerGates.rewrite(family, body, judge);
+      out = rewritten.body();
+      blocked = rewritten.blockedCalls();
+    }
+    if (answers == null) {
+      return new AnswerDecision(out, blocked, null, null, Map.of(), Map.of());
+    }
+    JsonBodyScanner.Outcome found = answers.scan(out);
+    if (found.blocked()) {
+      String rule = answerRuleOfDetector.get(found.blockedBy());
+      return new AnswerDecision(out, blocked, "The answer holds data the '" + found.blockedBy() + "' detector finds, "
+          + "which this LLM proxy does not let through (rule " + rule + ").", rule, Map.of(), found.logged());
+    }
+    return new AnswerDecision(found.body(), blocked, null, null, found.redacted(), found.logged());
+  }
+
+  /** Whether whole answers are read at all (a judge, or answer-side sensitive rules). */
+  public boolean readsAnswers(ToolCallJudge judge) {
+    return judge != null || answers != null;
+  }
+
+  /**
+   * The gate for a streamed answer in {@code family} ({@code jsonArray}: Gemini without
+   * {@code alt=sse}), or null when there is nothing to hold.
+   */
+  public StreamGate streamGate(ApiFamily family, boolean jsonArray, ToolCallJudge judge) {
+    return judge == null || family == null ? null : AnswerGates.streamGate(family, jsonArray, judge);
+  }
+
+  private static JsonBodyScanner scanner(PolicyDocument document, Detectors detectors, Direction direction,
+      Map<String, String> ruleOfDetector) {
+    List<String> block = new ArrayList<>();
+    List<String> redact = new ArrayList<>();
+    List<String> log = new ArrayList<>();
+    List<SensitiveRule> rules = document.sensitiveData();
+    for (int i = 0; i < rules.size(); i++) {
+      SensitiveRule rule = rules.get(i);
+      if (!rule.direction().covers(direction)) {
+        continue;
+      }
+      ruleOfDetector.put(rule.detector(), RuleId.of(rule.id(), "sensitiveData", i));
+      (rule.action() == SensitiveAction.BLOCK ? block : rule.action() == SensitiveAction.REDACT ? redact : log)
+          .add(rule.detector());
+    }
+    JsonBodyScanner scanner = new JsonBodyScanner(new SensitiveScanner(detectors.get(block)),
+        new SensitiveScanner(detectors.get(redact)), new SensitiveScanner(detectors.get(log)));
+    return scanner.isEmpty() ? null : scanner;
+  }
+
+  /** A name from a request, fit for a message and a header: printable ASCII, at most 64 characters. */
+  static String printable(String name) {
+    StringBuilder out = new StringBuilder(Math.min(name.length(), 64));
+    for (int i = 0; i < name.length() && out.length() < 64; i++) {
+      char c = name.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f && c != '\'' ? c : '?');
+    }
+    return out.toString();
+  }
+}
