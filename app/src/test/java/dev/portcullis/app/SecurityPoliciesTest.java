@@ -335,6 +335,37 @@ class SecurityPoliciesTest {
     assertThat(stop[0]).isEqualTo("end_turn");
   }
 
+  @Test
+  void theModelRouterAnswersInOpenAisFormatWithTheBlockedCallTakenOutWholeAndStreamed() {
+    OpenAIClient router = OpenAIOkHttpClient.builder().baseUrl(portcullis.url("/v1/model-router/" + proxyId))
+        .apiKey(key).maxRetries(0).build();
+    ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("anthropic:claude-sonnet-4-5")
+        .addUserMessage("clean up").build();
+    upstream.on("POST", "/anthropic/v1/messages", RecordingUpstream.json(200,
+        AnthropicWire.toolUseMessage("claude-sonnet-4-5", "delete_files", "{\"path\":\"/\"}")));
+    ChatCompletion.Choice whole = router.chat().completions().create(params).choices().get(0);
+    assertThat(whole.message().toolCalls().orElse(List.of())).isEmpty();
+    assertThat(whole.message().content().orElseThrow()).contains("no-delete");
+    assertThat(whole.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+
+    upstream.on("POST", "/anthropic/v1/messages",
+        AnthropicWire.stream(AnthropicWire.toolUseStream("claude-sonnet-4-5", "delete_files")));
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    try (var stream = router.chat().completions().createStreaming(params)) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    ChatCompletion.Choice streamed = accumulator.chatCompletion().choices().get(0);
+    assertThat(streamed.message().toolCalls().orElse(List.of())).isEmpty();
+    assertThat(streamed.message().content().orElseThrow()).contains("no-delete");
+    assertThat(streamed.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    // The prompt's personal data is redacted before the router translates it for Anthropic.
+    upstream.on("POST", "/anthropic/v1/messages", RecordingUpstream.json(200,
+        AnthropicWire.message("claude-sonnet-4-5", "ok", 5, 1)));
+    router.chat().completions().create(ChatCompletionCreateParams.builder().model("anthropic:claude-sonnet-4-5")
+        .addUserMessage("mail " + EMAIL).build());
+    assertThat(upstream.last().bodyText()).contains("[REDACTED:email]").doesNotContain(EMAIL);
+  }
+
   // ---- trusted data ----
 
   @Test
