@@ -15,7 +15,7 @@ import java.io.IOException;
  * answer must not turn a logprob or a token count into something else), and trailing junk after
  * the JSON makes it unreadable rather than silently ignored.
  */
-final class AnswerJson {
+public final class AnswerJson {
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
@@ -26,7 +26,7 @@ final class AnswerJson {
   private AnswerJson() {}
 
   /** The JSON object in {@code body}, or null when it is not one. */
-  static ObjectNode object(Buffer body) {
+  public static ObjectNode object(Buffer body) {
     try {
       return asObject(MAPPER.readTree(body.getBytes()));
     } catch (IOException e) {
@@ -35,7 +35,7 @@ final class AnswerJson {
   }
 
   /** The JSON object in {@code text}, or null when it is not one. */
-  static ObjectNode object(String text) {
+  public static ObjectNode object(String text) {
     try {
       return asObject(MAPPER.readTree(text));
     } catch (IOException e) {
@@ -44,7 +44,7 @@ final class AnswerJson {
   }
 
   /** The JSON value in {@code text}, or null when it is not JSON. */
-  static JsonNode value(String text) {
+  public static JsonNode value(String text) {
     try {
       return MAPPER.readTree(text);
     } catch (IOException e) {
@@ -52,7 +52,7 @@ final class AnswerJson {
     }
   }
 
-  static String encode(JsonNode node) {
+  public static String encode(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -60,7 +60,7 @@ final class AnswerJson {
     }
   }
 
-  static Buffer encodeBuffer(JsonNode node) {
+  public static Buffer encodeBuffer(JsonNode node) {
     try {
       return Buffer.buffer(MAPPER.writeValueAsBytes(node));
     } catch (JsonProcessingException e) {
@@ -68,14 +68,20 @@ final class AnswerJson {
     }
   }
 
-  static ObjectNode newObject() {
+  public static ObjectNode newObject() {
     return MAPPER.createObjectNode();
   }
 
   /** The text of a string field, or null when the field is absent or not a string. */
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = node == null ? null : node.get(field);
     return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  /** An integer field's value, or null when the field is absent or not an integer that fits an int. */
+  public static Integer integer(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value != null && value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : null;
   }
 
   private static ObjectNode asObject(JsonNode node) {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * at the very end of what has arrived is not yet taken as a line end, since an LF may follow it.
  * Each byte is looked at once, however the body is split. Not thread-safe: one per stream.
  */
-final class CohereResponsesSseSplitter {
+public final class CohereResponsesSseSplitter {
 
   /**
    * One event.
@@ -23,7 +23,7 @@ final class CohereResponsesSseSplitter {
    * @param data its {@code data:} lines joined with LF, or null when it has none (a comment, a
    *     stray blank line)
    */
-  record Event(Buffer raw, String name, String data) {}
+  public record Event(Buffer raw, String name, String data) {}
 
   private Buffer pending = Buffer.buffer();
   /** The next byte of {@link #pending} to look at. */
@@ -32,7 +32,7 @@ final class CohereResponsesSseSplitter {
   private int lineStart;
 
   /** Takes the next bytes and gives {@code sink} every event they complete, in order. */
-  void feed(Buffer chunk, Consumer<Event> sink) {
+  public void feed(Buffer chunk, Consumer<Event> sink) {
     pending.appendBuffer(chunk);
     int eventStart = 0;
     int length = pending.length();
@@ -69,7 +69,7 @@ final class CohereResponsesSseSplitter {
    * The body ended: what is left after the last blank line, read as an event (an unfinished one,
    * which SSE clients drop; the caller decides), or null when nothing is left.
    */
-  Event finish() {
+  public Event finish() {
     if (pending.length() == 0) {
       return null;
     }
@@ -81,7 +81,7 @@ final class CohereResponsesSseSplitter {
   }
 
   /** Reads the fields of one event's bytes; unknown fields and comments are kept only in the bytes. */
-  static Event parse(Buffer raw) {
+  public static Event parse(Buffer raw) {
     String text = raw.toString(StandardCharsets.UTF_8);
     String name = null;
     StringBuilder data = null;
@@ -108,7 +108,7 @@ final class CohereResponsesSseSplitter {
    * An event with an {@code event:} line (none when {@code name} is null) and one {@code data:}
    * line, as the gates write their own; {@code data} must hold no line break.
    */
-  static Buffer write(String name, String data) {
+  public static Buffer write(String name, String data) {
     return Buffer.buffer((name == null ? "" : "event: " + name + "\n") + "data: " + data + "\n\n");
   }
 }

@@ -17,10 +17,10 @@ import java.util.function.Consumer;
  * ({@link #broken()}), so nothing the gate has not judged reaches the client; the client, which
  * could not have read the array either, sees it end early.
  */
-final class GeminiArrayElementSlicer {
+public final class GeminiArrayElementSlicer {
 
   /** A slice of the body: framing to pass on, or one whole element to read. */
-  interface Sink {
+  public interface Sink {
     void framing(Buffer bytes);
 
     void element(Buffer bytes);
@@ -33,11 +33,11 @@ final class GeminiArrayElementSlicer {
   private boolean broken;
   private Sink sink;
 
-  GeminiArrayElementSlicer() {
+  public GeminiArrayElementSlicer() {
     this.splitter = new JsonArrayStreamSplitter(this::onElement);
   }
 
-  void feed(Buffer chunk, Sink sink) {
+  public void feed(Buffer chunk, Sink sink) {
     if (broken) {
       return;
     }
@@ -54,7 +54,7 @@ final class GeminiArrayElementSlicer {
   }
 
   /** The body ended: any framing left (the closing bracket, a trailing newline) goes on. */
-  void finish(Sink sink) {
+  public void finish(Sink sink) {
     if (broken) {
       return;
     }
@@ -69,7 +69,7 @@ final class GeminiArrayElementSlicer {
     pending = Buffer.buffer();
   }
 
-  boolean broken() {
+  public boolean broken() {
     return broken;
   }
 

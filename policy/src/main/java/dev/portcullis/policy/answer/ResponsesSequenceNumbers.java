@@ -6,7 +6,7 @@ package dev.portcullis.policy.answer;
  * the upstream wrote them. Only a key of the outermost object counts: the same words inside a
  * string or a nested object are skipped.
  */
-final class ResponsesSequenceNumbers {
+public final class ResponsesSequenceNumbers {
 
   /**
    * Where the number is.
@@ -15,14 +15,14 @@ final class ResponsesSequenceNumbers {
    * @param end the index after its last digit
    * @param value its value
    */
-  record Found(int start, int end, long value) {}
+  public record Found(int start, int end, long value) {}
 
   private static final String KEY = "sequence_number";
 
   private ResponsesSequenceNumbers() {}
 
   /** The top-level {@code sequence_number} of {@code json}, or null when it has none (or not a whole number). */
-  static Found find(String json) {
+  public static Found find(String json) {
     int depth = 0;
     int i = 0;
     int length = json.length();
@@ -53,7 +53,7 @@ final class ResponsesSequenceNumbers {
   }
 
   /** {@code json} with the number {@code found} in it replaced by {@code value}. */
-  static String replace(String json, Found found, long value) {
+  public static String replace(String json, Found found, long value) {
     return json.substring(0, found.start()) + value + json.substring(found.end());
   }
 

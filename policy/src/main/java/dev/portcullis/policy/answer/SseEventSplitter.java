@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * not an event stream a gate can follow, and {@link #overflowed()} turns true: the splitter then
  * reports nothing more.
  */
-final class SseEventSplitter {
+public final class SseEventSplitter {
 
   /** Far above any real event (a Gemini chunk with an inline image stays well below). */
   static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
@@ -32,10 +32,10 @@ final class SseEventSplitter {
    * @param name its {@code event:} field, null when it had none
    * @param data its {@code data:} lines joined with LF, null when it had none (comments, blank lines)
    */
-  record Event(Buffer bytes, String name, String data) {
+  public record Event(Buffer bytes, String name, String data) {
 
     /** The line end this event was written with, so an event made in its place looks alike. */
-    String lineEnd() {
+    public String lineEnd() {
       int length = bytes.length();
       for (int i = 0; i < length; i++) {
         byte b = bytes.getByte(i);
@@ -50,7 +50,7 @@ final class SseEventSplitter {
     }
 
     /** OpenAI's end marker, read as its SDKs read it (whitespace around it allowed). */
-    boolean isDoneMarker() {
+    public boolean isDoneMarker() {
       return data != null && data.strip().startsWith("[DONE]");
     }
   }
@@ -65,7 +65,7 @@ final class SseEventSplitter {
   private boolean overflowed;
   private boolean firstEvent = true;
 
-  SseEventSplitter() {
+  public SseEventSplitter() {
     this(MAX_EVENT_BYTES);
   }
 
@@ -73,7 +73,7 @@ final class SseEventSplitter {
     this.maxEventBytes = maxEventBytes;
   }
 
-  void feed(Buffer chunk, Consumer<Event> sink) {
+  public void feed(Buffer chunk, Consumer<Event> sink) {
     if (overflowed || chunk.length() == 0) {
       return;
     }
@@ -128,7 +128,7 @@ final class SseEventSplitter {
   }
 
   /** The body ended: a last event that was not closed by a blank line is reported as it is. */
-  void finish(Consumer<Event> sink) {
+  public void finish(Consumer<Event> sink) {
     boundaryAtCr = false;
     lastWasCr = false;
     if (!overflowed && pending.length() > 0) {
@@ -138,7 +138,7 @@ final class SseEventSplitter {
     }
   }
 
-  boolean overflowed() {
+  public boolean overflowed() {
     return overflowed;
   }
 

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 
 /** Writes an event a gate makes in place of upstream ones, with the line ends the upstream used. */
-final class SseEventWriter {
+public final class SseEventWriter {
 
   private SseEventWriter() {}
 
   /** One event: an {@code event:} line when {@code name} is not null, one {@code data:} line, a blank line. */
-  static Buffer event(String name, JsonNode data, String lineEnd) {
+  public static Buffer event(String name, JsonNode data, String lineEnd) {
     StringBuilder text = new StringBuilder();
     if (name != null) {
       text.append("event: ").append(name).append(lineEnd);
