@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * A local HTTP server that answers every request with one canned body, so an official SDK client
@@ -20,10 +21,16 @@ final class CannedHttpServer implements AutoCloseable {
   }
 
   static CannedHttpServer serving(String contentType, byte[] body) {
+    return serving(contentType, () -> body);
+  }
+
+  /** Answers each request with what {@code body} gives at that moment, so one server can serve many tests. */
+  static CannedHttpServer serving(String contentType, Supplier<byte[]> bodies) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.createContext("/", exchange -> {
         exchange.getRequestBody().readAllBytes();
+        byte[] body = bodies.get();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
