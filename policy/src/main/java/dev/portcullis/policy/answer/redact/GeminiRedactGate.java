@@ -33,6 +33,8 @@ public final class GeminiRedactGate extends StreamRedactGate {
   private String lineEnd = "\n";
   /** Whether an element of the array has gone to the client: one of the gate's own then needs a comma. */
   private boolean elementSent;
+  /** Whether the framing sent since the last element holds its comma: an element of the gate's own then needs none. */
+  private boolean commaSent;
 
   private GeminiRedactGate(boolean sse, SensitiveScanner block, SensitiveScanner redact, SensitiveScanner log,
       FindingListener listener) {
@@ -124,6 +126,7 @@ public final class GeminiRedactGate extends StreamRedactGate {
           return;
         }
         elementSent = true;
+        commaSent = false;
         out.accept(changed ? AnswerJson.encodeBuffer(response) : bytes);
       }
     };
@@ -134,6 +137,7 @@ public final class GeminiRedactGate extends StreamRedactGate {
     String text = bytes.toString(StandardCharsets.UTF_8);
     int closing = text.lastIndexOf(']');
     if (closing < 0 || !chunks.anyOpen()) {
+      commaSent |= text.indexOf(',') >= 0;
       out.accept(bytes);
       return;
     }
@@ -150,8 +154,9 @@ public final class GeminiRedactGate extends StreamRedactGate {
 
   /** An element of the gate's own, after a comma when another came before it. */
   private Buffer element(ObjectNode json) {
-    Buffer bytes = Buffer.buffer(elementSent ? "," : "");
+    Buffer bytes = Buffer.buffer(elementSent && !commaSent ? "," : "");
     elementSent = true;
+    commaSent = false;
     return bytes.appendBuffer(AnswerJson.encodeBuffer(json));
   }
 }
