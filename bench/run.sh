@@ -6,6 +6,8 @@
 #                                          (bench/router-cost.sh, which says more)
 #   bench/run.sh limits                    three limit rules on the calling key against none, in the
 #                                          shared side-by-side harness (bench/limits-cost.sh)
+#   bench/run.sh policies                  a realistic policy document on the proxy against none, in
+#                                          the shared side-by-side harness (bench/policies-cost.sh)
 #
 # Starts the mock upstream and Portcullis (the real jar as the README runs it, so with the
 # launcher's tuned JVM flags; embedded defaults, passthrough auth),
@@ -20,6 +22,10 @@ fi
 if [ "${1:-}" = limits ]; then
   shift
   exec "$(dirname "$0")/limits-cost.sh" "$@"
+fi
+if [ "${1:-}" = policies ]; then
+  shift
+  exec "$(dirname "$0")/policies-cost.sh" "$@"
 fi
 cd "$(dirname "$0")/.."
 RATE=${1:-1000}

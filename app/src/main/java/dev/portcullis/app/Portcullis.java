@@ -259,7 +259,9 @@ public final class Portcullis {
       }
       chain = chain.compose(v -> vertx.deployVerticle(() -> {
             GatewayVerticle gateway = new GatewayVerticle(gatewayOptions, settings, registry, this::isReady,
-                providerDirectory, usageShipper == null ? null : usageShipper::offer, genAiSpans, limits);
+                providerDirectory, usageShipper == null ? null : usageShipper::offer, genAiSpans, limits,
+                // A lone gateway without auth-service has no LLM proxies, so no policies to read.
+                roles.contains(Role.AUTH) || vertx.isClustered());
             synchronized (gateways) {
               gateways.add(gateway);
             }

@@ -52,7 +52,12 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +103,8 @@ class SecurityPoliciesTest {
          {"tool":"read_*","trust":"trusted"}]},
        "sensitiveData":[
          {"detector":"aws-access-key","action":"block"},
-         {"detector":"email","action":"redact"},
+         {"detector":"email","action":"redact","direction":"both"},
+         {"id":"no-tokens-out","detector":"jwt","action":"block","direction":"answer"},
          {"detector":"phone","action":"log"}]}""");
 
   private static Vertx upstreamVertx;
@@ -106,11 +112,20 @@ class SecurityPoliciesTest {
   private static PortcullisUnderTest portcullis;
   private static AdminClient admin;
   private static String proxyId;
+  /** A proxy with the same tool rules and no sensitive-data rules on answers: its text is never held. */
+  private static String toolsOnlyProxyId;
   private static String key;
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  private static ListAppender<ILoggingEvent> logs;
+
   @BeforeAll
   static void start() {
+    logs = new ListAppender<>();
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    logs.setContext(context);
+    logs.start();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
     upstreamVertx = Vertx.vertx();
     upstream = RecordingUpstream.start(upstreamVertx);
     portcullis = PortcullisUnderTest.start(Map.of(
@@ -130,6 +145,10 @@ class SecurityPoliciesTest {
     proxyId = admin.create("llm-proxies", new JsonObject().put("name", "guarded")).getString("id");
     HttpResponse<String> put = admin.send("PUT", "/api/admin/llm-proxies/" + proxyId + "/policies", POLICIES);
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    toolsOnlyProxyId = admin.create("llm-proxies", new JsonObject().put("name", "tools-only")).getString("id");
+    HttpResponse<String> toolsOnly = admin.send("PUT", "/api/admin/llm-proxies/" + toolsOnlyProxyId + "/policies",
+        new JsonObject().put("toolInvocation", POLICIES.getJsonArray("toolInvocation")));
+    assertThat(toolsOnly.statusCode()).as(toolsOnly.body()).isEqualTo(200);
     key = admin.create("virtual-keys", new JsonObject().put("name", "agent").put("providerKeyIds", providerKeys))
         .getString("key");
     pause(300);
@@ -137,6 +156,7 @@ class SecurityPoliciesTest {
 
   @AfterAll
   static void stop() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);
     portcullis.close();
     upstream.close();
     upstreamVertx.close().await();
@@ -433,6 +453,29 @@ class SecurityPoliciesTest {
     assertThatThrownBy(() -> openAi().chat().completions().create(chat(big)))
         .isInstanceOf(PermissionDeniedException.class);
     assertThat(upstream.received()).isEmpty();
+    assertNothingSecretLeaked(AWS_KEY_ID);
+  }
+
+  @Test
+  void junkBodiesOnAGuardedProxyGetTheUsualErrorsAndOddOnesNeverBreakTheEngine() throws Exception {
+    // Not JSON, or refused by the gateway's own reading: the usual 400, nothing sent.
+    for (String junk : List.of("{", "[1,2", "{\"model\":\"gpt-4o\",\"model\":\"o3\",\"messages\":[]}", "null",
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"tool\",\"tool_call_id\":\"nope\",\"content\":\"BEGIN EXFIL\"}]}")) {
+      HttpResponse<String> answered = post("/v1/openai/" + proxyId + "/chat/completions", "Authorization",
+          "Bearer " + key, junk, Map.of());
+      assertThat(answered.statusCode()).as(junk).isBetween(400, 499);
+      assertThat(new JsonObject(answered.body()).getJsonObject("error").getString("message")).isNotBlank();
+    }
+    assertThat(upstream.received()).isEmpty();
+    // JSON of shapes no API has: the policies read what they can and the provider judges the rest.
+    for (String odd : List.of("{\"messages\":{}}", "{\"messages\":[1,\"x\",null,[]],\"tools\":7}",
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"tool\",\"content\":{\"x\":[[[[[[[[[[1]]]]]]]]]]}}]}",
+        "{\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":5,\"function\":{\"name\":[],\"arguments\":{}}}]}]}")) {
+      HttpResponse<String> answered = post("/v1/openai/" + proxyId + "/chat/completions", "Authorization",
+          "Bearer " + key, odd, Map.of());
+      assertThat(answered.statusCode()).as(odd).isLessThan(500);
+    }
+    assertThat(logs.list).noneMatch(e -> e.getLevel().toInt() >= ch.qos.logback.classic.Level.ERROR_INT);
   }
 
   @Test
@@ -448,6 +491,53 @@ class SecurityPoliciesTest {
     assertThat(sent.bodyText()).doesNotContain("jane.doe");
     JsonObject record = record(answered);
     assertThat(record.getString("policy")).contains("redacted=email:1").contains("logged=phone:1");
+    assertNothingSecretLeaked(EMAIL);
+  }
+
+  @Test
+  void anAnswersPersonalDataIsRedactedWholeAndStreamedAcrossDeltas() throws Exception {
+    upstream.on("POST", "/openai/v1/chat/completions", RecordingUpstream.json(200,
+        OpenAiWire.chatCompletion("gpt-4o", "Write to " + EMAIL + " today", 5, 4)));
+    ChatCompletion whole = openAi().chat().completions().create(chat("who?"));
+    assertThat(whole.choices().get(0).message().content().orElseThrow())
+        .isEqualTo("Write to [REDACTED:email] today");
+
+    // The address is cut across three deltas: the look-behind holds it until it is whole.
+    upstream.on("POST", "/openai/v1/chat/completions", OpenAiWire.chatStream(OpenAiWire.chatTextStream("gpt-4o",
+        List.of("Write to jane.", "doe@exam", "ple.com today"), 5, 4)));
+    HttpResponse<String> raw = post("/v1/openai/" + proxyId + "/chat/completions", "Authorization", "Bearer " + key,
+        chatBody("who?").replace("}]", "}],\"stream\":true"), Map.of());
+    assertThat(raw.body()).doesNotContain("doe@exam").doesNotContain("jane.").contains("[DONE]");
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    try (var stream = openAi().chat().completions().createStreaming(chat("who?"))) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    assertThat(accumulator.chatCompletion().choices().get(0).message().content().orElseThrow())
+        .isEqualTo("Write to [REDACTED:email] today");
+    assertThat(record(raw).getString("policy")).contains("answer-redacted=email:1");
+  }
+
+  @Test
+  void aStreamedAnswerThatCarriesATokenIsStoppedWithTheApisErrorEvent() throws Exception {
+    String jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+        + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    upstream.on("POST", "/openai/v1/chat/completions", OpenAiWire.chatStream(OpenAiWire.chatTextStream("gpt-4o",
+        List.of("Your token is ", jwt.substring(0, 30), jwt.substring(30), " keep it safe"), 5, 4)));
+    HttpResponse<String> raw = post("/v1/openai/" + proxyId + "/chat/completions", "Authorization", "Bearer " + key,
+        chatBody("token?").replace("}]", "}],\"stream\":true"), Map.of());
+    assertThat(raw.body()).doesNotContain(jwt.substring(0, 30)).doesNotContain("keep it safe")
+        .contains("\"error\"").contains("jwt").doesNotContain("[DONE]");
+    assertThat(record(raw).getString("policy")).contains("refused=no-tokens-out");
+    assertNothingSecretLeaked(jwt);
+  }
+
+  /** Neither a log line nor a metric holds {@code secret}. */
+  private static void assertNothingSecretLeaked(String secret) throws Exception {
+    assertThat(logs.list).noneMatch(e -> (e.getFormattedMessage() + " " + e.getKeyValuePairs()
+        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).contains(secret));
+    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portcullis.metricsPort()
+        + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).doesNotContain(secret);
   }
 
   // ---- admin API ----
@@ -506,8 +596,9 @@ class SecurityPoliciesTest {
     script.data(chunks.get(0)).data(chunks.get(1)).data(chunks.get(2)).data(chunks.get(3)).gate("rest")
         .data(chunks.get(4)).data(chunks.get(5)).data(chunks.get(6)).data("[DONE]");
     upstream.on("POST", "/openai/v1/chat/completions", script);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(portcullis.url("/v1/openai/" + proxyId
-            + "/chat/completions"))).header("Authorization", "Bearer " + key).header("content-type", "application/json")
+    // Answer-side sensitive-data rules hold text by design (their look-behind): a proxy without them.
+    HttpRequest request = HttpRequest.newBuilder(URI.create(portcullis.url("/v1/openai/" + toolsOnlyProxyId
+            + "/chat/completions"))).timeout(java.time.Duration.ofSeconds(30)).header("Authorization", "Bearer " + key).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(chatBody("weather?").replace("}]", "}],\"stream\":true")))
         .build();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

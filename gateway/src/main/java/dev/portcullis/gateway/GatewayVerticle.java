@@ -63,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
   private CertificateReloader reloader;
   private final Consumer<UsageRecord> usageSink;
   private final Limits limits;
+  private final boolean policiesExist;
 
   /** @param availability explains, in a 503, why no instance of a provider answered (clustered mode) */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
@@ -79,6 +80,17 @@ public final class GatewayVerticle extends VerticleBase {
    */
   public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
       ProviderAvailability availability, Consumer<UsageRecord> usageSink, GenAiSpans spans, Limits limits) {
+    this(options, settings, registry, ready, availability, usageSink, spans, limits, true);
+  }
+
+  /**
+   * @param policiesExist whether an auth-service can exist for this gateway (in this process or in
+   *                      its cluster): without one there are no LLM proxies, so no policies to read
+   */
+  public GatewayVerticle(GatewaySettings options, Settings settings, MeterRegistry registry, BooleanSupplier ready,
+      ProviderAvailability availability, Consumer<UsageRecord> usageSink, GenAiSpans spans, Limits limits,
+      boolean policiesExist) {
+    this.policiesExist = policiesExist;
     this.usageSink = usageSink;
     this.limits = limits;
     this.spans = spans;
@@ -95,7 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
     credentials = new CredentialResolver(vertx, settings);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
         credentials, new KeylessAccess(settings), availability, usageSink, UsageSettings.from(settings).auditBodyBytes(),
-        spans, limits == null ? null : limits.enforcer(vertx, registry));
+        spans, limits == null ? null : limits.enforcer(vertx, registry), policiesExist);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

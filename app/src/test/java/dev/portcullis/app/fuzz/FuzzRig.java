@@ -55,6 +55,10 @@ final class FuzzRig implements AutoCloseable {
           .put("apiKey", key)).getString("id"));
     }
     proxyId = admin("llm-proxies", new JsonObject().put("name", "fuzz-router")).getString("id");
+    // Policies on the router's proxy and on the default one (the provider routes'): every fuzzed
+    // call runs through the policy engine, its conversation readers and its answer gates.
+    guard(proxyId);
+    guard(defaultProxyId());
     virtualKey = admin("virtual-keys", new JsonObject().put("name", "fuzz-canary").put("providerKeyIds", keyIds))
         .getString("key");
     canaries.addPortcullisSecret("the canary virtual key", virtualKey);
@@ -117,6 +121,37 @@ final class FuzzRig implements AutoCloseable {
       throw new IllegalStateException("creating " + kind + " answered " + response.statusCode() + ": " + response.body());
     }
     return new JsonObject(response.body());
+  }
+
+  /** The policies the fuzzed proxies have: a rule of each kind, none that refuses ordinary calls. */
+  static final JsonObject POLICIES = new JsonObject("""
+      {"toolInvocation":[{"tool":"delete_*","action":"block"},{"tool":"send_*","action":"block_when_context_untrusted"},
+         {"tool":"fetch_url","argument":"$.url","matches":"^https://intranet\\\\.","action":"block"}],
+       "trustedData":{"default":"untrusted","rules":[{"tool":"read_*","trust":"trusted"},
+         {"tool":"*","resultMatches":"FUZZ-EXFIL","trust":"blocked"}]},
+       "sensitiveData":[{"detector":"private-key","action":"block"},{"detector":"email","action":"redact",
+         "direction":"both"},{"detector":"virtual-key","action":"redact"},{"detector":"phone","action":"log"}]}""");
+
+  private void guard(String id) {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(portcullis.adminUrl()
+            + "/api/admin/llm-proxies/" + id + "/policies"))
+        .header("Authorization", "Bearer " + PortcullisUnderTest.ADMIN_TOKEN).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(POLICIES.encode())).build());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("setting policies answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private String defaultProxyId() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(portcullis.adminUrl()
+            + "/api/admin/llm-proxies")).header("Authorization", "Bearer " + PortcullisUnderTest.ADMIN_TOKEN).GET()
+        .build());
+    for (Object proxy : new JsonObject(response.body()).getJsonArray("data")) {
+      if (((JsonObject) proxy).getBoolean("isDefault", false)) {
+        return ((JsonObject) proxy).getString("id");
+      }
+    }
+    throw new IllegalStateException("no default LLM proxy in " + response.body());
   }
 
   private String token() {

@@ -4,7 +4,7 @@ import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.gateway.policy.PolicyFamilies;
-import dev.portcullis.policy.answer.StreamGate;
+import dev.portcullis.policy.evaluate.AnswerStream;
 import dev.portcullis.policy.evaluate.AnswerDecision;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,7 +27,7 @@ final class AnswerWriter {
   /** Writes what the bus answered. */
   void write(HttpServerResponse out, Call call, BusReply reply) {
     if (reply instanceof BusReply.Streamed streamed) {
-      StreamGate gate = call.policy == null || streamed.head().status() / 100 != 2 ? null
+      AnswerStream gate = call.policy == null || streamed.head().status() / 100 != 2 ? null
           : call.policy.streamGate(call.policyFamily, PolicyFamilies.streamsJsonArray(call.route, call.query),
               call.toolJudge);
       new StreamRelay(out, streamed.receiver(), call, call.route.errorFormat(), gate, outcome ->

@@ -77,7 +77,7 @@ public final class ProviderProxyHandler {
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
-    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null, null);
+    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null, null, true);
   }
 
   /**
@@ -86,14 +86,17 @@ public final class ProviderProxyHandler {
    * @param auditBodyLimit at audit level {@code full}, the most bytes kept of a request and of an answer
    * @param spans          each LLM call's span when tracing is on; {@code null} when it is off
    * @param limits         enforces the limit rules on this event loop; {@code null}: no limits
+   * @param policiesExist  whether an auth-service (and so LLM proxies with policies) can exist for
+   *                       this gateway; without one no call asks for policies
    */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability,
-      Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans, LimitEnforcer limits) {
+      Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans, LimitEnforcer limits,
+      boolean policiesExist) {
     this.spans = spans;
     this.limits = limits;
     this.vertx = vertx;
-    this.policies = new ProxyPolicies(credentials, Detectors.defaults());
+    this.policies = policiesExist ? new ProxyPolicies(credentials, Detectors.defaults()) : null;
     RequestBytesBudget budget = RequestBytesBudget.of(vertx, options.maxBufferedRequestBytes());
     this.routes = new RouteLookup(routes);
     this.bodies = new RequestBodyReader(vertx, options.bodyLimitBytes(), GatewaySettings.BODY_LIMIT, budget,
@@ -252,7 +255,7 @@ public final class ProviderProxyHandler {
    * redacted body replaces the client's), then goes on to the limits.
    */
   private void send(RoutingContext ctx, Call call, BusDestination destination, Object message, Buffer body) {
-    if (!(message instanceof ProxyRequest request)) {
+    if (policies == null || !(message instanceof ProxyRequest request)) {
       limited(ctx, call, destination, message, body);
       return;
     }

@@ -5,7 +5,7 @@ import dev.portcullis.common.error.format.ApiErrorFormat;
 import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import dev.portcullis.common.stream.bus.StreamReceiver;
-import dev.portcullis.policy.answer.StreamGate;
+import dev.portcullis.policy.evaluate.AnswerStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -30,12 +30,15 @@ final class StreamRelay {
   private final Call call;
   private final ApiErrorFormat format;
   private final Consumer<Outcome> done;
-  /** Holds the tool calls of the answer until they are judged; null: every byte goes on as it comes. */
-  private final StreamGate gate;
+  /**
+   * Holds the tool calls of the answer until they are judged and redacts its text; null: every
+   * byte goes on as it comes.
+   */
+  private final AnswerStream gate;
   private boolean finished;
 
   StreamRelay(HttpServerResponse response, StreamReceiver receiver, Call call,
-      ApiErrorFormat format, StreamGate gate, Consumer<Outcome> done) {
+      ApiErrorFormat format, AnswerStream gate, Consumer<Outcome> done) {
     this.gate = gate;
     this.response = response;
     this.receiver = receiver;
@@ -81,16 +84,35 @@ final class StreamRelay {
       if (call.auditedAnswer != null) {
         call.auditedAnswer.add(bytes);
       }
+      if (finished) {
+        return;
+      }
       if (gate == null) {
         write(bytes);
-      } else {
-        gate.accept(bytes, this::write);
+        return;
+      }
+      gate.gate().accept(bytes, this::write);
+      String stoppedBy = gate.stoppedBy();
+      if (stoppedBy != null && !finished) {
+        // The gate has written the API's own error event in place of the secret: nothing more goes.
+        receiver.cancel("the answer held data a policy blocks");
+        noted();
+        call.policyNote.refused(stoppedBy);
+        response.end();
+        finish(Outcome.FAILED);
       }
     });
     receiver.endHandler(v -> {
+      if (finished) {
+        return;
+      }
       if (gate != null) {
-        gate.end(this::write);
-        call.policyNote.blockedTools(gate.blockedCalls());
+        gate.gate().end(this::write);
+        noted();
+        String stoppedBy = gate.stoppedBy();
+        if (stoppedBy != null) {
+          call.policyNote.refused(stoppedBy);
+        }
       }
       response.end();
       // A producer that ended the answer with its own error event (the model router's translated
@@ -98,6 +120,9 @@ final class StreamRelay {
       finish(receiver.endedInError() ? Outcome.FAILED : Outcome.COMPLETED);
     });
     receiver.exceptionHandler(err -> {
+      if (finished) {
+        return;
+      }
       if (err instanceof StreamFailureException failure) {
         response.end(format.streamEvent(failure.error(), response.headers().get("content-type")));
       } else {
@@ -107,6 +132,14 @@ final class StreamRelay {
     });
     // Send the head now: clients see the status at once, not with the first token.
     response.writeHead();
+  }
+
+  /** What the gates did, for the usage record. */
+  private void noted() {
+    call.policyNote.blockedTools(gate.gate().blockedCalls());
+    if (gate.text() != null) {
+      call.policyNote.counts("answer-redacted", gate.text().redacted()).counts("answer-logged", gate.text().logged());
+    }
   }
 
   private void write(Buffer bytes) {

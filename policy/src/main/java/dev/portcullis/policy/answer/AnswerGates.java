@@ -1,6 +1,15 @@
 package dev.portcullis.policy.answer;
 
+import dev.portcullis.policy.answer.redact.AnthropicRedactGate;
+import dev.portcullis.policy.answer.redact.BedrockConverseRedactGate;
+import dev.portcullis.policy.answer.redact.CohereRedactGate;
+import dev.portcullis.policy.answer.redact.FindingListener;
+import dev.portcullis.policy.answer.redact.GeminiRedactGate;
+import dev.portcullis.policy.answer.redact.OpenAiChatRedactGate;
+import dev.portcullis.policy.answer.redact.ResponsesRedactGate;
+import dev.portcullis.policy.answer.redact.StreamRedactGate;
 import dev.portcullis.policy.conversation.ApiFamily;
+import dev.portcullis.policy.sensitive.SensitiveScanner;
 import dev.portcullis.policy.tools.ToolCallJudge;
 import io.vertx.core.buffer.Buffer;
 
@@ -25,6 +34,24 @@ public final class AnswerGates {
       case GEMINI -> GEMINI.rewrite(body, judge);
       case COHERE_CHAT -> COHERE.rewrite(body, judge);
       case BEDROCK_CONVERSE -> BEDROCK.rewrite(body, judge);
+    };
+  }
+
+  /**
+   * A new gate applying sensitive-data rules to the text of one streamed answer (each scanner holds
+   * the detectors set to that action; null: none).
+   */
+  public static StreamRedactGate redactGate(ApiFamily family, boolean jsonArray, SensitiveScanner block,
+      SensitiveScanner redact, SensitiveScanner log) {
+    FindingListener none = FindingListener.NONE;
+    return switch (family) {
+      case OPENAI_CHAT -> new OpenAiChatRedactGate(block, redact, log, none);
+      case OPENAI_RESPONSES -> new ResponsesRedactGate(block, redact, log, none);
+      case ANTHROPIC_MESSAGES -> new AnthropicRedactGate(block, redact, log, none);
+      case GEMINI -> jsonArray ? GeminiRedactGate.jsonArray(block, redact, log, none)
+          : GeminiRedactGate.sse(block, redact, log, none);
+      case COHERE_CHAT -> new CohereRedactGate(block, redact, log, none);
+      case BEDROCK_CONVERSE -> new BedrockConverseRedactGate(block, redact, log, none);
     };
   }
 

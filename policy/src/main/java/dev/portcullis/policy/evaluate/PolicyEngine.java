@@ -3,6 +3,8 @@ package dev.portcullis.policy.evaluate;
 import dev.portcullis.policy.answer.AnswerGates;
 import dev.portcullis.policy.answer.Rewritten;
 import dev.portcullis.policy.answer.StreamGate;
+import dev.portcullis.policy.answer.StreamGates;
+import dev.portcullis.policy.answer.redact.StreamRedactGate;
 import dev.portcullis.policy.conversation.ApiFamily;
 import dev.portcullis.policy.conversation.Conversation;
 import dev.portcullis.policy.conversation.ConversationFormatException;
@@ -39,7 +41,7 @@ import java.util.Map;
 public final class PolicyEngine {
 
   /** Proxies without a document: every call goes through untouched, unread. */
-  public static final PolicyEngine NONE = new PolicyEngine(null, null, null, Map.of(), Map.of());
+  public static final PolicyEngine NONE = new PolicyEngine(null, null, null, Map.of(), Map.of(), null);
 
   private final CompiledPolicy policy;
   private final JsonBodyScanner requests;
@@ -53,8 +55,13 @@ public final class PolicyEngine {
    */
   private final boolean readsToolResults;
 
+  /** The answer side's scanners by action (block, redact, log), for streamed answers; null: no answer rules. */
+  private final SensitiveScanner[] answerScanners;
+
   private PolicyEngine(CompiledPolicy policy, JsonBodyScanner requests, JsonBodyScanner answers,
-      Map<String, String> requestRuleOfDetector, Map<String, String> answerRuleOfDetector) {
+      Map<String, String> requestRuleOfDetector, Map<String, String> answerRuleOfDetector,
+      SensitiveScanner[] answerScanners) {
+    this.answerScanners = answerScanners;
     this.policy = policy;
     this.requests = requests;
     this.answers = answers;
@@ -71,10 +78,11 @@ public final class PolicyEngine {
     }
     Map<String, String> requestRules = new HashMap<>();
     Map<String, String> answerRules = new HashMap<>();
-    JsonBodyScanner requests = scanner(document, detectors, Direction.REQUEST, requestRules);
-    JsonBodyScanner answers = scanner(document, detectors, Direction.ANSWER, answerRules);
-    return new PolicyEngine(CompiledPolicy.of(document, detectors), requests, answers, Map.copyOf(requestRules),
-        Map.copyOf(answerRules));
+    SensitiveScanner[] requestScanners = scanners(document, detectors, Direction.REQUEST, requestRules);
+    SensitiveScanner[] answerScanners = scanners(document, detectors, Direction.ANSWER, answerRules);
+    return new PolicyEngine(CompiledPolicy.of(document, detectors), bodyScanner(requestScanners),
+        bodyScanner(answerScanners), Map.copyOf(requestRules), Map.copyOf(answerRules),
+        bodyScanner(answerScanners) == null ? null : answerScanners);
   }
 
   public boolean isEmpty() {
@@ -174,14 +182,31 @@ public final class PolicyEngine {
   }
 
   /**
-   * The gate for a streamed answer in {@code family} ({@code jsonArray}: Gemini without
-   * {@code alt=sse}), or null when there is nothing to hold.
+   * The gates for a streamed answer in {@code family} ({@code jsonArray}: Gemini without
+   * {@code alt=sse}): tool calls judged first, then the text's sensitive data; null when there is
+   * nothing to hold or read.
    */
-  public StreamGate streamGate(ApiFamily family, boolean jsonArray, ToolCallJudge judge) {
-    return judge == null || family == null ? null : AnswerGates.streamGate(family, jsonArray, judge);
+  public AnswerStream streamGate(ApiFamily family, boolean jsonArray, ToolCallJudge judge) {
+    if (family == null) {
+      return null;
+    }
+    StreamGate tools = judge == null ? null : AnswerGates.streamGate(family, jsonArray, judge);
+    StreamRedactGate text = answerScanners == null ? null
+        : AnswerGates.redactGate(family, jsonArray, answerScanners[0], answerScanners[1], answerScanners[2]);
+    if (tools == null && text == null) {
+      return null;
+    }
+    StreamGate gate = tools == null ? text : text == null ? tools : StreamGates.chain(tools, text);
+    return new AnswerStream(gate, text, text == null ? null : answerRuleOfDetector);
   }
 
-  private static JsonBodyScanner scanner(PolicyDocument document, Detectors detectors, Direction direction,
+  private static JsonBodyScanner bodyScanner(SensitiveScanner[] byAction) {
+    JsonBodyScanner scanner = new JsonBodyScanner(byAction[0], byAction[1], byAction[2]);
+    return scanner.isEmpty() ? null : scanner;
+  }
+
+  /** The scanners of one side's rules by action: block, redact, log. */
+  private static SensitiveScanner[] scanners(PolicyDocument document, Detectors detectors, Direction direction,
       Map<String, String> ruleOfDetector) {
     List<String> block = new ArrayList<>();
     List<String> redact = new ArrayList<>();
@@ -196,9 +221,8 @@ public final class PolicyEngine {
       (rule.action() == SensitiveAction.BLOCK ? block : rule.action() == SensitiveAction.REDACT ? redact : log)
           .add(rule.detector());
     }
-    JsonBodyScanner scanner = new JsonBodyScanner(new SensitiveScanner(detectors.get(block)),
-        new SensitiveScanner(detectors.get(redact)), new SensitiveScanner(detectors.get(log)));
-    return scanner.isEmpty() ? null : scanner;
+    return new SensitiveScanner[] {new SensitiveScanner(detectors.get(block)),
+        new SensitiveScanner(detectors.get(redact)), new SensitiveScanner(detectors.get(log))};
   }
 
   /** A name from a request, fit for a message and a header: printable ASCII, at most 64 characters. */
