@@ -448,6 +448,10 @@ class SecurityPoliciesTest {
     assertThat(anthropicRefused.statusCode()).isEqualTo(403);
     assertThat(new JsonObject(anthropicRefused.body()).getJsonObject("error").getString("type"))
         .isEqualTo("permission_error");
+    // The secret access key itself, after the label a config file gives it.
+    assertThatThrownBy(() -> openAi().chat().completions().create(chat(
+        "[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+        .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("aws-access-key");
     // A body too large to scan on the event loop is scanned on a worker, to its end.
     String big = "word ".repeat(40_000) + AWS_KEY_ID;
     assertThatThrownBy(() -> openAi().chat().completions().create(chat(big)))
