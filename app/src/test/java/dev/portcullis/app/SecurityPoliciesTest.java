@@ -142,7 +142,9 @@ class SecurityPoliciesTest {
       providerKeys.add(admin.create("provider-keys", new JsonObject().put("provider", provider).put("name", provider)
           .put("apiKey", "stored-" + provider + "-key")).getString("id"));
     }
-    proxyId = admin.create("llm-proxies", new JsonObject().put("name", "guarded")).getString("id");
+    // Audited in full: the audit log must keep what the client got, never what a policy took out.
+    proxyId = admin.create("llm-proxies", new JsonObject().put("name", "guarded").put("auditBodies", "full"))
+        .getString("id");
     HttpResponse<String> put = admin.send("PUT", "/api/admin/llm-proxies/" + proxyId + "/policies", POLICIES);
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
     toolsOnlyProxyId = admin.create("llm-proxies", new JsonObject().put("name", "tools-only")).getString("id");
@@ -519,6 +521,18 @@ class SecurityPoliciesTest {
     assertThat(accumulator.chatCompletion().choices().get(0).message().content().orElseThrow())
         .isEqualTo("Write to [REDACTED:email] today");
     assertThat(record(raw).getString("policy")).contains("answer-redacted=email:1");
+    for (HttpResponse<String> answered : List.of(raw)) {
+      String requestId = answered.headers().firstValue("x-portcullis-request-id").orElseThrow();
+      JsonArray rows = new JsonArray();
+      for (long deadline = System.nanoTime() + 20_000_000_000L; rows.isEmpty() && System.nanoTime() < deadline; ) {
+        rows = new JsonObject(admin.send("GET", "/api/admin/audit/records?requestId=" + requestId, null).body())
+            .getJsonArray("data");
+        Thread.sleep(rows.isEmpty() ? 50 : 0);
+      }
+      assertThat(rows).hasSize(1);
+      assertThat(rows.getJsonObject(0).getString("responseBody")).contains("[REDACTED:email]")
+          .doesNotContain("doe@exam").doesNotContain("jane.");
+    }
   }
 
   @Test

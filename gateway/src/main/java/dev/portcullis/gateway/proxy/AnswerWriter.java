@@ -61,7 +61,8 @@ final class AnswerWriter {
       out.headers().addAll(response.headers());
       out.putHeader(REQUEST_ID_HEADER, call.requestId);
       if (call.auditedAnswer != null) {
-        call.auditedAnswer.add(response.body());
+        // What the client got: the audit log never keeps what a policy redacted or took out.
+        call.auditedAnswer.add(body);
       }
       out.end(body);
       tracker.record(call, out, response.status(), response.usage(), "completed");

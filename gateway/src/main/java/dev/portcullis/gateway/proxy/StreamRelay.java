@@ -81,9 +81,6 @@ final class StreamRelay {
       if (call.firstByteNanos == 0) {
         call.firstByteNanos = System.nanoTime() - call.startedNanos;
       }
-      if (call.auditedAnswer != null) {
-        call.auditedAnswer.add(bytes);
-      }
       if (finished) {
         return;
       }
@@ -143,6 +140,10 @@ final class StreamRelay {
   }
 
   private void write(Buffer bytes) {
+    if (call.auditedAnswer != null) {
+      // What the client got: the audit log never keeps what a policy redacted or took out.
+      call.auditedAnswer.add(bytes);
+    }
     response.write(bytes);
     if (response.writeQueueFull()) {
       receiver.pause();
