@@ -84,7 +84,7 @@ public final class ResponsesStreamGate implements StreamGate {
   private final Set<String> allowedItemIds = new HashSet<>();
   private final Set<Integer> allowedIndexes = new HashSet<>();
   private String responseId;
-  private long lastSequence = -1;
+  private final ResponsesSequencedOut sequenced = new ResponsesSequencedOut();
   private int unknownIndex = -1;
   private int blockedCalls;
   private Buffer out;
@@ -357,35 +357,12 @@ public final class ResponsesStreamGate implements StreamGate {
 
   /** Sends an upstream event: as it came, or with only its sequence number moved up. */
   private void pass(Event event) {
-    ResponsesSequenceNumbers.Found found = ResponsesSequenceNumbers.find(event.data());
-    if (found == null || found.value() > lastSequence) {
-      if (found != null) {
-        lastSequence = found.value();
-      }
-      emitRaw(event.raw());
-      return;
-    }
-    long number = ++lastSequence;
-    String raw = event.raw().toString(StandardCharsets.UTF_8);
-    int dataAt = raw.indexOf(event.data());
-    if (dataAt >= 0 && event.data().indexOf('\n') < 0) {
-      emitRaw(Buffer.buffer(raw.substring(0, dataAt + found.start()) + number + raw.substring(dataAt + found.end())));
-    } else {
-      // Data on several lines: written again on one (JSON keeps its meaning without the breaks).
-      emitRaw(CohereResponsesSseSplitter.write(event.name(),
-          ResponsesSequenceNumbers.replace(event.data(), found, number).replace('\n', ' ')));
-    }
+    sequenced.pass(event, this::emitRaw);
   }
 
   /** Sends an event the gate wrote or rewrote, numbered after the last one sent. */
   private void emitJson(String name, ObjectNode json) {
-    JsonNode own = json.get("sequence_number");
-    if (own != null && own.isIntegralNumber() && own.longValue() > lastSequence) {
-      lastSequence = own.longValue();
-    } else {
-      json.put("sequence_number", ++lastSequence);
-    }
-    emitRaw(CohereResponsesSseSplitter.write(name, ResponsesCohereBedrockJson.encode(json)));
+    sequenced.emit(name, json, this::emitRaw);
   }
 
   private void emitRaw(Buffer bytes) {

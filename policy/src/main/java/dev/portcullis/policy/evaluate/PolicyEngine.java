@@ -80,9 +80,9 @@ public final class PolicyEngine {
     Map<String, String> answerRules = new HashMap<>();
     SensitiveScanner[] requestScanners = scanners(document, detectors, Direction.REQUEST, requestRules);
     SensitiveScanner[] answerScanners = scanners(document, detectors, Direction.ANSWER, answerRules);
-    return new PolicyEngine(CompiledPolicy.of(document, detectors), bodyScanner(requestScanners),
-        bodyScanner(answerScanners), Map.copyOf(requestRules), Map.copyOf(answerRules),
-        bodyScanner(answerScanners) == null ? null : answerScanners);
+    JsonBodyScanner answers = bodyScanner(answerScanners);
+    return new PolicyEngine(CompiledPolicy.of(document, detectors), bodyScanner(requestScanners), answers,
+        Map.copyOf(requestRules), Map.copyOf(answerRules), answers == null ? null : answerScanners);
   }
 
   public boolean isEmpty() {

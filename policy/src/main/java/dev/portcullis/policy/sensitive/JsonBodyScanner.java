@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
-import io.netty.buffer.ByteBuf;
+import dev.portcullis.common.json.JsonBodies;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +82,7 @@ public final class JsonBodyScanner {
     Map<String, Integer> logged = new TreeMap<>();
     Map<Integer, String> replacements = new HashMap<>();
     int ordinal = 0;
-    try (JsonParser parser = parser(body)) {
+    try (JsonParser parser = JsonBodies.parser(FACTORY, body)) {
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         if (token != JsonToken.VALUE_STRING && token != JsonToken.FIELD_NAME) {
@@ -123,7 +122,7 @@ public final class JsonBodyScanner {
   private static Buffer rewrite(Buffer body, Map<Integer, String> replacements) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length() + 64);
     int ordinal = 0;
-    try (JsonParser parser = parser(body); JsonGenerator out = FACTORY.createGenerator(bytes)) {
+    try (JsonParser parser = JsonBodies.parser(FACTORY, body); JsonGenerator out = FACTORY.createGenerator(bytes)) {
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
@@ -167,14 +166,6 @@ public final class JsonBodyScanner {
       }
     }
     return true;
-  }
-
-  private static JsonParser parser(Buffer body) throws IOException {
-    ByteBuf bytes = ((BufferInternal) body).getByteBuf();
-    if (bytes.hasArray()) {
-      return FACTORY.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-    }
-    return FACTORY.createParser(body.getBytes());
   }
 
   private static SensitiveScanner emptyToNull(SensitiveScanner scanner) {

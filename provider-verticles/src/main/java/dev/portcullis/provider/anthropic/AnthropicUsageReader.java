@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.bus.Usage;
-import dev.portcullis.provider.usage.JsonBodies;
+import dev.portcullis.common.json.JsonBodies;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 

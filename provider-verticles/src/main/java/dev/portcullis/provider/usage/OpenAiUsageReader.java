@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.json.JsonBodies;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 

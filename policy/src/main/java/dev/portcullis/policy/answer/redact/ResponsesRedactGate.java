@@ -3,6 +3,7 @@ package dev.portcullis.policy.answer.redact;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.policy.answer.ResponsesSequencedOut;
 import dev.portcullis.policy.answer.AnswerJson;
 import dev.portcullis.policy.answer.CohereResponsesSseSplitter;
 import dev.portcullis.policy.answer.CohereResponsesSseSplitter.Event;

@@ -1,4 +1,4 @@
-package dev.portcullis.provider.usage;
+package dev.portcullis.common.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 
-/** JSON parsers over a whole answer body where its bytes lie, for the usage readers. */
+/** JSON parsers over a whole body where its bytes lie: usage readers, sensitive-data scans. */
 public final class JsonBodies {
 
   private JsonBodies() {}
