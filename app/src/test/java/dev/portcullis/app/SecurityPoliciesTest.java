@@ -74,7 +74,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.core.SdkBytes;
 
 /**
  * Security policies end to end, as an operator sets them (admin API) and an application meets them
@@ -355,6 +357,41 @@ class SecurityPoliciesTest {
     assertThat(toolInput).isEmpty();
     assertThat(String.join("", texts)).contains("no-delete");
     assertThat(stop[0]).isEqualTo("end_turn");
+  }
+
+  @Test
+  void bedrockInvokeOfAnAnthropicModelIsJudgedAndAnInvokeWhoseAnswerNoGateReadsIsRefused() throws Exception {
+    String withTools = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":100,\"tools\":[{\"name\":"
+        + "\"delete_files\",\"input_schema\":{\"type\":\"object\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"clean\"}]}";
+    upstream.on("POST", BEDROCK_PATH + "/invoke", RecordingUpstream.json(200,
+        AnthropicWire.toolUseMessage("claude-sonnet-4-5", "delete_files", "{\"path\":\"/\"}")));
+    try (BedrockRuntimeClient bedrock = bedrock()) {
+      InvokeModelResponse whole = bedrock.invokeModel(r -> r.modelId(BEDROCK_MODEL).contentType("application/json")
+          .body(SdkBytes.fromUtf8String(withTools)));
+      JsonObject answer = new JsonObject(whole.body().asUtf8String());
+      assertThat(answer.getJsonArray("content").encode()).doesNotContain("tool_use").contains("no-delete");
+      assertThat(answer.getString("stop_reason")).isEqualTo("end_turn");
+    }
+
+    // Streamed, the answer is AWS's event stream, which no gate reads: with tools offered on a proxy
+    // with tool rules, or any call on a proxy with answer rules, it is refused before it leaves.
+    upstream.reset();
+    String streamPath = "/v1/bedrock/%s/model/" + BEDROCK_MODEL.replace(":", "%%3A") + "/invoke-with-response-stream";
+    HttpResponse<String> refused = post(streamPath.formatted(toolsOnlyProxyId), "Authorization", "Bearer " + key,
+        withTools, Map.of());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("ConverseStream").doesNotContain(key);
+    String noTools = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"a \\\"tools\\\" word in a prompt is only text\"}]}";
+    HttpResponse<String> answerRules = post(streamPath.formatted(proxyId), "Authorization", "Bearer " + key, noTools,
+        Map.of());
+    assertThat(answerRules.statusCode()).isEqualTo(403);
+    assertThat(answerRules.body()).contains("sensitive-data rules for answers");
+    assertThat(upstream.received()).isEmpty();
+
+    upstream.on("POST", BEDROCK_PATH + "/invoke-with-response-stream", RecordingUpstream.json(200, "{}"));
+    post(streamPath.formatted(toolsOnlyProxyId), "Authorization", "Bearer " + key, noTools, Map.of());
+    assertThat(upstream.received()).as("no tools offered, no answer rules: nothing to gate").hasSize(1);
   }
 
   @Test

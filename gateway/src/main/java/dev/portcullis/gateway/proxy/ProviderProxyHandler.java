@@ -10,6 +10,7 @@ import dev.portcullis.gateway.policy.PolicyFamilies;
 import dev.portcullis.gateway.policy.PolicyHeaders;
 import dev.portcullis.gateway.policy.PolicyNote;
 import dev.portcullis.gateway.policy.ProxyPolicies;
+import dev.portcullis.gateway.policy.UngatedAnswers;
 import dev.portcullis.policy.conversation.ApiFamily;
 import dev.portcullis.policy.evaluate.PolicyEngine;
 import dev.portcullis.policy.evaluate.RequestDecision;
@@ -269,7 +270,7 @@ public final class ProviderProxyHandler {
         limited(ctx, call, destination, request, body);
         return;
       }
-      ApiFamily family = PolicyFamilies.of(call.route);
+      ApiFamily family = PolicyFamilies.of(call.route, call.requestedModel);
       boolean saysUntrusted = "true".equalsIgnoreCase(ctx.request().getHeader(PolicyHeaders.CONTEXT_UNTRUSTED));
       Future<RequestDecision> decided = body.length() <= INLINE_POLICY_BYTES
           ? Future.succeededFuture(engine.onRequest(family, body, saysUntrusted))
@@ -288,7 +289,7 @@ public final class ProviderProxyHandler {
   private void applied(RoutingContext ctx, Call call, BusDestination destination, ProxyRequest request,
       PolicyEngine engine, ApiFamily family, RequestDecision decision) {
     call.policy = engine;
-    call.policyFamily = family;
+    call.policyFamily = PolicyFamilies.ofAnswer(call.route, family);
     call.toolJudge = decision.judge();
     call.policyNote = new PolicyNote().context(decision.contextUntrusted(), decision.contextReason())
         .counts("redacted", decision.redacted()).counts("logged", decision.logged());
@@ -299,6 +300,12 @@ public final class ProviderProxyHandler {
       return;
     }
     Buffer sent = decision.body();
+    String ungated = UngatedAnswers.refusal(call.route, call.policyFamily, engine, sent);
+    if (ungated != null) {
+      call.policyNote.refused("answer-not-gated");
+      answers.fail(ctx.response(), call, GatewayError.of(ErrorKind.PERMISSION, ungated), "policy");
+      return;
+    }
     limited(ctx, call, destination, sent == request.body() ? request : request.withBody(sent), sent);
   }
 

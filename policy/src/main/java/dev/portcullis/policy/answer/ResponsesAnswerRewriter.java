@@ -9,7 +9,7 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Takes blocked tool calls out of a whole OpenAI Responses answer ({@code POST /v1/responses}
- * without streaming): each blocked {@code function_call} output item is replaced, at the same
+ * without streaming): each blocked {@code function_call} (or {@code custom_tool_call}) output item is replaced, at the same
  * index, by an assistant {@code message} item whose text says Portcullis blocked it and names the
  * rule. Calls that may pass stay as they are; the response's {@code status} is already a text
  * answer's ({@code completed}), so it is left alone. When the body carries the SDK convenience
@@ -47,8 +47,15 @@ public final class ResponsesAnswerRewriter {
     return new Rewritten(Buffer.buffer(ResponsesCohereBedrockJson.encode(response)), blocked);
   }
 
-  /** Judges a {@code function_call} item on its name and its arguments string. */
+  /**
+   * Judges a {@code function_call} item on its name and its arguments string, a
+   * {@code custom_tool_call} item on its name and its free-text input (as {@code {"input": "..."}}).
+   */
   static Blocked judge(ToolCallJudge judge, ObjectNode call) {
+    if ("custom_tool_call".equals(ResponsesCohereBedrockJson.text(call, "type"))) {
+      return ResponsesCohereBedrockCalls.judge(judge, ResponsesCohereBedrockJson.text(call, "name"),
+          OpenAiToolCallFields.forJudge(true, ResponsesCohereBedrockJson.text(call, "input"), true));
+    }
     JsonNode arguments = call.get("arguments");
     String argumentsJson = arguments == null ? "{}"
         : arguments.isTextual() ? arguments.asText()
@@ -69,7 +76,7 @@ public final class ResponsesAnswerRewriter {
     }
     int replaced = 0;
     for (int i = 0; i < output.size(); i++) {
-      if (output.get(i) instanceof ObjectNode item && "function_call".equals(ResponsesCohereBedrockJson.text(item, "type"))) {
+      if (output.get(i) instanceof ObjectNode item && isToolCall(item)) {
         ResponsesBlockedMessage message = decision.replacement(i, item);
         if (message != null) {
           output.set(i, message.completedItem());
@@ -81,6 +88,12 @@ public final class ResponsesAnswerRewriter {
       response.put("output_text", outputText(output));
     }
     return replaced;
+  }
+
+  /** Whether an output item is a call of one of the client's tools: a function or a custom tool. */
+  static boolean isToolCall(JsonNode item) {
+    String type = ResponsesCohereBedrockJson.text(item, "type");
+    return "function_call".equals(type) || "custom_tool_call".equals(type);
   }
 
   /** What the SDKs' {@code output_text} holds: the text of every output_text part, in order. */

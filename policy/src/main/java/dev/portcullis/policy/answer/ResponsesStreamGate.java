@@ -46,9 +46,12 @@ public final class ResponsesStreamGate implements StreamGate {
   private static final String ITEM_DONE = "response.output_item.done";
   private static final String ARGUMENTS_DELTA = "response.function_call_arguments.delta";
   private static final String ARGUMENTS_DONE = "response.function_call_arguments.done";
+  /** A custom tool's call streams its free-text input instead of arguments. */
+  private static final String INPUT_DELTA = "response.custom_tool_call_input.delta";
+  private static final String INPUT_DONE = "response.custom_tool_call_input.done";
   /** The events read as JSON; every other one (text deltas above all) goes on unread. */
   private static final Set<String> READ = Set.of("response.created", "response.in_progress", "response.queued",
-      ITEM_ADDED, ITEM_DONE, ARGUMENTS_DELTA, ARGUMENTS_DONE, "response.completed", "response.incomplete",
+      ITEM_ADDED, ITEM_DONE, ARGUMENTS_DELTA, ARGUMENTS_DONE, INPUT_DELTA, INPUT_DONE, "response.completed", "response.incomplete",
       "response.failed", "error");
   private static final Set<String> TERMINAL = Set.of("response.completed", "response.incomplete", "response.failed");
 
@@ -56,6 +59,8 @@ public final class ResponsesStreamGate implements StreamGate {
   private static final class HeldCall {
     final int outputIndex;
     final String itemId;
+    /** A custom tool's call: its input is free text, judged as {@code {"input": "..."}}. */
+    boolean custom;
     String name;
     final StringBuilder argumentDeltas = new StringBuilder();
     String doneArguments;
@@ -70,6 +75,11 @@ public final class ResponsesStreamGate implements StreamGate {
 
     String argumentsSoFar() {
       return doneArguments != null ? doneArguments : argumentDeltas.toString();
+    }
+
+    /** What the judge is given: a function's arguments as sent, a custom tool's input as an object. */
+    String forJudge(String arguments) {
+      return custom ? OpenAiToolCallFields.forJudge(true, arguments, true) : arguments;
     }
   }
 
@@ -140,13 +150,19 @@ public final class ResponsesStreamGate implements StreamGate {
   private void onUnfinishedEvent(Event rest) {
     if (rest.data() != null && ResponsesCohereBedrockJson.object(rest.data()) != null) {
       onEvent(rest);
-    } else if (!mayCarryCall(rest.name()) && !rest.raw().toString(StandardCharsets.UTF_8).contains("function_call")) {
+    } else if (!mayCarryCall(rest.name()) && !mentionsCall(rest.raw().toString(StandardCharsets.UTF_8))) {
       emitRaw(rest.raw());
     }
   }
 
   private static boolean mayCarryCall(String type) {
-    return type != null && (type.startsWith("response.output_item.") || type.startsWith("response.function_call"));
+    return type != null && (type.startsWith("response.output_item.") || type.startsWith("response.function_call")
+        || type.startsWith("response.custom_tool_call"));
+  }
+
+  /** Whether event data names a call of a function or a custom tool (the client goes by that, not the event line). */
+  private static boolean mentionsCall(String data) {
+    return data.contains("function_call") || data.contains("custom_tool_call");
   }
 
   private void onEvent(Event event) {
@@ -158,7 +174,7 @@ public final class ResponsesStreamGate implements StreamGate {
     ObjectNode json = null;
     // Read too when the data mentions a function call under another name: the client goes by the
     // JSON's type, not by the event line.
-    if (type == null || READ.contains(type) || event.data().contains("function_call")) {
+    if (type == null || READ.contains(type) || mentionsCall(event.data())) {
       json = ResponsesCohereBedrockJson.object(event.data());
       String declared = ResponsesCohereBedrockJson.text(json, "type");
       type = declared != null ? declared : type;
@@ -176,7 +192,8 @@ public final class ResponsesStreamGate implements StreamGate {
         pass(event);
       }
       case ITEM_ADDED -> onItemAdded(event, json);
-      case ARGUMENTS_DELTA, ARGUMENTS_DONE -> onArguments(event, json, type.equals(ARGUMENTS_DONE));
+      case ARGUMENTS_DELTA, ARGUMENTS_DONE -> onArguments(event, json, type.equals(ARGUMENTS_DONE), false);
+      case INPUT_DELTA, INPUT_DONE -> onArguments(event, json, type.equals(INPUT_DONE), true);
       case ITEM_DONE -> onItemDone(event, json);
       case "response.completed", "response.incomplete", "response.failed" -> onTerminal(event, json);
       case "error" -> {
@@ -189,18 +206,20 @@ public final class ResponsesStreamGate implements StreamGate {
 
   private void onItemAdded(Event event, ObjectNode json) {
     JsonNode item = json.path("item");
-    if (!isFunctionCall(item)) {
+    if (!isToolCall(item)) {
       pass(event);
       return;
     }
     int index = outputIndex(json);
     HeldCall call = new HeldCall(index, ResponsesCohereBedrockJson.text(item, "id"),
         ResponsesCohereBedrockJson.text(item, "name"));
+    call.custom = isCustomToolCall(item);
     held.put(index, call);
     hold(call, event);
   }
 
-  private void onArguments(Event event, ObjectNode json, boolean done) {
+  /** An arguments (or, {@code custom}, a custom tool's input) delta or done event. */
+  private void onArguments(Event event, ObjectNode json, boolean done, boolean custom) {
     int index = outputIndex(json);
     Boolean blockedEarly = judgedEarly.get(index);
     if (blockedEarly != null) {
@@ -211,8 +230,9 @@ public final class ResponsesStreamGate implements StreamGate {
     }
     // Arguments of a call whose start was never seen are held as a call without a name.
     HeldCall call = held.computeIfAbsent(index, i -> new HeldCall(i, ResponsesCohereBedrockJson.text(json, "item_id"), null));
+    call.custom |= custom;
     if (done) {
-      call.doneArguments = ResponsesCohereBedrockJson.text(json, "arguments");
+      call.doneArguments = ResponsesCohereBedrockJson.text(json, custom ? "input" : "arguments");
       String name = ResponsesCohereBedrockJson.text(json, "name");
       call.name = call.name == null ? name : call.name;
     } else {
@@ -233,17 +253,19 @@ public final class ResponsesStreamGate implements StreamGate {
       return;
     }
     HeldCall call = held.remove(index);
-    if (call == null && !isFunctionCall(item)) {
+    if (call == null && !isToolCall(item)) {
       pass(event);
       return;
     }
     if (call == null) {
       call = new HeldCall(index, ResponsesCohereBedrockJson.text(item, "id"), null);
     }
+    call.custom |= isCustomToolCall(item);
     call.events.add(event);
     String name = ResponsesCohereBedrockJson.text(item, "name");
-    String arguments = ResponsesCohereBedrockJson.text(item, "arguments");
-    decide(call, name != null ? name : call.name, arguments != null ? arguments : call.argumentsSoFar());
+    String arguments = ResponsesCohereBedrockJson.text(item, call.custom ? "input" : "arguments");
+    decide(call, name != null ? name : call.name,
+        call.forJudge(arguments != null ? arguments : call.argumentsSoFar()));
   }
 
   /** A terminal event: calls still open are judged as cut, and the output it repeats is rewritten. */
@@ -284,7 +306,7 @@ public final class ResponsesStreamGate implements StreamGate {
     call.bytes += event.raw().length();
     if (call.bytes > ResponsesCohereBedrockCalls.HOLD_LIMIT) {
       held.remove(call.outputIndex);
-      boolean blocked = decide(call, call.name, call.argumentsSoFar());
+      boolean blocked = decide(call, call.name, call.forJudge(call.argumentsSoFar()));
       judgedEarly.put(call.outputIndex, blocked);
     }
   }
@@ -351,8 +373,13 @@ public final class ResponsesStreamGate implements StreamGate {
     return unknownIndex--;
   }
 
-  private static boolean isFunctionCall(JsonNode item) {
-    return "function_call".equals(ResponsesCohereBedrockJson.text(item, "type"));
+  /** A function's call or a custom tool's: both are the client's tools, judged alike. */
+  private static boolean isToolCall(JsonNode item) {
+    return ResponsesAnswerRewriter.isToolCall(item);
+  }
+
+  private static boolean isCustomToolCall(JsonNode item) {
+    return "custom_tool_call".equals(ResponsesCohereBedrockJson.text(item, "type"));
   }
 
   /** Sends an upstream event: as it came, or with only its sequence number moved up. */

@@ -1,5 +1,6 @@
 package dev.portcullis.policy.conversation;
 
+import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.buffer.Buffer;
 import java.util.Objects;
 
@@ -33,6 +34,19 @@ public final class ConversationReader {
     FamilyReader reader = readerFor(family);
     ConversationCollector out = new ConversationCollector();
     reader.readRequest(LenientJson.parseObject(body), out);
+    return out.build();
+  }
+
+  /**
+   * The view of a request body read from {@code parser} (at its start), which the caller made:
+   * the sensitive-data scan's, so that one pass over the bytes serves both.
+   *
+   * @throws ConversationFormatException when the body is not a JSON object
+   */
+  public static Conversation readRequestFrom(ApiFamily family, JsonParser parser) {
+    FamilyReader reader = readerFor(family);
+    ConversationCollector out = new ConversationCollector();
+    reader.readRequest(LenientJson.parseObject(parser), out);
     return out.build();
   }
 

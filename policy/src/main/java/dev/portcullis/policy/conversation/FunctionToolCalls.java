@@ -18,8 +18,13 @@ final class FunctionToolCalls {
   static void read(JsonNode message, ConversationCollector out) {
     for (JsonNode call : array(message, "tool_calls")) {
       String type = text(call, "type");
-      // OpenAI's custom tool calls carry free text, not JSON arguments, and are no function call;
-      // a call without a type is read as a function, as lenient providers accept it.
+      if ("custom".equals(type)) {
+        // OpenAI's custom tool calls carry free text, given to rules as {"input": "..."}.
+        JsonNode custom = object(call, "custom");
+        out.toolCall(text(call, "id"), text(custom, "name"), LenientJson.customInput(custom.get("input")));
+        continue;
+      }
+      // A call without a type is read as a function, as lenient providers accept it.
       if (type != null && !"function".equals(type)) {
         continue;
       }

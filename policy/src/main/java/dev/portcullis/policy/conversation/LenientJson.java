@@ -1,6 +1,7 @@
 package dev.portcullis.policy.conversation;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -39,9 +40,24 @@ final class LenientJson {
     if (body == null || body.length() == 0) {
       throw new ConversationFormatException("the body is empty");
     }
+    try (JsonParser parser = MAPPER.createParser(body.getBytes())) {
+      return parseObject(parser);
+    } catch (IOException closing) {
+      throw new ConversationFormatException("the body is not valid JSON");
+    }
+  }
+
+  /**
+   * The JSON object {@code parser} is at the start of, read to its end (and the end checked: a
+   * second value after it is no body); anything else is a {@link ConversationFormatException}.
+   */
+  static JsonNode parseObject(JsonParser parser) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(body.getBytes());
+      root = MAPPER.readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        throw new ConversationFormatException("the body holds more than one JSON value");
+      }
     } catch (StreamConstraintsException e) {
       throw new ConversationFormatException("the body exceeds a JSON reading limit (nesting deeper than "
           + ClientJsonLimits.MAX_NESTING_DEPTH + " levels, or a number or field name too long)");
@@ -131,6 +147,17 @@ final class LenientJson {
       return value.textValue().isBlank() ? "{}" : value.textValue();
     }
     return write(value);
+  }
+
+  /**
+   * A custom tool's free-text input as the object rules read: {@code {"input": "..."}}, or
+   * {@code "{}"} when there is none (the answer gates give the judge the same).
+   */
+  static String customInput(JsonNode input) {
+    if (input == null || !input.isTextual() || input.textValue().isEmpty()) {
+      return "{}";
+    }
+    return write(MAPPER.createObjectNode().put("input", input.textValue()));
   }
 
   /** The node's JSON text. */

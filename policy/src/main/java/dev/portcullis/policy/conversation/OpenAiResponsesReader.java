@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * OpenAI {@code /v1/responses}: {@code instructions}, {@code input} (a string or items:
- * messages, {@code function_call}, {@code function_call_output}), flat {@code tools}, and the
+ * messages, {@code function_call}, {@code function_call_output}, and a custom tool's
+ * {@code custom_tool_call} and {@code custom_tool_call_output}), flat {@code tools}, and the
  * answer's {@code output} items.
  */
 final class OpenAiResponsesReader implements FamilyReader {
@@ -48,7 +49,10 @@ final class OpenAiResponsesReader implements FamilyReader {
       readMessage(item, out);
     } else if ("function_call".equals(type)) {
       out.toolCall(text(item, "call_id"), text(item, "name"), LenientJson.arguments(item.get("arguments")));
-    } else if ("function_call_output".equals(type)) {
+    } else if ("custom_tool_call".equals(type)) {
+      // A custom tool takes free text: given to rules as {"input": "..."}, as in the answer gates.
+      out.toolCall(text(item, "call_id"), text(item, "name"), LenientJson.customInput(item.get("input")));
+    } else if ("function_call_output".equals(type) || "custom_tool_call_output".equals(type)) {
       out.toolResult(text(item, "call_id"), null, outputText(item.get("output")));
     }
     // reasoning, item references and built-in tool items hold no text or function call of the client's

@@ -102,28 +102,33 @@ public final class PolicyEngine {
     Buffer sent = body;
     Map<String, Integer> redacted = Map.of();
     Map<String, Integer> logged = Map.of();
+    boolean readsConversation = family != null && readsToolResults;
+    Conversation conversation = null;
     if (requests != null) {
-      JsonBodyScanner.Outcome found = requests.scan(body);
+      // One pass over the bytes: the conversation is read through the scan, its strings as redacted.
+      JsonBodyScanner.Read<Conversation> read = requests.scanWhileReading(body,
+          readsConversation ? parser -> ConversationReader.readRequestFrom(family, parser) : null);
+      JsonBodyScanner.Outcome found = read.outcome();
       if (found.blocked()) {
         String rule = requestRuleOfDetector.get(found.blockedBy());
-        return new RequestDecision("The request holds data the '" + found.blockedBy() + "' detector finds, which "
-            + "this LLM proxy does not let through (rule " + rule + ").", rule, body, clientSaysUntrusted, null,
-            null, Map.of(), found.logged());
+        return new RequestDecision(refusal("request", found), rule, body, clientSaysUntrusted, null, null, Map.of(),
+            found.logged());
       }
       sent = found.body();
       redacted = found.redacted();
       logged = found.logged();
+      conversation = read.value();
+    } else if (readsConversation) {
+      try {
+        conversation = ConversationReader.readRequest(family, body);
+      } catch (ConversationFormatException notReadable) {
+        // Not a conversation we can read: the provider will refuse it; nothing here trusts it.
+      }
     }
     boolean untrusted = clientSaysUntrusted;
     String reason = clientSaysUntrusted ? "the client said so (x-portcullis-context-untrusted)" : null;
-    if (family != null && readsToolResults) {
-      List<ToolResult> results;
-      try {
-        results = ConversationReader.readRequest(family, sent).toolResults();
-      } catch (ConversationFormatException notReadable) {
-        // Not a conversation we can read: the provider will refuse it; nothing here trusts it.
-        results = List.of();
-      }
+    if (conversation != null) {
+      List<ToolResult> results = conversation.toolResults();
       for (ToolResult result : results) {
         String tool = result.toolName() == null ? "" : result.toolName();
         TrustVerdict verdict = policy.trustOf(tool, result.content() == null ? "" : result.content());
@@ -155,6 +160,16 @@ public final class PolicyEngine {
     return policy != null && policy.mayBlockToolCalls(contextUntrusted) ? policy.judge(contextUntrusted) : null;
   }
 
+  /** Whether a tool call could be blocked in some context: whether the proxy has a rule that blocks. */
+  public boolean mayBlockToolCalls() {
+    return policy != null && (policy.mayBlockToolCalls(false) || policy.mayBlockToolCalls(true));
+  }
+
+  /** Whether answers have sensitive-data rules (a streamed answer is then read for them). */
+  public boolean hasAnswerRules() {
+    return answers != null;
+  }
+
   /** A whole answer: blocked tool calls taken out, then the answer's sensitive-data rules. */
   public AnswerDecision onAnswer(ApiFamily family, Buffer body, ToolCallJudge judge) {
     Buffer out = body;
@@ -170,8 +185,7 @@ public final class PolicyEngine {
     JsonBodyScanner.Outcome found = answers.scan(out);
     if (found.blocked()) {
       String rule = answerRuleOfDetector.get(found.blockedBy());
-      return new AnswerDecision(out, blocked, "The answer holds data the '" + found.blockedBy() + "' detector finds, "
-          + "which this LLM proxy does not let through (rule " + rule + ").", rule, Map.of(), found.logged());
+      return new AnswerDecision(out, blocked, refusal("answer", found), rule, Map.of(), found.logged());
     }
     return new AnswerDecision(found.body(), blocked, null, null, found.redacted(), found.logged());
   }
@@ -198,6 +212,15 @@ public final class PolicyEngine {
     }
     StreamGate gate = tools == null ? text : text == null ? tools : StreamGates.chain(tools, text);
     return new AnswerStream(gate, text, text == null ? null : answerRuleOfDetector);
+  }
+
+  /** Why a request or an answer is refused for what a detector found in it (the rule is named by the caller). */
+  private String refusal(String what, JsonBodyScanner.Outcome found) {
+    Map<String, String> rules = what.equals("request") ? requestRuleOfDetector : answerRuleOfDetector;
+    String because = "The " + what + " holds data the '" + found.blockedBy() + "' detector finds, which this LLM proxy "
+        + "does not let through (rule " + rules.get(found.blockedBy()) + ").";
+    return found.notJson() ? because + " The " + what + " is not JSON the policies can read, so nothing in it could be "
+        + "redacted." : because;
   }
 
   private static JsonBodyScanner bodyScanner(SensitiveScanner[] byAction) {

@@ -80,6 +80,26 @@ class ResponsesAnswerRewriterTest {
   }
 
   @Test
+  void aCustomToolsBlockedCallIsReplacedAndAnAllowedOneKept() throws Exception {
+    JsonObject blockedCall = new JsonObject().put("type", "custom_tool_call").put("id", "ctc_SECRET")
+        .put("call_id", "call_SECRET").put("name", BLOCKED_TOOL).put("input", "rm -rf /srv/SECRET-PATH")
+        .put("status", "completed");
+    JsonObject allowedCall = new JsonObject().put("type", "custom_tool_call").put("id", "ctc_1").put("call_id", "call_1")
+        .put("name", "apply_patch").put("input", "*** Begin Patch").put("status", "completed");
+    RecordingJudge judge = blocking();
+
+    Rewritten rewritten = rewriter.rewrite(answer(allowedCall, blockedCall), judge);
+
+    assertThat(rewritten.blockedCalls()).isEqualTo(1);
+    assertThat(judge.asked).containsExactly(List.of("apply_patch", "{\"input\":\"*** Begin Patch\"}"),
+        List.of(BLOCKED_TOOL, "{\"input\":\"rm -rf /srv/SECRET-PATH\"}"));
+    Response response = parse(rewritten.body());
+    assertThat(response.output().get(0).isCustomToolCall()).isTrue();
+    assertThat(response.output().get(1).asMessage().content().get(0).asOutputText().text()).isEqualTo(MESSAGE);
+    assertThat(text(rewritten.body())).doesNotContain(BLOCKED_TOOL, "SECRET");
+  }
+
+  @Test
   void ofTwoParallelCallsOnlyTheBlockedOneIsReplaced() throws Exception {
     Buffer body = answer(call("fc_ok", "call_ok", "get_weather", "{\"city\":\"Paris\"}"),
         call("fc_SECRET", "call_SECRET", BLOCKED_TOOL, SECRET_ARGUMENTS));

@@ -78,6 +78,26 @@ final class ResponsesStreamFixture {
     return this;
   }
 
+  /** A custom tool's call whose free-text input is streamed in the given pieces. */
+  ResponsesStreamFixture customCall(String itemId, String callId, String name, String... inputPieces) {
+    int index = output.size();
+    String input = String.join("", inputPieces);
+    add("response.output_item.added", new JsonObject().put("output_index", index).put("item", new JsonObject()
+        .put("id", itemId).put("type", "custom_tool_call").put("status", "in_progress").put("input", "")
+        .put("call_id", callId).put("name", name)));
+    for (String piece : inputPieces) {
+      add("response.custom_tool_call_input.delta", new JsonObject().put("item_id", itemId).put("output_index", index)
+          .put("delta", piece).put("obfuscation", "Qz"));
+    }
+    add("response.custom_tool_call_input.done", new JsonObject().put("item_id", itemId).put("output_index", index)
+        .put("input", input));
+    JsonObject item = new JsonObject().put("id", itemId).put("type", "custom_tool_call").put("status", "completed")
+        .put("input", input).put("call_id", callId).put("name", name);
+    add("response.output_item.done", new JsonObject().put("output_index", index).put("item", item));
+    output.add(item);
+    return this;
+  }
+
   ResponsesStreamFixture completed() {
     add("response.completed", new JsonObject().put("response", response("completed", output.copy(),
         new JsonObject().put("input_tokens", 291).put("input_tokens_details", new JsonObject().put("cached_tokens", 0))

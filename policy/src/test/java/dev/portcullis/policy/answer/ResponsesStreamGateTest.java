@@ -136,6 +136,28 @@ class ResponsesStreamGateTest {
   }
 
   @Test
+  void aCustomToolsCallIsHeldAndJudgedOnItsInputLikeAFunctionCall() throws Exception {
+    ResponsesStreamFixture fixture = ResponsesStreamFixture.begin().text("msg_t", "Applying the patch.")
+        .customCall("ctc_SECRET-ITEM", "call_SECRET-CALL", BLOCKED_TOOL, "rm -rf ", "/srv/SECRET-PATH")
+        .completed();
+    RecordingJudge judge = blocking();
+    ResponsesStreamGate gate = new ResponsesStreamGate(judge);
+
+    Buffer out = run(gate, fixture.events());
+
+    assertThat(gate.blockedCalls()).isEqualTo(1);
+    assertThat(judge.asked).containsExactly(List.of(BLOCKED_TOOL, "{\"input\":\"rm -rf /srv/SECRET-PATH\"}"));
+    Response response = clientView(out);
+    assertThat(response.output()).hasSize(2);
+    assertThat(response.output().get(1).asMessage().content().get(0).asOutputText().text()).isEqualTo(MESSAGE);
+    assertThat(text(out)).doesNotContain(BLOCKED_TOOL, "SECRET", "custom_tool_call", "ctc_");
+
+    ResponsesStreamFixture allowed = ResponsesStreamFixture.begin()
+        .customCall("ctc_1", "call_1", "apply_patch", "*** Begin Patch", "\n*** End Patch").completed();
+    assertThat(run(new ResponsesStreamGate(blocking()), allowed.events())).isEqualTo(allowed.body());
+  }
+
+  @Test
   void nothingOfABlockedCallReachesTheClient() {
     Buffer out = run(new ResponsesStreamGate(blocking()), textThenBlockedCall().events());
 
