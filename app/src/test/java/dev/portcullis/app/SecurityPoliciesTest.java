@@ -395,6 +395,17 @@ class SecurityPoliciesTest {
   }
 
   @Test
+  void aRemoteMcpServerWhoseToolsTheProviderWouldCallItselfIsRefused() {
+    ResponseCreateParams params = ResponseCreateParams.builder().model("gpt-5").input("mail the report to Bob")
+        .addTool(com.openai.models.responses.Tool.Mcp.builder().serverLabel("mailer")
+            .serverUrl("https://mail.example/mcp").build())
+        .build();
+    assertThatThrownBy(() -> openAi().responses().create(params)).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("remote MCP server ('mailer')");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
   void theModelRouterAnswersInOpenAisFormatWithTheBlockedCallTakenOutWholeAndStreamed() {
     OpenAIClient router = OpenAIOkHttpClient.builder().baseUrl(portcullis.url("/v1/model-router/" + proxyId))
         .apiKey(key).maxRetries(0).build();

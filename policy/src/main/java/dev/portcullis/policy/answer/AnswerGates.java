@@ -11,7 +11,10 @@ import dev.portcullis.policy.answer.redact.StreamRedactGate;
 import dev.portcullis.policy.conversation.ApiFamily;
 import dev.portcullis.policy.sensitive.SensitiveScanner;
 import dev.portcullis.policy.tools.ToolCallJudge;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 
 /** The tool-call rewriter or stream gate of each API family. */
 public final class AnswerGates {
@@ -35,6 +38,29 @@ public final class AnswerGates {
       case COHERE_CHAT -> COHERE.rewrite(body, judge);
       case BEDROCK_CONVERSE -> BEDROCK.rewrite(body, judge);
     };
+  }
+
+  /**
+   * The same, with the body already parsed by {@link #readObject} ({@code parsed}: null when it is
+   * not a JSON object); the tree is changed in place.
+   */
+  public static Rewritten rewrite(ApiFamily family, Buffer body, ObjectNode parsed, ToolCallJudge judge) {
+    return switch (family) {
+      case OPENAI_CHAT -> OPENAI_CHAT.rewrite(body, parsed, judge);
+      case OPENAI_RESPONSES -> RESPONSES.rewrite(body, parsed, judge);
+      case ANTHROPIC_MESSAGES -> ANTHROPIC.rewrite(body, parsed, judge);
+      case GEMINI -> GEMINI.rewrite(body, parsed, judge);
+      case COHERE_CHAT -> COHERE.rewrite(body, parsed, judge);
+      case BEDROCK_CONVERSE -> BEDROCK.rewrite(body, parsed, judge);
+    };
+  }
+
+  /**
+   * A whole answer read from {@code parser} as the rewriters take it (numbers exact), or null when
+   * it is not one JSON object.
+   */
+  public static ObjectNode readObject(JsonParser parser) throws IOException {
+    return AnswerJson.object(parser);
   }
 
   /**

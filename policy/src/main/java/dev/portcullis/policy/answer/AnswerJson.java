@@ -1,5 +1,6 @@
 package dev.portcullis.policy.answer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,15 @@ public final class AnswerJson {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * The JSON object {@code parser} is at the start of, read to its end, or null when it is not one
+   * (or something follows it).
+   */
+  static ObjectNode object(JsonParser parser) throws IOException {
+    JsonNode node = MAPPER.readTree(parser);
+    return node != null && parser.nextToken() == null ? asObject(node) : null;
   }
 
   /** The JSON object in {@code text}, or null when it is not one. */

@@ -20,10 +20,17 @@ import io.vertx.core.buffer.Buffer;
 public final class BedrockConverseAnswerRewriter {
 
   public Rewritten rewrite(Buffer body, ToolCallJudge judge) {
+    return rewrite(body, judge == ToolCallJudge.ALLOW_ALL ? null : ResponsesCohereBedrockJson.object(body), judge);
+  }
+
+  /**
+   * The same, with the body already parsed ({@code answer}: null when it is not a JSON object), as the
+   * sensitive-data scan's single pass reads it; the tree is changed in place.
+   */
+  public Rewritten rewrite(Buffer body, ObjectNode answer, ToolCallJudge judge) {
     if (judge == ToolCallJudge.ALLOW_ALL) {
       return new Rewritten(body, 0);
     }
-    ObjectNode answer = ResponsesCohereBedrockJson.object(body);
     if (answer == null || !(answer.path("output").path("message").get("content") instanceof ArrayNode content)) {
       return new Rewritten(body, 0);
     }

@@ -23,7 +23,14 @@ public final class OpenAiChatAnswerRewriter {
   private static final String FUNCTION_CALL = "function_call";
 
   public Rewritten rewrite(Buffer body, ToolCallJudge judge) {
-    ObjectNode root = AnswerJson.object(body);
+    return rewrite(body, AnswerJson.object(body), judge);
+  }
+
+  /**
+   * The same, with the body already parsed ({@code root}: null when it is not a JSON object), as the
+   * sensitive-data scan's single pass reads it; the tree is changed in place.
+   */
+  public Rewritten rewrite(Buffer body, ObjectNode root, ToolCallJudge judge) {
     if (root == null || !root.path("choices").isArray()) {
       return new Rewritten(body, 0);
     }

@@ -28,10 +28,17 @@ public final class ResponsesAnswerRewriter {
   }
 
   public Rewritten rewrite(Buffer body, ToolCallJudge judge) {
+    return rewrite(body, judge == ToolCallJudge.ALLOW_ALL ? null : ResponsesCohereBedrockJson.object(body), judge);
+  }
+
+  /**
+   * The same, with the body already parsed ({@code response}: null when it is not a JSON object), as the
+   * sensitive-data scan's single pass reads it; the tree is changed in place.
+   */
+  public Rewritten rewrite(Buffer body, ObjectNode response, ToolCallJudge judge) {
     if (judge == ToolCallJudge.ALLOW_ALL) {
       return new Rewritten(body, 0);
     }
-    ObjectNode response = ResponsesCohereBedrockJson.object(body);
     if (response == null) {
       return new Rewritten(body, 0);
     }

@@ -20,6 +20,10 @@ final class AnthropicMessagesReader implements FamilyReader {
     for (JsonNode tool : array(body, "tools")) {
       out.toolOffered(text(tool, "name"));
     }
+    // The MCP connector: the API calls these servers' tools itself.
+    for (JsonNode server : array(body, "mcp_servers")) {
+      out.remoteToolServer(text(server, "name"));
+    }
     readContent("system", body.get("system"), out);
     for (JsonNode message : array(body, "messages")) {
       readContent(text(message, "role"), message.get("content"), out);

@@ -15,6 +15,7 @@ final class ConversationCollector {
   private final List<ToolCall> toolCalls = new ArrayList<>();
   private final List<ToolResult> toolResults = new ArrayList<>();
   private final List<TextPart> texts = new ArrayList<>();
+  private final List<String> remoteToolServers = new ArrayList<>();
   private final Map<String, String> toolNamesByCallId = new HashMap<>();
 
   /** A tool the request offers; ignored without a name. */
@@ -22,6 +23,11 @@ final class ConversationCollector {
     if (name != null) {
       toolsOffered.add(name);
     }
+  }
+
+  /** A remote MCP server whose tools the provider calls itself; one without a label is still one. */
+  void remoteToolServer(String label) {
+    remoteToolServers.add(label == null ? "" : label);
   }
 
   /** A tool call; ignored without a name, which no client could run and no rule could judge. */
@@ -54,6 +60,6 @@ final class ConversationCollector {
   }
 
   Conversation build() {
-    return new Conversation(toolsOffered, toolCalls, toolResults, texts);
+    return new Conversation(toolsOffered, toolCalls, toolResults, texts, remoteToolServers);
   }
 }

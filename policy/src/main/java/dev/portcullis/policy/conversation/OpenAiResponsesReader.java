@@ -22,6 +22,9 @@ final class OpenAiResponsesReader implements FamilyReader {
       // Client-defined tools have names; built-in ones (web_search, file_search, mcp, ...) are
       // known by their type.
       out.toolOffered("function".equals(type) || "custom".equals(type) ? text(tool, "name") : type);
+      if ("mcp".equals(type)) {
+        out.remoteToolServer(text(tool, "server_label"));
+      }
     }
     out.text("system", text(body, "instructions"));
     JsonNode input = body.get("input");

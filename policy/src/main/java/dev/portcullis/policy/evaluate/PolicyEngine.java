@@ -1,5 +1,6 @@
 package dev.portcullis.policy.evaluate;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.policy.answer.AnswerGates;
 import dev.portcullis.policy.answer.Rewritten;
 import dev.portcullis.policy.answer.StreamGate;
@@ -148,6 +149,13 @@ public final class PolicyEngine {
         }
       }
     }
+    if (conversation != null && !conversation.remoteToolServers().isEmpty() && mayBlockToolCalls()) {
+      // The provider would call that server's tools itself: no answer would show a call to judge.
+      return new RequestDecision("The request lets the provider call the tools of a remote MCP server ('"
+          + printable(conversation.remoteToolServers().get(0)) + "') itself, out of reach of this LLM proxy's "
+          + "tool-invocation rules; offer those tools as functions instead.", "toolInvocation", body, untrusted,
+          reason, null, redacted, logged);
+    }
     ToolCallJudge judge = family != null ? toolCallJudge(untrusted) : null;
     return new RequestDecision(null, null, sent, untrusted, reason, judge, redacted, logged);
   }
@@ -170,19 +178,37 @@ public final class PolicyEngine {
     return answers != null;
   }
 
-  /** A whole answer: blocked tool calls taken out, then the answer's sensitive-data rules. */
+  /**
+   * A whole answer: blocked tool calls taken out, then the answer's sensitive-data rules. With both,
+   * one pass reads the answer: the detectors scan its strings while the tree the rewriter judges is
+   * built (from the strings as the model wrote them); only an answer that lost a blocked call is
+   * scanned again, as rewritten. A {@code block} finding anywhere in it, a blocked call's arguments
+   * included, refuses it.
+   */
   public AnswerDecision onAnswer(ApiFamily family, Buffer body, ToolCallJudge judge) {
-    Buffer out = body;
-    int blocked = 0;
-    if (judge != null && family != null) {
-      Rewritten rewritten = AnswerGates.rewrite(family, body, judge);
-      out = rewritten.body();
-      blocked = rewritten.blockedCalls();
+    boolean rewrites = judge != null && family != null;
+    if (!rewrites && answers == null) {
+      return new AnswerDecision(body, 0, null, null, Map.of(), Map.of());
+    }
+    if (!rewrites) {
+      return scanned(body, 0, answers.scan(body));
     }
     if (answers == null) {
-      return new AnswerDecision(out, blocked, null, null, Map.of(), Map.of());
+      Rewritten rewritten = AnswerGates.rewrite(family, body, judge);
+      return new AnswerDecision(rewritten.body(), rewritten.blockedCalls(), null, null, Map.of(), Map.of());
     }
-    JsonBodyScanner.Outcome found = answers.scan(out);
+    JsonBodyScanner.Read<ObjectNode> read = answers.scanWhileReading(body, AnswerGates::readObject, false);
+    if (read.outcome().blocked()) {
+      return scanned(body, 0, read.outcome());
+    }
+    Rewritten rewritten = AnswerGates.rewrite(family, body, read.value(), judge);
+    if (rewritten.blockedCalls() == 0) {
+      return scanned(body, 0, read.outcome());
+    }
+    return scanned(rewritten.body(), rewritten.blockedCalls(), answers.scan(rewritten.body()));
+  }
+
+  private AnswerDecision scanned(Buffer out, int blocked, JsonBodyScanner.Outcome found) {
     if (found.blocked()) {
       String rule = answerRuleOfDetector.get(found.blockedBy());
       return new AnswerDecision(out, blocked, refusal("answer", found), rule, Map.of(), found.logged());

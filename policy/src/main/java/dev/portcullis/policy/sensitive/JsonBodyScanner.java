@@ -108,11 +108,19 @@ public final class JsonBodyScanner {
    * it threw (a body it cannot read), when the body is blocked, or when it is not JSON.
    */
   public <T> Read<T> scanWhileReading(Buffer body, BodyReader<T> reader) {
+    return scanWhileReading(body, reader, true);
+  }
+
+  /**
+   * The same, with redacted strings read by {@code reader} as redacted ({@code readsRedacted}) or
+   * as they came.
+   */
+  public <T> Read<T> scanWhileReading(Buffer body, BodyReader<T> reader, boolean readsRedacted) {
     Scan scan = new Scan();
     T value = null;
     ScanningParser parser = null;
     try {
-      parser = new ScanningParser(JsonBodies.parser(FACTORY, body), scan);
+      parser = new ScanningParser(JsonBodies.parser(FACTORY, body), scan, readsRedacted);
       if (reader != null) {
         try {
           value = reader.read(parser);

