@@ -170,7 +170,8 @@ class ErrorCasesTest {
     upstream.on("POST", "/v1/chat/completions", RecordingUpstream.silent());
     HttpResponse<String> response = send("POST", "/v1/openai/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
     assertThat(response.statusCode()).isEqualTo(504);
-    assertThat(error(response).getString("message")).contains("did not answer within 800 ms");
+    assertThat(error(response).getString("message"))
+        .contains("did not start answering within 800 ms (ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS)");
   }
 
   @Test

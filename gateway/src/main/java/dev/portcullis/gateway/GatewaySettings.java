@@ -1,6 +1,7 @@
 package dev.portcullis.gateway;
 
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.settings.UpstreamTimeoutSettings;
 import dev.portcullis.common.http.ServerLimits;
 import dev.portcullis.gateway.tls.TlsFiles;
 
@@ -17,9 +18,11 @@ import dev.portcullis.gateway.tls.TlsFiles;
  *                          ({@code PORTCULLIS_MAX_BUFFERED_REQUEST_BYTES}, a quarter of the heap)
  * @param limits            header timeout, keep-alive timeout and header limits of the server
  * @param tls               the certificate and key to serve TLS with, or {@code null} for cleartext
+ * @param upstreamTimeouts  each provider's connect, first-byte and idle timeouts
  */
 public record GatewaySettings(String host, int port, long bodyLimitBytes, long upstreamTimeoutMs, int streamWindow,
-    long drainTimeoutMs, long maxBufferedRequestBytes, ServerLimits limits, TlsFiles tls) {
+    long drainTimeoutMs, long maxBufferedRequestBytes, ServerLimits limits, TlsFiles tls,
+    UpstreamTimeoutSettings upstreamTimeouts) {
 
   public static final String PORT = "PORTCULLIS_PORT";
   public static final String HOST = "PORTCULLIS_HOST";
@@ -43,6 +46,7 @@ public record GatewaySettings(String host, int port, long bodyLimitBytes, long u
         settings.longValue(DRAIN_TIMEOUT, 30_000, 0, 3_600_000),
         settings.bytes(MAX_BUFFERED_REQUEST_BYTES, Runtime.getRuntime().maxMemory() / 4),
         ServerLimits.from(settings),
-        TlsFiles.from(settings));
+        TlsFiles.from(settings),
+        UpstreamTimeoutSettings.from(settings));
   }
 }

@@ -134,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHost(options.host())
         .setPort(options.port())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false), options.upstreamTimeoutMs() + 60_000);
+        .setCompressionSupported(false), options.upstreamTimeouts().longestSilenceMs() + 60_000);
     TlsFiles tls = options.tls();
     if (tls != null) {
       serverOptions.setSsl(true).setUseAlpn(true)

@@ -12,6 +12,8 @@ import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.provider.ProviderDescriptor;
+import dev.portcullis.common.settings.UpstreamTimeouts;
+import dev.portcullis.common.settings.UpstreamTimeouts.Stage;
 import dev.portcullis.common.stream.bus.GuardedHandler;
 import dev.portcullis.common.stream.bus.StreamSender;
 import dev.portcullis.provider.usage.UsageFormat;
@@ -186,15 +188,17 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private void execute(Exchange exchange, ProxyRequest request, UpstreamCall call) {
     long started = System.nanoTime();
-    client.open(call, request.timeoutMs()).onComplete(exchange.guard(opened -> {
+    // This provider's limits, none longer than the caller will wait.
+    UpstreamTimeouts timeouts = options.timeouts().of(name()).cappedAt(request.timeoutMs());
+    client.open(call, timeouts).onComplete(exchange.guard(opened -> {
       if (opened.failed()) {
-        exchange.reply(failureOf(opened.cause(), call, request));
+        exchange.reply(failureOf(opened.cause(), call, request, Stage.CONNECT, timeouts));
         return;
       }
       HttpClientRequest upstream = opened.result();
       upstream.send(call.body()).onComplete(exchange.guard(answered -> {
         if (answered.failed()) {
-          exchange.reply(failureOf(answered.cause(), call, request));
+          exchange.reply(failureOf(answered.cause(), call, request, Stage.FIRST_BYTE, timeouts));
           return;
         }
         HttpClientResponse response = answered.result();
@@ -206,9 +210,12 @@ public abstract class ProviderVerticle extends VerticleBase {
                 exchange.reply(refusedCredential(request, response.statusCode()))));
           } else if (request.stream() && response.statusCode() / 100 == 2) {
             // Only a 2xx answer is relayed as a stream; an error answer is read and sent whole.
-            relayStream(exchange, request, upstream, response, call);
+            // A stream's first byte is its body's: the first token may come long after the headers.
+            relayStream(exchange, request, upstream, response, call, timeouts);
           } else {
-            replyWhole(exchange, request, response, call);
+            // The status line was the first byte: from here on only silence mid-answer is limited.
+            upstream.idleTimeout(timeouts.idleMs());
+            replyWhole(exchange, request, response, call, timeouts);
           }
         } catch (RuntimeException | Error e) {
           // The answer will not be read: free the connection, then let the exchange answer the failure.
@@ -219,10 +226,11 @@ public abstract class ProviderVerticle extends VerticleBase {
     }));
   }
 
-  private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientResponse response, UpstreamCall call) {
+  private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientResponse response, UpstreamCall call,
+      UpstreamTimeouts timeouts) {
     WholeAnswer.read(response).onComplete(exchange.guard(read -> {
       if (read.failed()) {
-        exchange.reply(failureOf(read.cause(), call, request));
+        exchange.reply(failureOf(read.cause(), call, request, Stage.IDLE, timeouts));
         return;
       }
       Buffer body = read.result();
@@ -243,7 +251,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   }
 
   private void relayStream(Exchange exchange, ProxyRequest request, HttpClientRequest upstream,
-      HttpClientResponse response, UpstreamCall call) {
+      HttpClientResponse response, UpstreamCall call, UpstreamTimeouts timeouts) {
     response.pause();
     StreamSender sender = new StreamSender(vertx, request.streamAddress(), request.initialCredit(),
         request.timeoutMs());
@@ -262,13 +270,19 @@ public abstract class ProviderVerticle extends VerticleBase {
       }
       exchange.reply(sender.head(response.statusCode(), downstreamHeaders(request, response)));
       // From here on the request is answered: a failure ends the stream with an error frame instead.
-      stream.guard(v -> relayBody(request, response, sender, observer, stream, call)).handle(null);
+      stream.guard(v -> relayBody(request, upstream, response, sender, observer, stream, call, timeouts)).handle(null);
     }));
   }
 
-  private void relayBody(ProxyRequest request, HttpClientResponse response, StreamSender sender,
-      UsageObserver observer, StreamGuard stream, UpstreamCall call) {
+  private void relayBody(ProxyRequest request, HttpClientRequest upstream, HttpClientResponse response,
+      StreamSender sender, UsageObserver observer, StreamGuard stream, UpstreamCall call, UpstreamTimeouts timeouts) {
+    boolean[] answering = new boolean[1];
     response.handler(stream.guard(chunk -> {
+      if (!answering[0]) {
+        // The first byte of the body: from here on only silence between chunks is limited.
+        answering[0] = true;
+        upstream.idleTimeout(timeouts.idleMs());
+      }
       observer.onData(chunk);
       sender.write(chunk);
       if (sender.writeQueueFull()) {
@@ -279,7 +293,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     response.endHandler(stream.guard(v -> sender.end(observer.usage().withModelIfAbsent(request.model()))));
     response.exceptionHandler(stream.guard(err -> {
       if (!sender.isClosed()) {
-        sender.fail(failureOf(err, call, request));
+        sender.fail(failureOf(err, call, request, answering[0] ? Stage.IDLE : Stage.FIRST_BYTE, timeouts));
       }
     }));
     response.resume();
@@ -331,7 +345,31 @@ public abstract class ProviderVerticle extends VerticleBase {
     if (Failures.classifyUpstream(cause) == Failures.UpstreamFailure.BROKEN) {
       LOG.warn("upstream call to {} failed: {}", where, cause.toString());
     }
-    return Failures.ofUpstream(cause, where, options.describeTimeout());
+    return Failures.ofUpstream(cause, where, options.timeouts().describe(name(), Stage.IDLE,
+        options.timeouts().of(name()).idleMs()));
+  }
+
+  /**
+   * The error for a step of an upstream call that failed at {@code stage}: a timeout names the
+   * stage, its limit and the setting that set it (each its own 504), anything else is as
+   * {@link #failureOf(Throwable, UpstreamCall, ProxyRequest)} says.
+   */
+  GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request, Stage stage,
+      UpstreamTimeouts timeouts) {
+    boolean connectTimeout = cause instanceof io.netty.channel.ConnectTimeoutException;
+    if (!connectTimeout && (cause instanceof GatewayException
+        || Failures.classifyUpstream(cause) != Failures.UpstreamFailure.TIMEOUT)) {
+      return failureOf(cause, call, request);
+    }
+    Stage timedOut = connectTimeout ? Stage.CONNECT : stage;
+    String where = call == null ? name() : name() + " at " + call.host();
+    String limit = options.timeouts().describe(name(), timedOut, timeouts.of(timedOut));
+    LOG.debug("upstream call to {} timed out at stage {}", where, timedOut);
+    return GatewayError.upstreamTimeout(switch (timedOut) {
+      case CONNECT -> "The upstream " + where + " did not accept a connection within " + limit + ".";
+      case FIRST_BYTE -> "The upstream " + where + " did not start answering within " + limit + ".";
+      case IDLE -> "The upstream " + where + " stopped sending in the middle of its answer for " + limit + ".";
+    });
   }
 
   /** Logs a bug once, with its stack trace, and the 500 to answer; the message holds nothing from the request. */

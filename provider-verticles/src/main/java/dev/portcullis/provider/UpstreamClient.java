@@ -1,5 +1,6 @@
 package dev.portcullis.provider;
 
+import dev.portcullis.common.settings.UpstreamTimeouts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -22,6 +23,7 @@ public final class UpstreamClient {
 
   private final HttpClientAgent tls;
   private final HttpClientAgent plain;
+
   private final long connectTimeoutMs;
 
   public UpstreamClient(Vertx vertx, long connectTimeoutMs) {
@@ -56,16 +58,25 @@ public final class UpstreamClient {
         err.toString()));
   }
 
-  /** Opens a request for the call; the caller sends the body and reads the answer. */
-  public Future<HttpClientRequest> open(UpstreamCall call, long idleTimeoutMs) {
+  /**
+   * Opens a request for the call; the caller sends the body and reads the answer. Until the first
+   * byte of the answer the request may stay silent for {@code timeouts.firstByteMs()}; the caller
+   * then lowers or raises that to the idle limit ({@link HttpClientRequest#idleTimeout}).
+   */
+  public Future<HttpClientRequest> open(UpstreamCall call, UpstreamTimeouts timeouts) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(call.method()))
         .setAbsoluteURI(call.url())
         .setHeaders(call.headers())
-        .setConnectTimeout(connectTimeoutMs)
-        .setIdleTimeout(idleTimeoutMs);
+        .setConnectTimeout(timeouts.connectMs())
+        .setIdleTimeout(timeouts.firstByteMs());
     HttpClientAgent agent = call.url().regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
     return agent.request(options);
+  }
+
+  /** Opens a request that may stay silent for {@code silenceMs} at any stage (a control-plane call, say). */
+  public Future<HttpClientRequest> open(UpstreamCall call, long silenceMs) {
+    return open(call, new UpstreamTimeouts(connectTimeoutMs, silenceMs, silenceMs));
   }
 
   public Future<Void> close() {

@@ -7,6 +7,8 @@ import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.provider.Providers;
+import dev.portcullis.common.settings.UpstreamTimeouts;
+import dev.portcullis.common.settings.UpstreamTimeouts.Stage;
 import dev.portcullis.provider.usage.UsageFormat;
 import dev.portcullis.provider.usage.UsageObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,6 +51,27 @@ class UpstreamFailureTest {
     assertThat(error.status()).isEqualTo(504);
     assertThat(error.message()).isEqualTo("The upstream openai at api.openai.test:8443 did not answer within "
         + TIMEOUT_WORDS + ".");
+  }
+
+  @Test
+  void eachStagesTimeoutIsA504NamingTheStageItsLimitAndTheSetting() {
+    UpstreamTimeouts timeouts = new UpstreamTimeouts(1_000, 30_000, 5_000);
+    GatewayError connect = provider.failureOf(new ConnectTimeoutException("connection timed out"), CALL, REQUEST,
+        Stage.CONNECT, timeouts);
+    assertThat(connect.status()).isEqualTo(504);
+    assertThat(connect.message()).isEqualTo("The upstream openai at api.openai.test:8443 did not accept a connection "
+        + "within 1000 ms (PORTCULLIS_UPSTREAM_CONNECT_TIMEOUT_MS).");
+    NoStackTraceTimeoutException idle = new NoStackTraceTimeoutException("The timeout period has been exceeded");
+    assertThat(provider.failureOf(idle, CALL, REQUEST, Stage.FIRST_BYTE, timeouts).message())
+        .isEqualTo("The upstream openai at api.openai.test:8443 did not start answering within "
+            + "30000 ms (ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS).");
+    GatewayError stalled = provider.failureOf(idle, CALL, REQUEST, Stage.IDLE, timeouts);
+    assertThat(stalled.kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT);
+    assertThat(stalled.message()).isEqualTo("The upstream openai at api.openai.test:8443 stopped sending in the "
+        + "middle of its answer for 5000 ms (ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS).");
+    // Any other failure at a stage is what it is.
+    assertThat(provider.failureOf(new ConnectException("Connection refused"), CALL, REQUEST, Stage.CONNECT, timeouts)
+        .status()).isEqualTo(502);
   }
 
   @Test

@@ -9,6 +9,8 @@ import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends a call over the bus and hands back the reply: a bus request for a whole answer, or, for a
@@ -24,10 +26,13 @@ final class CallSender {
   private final long upstreamTimeoutMs;
   private final int streamWindow;
   private final DeliveryOptions[] deliveryByHops;
+  /** The options of other silences (one per provider with timeouts of its own), by silence and hops. */
+  private final Map<Long, DeliveryOptions> deliveries = new ConcurrentHashMap<>();
 
   /**
-   * @param upstreamTimeoutMs how long an upstream may stay silent: the providers' timeout, and
-   *                          a stream's idle timeout here
+   * @param upstreamTimeoutMs how long an upstream may stay silent when the message does not say
+   *                          (a request's own {@code timeoutMs}, its provider's, comes first): the
+   *                          bus wait, and a stream's idle timeout here
    * @param streamWindow      how many frames a stream's producer may send ahead of the client
    */
   CallSender(Vertx vertx, long upstreamTimeoutMs, int streamWindow) {
@@ -49,17 +54,24 @@ final class CallSender {
    * through it the provider's upstream call, join the call's trace.
    */
   Future<BusReply> send(BusDestination destination, Object message, boolean stream, GenAiSpans.CallSpan span) {
+    long silenceMs = silenceOf(message);
     Future<BusReply> reply = stream && message instanceof ProxyRequest request
         ? sendStreamed(destination, request, span)
-        : request(destination, message, span).map(BusReply.Whole::new);
+        : request(destination, message, silenceMs, span).map(BusReply.Whole::new);
     return reply.recover(cause -> Future.failedFuture(Failures.ofBus(cause, destination.target().get(),
-        Failures.busTimeoutMs(upstreamTimeoutMs, destination.hops())).toException()));
+        Failures.busTimeoutMs(silenceMs, destination.hops())).toException()));
+  }
+
+  /** How long the call's upstream may leave it without a word: its own timeout, as the assembler set it. */
+  private long silenceOf(Object message) {
+    return message instanceof ProxyRequest request && request.timeoutMs() > 0 ? request.timeoutMs() : upstreamTimeoutMs;
   }
 
   private Future<BusReply> sendStreamed(BusDestination destination, ProxyRequest request, GenAiSpans.CallSpan span) {
-    StreamReceiver receiver = StreamReceiver.open(vertx, streamWindow, upstreamTimeoutMs);
+    long silenceMs = silenceOf(request);
+    StreamReceiver receiver = StreamReceiver.open(vertx, streamWindow, silenceMs);
     return receiver.ready()
-        .compose(v -> request(destination, request.withStream(receiver.address(), receiver.window()), span))
+        .compose(v -> request(destination, request.withStream(receiver.address(), receiver.window()), silenceMs, span))
         .transform(ar -> {
           if (ar.failed()) {
             receiver.close();
@@ -74,10 +86,11 @@ final class CallSender {
         });
   }
 
-  private Future<Object> request(BusDestination destination, Object message, GenAiSpans.CallSpan span) {
+  private Future<Object> request(BusDestination destination, Object message, long silenceMs,
+      GenAiSpans.CallSpan span) {
     int hops = destination.hops();
-    DeliveryOptions delivery = hops < deliveryByHops.length ? deliveryByHops[hops]
-        : Failures.busDelivery(upstreamTimeoutMs, hops);
+    DeliveryOptions delivery = silenceMs == upstreamTimeoutMs && hops < deliveryByHops.length ? deliveryByHops[hops]
+        : deliveries.computeIfAbsent(silenceMs * 8 + Math.min(hops, 7), key -> Failures.busDelivery(silenceMs, hops));
     if (span == null) {
       return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
     }

@@ -105,7 +105,7 @@ public final class ProviderProxyHandler {
     this.refusedBodies = new RefusedBodyResponder(vertx, RefusedBodyResponder.LINGER_MS);
     this.sniffer = new BodySniffer(options.bodyLimitBytes());
     this.credentialPolicy = new CredentialPolicy(credentials, keyless);
-    this.assembler = new ProxyRequestAssembler(options.upstreamTimeoutMs(), spans);
+    this.assembler = new ProxyRequestAssembler(options.upstreamTimeouts(), spans);
     this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
     this.availability = availability;

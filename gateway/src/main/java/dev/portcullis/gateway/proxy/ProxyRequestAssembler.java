@@ -4,6 +4,8 @@ import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.http.ForwardedHeaders;
 import dev.portcullis.gateway.auth.ClientCredential;
 import dev.portcullis.gateway.observe.GenAiSpans;
+import dev.portcullis.common.settings.UpstreamTimeoutSettings;
+import dev.portcullis.common.settings.UpstreamTimeouts;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -16,20 +18,24 @@ import io.vertx.core.buffer.Buffer;
  */
 final class ProxyRequestAssembler {
 
-  private final long upstreamTimeoutMs;
+  private final UpstreamTimeoutSettings timeouts;
   private final GenAiSpans spans;
 
-  /** @param upstreamTimeoutMs how long the upstream may stay silent before the provider answers 504 */
+  /** @param upstreamTimeoutMs how long the upstream may stay silent at any stage before the provider answers 504 */
   ProxyRequestAssembler(long upstreamTimeoutMs) {
-    this(upstreamTimeoutMs, null);
+    this(UpstreamTimeoutSettings.uniform(new UpstreamTimeouts(upstreamTimeoutMs, upstreamTimeoutMs,
+        upstreamTimeoutMs)), null);
   }
 
   /**
+   * @param timeouts each provider's upstream timeouts: a request's {@code timeoutMs} is the longest
+   *                 its provider may leave it without a word ({@link UpstreamTimeouts#silenceMs}),
+   *                 which every bus hop waits, plus its grace
    * @param spans with tracing on, the client's trace headers are left out (the upstream call gets
    *              the trace's own); {@code null} with tracing off, when they travel as they came
    */
-  ProxyRequestAssembler(long upstreamTimeoutMs, GenAiSpans spans) {
-    this.upstreamTimeoutMs = upstreamTimeoutMs;
+  ProxyRequestAssembler(UpstreamTimeoutSettings timeouts, GenAiSpans spans) {
+    this.timeouts = timeouts;
     this.spans = spans;
   }
 
@@ -61,7 +67,7 @@ final class ProxyRequestAssembler {
         .proxyId(admission.proxyId())
         .requestId(call.requestId)
         .model(model)
-        .timeoutMs(upstreamTimeoutMs)
+        .timeoutMs(timeouts.of(provider).silenceMs())
         .build();
   }
 }
