@@ -196,6 +196,11 @@ public abstract class ProviderVerticle extends VerticleBase {
         return;
       }
       HttpClientRequest upstream = opened.result();
+      // The caller waits its timeout from the start: connecting and the first byte share it.
+      long left = request.timeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (request.timeoutMs() > 0 && left < timeouts.firstByteMs()) {
+        upstream.idleTimeout(Math.max(1, left));
+      }
       upstream.send(call.body()).onComplete(exchange.guard(answered -> {
         if (answered.failed()) {
           exchange.reply(failureOf(answered.cause(), call, request, Stage.FIRST_BYTE, timeouts));

@@ -53,12 +53,13 @@ public record UpstreamTimeouts(long connectMs, long firstByteMs, long idleMs) {
   }
 
   /**
-   * The longest a caller of this upstream may go without a word from it: a connection, then the
-   * longer of the two silences. What a call's bus requesters wait, plus their grace per hop, so
-   * the provider's own timer always fires first and names the stage.
+   * The longest a caller of this upstream may go without a word from it: the longer of the two
+   * silences (the provider fits its connect time into the first one). What a call's bus
+   * requesters wait, plus their grace per hop, so the provider's own timer fires first and names
+   * the stage.
    */
   public long silenceMs() {
-    return connectMs + Math.max(firstByteMs, idleMs);
+    return Math.max(firstByteMs, idleMs);
   }
 
   /** These limits, none above {@code capMs} (a bus caller's own timeout). */

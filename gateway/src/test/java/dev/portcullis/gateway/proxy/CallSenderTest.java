@@ -10,6 +10,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.GatewayException;
+import dev.portcullis.common.stream.bus.StreamFailureException;
 import dev.portcullis.common.stream.bus.StreamFrame;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -124,6 +125,24 @@ class CallSenderTest {
     assertThat(received.get().initialCredit()).isEqualTo(8);
     assertThat(streamed.head().status()).isEqualTo(200);
     streamed.receiver().close();
+  }
+
+  @Test
+  void aStreamMayStaySilentForItsOwnRequestsTimeoutNotTheSendersDefault() {
+    // The assembler puts the provider's longer silence in the request: 150 ms here, not the 100 ms default.
+    vertx.eventBus().consumer(Addresses.provider("openai"),
+        message -> message.reply(new StreamFrame.Head(200, MultiMap.caseInsensitiveMultiMap(), "portcullis.stream.x")));
+    ProxyRequest request = request().toBuilder().timeoutMs(150).build();
+
+    Promise<Throwable> failed = Promise.promise();
+    onContext(() -> sender.send(BusDestination.provider("openai", availability), request, true).map(reply -> {
+      ((BusReply.Streamed) reply).receiver().exceptionHandler(failed::tryComplete).handler(chunk -> { });
+      return reply;
+    })).await();
+
+    Throwable cause = failed.future().await();
+    assertThat(((StreamFailureException) cause).error().message())
+        .isEqualTo("The upstream stream sent nothing for 150 ms.");
   }
 
   @Test
