@@ -15,6 +15,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /** The tool-call rewriter or stream gate of each API family. */
 public final class AnswerGates {
@@ -30,6 +34,9 @@ public final class AnswerGates {
 
   /** A whole answer with its blocked tool calls replaced by text (the same buffer when none is blocked). */
   public static Rewritten rewrite(ApiFamily family, Buffer body, ToolCallJudge judge) {
+    if (!mayHoldToolCalls(family, body)) {
+      return new Rewritten(body, 0);
+    }
     return switch (family) {
       case OPENAI_CHAT -> OPENAI_CHAT.rewrite(body, judge);
       case OPENAI_RESPONSES -> RESPONSES.rewrite(body, judge);
@@ -41,10 +48,41 @@ public final class AnswerGates {
   }
 
   /**
+   * Whether a whole answer may hold a tool call at all: the field name or type that marks one in
+   * its family ({@code "tool_calls"}, {@code "tool_use"}, {@code "functionCall"}, ...) is in its
+   * bytes. Most answers are text, and one without the marker is passed on unparsed. A body with a
+   * backslash-u escape anywhere may spell the marker with escapes, and is read whole.
+   */
+  public static boolean mayHoldToolCalls(ApiFamily family, Buffer body) {
+    String bytes = body.toString(StandardCharsets.ISO_8859_1);
+    if (bytes.contains("\\u")) {
+      return true;
+    }
+    for (String marker : TOOL_CALL_MARKERS.get(family)) {
+      if (bytes.contains(marker)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What each family's rewriter looks for, as it appears in the bytes of an answer with a call. */
+  private static final Map<ApiFamily, List<String>> TOOL_CALL_MARKERS = new EnumMap<>(Map.of(
+      ApiFamily.OPENAI_CHAT, List.of("\"tool_calls\"", "\"function_call\""),
+      ApiFamily.OPENAI_RESPONSES, List.of("\"function_call\"", "\"custom_tool_call\""),
+      ApiFamily.ANTHROPIC_MESSAGES, List.of("\"tool_use\""),
+      ApiFamily.GEMINI, List.of("\"functionCall\""),
+      ApiFamily.COHERE_CHAT, List.of("\"tool_calls\""),
+      ApiFamily.BEDROCK_CONVERSE, List.of("\"toolUse\"")));
+
+  /**
    * The same, with the body already parsed by {@link #readObject} ({@code parsed}: null when it is
    * not a JSON object); the tree is changed in place.
    */
   public static Rewritten rewrite(ApiFamily family, Buffer body, ObjectNode parsed, ToolCallJudge judge) {
+    if (!mayHoldToolCalls(family, body)) {
+      return new Rewritten(body, 0);
+    }
     return switch (family) {
       case OPENAI_CHAT -> OPENAI_CHAT.rewrite(body, parsed, judge);
       case OPENAI_RESPONSES -> RESPONSES.rewrite(body, parsed, judge);

@@ -197,6 +197,9 @@ public final class PolicyEngine {
       Rewritten rewritten = AnswerGates.rewrite(family, body, judge);
       return new AnswerDecision(rewritten.body(), rewritten.blockedCalls(), null, null, Map.of(), Map.of());
     }
+    if (!AnswerGates.mayHoldToolCalls(family, body)) {
+      return scanned(body, 0, answers.scan(body));
+    }
     JsonBodyScanner.Read<ObjectNode> read = answers.scanWhileReading(body, AnswerGates::readObject, false);
     if (read.outcome().blocked()) {
       return scanned(body, 0, read.outcome());
