@@ -29,6 +29,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -196,10 +197,10 @@ public abstract class ProviderVerticle extends VerticleBase {
         return;
       }
       HttpClientRequest upstream = opened.result();
-      // The caller waits its timeout from the start: connecting and the first byte share it.
-      long left = request.timeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      if (request.timeoutMs() > 0 && left < timeouts.firstByteMs()) {
-        upstream.idleTimeout(Math.max(1, left));
+      // The caller waits its timeout from the start: a slow connection leaves the first byte less.
+      long spentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (request.timeoutMs() > 0 && spentMs > 1_000 && request.timeoutMs() - spentMs < timeouts.firstByteMs()) {
+        upstream.idleTimeout(Math.max(1, request.timeoutMs() - spentMs));
       }
       upstream.send(call.body()).onComplete(exchange.guard(answered -> {
         if (answered.failed()) {
@@ -219,8 +220,7 @@ public abstract class ProviderVerticle extends VerticleBase {
             relayStream(exchange, request, upstream, response, call, timeouts);
           } else {
             // The status line was the first byte: from here on only silence mid-answer is limited.
-            upstream.idleTimeout(timeouts.idleMs());
-            replyWhole(exchange, request, response, call, timeouts);
+            replyWhole(exchange, request, upstream, response, call, timeouts);
           }
         } catch (RuntimeException | Error e) {
           // The answer will not be read: free the connection, then let the exchange answer the failure.
@@ -231,9 +231,9 @@ public abstract class ProviderVerticle extends VerticleBase {
     }));
   }
 
-  private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientResponse response, UpstreamCall call,
-      UpstreamTimeouts timeouts) {
-    WholeAnswer.read(response).onComplete(exchange.guard(read -> {
+  private void replyWhole(Exchange exchange, ProxyRequest request, HttpClientRequest upstream,
+      HttpClientResponse response, UpstreamCall call, UpstreamTimeouts timeouts) {
+    WholeAnswer.read(response, vertx, timeouts.idleMs(), upstream).onComplete(exchange.guard(read -> {
       if (read.failed()) {
         exchange.reply(failureOf(read.cause(), call, request, Stage.IDLE, timeouts));
         return;
@@ -282,21 +282,38 @@ public abstract class ProviderVerticle extends VerticleBase {
   private void relayBody(ProxyRequest request, HttpClientRequest upstream, HttpClientResponse response,
       StreamSender sender, UsageObserver observer, StreamGuard stream, UpstreamCall call, UpstreamTimeouts timeouts) {
     boolean[] answering = new boolean[1];
-    response.handler(stream.guard(chunk -> {
-      if (!answering[0]) {
-        // The first byte of the body: from here on only silence between chunks is limited.
-        answering[0] = true;
-        upstream.idleTimeout(timeouts.idleMs());
+    // Until the body's first byte the first-byte limit runs on (the headers may come long before
+    // the first token); after it, only silence between chunks is limited.
+    // A cancelled stream's watch fires once more at most, and finds the sender closed.
+    Handler<Void> onSilence = stream.guard(v -> {
+      // The error first: resetting the upstream call makes its own (a reset) at once.
+      if (!sender.isClosed()) {
+        sender.fail(failureOf(new NoStackTraceTimeoutException("silent upstream"), call, request,
+            answering[0] ? Stage.IDLE : Stage.FIRST_BYTE, timeouts));
       }
+      upstream.reset();
+    });
+    SilenceWatch silence = SilenceWatch.start(vertx, timeouts.firstByteMs(), () -> onSilence.handle(null));
+    response.handler(stream.guard(chunk -> {
+      answering[0] = true;
+      silence.data(timeouts.idleMs());
       observer.onData(chunk);
       sender.write(chunk);
       if (sender.writeQueueFull()) {
         response.pause();
-        sender.drainHandler(stream.guard(v -> response.resume()));
+        silence.paused(true);
+        sender.drainHandler(stream.guard(v -> {
+          silence.paused(false);
+          response.resume();
+        }));
       }
     }));
-    response.endHandler(stream.guard(v -> sender.end(observer.usage().withModelIfAbsent(request.model()))));
+    response.endHandler(stream.guard(v -> {
+      silence.stop();
+      sender.end(observer.usage().withModelIfAbsent(request.model()));
+    }));
     response.exceptionHandler(stream.guard(err -> {
+      silence.stop();
       if (!sender.isClosed()) {
         sender.fail(failureOf(err, call, request, answering[0] ? Stage.IDLE : Stage.FIRST_BYTE, timeouts));
       }

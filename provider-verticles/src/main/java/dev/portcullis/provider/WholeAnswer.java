@@ -3,7 +3,10 @@ package dev.portcullis.provider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 
 /**
  * Reads an upstream answer whole. {@link HttpClientResponse#body()} copies every chunk into a
@@ -16,17 +19,45 @@ final class WholeAnswer {
   private WholeAnswer() {}
 
   static Future<Buffer> read(HttpClientResponse response) {
+    return read(response, null, 0, null);
+  }
+
+  /**
+   * Reads the answer, failing with a {@link java.util.concurrent.TimeoutException} (and resetting
+   * {@code upstream}) when no chunk comes for {@code idleMs}; {@code vertx} null: no limit.
+   */
+  static Future<Buffer> read(HttpClientResponse response, Vertx vertx, long idleMs, HttpClientRequest upstream) {
     Promise<Buffer> whole = Promise.promise();
     Buffer[] body = new Buffer[1];
-    response.exceptionHandler(whole::tryFail);
+    SilenceWatch silence = vertx == null ? null : SilenceWatch.start(vertx, idleMs, () -> {
+      if (whole.tryFail(new NoStackTraceTimeoutException("silent upstream")) && upstream != null) {
+        upstream.reset();
+      }
+    });
+    response.exceptionHandler(err -> {
+      stop(silence);
+      whole.tryFail(err);
+    });
     response.handler(chunk -> {
+      if (silence != null) {
+        silence.data(idleMs);
+      }
       if (body[0] == null) {
         body[0] = chunk;
       } else {
         body[0].appendBuffer(chunk);
       }
     });
-    response.endHandler(v -> whole.tryComplete(body[0] == null ? Buffer.buffer() : body[0]));
+    response.endHandler(v -> {
+      stop(silence);
+      whole.tryComplete(body[0] == null ? Buffer.buffer() : body[0]);
+    });
     return whole.future();
+  }
+
+  private static void stop(SilenceWatch silence) {
+    if (silence != null) {
+      silence.stop();
+    }
   }
 }
