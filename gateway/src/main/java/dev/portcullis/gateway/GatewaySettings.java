@@ -27,7 +27,7 @@ public record GatewaySettings(String host, int port, long bodyLimitBytes, long u
   public static final String PORT = "PORTCULLIS_PORT";
   public static final String HOST = "PORTCULLIS_HOST";
   public static final String BODY_LIMIT = "ARCHESTRA_API_BODY_LIMIT";
-  public static final String UPSTREAM_TIMEOUT = "ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS";
+  public static final String UPSTREAM_TIMEOUT = UpstreamTimeoutSettings.UPSTREAM_TIMEOUT;
   public static final String STREAM_WINDOW = "PORTCULLIS_STREAM_WINDOW";
   public static final String DRAIN_TIMEOUT = "PORTCULLIS_DRAIN_TIMEOUT_MS";
   public static final String MAX_BUFFERED_REQUEST_BYTES = "PORTCULLIS_MAX_BUFFERED_REQUEST_BYTES";

@@ -7,21 +7,21 @@ import dev.portcullis.common.settings.UpstreamTimeouts;
 /**
  * Settings every provider verticle shares.
  *
- * @param upstreamTimeoutMs the default silence limit ({@code ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS})
- * @param connectTimeoutMs  the default connect limit ({@code PORTCULLIS_UPSTREAM_CONNECT_TIMEOUT_MS})
- * @param timeouts          each provider's connect, first-byte and idle limits
+ * @param timeouts each provider's connect, first-byte and idle limits
  */
-public record ProviderSettings(long upstreamTimeoutMs, long connectTimeoutMs, UpstreamTimeoutSettings timeouts) {
+public record ProviderSettings(UpstreamTimeoutSettings timeouts) {
 
   /** Every stage limited alike: the connect timeout, and the silence limit for both silences. */
   public ProviderSettings(long upstreamTimeoutMs, long connectTimeoutMs) {
-    this(upstreamTimeoutMs, connectTimeoutMs, UpstreamTimeoutSettings.uniform(
-        new UpstreamTimeouts(connectTimeoutMs, upstreamTimeoutMs, upstreamTimeoutMs)));
+    this(UpstreamTimeoutSettings.uniform(new UpstreamTimeouts(connectTimeoutMs, upstreamTimeoutMs, upstreamTimeoutMs)));
   }
 
   public static ProviderSettings from(Settings settings) {
-    UpstreamTimeoutSettings timeouts = UpstreamTimeoutSettings.from(settings);
-    return new ProviderSettings(Math.max(timeouts.defaults().firstByteMs(), timeouts.defaults().idleMs()),
-        timeouts.defaults().connectMs(), timeouts);
+    return new ProviderSettings(UpstreamTimeoutSettings.from(settings));
+  }
+
+  /** The connect limit when no provider's own applies (the upstream client's default). */
+  public long connectTimeoutMs() {
+    return timeouts.defaults().connectMs();
   }
 }

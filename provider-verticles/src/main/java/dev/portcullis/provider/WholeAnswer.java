@@ -18,30 +18,24 @@ final class WholeAnswer {
 
   private WholeAnswer() {}
 
-  static Future<Buffer> read(HttpClientResponse response) {
-    return read(response, null, 0, null);
-  }
-
   /**
    * Reads the answer, failing with a {@link java.util.concurrent.TimeoutException} (and resetting
-   * {@code upstream}) when no chunk comes for {@code idleMs}; {@code vertx} null: no limit.
+   * {@code upstream}) when no chunk comes for {@code idleMs}.
    */
   static Future<Buffer> read(HttpClientResponse response, Vertx vertx, long idleMs, HttpClientRequest upstream) {
     Promise<Buffer> whole = Promise.promise();
     Buffer[] body = new Buffer[1];
-    SilenceWatch silence = vertx == null ? null : SilenceWatch.start(vertx, idleMs, () -> {
-      if (whole.tryFail(new NoStackTraceTimeoutException("silent upstream")) && upstream != null) {
+    SilenceWatch silence = SilenceWatch.start(vertx, idleMs, () -> {
+      if (whole.tryFail(new NoStackTraceTimeoutException("silent upstream"))) {
         upstream.reset();
       }
     });
     response.exceptionHandler(err -> {
-      stop(silence);
+      silence.stop();
       whole.tryFail(err);
     });
     response.handler(chunk -> {
-      if (silence != null) {
-        silence.data(idleMs);
-      }
+      silence.data(idleMs);
       if (body[0] == null) {
         body[0] = chunk;
       } else {
@@ -49,15 +43,9 @@ final class WholeAnswer {
       }
     });
     response.endHandler(v -> {
-      stop(silence);
+      silence.stop();
       whole.tryComplete(body[0] == null ? Buffer.buffer() : body[0]);
     });
     return whole.future();
-  }
-
-  private static void stop(SilenceWatch silence) {
-    if (silence != null) {
-      silence.stop();
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.common.settings;
 
 import dev.portcullis.common.provider.Providers;
 import dev.portcullis.common.settings.UpstreamTimeouts.Stage;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,67 +17,76 @@ public final class UpstreamTimeoutSettings {
 
   /** How long an upstream may stay silent, for both silences unless they are set apart. */
   public static final String UPSTREAM_TIMEOUT = "ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS";
-  private static final long MAX_MS = 24L * 3600 * 1000;
 
-  private final UpstreamTimeouts defaults;
-  private final Map<String, UpstreamTimeouts> byProvider;
-  /** The setting each provider's limit of each stage came from, for messages. */
-  private final Map<String, String> sources;
+  /** One stage's limit and the setting it came from (named in errors). */
+  private record Limit(long ms, String source) {}
 
-  private UpstreamTimeoutSettings(UpstreamTimeouts defaults, Map<String, UpstreamTimeouts> byProvider,
-      Map<String, String> sources) {
+  private final Map<Stage, Limit> defaults;
+  private final Map<String, Map<Stage, Limit>> byProvider;
+  private final UpstreamTimeouts defaultTimeouts;
+  private final Map<String, UpstreamTimeouts> timeoutsByProvider = new HashMap<>();
+
+  private UpstreamTimeoutSettings(Map<Stage, Limit> defaults, Map<String, Map<Stage, Limit>> byProvider) {
     this.defaults = defaults;
-    this.byProvider = Map.copyOf(byProvider);
-    this.sources = Map.copyOf(sources);
+    this.byProvider = byProvider;
+    this.defaultTimeouts = timeouts(defaults);
+    byProvider.forEach((provider, limits) -> timeoutsByProvider.put(provider, timeouts(limits)));
   }
 
   public static UpstreamTimeoutSettings from(Settings settings) {
-    long silence = settings.longValue(UPSTREAM_TIMEOUT, 600_000, 1, MAX_MS);
-    long connect = settings.longValue(Stage.CONNECT.globalSetting(), 10_000, 1, 600_000);
-    long firstByte = settings.longValue(Stage.FIRST_BYTE.globalSetting(), silence, 1, MAX_MS);
-    long idle = settings.longValue(Stage.IDLE.globalSetting(), silence, 1, MAX_MS);
-    UpstreamTimeouts defaults = new UpstreamTimeouts(connect, firstByte, idle);
-    Map<String, String> globalSources = new HashMap<>();
-    globalSources.put(Stage.CONNECT.name(), Stage.CONNECT.globalSetting());
-    globalSources.put(Stage.FIRST_BYTE.name(), settings.string(Stage.FIRST_BYTE.globalSetting()) != null
-        ? Stage.FIRST_BYTE.globalSetting() : UPSTREAM_TIMEOUT);
-    globalSources.put(Stage.IDLE.name(), settings.string(Stage.IDLE.globalSetting()) != null
-        ? Stage.IDLE.globalSetting() : UPSTREAM_TIMEOUT);
-    Map<String, UpstreamTimeouts> byProvider = new HashMap<>();
-    Map<String, String> sources = new HashMap<>();
-    for (String provider : Providers.names()) {
-      long[] limits = new long[Stage.values().length];
-      for (Stage stage : Stage.values()) {
-        String own = stage.providerSetting(provider);
-        long max = stage == Stage.CONNECT ? 600_000 : MAX_MS;
-        limits[stage.ordinal()] = settings.longValue(own, defaults.of(stage), 1, max);
-        sources.put(provider + "/" + stage.name(), settings.string(own) != null ? own : globalSources.get(stage.name()));
-      }
-      byProvider.put(provider, new UpstreamTimeouts(limits[0], limits[1], limits[2]));
+    long silence = settings.longValue(UPSTREAM_TIMEOUT, 600_000, 1, Stage.IDLE.maxMs());
+    Map<Stage, Limit> defaults = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      Limit unset = stage == Stage.CONNECT ? new Limit(10_000, stage.globalSetting()) : new Limit(silence, UPSTREAM_TIMEOUT);
+      defaults.put(stage, read(settings, stage, stage.globalSetting(), unset));
     }
-    return new UpstreamTimeoutSettings(defaults, byProvider, sources);
+    Map<String, Map<Stage, Limit>> byProvider = new HashMap<>();
+    for (String provider : Providers.names()) {
+      Map<Stage, Limit> limits = new EnumMap<>(Stage.class);
+      for (Stage stage : Stage.values()) {
+        limits.put(stage, read(settings, stage, stage.providerSetting(provider), defaults.get(stage)));
+      }
+      byProvider.put(provider, limits);
+    }
+    return new UpstreamTimeoutSettings(defaults, byProvider);
   }
 
-  /** The same limits for every provider: for tests and for callers with one timeout of their own. */
+  /**
+   * The same limits for every provider: for tests and for callers with one timeout of their own.
+   * Errors name the settings every provider shares.
+   */
   public static UpstreamTimeoutSettings uniform(UpstreamTimeouts timeouts) {
-    return new UpstreamTimeoutSettings(timeouts, Map.of(), Map.of());
+    Map<Stage, Limit> defaults = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      defaults.put(stage, new Limit(timeouts.of(stage), stage == Stage.CONNECT ? stage.globalSetting() : UPSTREAM_TIMEOUT));
+    }
+    return new UpstreamTimeoutSettings(defaults, Map.of());
+  }
+
+  private static Limit read(Settings settings, Stage stage, String key, Limit unset) {
+    return settings.string(key) == null ? unset : new Limit(settings.longValue(key, unset.ms(), 1, stage.maxMs()), key);
+  }
+
+  private static UpstreamTimeouts timeouts(Map<Stage, Limit> limits) {
+    return new UpstreamTimeouts(limits.get(Stage.CONNECT).ms(), limits.get(Stage.FIRST_BYTE).ms(),
+        limits.get(Stage.IDLE).ms());
   }
 
   /** The limits when no provider's own setting applies. */
   public UpstreamTimeouts defaults() {
-    return defaults;
+    return defaultTimeouts;
   }
 
   /** The limits of {@code provider} (an unknown name gets the defaults). */
   public UpstreamTimeouts of(String provider) {
-    UpstreamTimeouts own = provider == null ? null : byProvider.get(provider);
-    return own != null ? own : defaults;
+    UpstreamTimeouts own = provider == null ? null : timeoutsByProvider.get(provider);
+    return own != null ? own : defaultTimeouts;
   }
 
   /** The longest silence any provider's call may have ({@link UpstreamTimeouts#silenceMs}): what idle client connections outlast. */
   public long longestSilenceMs() {
-    long longest = defaults.silenceMs();
-    for (UpstreamTimeouts timeouts : byProvider.values()) {
+    long longest = defaultTimeouts.silenceMs();
+    for (UpstreamTimeouts timeouts : timeoutsByProvider.values()) {
       longest = Math.max(longest, timeouts.silenceMs());
     }
     return longest;
@@ -84,11 +94,7 @@ public final class UpstreamTimeoutSettings {
 
   /** A stage's limit in words, naming the setting that set it: {@code "120000 ms (PORTCULLIS_OLLAMA_...)"}. */
   public String describe(String provider, Stage stage, long limitMs) {
-    String source = provider == null ? null : sources.get(provider + "/" + stage.name());
-    if (source == null) {
-      // Limits not read from settings per provider: the settings every provider shares set them.
-      source = stage == Stage.CONNECT ? Stage.CONNECT.globalSetting() : UPSTREAM_TIMEOUT;
-    }
-    return limitMs + " ms (" + source + ")";
+    Map<Stage, Limit> limits = provider == null ? null : byProvider.get(provider);
+    return limitMs + " ms (" + (limits != null ? limits : defaults).get(stage).source() + ")";
   }
 }

@@ -15,25 +15,24 @@ public record UpstreamTimeouts(long connectMs, long firstByteMs, long idleMs) {
 
   /** The stages, each with the setting that names its limit. */
   public enum Stage {
-    CONNECT("CONNECT"),
-    FIRST_BYTE("FIRST_BYTE"),
-    IDLE("IDLE");
-
-    private final String settingWord;
-
-    Stage(String settingWord) {
-      this.settingWord = settingWord;
-    }
+    CONNECT,
+    FIRST_BYTE,
+    IDLE;
 
     /** {@code PORTCULLIS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS}: the setting for every provider. */
     public String globalSetting() {
-      return "PORTCULLIS_UPSTREAM_" + settingWord + "_TIMEOUT_MS";
+      return "PORTCULLIS_UPSTREAM_" + name() + "_TIMEOUT_MS";
     }
 
     /** {@code PORTCULLIS_OLLAMA_FIRST_BYTE_TIMEOUT_MS}: the setting for one provider. */
     public String providerSetting(String provider) {
-      return "PORTCULLIS_" + provider.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_" + settingWord
+      return "PORTCULLIS_" + provider.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_" + name()
           + "_TIMEOUT_MS";
+    }
+
+    /** The largest value a setting of this stage takes. */
+    long maxMs() {
+      return this == CONNECT ? 600_000 : 24L * 3600 * 1000;
     }
   }
 

@@ -17,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /** The tool-call rewriter or stream gate of each API family. */
@@ -54,35 +53,60 @@ public final class AnswerGates {
    * backslash-u escape anywhere may spell the marker with escapes, and is read whole.
    */
   public static boolean mayHoldToolCalls(ApiFamily family, Buffer body) {
-    String bytes = body.toString(StandardCharsets.ISO_8859_1);
-    if (bytes.contains("\\u")) {
-      return true;
-    }
-    for (String marker : TOOL_CALL_MARKERS.get(family)) {
-      if (bytes.contains(marker)) {
+    // One look at each byte where it lies: no copy of the answer.
+    byte[][] markers = TOOL_CALL_MARKERS.get(family);
+    int length = body.length();
+    for (int i = 0; i < length; i++) {
+      byte b = body.getByte(i);
+      if (b == '\\' && i + 1 < length && body.getByte(i + 1) == 'u') {
         return true;
+      }
+      if (b == '"') {
+        for (byte[] marker : markers) {
+          if (startsAt(body, i, marker)) {
+            return true;
+          }
+        }
       }
     }
     return false;
   }
 
-  /** What each family's rewriter looks for, as it appears in the bytes of an answer with a call. */
-  private static final Map<ApiFamily, List<String>> TOOL_CALL_MARKERS = new EnumMap<>(Map.of(
-      ApiFamily.OPENAI_CHAT, List.of("\"tool_calls\"", "\"function_call\""),
-      ApiFamily.OPENAI_RESPONSES, List.of("\"function_call\"", "\"custom_tool_call\""),
-      ApiFamily.ANTHROPIC_MESSAGES, List.of("\"tool_use\""),
-      ApiFamily.GEMINI, List.of("\"functionCall\""),
-      ApiFamily.COHERE_CHAT, List.of("\"tool_calls\""),
-      ApiFamily.BEDROCK_CONVERSE, List.of("\"toolUse\"")));
+  private static boolean startsAt(Buffer body, int at, byte[] marker) {
+    if (at + marker.length > body.length()) {
+      return false;
+    }
+    for (int j = 1; j < marker.length; j++) {
+      if (body.getByte(at + j) != marker[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What each family's rewriter looks for, as it appears in the bytes of an answer with a call (quotes included). */
+  private static final Map<ApiFamily, byte[][]> TOOL_CALL_MARKERS = new EnumMap<>(Map.of(
+      ApiFamily.OPENAI_CHAT, markers("tool_calls", "function_call"),
+      ApiFamily.OPENAI_RESPONSES, markers("function_call", "custom_tool_call"),
+      ApiFamily.ANTHROPIC_MESSAGES, markers("tool_use"),
+      ApiFamily.GEMINI, markers("functionCall"),
+      ApiFamily.COHERE_CHAT, markers("tool_calls"),
+      ApiFamily.BEDROCK_CONVERSE, markers("toolUse")));
+
+  private static byte[][] markers(String... names) {
+    byte[][] quoted = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      quoted[i] = ("\"" + names[i] + "\"").getBytes(StandardCharsets.US_ASCII);
+    }
+    return quoted;
+  }
 
   /**
    * The same, with the body already parsed by {@link #readObject} ({@code parsed}: null when it is
-   * not a JSON object); the tree is changed in place.
+   * not a JSON object), for an answer {@link #mayHoldToolCalls} let through; the tree is changed
+   * in place.
    */
   public static Rewritten rewrite(ApiFamily family, Buffer body, ObjectNode parsed, ToolCallJudge judge) {
-    if (!mayHoldToolCalls(family, body)) {
-      return new Rewritten(body, 0);
-    }
     return switch (family) {
       case OPENAI_CHAT -> OPENAI_CHAT.rewrite(body, parsed, judge);
       case OPENAI_RESPONSES -> RESPONSES.rewrite(body, parsed, judge);

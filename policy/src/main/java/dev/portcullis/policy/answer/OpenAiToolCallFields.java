@@ -1,6 +1,7 @@
 package dev.portcullis.policy.answer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.policy.conversation.ToolCall;
 
 /**
  * Where a chat-completions tool call (whole, or one streamed delta of it) keeps its name and its
@@ -35,10 +36,7 @@ final class OpenAiToolCallFields {
    */
   static String forJudge(boolean custom, String arguments, boolean whole) {
     if (custom) {
-      if (arguments == null || arguments.isEmpty()) {
-        return JudgedArguments.NONE;
-      }
-      return AnswerJson.encode(AnswerJson.newObject().put("input", arguments));
+      return ToolCall.customInputArguments(arguments);
     }
     return whole ? JudgedArguments.whole(arguments) : JudgedArguments.partial(arguments);
   }

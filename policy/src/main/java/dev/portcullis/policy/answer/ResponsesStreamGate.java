@@ -206,7 +206,7 @@ public final class ResponsesStreamGate implements StreamGate {
 
   private void onItemAdded(Event event, ObjectNode json) {
     JsonNode item = json.path("item");
-    if (!isToolCall(item)) {
+    if (!ResponsesAnswerRewriter.isToolCall(item)) {
       pass(event);
       return;
     }
@@ -253,7 +253,7 @@ public final class ResponsesStreamGate implements StreamGate {
       return;
     }
     HeldCall call = held.remove(index);
-    if (call == null && !isToolCall(item)) {
+    if (call == null && !ResponsesAnswerRewriter.isToolCall(item)) {
       pass(event);
       return;
     }
@@ -371,11 +371,6 @@ public final class ResponsesStreamGate implements StreamGate {
     }
     // No index and no known item: a key of its own that no real output index can take.
     return unknownIndex--;
-  }
-
-  /** A function's call or a custom tool's: both are the client's tools, judged alike. */
-  private static boolean isToolCall(JsonNode item) {
-    return ResponsesAnswerRewriter.isToolCall(item);
   }
 
   private static boolean isCustomToolCall(JsonNode item) {

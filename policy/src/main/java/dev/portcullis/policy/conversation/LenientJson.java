@@ -149,15 +149,9 @@ final class LenientJson {
     return write(value);
   }
 
-  /**
-   * A custom tool's free-text input as the object rules read: {@code {"input": "..."}}, or
-   * {@code "{}"} when there is none (the answer gates give the judge the same).
-   */
+  /** A custom tool's input node as arguments ({@link ToolCall#customInputArguments}); not text: none. */
   static String customInput(JsonNode input) {
-    if (input == null || !input.isTextual() || input.textValue().isEmpty()) {
-      return "{}";
-    }
-    return write(MAPPER.createObjectNode().put("input", input.textValue()));
+    return ToolCall.customInputArguments(input != null && input.isTextual() ? input.textValue() : null);
   }
 
   /** The node's JSON text. */

@@ -112,7 +112,7 @@ public final class PolicyEngine {
       JsonBodyScanner.Outcome found = read.outcome();
       if (found.blocked()) {
         String rule = requestRuleOfDetector.get(found.blockedBy());
-        return new RequestDecision(refusal("request", found), rule, body, clientSaysUntrusted, null, null, Map.of(),
+        return new RequestDecision(refusal("request", found, rule), rule, body, clientSaysUntrusted, null, null, Map.of(),
             found.logged());
       }
       sent = found.body();
@@ -214,7 +214,7 @@ public final class PolicyEngine {
   private AnswerDecision scanned(Buffer out, int blocked, JsonBodyScanner.Outcome found) {
     if (found.blocked()) {
       String rule = answerRuleOfDetector.get(found.blockedBy());
-      return new AnswerDecision(out, blocked, refusal("answer", found), rule, Map.of(), found.logged());
+      return new AnswerDecision(out, blocked, refusal("answer", found, rule), rule, Map.of(), found.logged());
     }
     return new AnswerDecision(found.body(), blocked, null, null, found.redacted(), found.logged());
   }
@@ -244,10 +244,9 @@ public final class PolicyEngine {
   }
 
   /** Why a request or an answer is refused for what a detector found in it (the rule is named by the caller). */
-  private String refusal(String what, JsonBodyScanner.Outcome found) {
-    Map<String, String> rules = what.equals("request") ? requestRuleOfDetector : answerRuleOfDetector;
+  private static String refusal(String what, JsonBodyScanner.Outcome found, String rule) {
     String because = "The " + what + " holds data the '" + found.blockedBy() + "' detector finds, which this LLM proxy "
-        + "does not let through (rule " + rules.get(found.blockedBy()) + ").";
+        + "does not let through (rule " + rule + ").";
     return found.notJson() ? because + " The " + what + " is not JSON the policies can read, so nothing in it could be "
         + "redacted." : because;
   }

@@ -128,7 +128,6 @@ public final class JsonBodyScanner {
           if (scan.blockedBy != null) {
             return new Read<>(blocked(scan.blockedBy, body, false), null);
           }
-          value = null;
         }
       }
       if (!parser.failed()) {
