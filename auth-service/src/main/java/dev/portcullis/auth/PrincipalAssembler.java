@@ -29,13 +29,13 @@ final class PrincipalAssembler {
   }
 
   Future<Principal> forVirtualKey(VirtualKey key) {
-    return credentials(key.providerKeyIds()).map(credentials -> new Principal(key.id(),
+    return credentials(key.providerKeyIds()).map(credentials -> Principal.withOneKeyEach(key.id(),
         Principal.Kind.VIRTUAL_KEY, key.name(), key.llmProxyIds(), credentials,
         key.expiresAt() == null ? 0 : key.expiresAt()));
   }
 
   Future<Principal> forOAuthClient(OAuthClient client) {
-    return credentials(client.providerKeyIds()).map(credentials -> new Principal(client.id(),
+    return credentials(client.providerKeyIds()).map(credentials -> Principal.withOneKeyEach(client.id(),
         Principal.Kind.OAUTH_CLIENT, client.name(), client.allowedLlmProxyIds(), credentials, 0));
   }
 

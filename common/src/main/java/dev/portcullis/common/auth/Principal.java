@@ -6,19 +6,44 @@ import java.util.Map;
 
 /**
  * Who a virtual key or an OAuth client is, and what it may use: the LLM proxies it is limited to
- * (empty: all of them) and one upstream credential per provider, already decrypted.
+ * (empty: all of them) and its upstream credentials by provider, already decrypted: one or more
+ * keys per provider, each with its weight, in a stable order (the first is the one a caller that
+ * needs a single key uses, such as the model list).
  *
  * @param id              the virtual key's or OAuth client's stored id
  * @param expiresAtMillis when a virtual key stops working (epoch millis); 0 when it never does
  */
 public record Principal(String id, Kind kind, String name, List<String> allowedProxyIds,
-    Map<String, UpstreamCredential> credentials, long expiresAtMillis) {
+    Map<String, List<UpstreamCredential>> credentials, long expiresAtMillis) {
 
   public enum Kind { VIRTUAL_KEY, OAUTH_CLIENT }
 
   public Principal {
     allowedProxyIds = allowedProxyIds == null ? List.of() : List.copyOf(allowedProxyIds);
-    credentials = credentials == null ? Map.of() : Map.copyOf(credentials);
+    if (credentials == null) {
+      credentials = Map.of();
+    } else {
+      Map<String, List<UpstreamCredential>> copy = new java.util.HashMap<>();
+      credentials.forEach((provider, keys) -> {
+        if (keys != null && !keys.isEmpty()) {
+          copy.put(provider, List.copyOf(keys));
+        }
+      });
+      credentials = Map.copyOf(copy);
+    }
+  }
+
+  /** A principal with one key per provider. */
+  public static Principal withOneKeyEach(String id, Kind kind, String name, List<String> allowedProxyIds,
+      Map<String, UpstreamCredential> credentials, long expiresAtMillis) {
+    Map<String, List<UpstreamCredential>> lists = new java.util.HashMap<>();
+    credentials.forEach((provider, key) -> lists.put(provider, List.of(key)));
+    return new Principal(id, kind, name, allowedProxyIds, lists, expiresAtMillis);
+  }
+
+  /** The keys mapped for {@code provider}; empty when none is. */
+  public List<UpstreamCredential> keysFor(String provider) {
+    return credentials.getOrDefault(provider, List.of());
   }
 
   public boolean expiredAt(long nowMillis) {

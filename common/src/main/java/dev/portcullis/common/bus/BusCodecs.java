@@ -152,12 +152,14 @@ public final class BusCodecs {
         .put("apiKey", credential.apiKey())
         .put("baseUrl", credential.baseUrl())
         .put("extraHeaders", new JsonObject(new HashMap<>(credential.extraHeaders())))
-        .put("serverSide", credential.serverSide());
+        .put("serverSide", credential.serverSide())
+        .put("keyId", credential.keyId())
+        .put("weight", credential.weight());
   }
 
   private static UpstreamCredential credential(JsonObject c) {
     return new UpstreamCredential(c.getString("apiKey"), c.getString("baseUrl"), strings(c.getJsonObject("extraHeaders")),
-        c.getBoolean("serverSide", false));
+        c.getBoolean("serverSide", false), c.getString("keyId"), c.getInteger("weight", 1));
   }
 
   private static Map<String, String> strings(JsonObject json) {
@@ -170,7 +172,11 @@ public final class BusCodecs {
 
   private static JsonObject principal(Principal p) {
     JsonObject credentials = new JsonObject();
-    p.credentials().forEach((provider, credential) -> credentials.put(provider, credential(credential)));
+    p.credentials().forEach((provider, keys) -> {
+      JsonArray array = new JsonArray();
+      keys.forEach(key -> array.add(credential(key)));
+      credentials.put(provider, array);
+    });
     return new JsonObject()
         .put("id", p.id())
         .put("kind", p.kind().name())
@@ -181,9 +187,17 @@ public final class BusCodecs {
   }
 
   private static Principal principal(JsonObject h) {
-    Map<String, UpstreamCredential> credentials = new HashMap<>();
-    h.getJsonObject("credentials", new JsonObject())
-        .forEach(e -> credentials.put(e.getKey(), credential((JsonObject) e.getValue())));
+    Map<String, List<UpstreamCredential>> credentials = new HashMap<>();
+    h.getJsonObject("credentials", new JsonObject()).forEach(e -> {
+      List<UpstreamCredential> keys = new ArrayList<>();
+      if (e.getValue() instanceof JsonArray array) {
+        array.forEach(key -> keys.add(credential((JsonObject) key)));
+      } else {
+        // An auth-service from before several keys per provider sent one object.
+        keys.add(credential((JsonObject) e.getValue()));
+      }
+      credentials.put(e.getKey(), keys);
+    });
     List<String> proxies = new ArrayList<>();
     h.getJsonArray("proxies", new JsonArray()).forEach(id -> proxies.add(String.valueOf(id)));
     return new Principal(h.getString("id"), Principal.Kind.valueOf(h.getString("kind")), h.getString("name"), proxies,
@@ -245,11 +259,15 @@ public final class BusCodecs {
   }
 
   private static JsonObject error(GatewayError e) {
-    return new JsonObject().put("kind", e.kind().name()).put("message", e.message()).put("param", e.param());
+    JsonObject json = new JsonObject().put("kind", e.kind().name()).put("message", e.message()).put("param", e.param());
+    if (e.retrySafe()) {
+      json.put("retrySafe", true);
+    }
+    return json;
   }
 
   private static GatewayError error(JsonObject json) {
     return new GatewayError(ErrorKind.valueOf(json.getString("kind")), json.getString("message"),
-        json.getString("param"));
+        json.getString("param"), json.getBoolean("retrySafe", false));
   }
 }

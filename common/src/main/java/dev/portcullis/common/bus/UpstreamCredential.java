@@ -17,18 +17,28 @@ import java.util.Map;
  * </ul>
  *
  * <p>{@link #toString()} never shows the key.
+ *
+ * @param keyId  the stored provider key's id (not a secret: what key health, circuit breakers and
+ *               logs name it by), or {@code null} for a default key or the server-side identity
+ * @param weight the key's share of its provider's calls among the keys mapped together (at least 1)
  */
-public record UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders, boolean serverSide) {
+public record UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders, boolean serverSide,
+    String keyId, int weight) {
 
   /** Use the provider's server-side identity; no key of the caller's. */
   public static final UpstreamCredential SERVER_SIDE = new UpstreamCredential(null, null, Map.of(), true);
 
   public UpstreamCredential {
     extraHeaders = extraHeaders == null ? Map.of() : Map.copyOf(extraHeaders);
+    weight = Math.max(1, weight);
   }
 
   public UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders) {
     this(apiKey, baseUrl, extraHeaders, false);
+  }
+
+  public UpstreamCredential(String apiKey, String baseUrl, Map<String, String> extraHeaders, boolean serverSide) {
+    this(apiKey, baseUrl, extraHeaders, serverSide, null, 1);
   }
 
   public boolean hasApiKey() {
@@ -38,6 +48,7 @@ public record UpstreamCredential(String apiKey, String baseUrl, Map<String, Stri
   @Override
   public String toString() {
     return "UpstreamCredential[apiKey=" + (hasApiKey() ? "<redacted>" : "none") + ", baseUrl=" + baseUrl
-        + ", extraHeaders=" + extraHeaders.keySet() + ", serverSide=" + serverSide + "]";
+        + ", extraHeaders=" + extraHeaders.keySet() + ", serverSide=" + serverSide + ", keyId=" + keyId
+        + ", weight=" + weight + "]";
   }
 }

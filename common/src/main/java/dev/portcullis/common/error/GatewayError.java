@@ -8,12 +8,26 @@ import java.util.Objects;
  * format at the edge, and travels over the bus as a reply or as a stream's ERROR frame.
  *
  * <p>Messages must never contain a secret: they are shown to clients and logged.
+ *
+ * @param retrySafe whether the upstream cannot have acted on the request: it was never reached, or
+ *                  it sent no byte of an answer (not even a stream's first event) before the
+ *                  connection failed or stayed silent too long. Only such a failure may be tried
+ *                  again on another key or model; every error Portcullis makes up itself is not.
  */
-public record GatewayError(ErrorKind kind, String message, String param) {
+public record GatewayError(ErrorKind kind, String message, String param, boolean retrySafe) {
 
   public GatewayError {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(message, "message");
+  }
+
+  public GatewayError(ErrorKind kind, String message, String param) {
+    this(kind, message, param, false);
+  }
+
+  /** This error, marked as one the upstream cannot have acted on. */
+  public GatewayError asRetrySafe() {
+    return retrySafe ? this : new GatewayError(kind, message, param, true);
   }
 
   public int status() {

@@ -36,8 +36,9 @@ class AuthMessagesRoundTripTest {
   @Test
   void principalRoundTripsWithItsCredentials() {
     Principal principal = new Principal("vk-1", Principal.Kind.VIRTUAL_KEY, "ci", List.of("p1", "p2"),
-        Map.of("openai", new UpstreamCredential("sk-abc", "http://h/v1", Map.of("OpenAI-Project", "x")),
-            "anthropic", new UpstreamCredential("sk-ant", null, Map.of())),
+        Map.of("openai", List.of(new UpstreamCredential("sk-abc", "http://h/v1", Map.of("OpenAI-Project", "x"), false, "pk-1", 3),
+            new UpstreamCredential("sk-abd", null, Map.of(), false, "pk-2", 1)),
+            "anthropic", List.of(new UpstreamCredential("sk-ant", null, Map.of()))),
         1234L);
     assertThat(roundTrip(principal)).isEqualTo(principal);
     assertThat(principal.toString()).doesNotContain("sk-abc").doesNotContain("sk-ant");

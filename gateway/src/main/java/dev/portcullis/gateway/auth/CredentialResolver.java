@@ -203,13 +203,13 @@ public final class CredentialResolver {
   private Future<Resolution> authorize(Principal principal, List<String> tokenProxies, String provider,
       String proxyId, String what) {
     return authorizeProxy(principal, tokenProxies, proxyId, what).compose(effective -> {
-      UpstreamCredential credential = principal.credentials().get(provider);
-      if (credential == null) {
+      List<UpstreamCredential> keys = principal.keysFor(provider);
+      if (keys.isEmpty()) {
         String owner = principal.kind() == Principal.Kind.VIRTUAL_KEY ? "virtual key" : "OAuth client";
         return Future.failedFuture(GatewayError.of(ErrorKind.PERMISSION,
             "This " + owner + " has no provider key for " + provider + ". Map one with the admin API.").toException());
       }
-      return Future.succeededFuture(Resolution.resolved(credential, principal, effective));
+      return Future.succeededFuture(Resolution.resolved(keys, principal, effective));
     });
   }
 

@@ -2,6 +2,7 @@ package dev.portcullis.gateway.auth;
 
 import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.bus.UpstreamCredential;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +13,10 @@ import java.util.Map;
  * @param principalKind whether it is a virtual key or an OAuth client
  * @param owner       {@code virtual key} or {@code OAuth client}, for messages
  * @param proxyId     the LLM proxy the caller may use
- * @param credentials the upstream credential by provider name
+ * @param credentials the upstream credentials by provider name (one or more keys each)
  */
 public record MappedCredentials(String principalId, Principal.Kind principalKind, String owner, String proxyId,
-    Map<String, UpstreamCredential> credentials) {
+    Map<String, List<UpstreamCredential>> credentials) {
 
   public MappedCredentials {
     credentials = Map.copyOf(credentials);

@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import java.util.List;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.Principal;
 import dev.portcullis.common.bus.UpstreamCredential;
@@ -19,20 +20,28 @@ import dev.portcullis.common.error.GatewayError;
  * @param callerKind              who called, for the usage record
  * @param callerId                the virtual key's or OAuth client's id, or for a passthrough key a
  *                                hash of it ({@link #passthroughId}); never a key
+ * @param keys                    every stored key the call may be sent with (one or more, weighted;
+ *                                {@code credential} is the first), or empty when Portcullis has
+ *                                no choice of key
  */
 record Admission(String proxyId, UpstreamCredential credential, boolean removesClientCredential,
-    GatewayError refusal, CallerKind callerKind, String callerId) {
+    GatewayError refusal, CallerKind callerKind, String callerId, List<UpstreamCredential> keys) {
 
   static Admission granted(String proxyId, UpstreamCredential credential, boolean removesClientCredential) {
-    return new Admission(proxyId, credential, removesClientCredential, null, CallerKind.NONE, null);
+    return new Admission(proxyId, credential, removesClientCredential, null, CallerKind.NONE, null, List.of());
+  }
+
+  /** Admitted with a choice among {@code keys} (not empty); the first is the one named until another is picked. */
+  static Admission granted(String proxyId, List<UpstreamCredential> keys) {
+    return new Admission(proxyId, keys.get(0), true, null, CallerKind.NONE, null, keys);
   }
 
   static Admission refused(String proxyId, GatewayError refusal) {
-    return new Admission(proxyId, null, false, refusal, CallerKind.NONE, null);
+    return new Admission(proxyId, null, false, refusal, CallerKind.NONE, null, List.of());
   }
 
   Admission by(CallerKind kind, String id) {
-    return new Admission(proxyId, credential, removesClientCredential, refusal, kind, id);
+    return new Admission(proxyId, credential, removesClientCredential, refusal, kind, id, keys);
   }
 
   static CallerKind callerKindOf(Principal.Kind kind) {

@@ -70,7 +70,7 @@ final class CredentialPolicy {
     String proxyId = resolution.proxyId();
     return switch (resolution.kind()) {
       // The client's credential (a virtual key or token) never goes upstream.
-      case RESOLVED -> Admission.granted(proxyId, resolution.credential(), true);
+      case RESOLVED -> Admission.granted(proxyId, resolution.keys());
       case ANONYMOUS -> keyless.allowsWithoutKey(provider, clientAddress)
           ? Admission.granted(proxyId, UpstreamCredential.SERVER_SIDE, false)
           : Admission.refused(proxyId, GatewayError.of(ErrorKind.AUTHENTICATION, keyless.missingKeyMessage(provider)));

@@ -70,9 +70,10 @@ final class ModelRouterHandler {
 
   private ModelListRequest modelList(MappedCredentials mapped, Call call) {
     Map<String, UpstreamCredential> routable = new LinkedHashMap<>();
-    mapped.credentials().forEach((provider, credential) -> {
+    // A model list needs one key per provider: the first mapped.
+    mapped.credentials().forEach((provider, keys) -> {
       if (Providers.known(provider)) {
-        routable.put(provider, credential);
+        routable.put(provider, keys.get(0));
       }
     });
     return new ModelListRequest(mapped.proxyId(), call.requestId, routable, timeoutMs);
@@ -90,15 +91,15 @@ final class ModelRouterHandler {
     if (pathProblem != null) {
       throw GatewayError.invalidRequest("The model id in '" + model + "' " + pathProblem + ".", "model").toException();
     }
-    UpstreamCredential credential = mapped.credentials().get(provider.name());
-    if (credential == null) {
+    List<UpstreamCredential> keys = mapped.credentials().getOrDefault(provider.name(), List.of());
+    if (keys.isEmpty()) {
       throw GatewayError.of(ErrorKind.PERMISSION, "This " + mapped.owner() + " has no provider key for "
           + provider.name() + ", so model '" + model + "' cannot be used. Map one with the admin API.").toException();
     }
     call.targetProvider = provider.name();
     call.requestedModel = id.nativeId();
     // The client's credential (a virtual key or token) never goes upstream.
-    return assembler.assemble(call, client, provider.name(), Admission.granted(mapped.proxyId(), credential, true),
+    return assembler.assemble(call, client, provider.name(), Admission.granted(mapped.proxyId(), keys),
         id.nativeId(), body);
   }
 }

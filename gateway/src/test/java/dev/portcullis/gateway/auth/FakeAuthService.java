@@ -51,7 +51,7 @@ final class FakeAuthService {
       oauthClientRequests.incrementAndGet();
       // As slow as a store lookup can be: the other calls arrive while this one is in flight.
       vertx.setTimer(200, t -> message.reply(new Principal(message.body(), Principal.Kind.OAUTH_CLIENT, message.body(),
-          List.of(), Map.of("openai", new UpstreamCredential("sk-" + message.body(), null, Map.of())), 0)));
+          List.of(), Map.of("openai", List.of(new UpstreamCredential("sk-" + message.body(), null, Map.of()))), 0)));
     });
     vertx.eventBus().consumer(Addresses.AUTH_PROXIES, message -> message.reply(
         new LlmProxyDirectory(Map.of(DEFAULT_PROXY, "default"), DEFAULT_PROXY)));
@@ -68,7 +68,7 @@ final class FakeAuthService {
   /** auth-service knows {@code key} (again), as the key of {@code id}. */
   void know(String key, String id) {
     keysByHash.put(CredentialHash.sha256Hex(key), new Principal(id, Principal.Kind.VIRTUAL_KEY, id, List.of(),
-        Map.of("openai", new UpstreamCredential("sk-" + id, null, Map.of())), 0));
+        Map.of("openai", List.of(new UpstreamCredential("sk-" + id, null, Map.of()))), 0));
   }
 
   /** From now on auth-service refuses {@code key} as it refuses a deleted one. */

@@ -26,7 +26,7 @@ class CredentialPolicyTest {
   void aPortcullisCredentialSendsItsMappedKeyAndNeverTravelsItself() {
     UpstreamCredential stored = new UpstreamCredential("sk-stored", null, Map.of());
 
-    Admission admission = policy.decide("openai", Resolution.resolved(stored,
+    Admission admission = policy.decide("openai", Resolution.resolved(List.of(stored),
         new Principal("vk-1", Principal.Kind.VIRTUAL_KEY, "key", List.of(), Map.of(), 0), PROXY), UNTRUSTED);
 
     assertThat(admission.admitted()).isTrue();

@@ -13,6 +13,7 @@ import dev.portcullis.common.provider.Providers;
 import dev.portcullis.gateway.auth.MappedCredentials;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class ModelRouterHandlerTest {
 
   private final ModelRouterHandler handler = new ModelRouterHandler(null, new ProxyRequestAssembler(30_000), 30_000);
   private final MappedCredentials mapped = new MappedCredentials("vk-1", Principal.Kind.VIRTUAL_KEY, "virtual key", "proxy-1",
-      Map.of("openai", OPENAI, "bedrock", BEDROCK));
+      Map.of("openai", List.of(OPENAI), "bedrock", List.of(BEDROCK)));
   private final Call call = TestCalls.call("model-router", Operation.ROUTER_CHAT_COMPLETIONS);
 
   @Test
