@@ -21,6 +21,8 @@ import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.tls.CertificateReloader;
 import dev.portcullis.gateway.tls.TlsFiles;
 import dev.portcullis.gateway.usage.UsageSettings;
+import dev.portcullis.gateway.resilience.RetrySettings;
+import dev.portcullis.gateway.resilience.UpstreamHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
   private GatewayErrorPage errorPage;
   private CredentialResolver credentials;
   private CertificateReloader reloader;
+  private UpstreamHealth health;
   private final Consumer<UsageRecord> usageSink;
   private final Limits limits;
   private final boolean policiesExist;
@@ -105,14 +108,17 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     credentials = new CredentialResolver(vertx, settings);
+    health = UpstreamHealth.attach(vertx, RetrySettings.from(settings), registry);
     proxy = new ProviderProxyHandler(vertx, ProviderRoutes.standard(), options, new CallRecorder(registry),
         credentials, new KeylessAccess(settings), availability, usageSink, UsageSettings.from(settings).auditBodyBytes(),
-        spans, limits == null ? null : limits.enforcer(vertx, registry), policiesExist);
+        spans, limits == null ? null : limits.enforcer(vertx, registry), policiesExist, health, registry);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
-      json(ctx, isReady ? 200 : 503, new JsonObject().put("status", isReady ? "READY" : "STARTING"));
+      // Circuits that are not closed are reported, not failed on: the gateway still takes calls.
+      json(ctx, isReady ? 200 : 503, new JsonObject().put("status", isReady ? "READY" : "STARTING")
+          .put("circuits", health.circuits()));
     });
     router.post(TokenEndpointHandler.PATH).handler(new TokenEndpointHandler(vertx, settings));
     // The proxy reads bodies itself, within the body limit and the gateway-wide buffered-bytes cap,
@@ -189,7 +195,8 @@ public final class GatewayVerticle extends VerticleBase {
     if (reloader != null) {
       reloader.stop();
     }
-    return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close()).compose(v -> credentials.close());
+    return proxy.drain(options.drainTimeoutMs()).compose(v -> server.close()).compose(v -> credentials.close())
+        .onComplete(v -> health.detach(vertx));
   }
 
   public int actualPort() {

@@ -5,6 +5,7 @@ import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.bus.ProxyResponse;
 import dev.portcullis.common.bus.Usage;
+import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.GatewayException;
@@ -310,7 +311,15 @@ public abstract class ProviderVerticle extends VerticleBase {
     }));
     response.endHandler(stream.guard(v -> {
       silence.stop();
-      sender.end(observer.usage().withModelIfAbsent(request.model()));
+      Usage usage = observer.usage().withModelIfAbsent(request.model());
+      if (!observer.sawLastEvent()) {
+        // Cut short: relayed as it ended, the client could take a part of an answer for all of it.
+        LOG.warn("{}: the {} stream ended before its last event", request.requestId(), name());
+        sender.fail(GatewayError.upstreamUnreachable("The upstream " + name()
+            + " ended its stream before its last event; the answer is incomplete."));
+        return;
+      }
+      sender.end(usage);
     }));
     response.exceptionHandler(stream.guard(err -> {
       silence.stop();
@@ -377,6 +386,16 @@ public abstract class ProviderVerticle extends VerticleBase {
    * {@link #failureOf(Throwable, UpstreamCall, ProxyRequest)} says.
    */
   GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request, Stage stage,
+      UpstreamTimeouts timeouts) {
+    GatewayError error = stagedFailureOf(cause, call, request, stage, timeouts);
+    // Nothing of an answer came back yet (not even a stream's first event): the caller may try
+    // the call again elsewhere. Our own refusals and bugs stay what they are.
+    boolean upstreamSilent = stage != Stage.IDLE && !(cause instanceof GatewayException)
+        && (error.kind() == ErrorKind.UPSTREAM_UNREACHABLE || error.kind() == ErrorKind.UPSTREAM_TIMEOUT);
+    return upstreamSilent ? error.asRetrySafe() : error;
+  }
+
+  private GatewayError stagedFailureOf(Throwable cause, UpstreamCall call, ProxyRequest request, Stage stage,
       UpstreamTimeouts timeouts) {
     boolean connectTimeout = cause instanceof io.netty.channel.ConnectTimeoutException;
     if (!connectTimeout && (cause instanceof GatewayException

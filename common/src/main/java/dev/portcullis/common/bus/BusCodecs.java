@@ -72,12 +72,14 @@ public final class BusCodecs {
         new BusCodec<>(LlmProxyDirectory.class,
             d -> new JsonObject().put("names", new JsonObject(new HashMap<>(d.namesById()))).put("defaultId", d.defaultId())
                 .put("audit", new JsonObject(new HashMap<>(d.auditLevels())))
-                .put("policies", new JsonObject(new HashMap<>(d.policies()))),
+                .put("policies", new JsonObject(new HashMap<>(d.policies())))
+                .put("fallbacks", new JsonObject(new HashMap<>(d.fallbacks()))),
             d -> null,
-            // "audit" and "policies" may be missing: an older auth-service sends neither.
+            // "audit", "policies" and "fallbacks" may be missing: an older auth-service sends none.
             (h, b) -> new LlmProxyDirectory(strings(h.getJsonObject("names")), h.getString("defaultId"),
                 h.getJsonObject("audit") == null ? Map.of() : strings(h.getJsonObject("audit")),
-                h.getJsonObject("policies") == null ? Map.of() : strings(h.getJsonObject("policies")))),
+                h.getJsonObject("policies") == null ? Map.of() : strings(h.getJsonObject("policies")),
+                h.getJsonObject("fallbacks") == null ? Map.of() : strings(h.getJsonObject("fallbacks")))),
         new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)));
   }
 

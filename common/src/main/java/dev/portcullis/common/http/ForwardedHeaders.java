@@ -24,7 +24,9 @@ public final class ForwardedHeaders {
       // Usage is read from the answer, so it must come uncompressed.
       "accept-encoding",
       // The client's network is none of the provider's business.
-      "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip");
+      "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip",
+      // Portcullis' own: how many times the caller lets it try.
+      "x-portcullis-max-retries");
 
   /** Response headers that describe the upstream's connection or site, not the answer. */
   private static final Set<String> NOT_DOWNSTREAM = Set.of(

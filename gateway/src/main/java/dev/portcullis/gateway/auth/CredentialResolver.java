@@ -250,6 +250,14 @@ public final class CredentialResolver {
     return proxyDirectory().map(directory -> directory.policies(proxyId != null ? proxyId : directory.defaultId()));
   }
 
+  /**
+   * The JSON of {@code proxyId}'s model-router fallbacks ({@code null}: the default proxy's), or
+   * null when it has none.
+   */
+  public Future<String> fallbacks(String proxyId) {
+    return proxyDirectory().map(directory -> directory.fallbacks(proxyId != null ? proxyId : directory.defaultId()));
+  }
+
   private Future<LlmProxyDirectory> proxyDirectory() {
     return answers.directory.get(DIRECTORY_KEY, authService::proxies);
   }

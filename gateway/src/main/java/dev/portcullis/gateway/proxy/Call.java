@@ -49,6 +49,11 @@ final class Call {
   dev.portcullis.policy.tools.ToolCallJudge toolJudge;
   /** What the policies did, for the usage record; null when the proxy has no policies. */
   dev.portcullis.gateway.policy.PolicyNote policyNote;
+  /** The stored keys the call may be sent with (one or more, weighted); empty when it has no choice. */
+  java.util.List<dev.portcullis.common.bus.UpstreamCredential> keys = java.util.List.of();
+  /** For the model router: the model as the caller named it ({@code provider:model}), and its fallbacks. */
+  String routerModel;
+  java.util.List<ModelRouterHandler.Fallback> fallbacks = java.util.List.of();
   /** Bytes of this call's body held in the {@link RequestBytesBudget}; given back when it is recorded. */
   long reservedBytes;
 

@@ -13,7 +13,10 @@ import dev.portcullis.gateway.auth.MappedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import dev.portcullis.gateway.resilience.ModelFallbacks;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +34,28 @@ final class ModelRouterHandler {
    */
   static final List<String> ROUTER_PROVIDERS = Providers.sortedNames();
 
+  /**
+   * A model to try when the one the caller named fails in a way the retry rule allows: its
+   * provider, its native id, the caller's keys for that provider, and the model as configured.
+   */
+  record Fallback(String provider, String nativeId, List<UpstreamCredential> keys, String model, long timeoutMs) {}
+
   private final CredentialPolicy policy;
   private final ProxyRequestAssembler assembler;
   private final long timeoutMs;
+  /** The LLM proxy's fallbacks document (JSON, or null) by proxy id. */
+  private final Function<String, Future<String>> fallbacksOf;
 
   ModelRouterHandler(CredentialPolicy policy, ProxyRequestAssembler assembler, long timeoutMs) {
+    this(policy, assembler, timeoutMs, proxyId -> Future.succeededFuture(null));
+  }
+
+  ModelRouterHandler(CredentialPolicy policy, ProxyRequestAssembler assembler, long timeoutMs,
+      Function<String, Future<String>> fallbacksOf) {
     this.policy = policy;
     this.assembler = assembler;
     this.timeoutMs = timeoutMs;
+    this.fallbacksOf = fallbacksOf;
   }
 
   /**
@@ -57,15 +74,46 @@ final class ModelRouterHandler {
           .toException());
     }
     ClientRequest client = ClientRequest.of(request);
-    return policy.admitMapped(request, call.proxyId).map(mapped -> {
+    return policy.admitMapped(request, call.proxyId).compose(mapped -> {
       call.effectiveProxyId = mapped.proxyId();
       call.callerKind = Admission.callerKindOf(mapped.principalKind());
       call.callerId = mapped.principalId();
       if (call.route.operation() == Operation.ROUTER_MODELS) {
-        return modelList(mapped, call);
+        return Future.succeededFuture(modelList(mapped, call));
       }
-      return modelCall(client, call, model, body, mapped);
+      ProxyRequest first = modelCall(client, call, model, body, mapped);
+      return fallbacksOf.apply(mapped.proxyId()).map(document -> {
+        call.fallbacks = fallbacks(ModelFallbacks.of(document, model), mapped);
+        return first;
+      });
     });
+  }
+
+  /**
+   * The fallbacks the caller can use: each names a known provider and a well-formed model, and
+   * the caller has a key for its provider; the others are left out, as a model it could not call.
+   */
+  private List<Fallback> fallbacks(List<String> models, MappedCredentials mapped) {
+    if (models.isEmpty()) {
+      return List.of();
+    }
+    List<Fallback> usable = new ArrayList<>(models.size());
+    for (String candidate : models) {
+      ModelId id;
+      try {
+        id = ModelId.parse(candidate);
+      } catch (RuntimeException notAModelId) {
+        continue;
+      }
+      ProviderDescriptor provider = Providers.named(id.provider());
+      List<UpstreamCredential> keys = provider == null ? List.of()
+          : mapped.credentials().getOrDefault(provider.name(), List.of());
+      if (!keys.isEmpty() && ModelPathChecks.nativeIdProblem(provider, id.nativeId()) == null) {
+        usable.add(new Fallback(provider.name(), id.nativeId(), keys, candidate,
+            assembler.timeoutMsOf(provider.name())));
+      }
+    }
+    return List.copyOf(usable);
   }
 
   private ModelListRequest modelList(MappedCredentials mapped, Call call) {
@@ -98,6 +146,8 @@ final class ModelRouterHandler {
     }
     call.targetProvider = provider.name();
     call.requestedModel = id.nativeId();
+    call.routerModel = model;
+    call.keys = keys;
     // The client's credential (a virtual key or token) never goes upstream.
     return assembler.assemble(call, client, provider.name(), Admission.granted(mapped.proxyId(), keys),
         id.nativeId(), body);

@@ -29,7 +29,11 @@ import dev.portcullis.gateway.observe.GenAiSpans;
 import dev.portcullis.gateway.routes.ModelRouterRoutes;
 import dev.portcullis.gateway.routes.ProviderRoutes;
 import dev.portcullis.gateway.routes.RouteMatch;
+import dev.portcullis.gateway.resilience.UpstreamHealth;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -74,11 +78,13 @@ public final class ProviderProxyHandler {
   private final LimitEnforcer limits;
   private final ProxyPolicies policies;
   private final Vertx vertx;
+  /** Retries, failover and circuits; {@code null}: each call is sent once, as it is. */
+  private final Attempts attempts;
 
   /** @param availability explains, in a 503, why no instance of a provider answered */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability) {
-    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null, null, true);
+    this(vertx, routes, options, recorder, credentials, keyless, availability, null, 0, null, null, true, null, null);
   }
 
   /**
@@ -89,11 +95,14 @@ public final class ProviderProxyHandler {
    * @param limits         enforces the limit rules on this event loop; {@code null}: no limits
    * @param policiesExist  whether an auth-service (and so LLM proxies with policies) can exist for
    *                       this gateway; without one no call asks for policies
+   * @param health         the upstreams' health, shared by the gateway's event loops; {@code null}:
+   *                       no retries, failover or circuits
+   * @param registry       where retries and fallbacks are counted (with {@code health})
    */
   public ProviderProxyHandler(Vertx vertx, ProviderRoutes routes, GatewaySettings options, CallRecorder recorder,
       CredentialResolver credentials, KeylessAccess keyless, ProviderAvailability availability,
       Consumer<UsageRecord> usageSink, int auditBodyLimit, GenAiSpans spans, LimitEnforcer limits,
-      boolean policiesExist) {
+      boolean policiesExist, UpstreamHealth health, MeterRegistry registry) {
     this.spans = spans;
     this.limits = limits;
     this.vertx = vertx;
@@ -106,8 +115,10 @@ public final class ProviderProxyHandler {
     this.sniffer = new BodySniffer(options.bodyLimitBytes());
     this.credentialPolicy = new CredentialPolicy(credentials, keyless);
     this.assembler = new ProxyRequestAssembler(options.upstreamTimeouts(), spans);
-    this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs());
+    this.modelRouter = new ModelRouterHandler(credentialPolicy, assembler, options.upstreamTimeoutMs(),
+        credentials::fallbacks);
     this.sender = new CallSender(vertx, options.upstreamTimeoutMs(), options.streamWindow());
+    this.attempts = health == null ? null : new Attempts(vertx, sender, health, registry);
     this.availability = availability;
     this.tracker = new CallTracker(vertx, recorder, budget, usageSink == null ? null : new UsageRecords(usageSink),
         limits);
@@ -239,6 +250,7 @@ public final class ProviderProxyHandler {
       }
       Admission admission = ar.result();
       call.effectiveProxyId = admission.proxyId();
+      call.keys = admission.keys();
       call.callerKind = admission.callerKind();
       call.callerId = admission.callerId();
       if (!admission.admitted()) {
@@ -349,13 +361,43 @@ public final class ProviderProxyHandler {
       call.span = spans.start(call.traceParent, request.provider(), call.route.operation(), request.model(),
           call.stream, request.proxyId(), call.requestId, call.callerKind.wire());
     }
-    sender.send(destination, message, call.stream, call.span).onComplete(ar -> guarded(ctx, call, () -> {
+    Future<BusReply> reply;
+    if (attempts != null && message instanceof ProxyRequest request) {
+      int maxRetries;
+      try {
+        maxRetries = Attempts.maxRetriesOf(ctx.request().getHeader(Attempts.MAX_RETRIES_HEADER));
+      } catch (GatewayException e) {
+        answers.fail(ctx.response(), call, e.error());
+        return;
+      }
+      reply = attempts.send(call, targets(call, destination, request), maxRetries, ctx.response(), call.span);
+    } else {
+      reply = sender.send(destination, message, call.stream, call.span);
+    }
+    reply.onComplete(ar -> guarded(ctx, call, () -> {
       if (ar.failed()) {
         failed(ctx, call, ar.cause());
       } else {
         answers.write(ctx.response(), call, ar.result());
       }
     }));
+  }
+
+  /** Where the call may go: its provider (or the model it named), then the model router's fallbacks. */
+  private static List<Attempts.Target> targets(Call call, BusDestination destination, ProxyRequest request) {
+    String provider = call.targetProvider != null ? call.targetProvider : request.provider();
+    Attempts.Target first = new Attempts.Target(destination, request, call.keys, provider, call.routerModel);
+    if (call.fallbacks.isEmpty()) {
+      return List.of(first);
+    }
+    List<Attempts.Target> targets = new ArrayList<>(1 + call.fallbacks.size());
+    targets.add(first);
+    for (ModelRouterHandler.Fallback fallback : call.fallbacks) {
+      targets.add(new Attempts.Target(destination, request.toBuilder().provider(fallback.provider())
+          .model(fallback.nativeId()).credential(fallback.keys().get(0)).timeoutMs(fallback.timeoutMs()).build(),
+          fallback.keys(), fallback.provider(), fallback.model()));
+    }
+    return targets;
   }
 
   /**

@@ -39,6 +39,11 @@ final class ProxyRequestAssembler {
     this.spans = spans;
   }
 
+  /** How long {@code provider}'s upstream may leave a call without a word (a request's {@code timeoutMs}). */
+  long timeoutMsOf(String provider) {
+    return timeouts.of(provider).silenceMs();
+  }
+
   /**
    * The message for {@code provider}'s verticle (or for the model router, which passes it on).
    *

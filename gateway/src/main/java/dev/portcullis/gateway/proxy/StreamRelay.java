@@ -77,28 +77,6 @@ final class StreamRelay {
             .onComplete(usage -> finish(Outcome.CLIENT_CLOSED));
       }
     });
-    receiver.handler(bytes -> {
-      if (call.firstByteNanos == 0) {
-        call.firstByteNanos = System.nanoTime() - call.startedNanos;
-      }
-      if (finished) {
-        return;
-      }
-      if (gate == null) {
-        write(bytes);
-        return;
-      }
-      gate.gate().accept(bytes, this::write);
-      String stoppedBy = gate.stoppedBy();
-      if (stoppedBy != null && !finished) {
-        // The gate has written the API's own error event in place of the secret: nothing more goes.
-        receiver.cancel("the answer held data a policy blocks");
-        noted();
-        call.policyNote.refused(stoppedBy);
-        response.end();
-        finish(Outcome.FAILED);
-      }
-    });
     receiver.endHandler(v -> {
       if (finished) {
         return;
@@ -127,8 +105,34 @@ final class StreamRelay {
       }
       finish(Outcome.FAILED);
     });
-    // Send the head now: clients see the status at once, not with the first token.
-    response.writeHead();
+    // Last: frames that are here already (the first, when the call waited for it) flow at once.
+    receiver.handler(bytes -> {
+      if (call.firstByteNanos == 0) {
+        call.firstByteNanos = System.nanoTime() - call.startedNanos;
+      }
+      if (finished) {
+        return;
+      }
+      if (gate == null) {
+        write(bytes);
+        return;
+      }
+      gate.gate().accept(bytes, this::write);
+      String stoppedBy = gate.stoppedBy();
+      if (stoppedBy != null && !finished) {
+        // The gate has written the API's own error event in place of the secret: nothing more goes.
+        receiver.cancel("the answer held data a policy blocks");
+        noted();
+        call.policyNote.refused(stoppedBy);
+        response.end();
+        finish(Outcome.FAILED);
+      }
+    });
+    // Send the head now, unless the answer went already: clients see the status at once, not
+    // with the first token.
+    if (!response.headWritten()) {
+      response.writeHead();
+    }
   }
 
   /** What the gates did, for the usage record. */

@@ -17,6 +17,7 @@ public final class AnthropicStreamUsageObserver implements UsageObserver {
 
   private final SseParser parser = new SseParser(this::onEvent);
   private final AnthropicUsage usage = new AnthropicUsage();
+  private boolean lastEvent;
 
   @Override
   public void onData(Buffer chunk) {
@@ -29,8 +30,16 @@ public final class AnthropicStreamUsageObserver implements UsageObserver {
     return usage.toUsage();
   }
 
+  @Override
+  public boolean sawLastEvent() {
+    return lastEvent;
+  }
+
   private void onEvent(SseEvent event) {
     String type = event.event();
+    if ("message_stop".equals(type) || "error".equals(type)) {
+      lastEvent = true;
+    }
     if ("message_start".equals(type)) {
       AnthropicUsageReader.into(event.data().getBytes(StandardCharsets.UTF_8), "message", usage);
     } else if ("message_delta".equals(type)) {

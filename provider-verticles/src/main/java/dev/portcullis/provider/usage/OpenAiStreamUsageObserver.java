@@ -22,6 +22,27 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
   private long outputTokens = -1;
   private long cachedInputTokens = -1;
   private long reasoningTokens = -1;
+  private boolean lastEvent;
+  /** Whether this stream's format has a last event ({@code [DONE]}, a Responses terminal event) to wait for. */
+  private final boolean hasLastEvent;
+
+  public OpenAiStreamUsageObserver() {
+    this(false);
+  }
+
+  /** @param hasLastEvent whether a stream of this operation always ends with its last event */
+  public OpenAiStreamUsageObserver(boolean hasLastEvent) {
+    this.hasLastEvent = hasLastEvent;
+  }
+
+  /**
+   * Whether streams of {@code operation} end with a last event of their own: chat and text
+   * completions ({@code data: [DONE]}) and Responses (its terminal event). Audio streams end
+   * otherwise and are not checked.
+   */
+  public static boolean endsWithLastEvent(String operation) {
+    return "chat.completions".equals(operation) || "completions".equals(operation) || "responses".equals(operation);
+  }
 
   @Override
   public void onData(Buffer chunk) {
@@ -34,15 +55,27 @@ public final class OpenAiStreamUsageObserver implements UsageObserver {
     return new Usage(model, inputTokens, outputTokens, cachedInputTokens, -1, reasoningTokens);
   }
 
+  @Override
+  public boolean sawLastEvent() {
+    return lastEvent || !hasLastEvent;
+  }
+
   private void onEvent(SseEvent event) {
     String data = event.data();
     if (event.isDoneMarker()) {
+      lastEvent = true;
       return;
     }
     boolean responsesTerminal = event.event() != null
         ? event.event().equals("response.completed") || event.event().equals("response.incomplete")
             || event.event().equals("response.failed")
-        : data.contains("\"type\":\"response.completed\"") || data.contains("\"type\":\"response.incomplete\"");
+        : data.contains("\"type\":\"response.completed\"") || data.contains("\"type\":\"response.incomplete\"")
+            || data.contains("\"type\":\"response.failed\"");
+    if (responsesTerminal || "error".equals(event.event()) || data.startsWith("{\"error\"")
+        || data.contains("\"type\":\"error\"")) {
+      // A Responses stream ends with its terminal event; any stream may end with an error event.
+      lastEvent = true;
+    }
     boolean mentionsUsage = data.contains("\"usage\"") && !data.contains("\"usage\":null")
         || responsesTerminal;
     // The model is named in the first chunk; do not parse every delta looking for it.

@@ -28,7 +28,8 @@ public interface UsageFormat {
   UsageObserver observe(ProxyRequest request);
 
   /** OpenAI's {@code usage} object, in the answer and in the stream's last chunk. */
-  UsageFormat OPENAI = of((request, body) -> OpenAiUsageReader.read(body), request -> new OpenAiStreamUsageObserver());
+  UsageFormat OPENAI = of((request, body) -> OpenAiUsageReader.read(body), request -> new OpenAiStreamUsageObserver(
+      OpenAiStreamUsageObserver.endsWithLastEvent(request.operation())));
 
   /** A format from its two readers. */
   static UsageFormat of(BiFunction<ProxyRequest, Buffer, Usage> read, Function<ProxyRequest, UsageObserver> observe) {

@@ -95,10 +95,14 @@ final class StreamPipe {
         LOG.debug("{} cancelled by the gateway: {}", toProvider, reason);
         receiver.cancel(reason);
       }));
+      // Whether anything of the answer went to the gateway: until then a failure the upstream did not
+      // act on travels as the failure itself, which the gateway may try again elsewhere.
+      boolean[] relayed = new boolean[1];
       receiver.handler(guard.guard(bytes -> {
         if (sender.isClosed()) {
           return;
         }
+        relayed[0] = true;
         Buffer out;
         try {
           out = transform.onData(bytes);
@@ -139,6 +143,10 @@ final class StreamPipe {
         }
         GatewayError error = err instanceof StreamFailureException failure ? failure.error()
             : GatewayError.internal("The " + toProvider.provider() + " stream failed.");
+        if (error.retrySafe() && !relayed[0]) {
+          sender.fail(error);
+          return;
+        }
         Buffer out = transform.onFailure(error);
         if (out == null) {
           sender.fail(error);

@@ -48,6 +48,11 @@ public final class StreamReceiver implements ReadStream<Buffer> {
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
+  /** A failure that came while no exception handler was set: handed to the next one set. */
+  private GatewayError unhandledFailure;
+  /** Completed once the first frame is here, or the stream failed, whichever comes first. */
+  private io.vertx.core.Promise<Void> firstFrame;
+  private boolean anyData;
 
   private StreamReceiver(Vertx vertx, int window, long idleTimeoutMs) {
     this.vertx = vertx;
@@ -106,6 +111,36 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     grantCredit();
   }
 
+  /**
+   * Completes when the first frame of the answer (data, its end or its failure) has arrived, or the
+   * producer went silent for too long; nothing is consumed. Lets a caller look before it commits
+   * to the answer ({@link #failureBeforeData}).
+   */
+  public Future<Void> firstFrame() {
+    if (!pending.isEmpty() || finished || anyData) {
+      return Future.succeededFuture();
+    }
+    if (firstFrame == null) {
+      firstFrame = io.vertx.core.Promise.promise();
+    }
+    return firstFrame.future();
+  }
+
+  /**
+   * The error the stream failed with before any of its data arrived (the first frame is a
+   * failure, or the producer went silent), or null when it did not: data came, or it ended well.
+   */
+  public GatewayError failureBeforeData() {
+    if (anyData) {
+      return null;
+    }
+    StreamFrame first = pending.peek();
+    if (first instanceof StreamFrame.Failure failure) {
+      return failure.error();
+    }
+    return first == null ? unhandledFailure : null;
+  }
+
   /** The client went away: tell the producer to reset its upstream call, and stop. */
   public void cancel(String reason) {
     if (finished) {
@@ -156,6 +191,11 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       outstanding--;
     }
     pending.add(frame);
+    if (firstFrame != null) {
+      io.vertx.core.Promise<Void> waiting = firstFrame;
+      firstFrame = null;
+      waiting.complete();
+    }
     drain();
   }
 
@@ -167,6 +207,7 @@ public final class StreamReceiver implements ReadStream<Buffer> {
           return;
         }
         pending.poll();
+        anyData = true;
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
@@ -227,6 +268,8 @@ public final class StreamReceiver implements ReadStream<Buffer> {
     finish();
     if (exceptionHandler != null) {
       exceptionHandler.handle(new StreamFailureException(error));
+    } else {
+      unhandledFailure = error;
     }
   }
 
@@ -236,11 +279,21 @@ public final class StreamReceiver implements ReadStream<Buffer> {
       vertx.cancelTimer(idleTimer);
       consumer.unregister();
     }
+    if (firstFrame != null) {
+      io.vertx.core.Promise<Void> waiting = firstFrame;
+      firstFrame = null;
+      waiting.complete();
+    }
   }
 
   @Override
   public StreamReceiver exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
+    if (handler != null && unhandledFailure != null) {
+      GatewayError failure = unhandledFailure;
+      unhandledFailure = null;
+      handler.handle(new StreamFailureException(failure));
+    }
     return this;
   }
 
