@@ -103,6 +103,32 @@ class VirtualKeysAndOAuthTest {
   }
 
   @Test
+  void aVirtualKeyWithTwoWeightedKeysOfOneProviderCallsThroughOneOfThem() {
+    String secondKey = "sk-second-stored-key-0123456789ABCDEF";
+    String secondId = admin.create("provider-keys", new JsonObject().put("provider", "openai")
+        .put("name", "team-openai-second").put("apiKey", secondKey)).getString("id");
+    JsonObject created = admin.create("virtual-keys", new JsonObject().put("name", "two-keys")
+        .put("providerKeys", new JsonArray().add(new JsonObject().put("id", providerKeyId).put("weight", 3))
+            .add(new JsonObject().put("id", secondId))));
+    JsonObject listed = new JsonObject(admin.send("GET", "/api/admin/virtual-keys", null).body()).getJsonArray("data")
+        .stream().map(JsonObject.class::cast).filter(k -> k.getString("id").equals(created.getString("id")))
+        .findFirst().orElseThrow();
+    assertThat(listed.getJsonArray("providerKeys")).containsExactly(
+        new JsonObject().put("id", providerKeyId).put("provider", "openai").put("weight", 3),
+        new JsonObject().put("id", secondId).put("provider", "openai").put("weight", 1));
+
+    // Which of the two keys the gateway picks is its business: one of them, and only a stored one.
+    OpenAIClient client = client(created.getString("key"), null);
+    ChatCompletion completion = client.chat().completions().create(PARAMS);
+    assertThat(completion.choices().get(0).message().content()).hasValue("hi");
+    client.close();
+    RecordedRequest received = upstream.last();
+    assertThat(received.header("Authorization")).isIn("Bearer " + STORED_KEY, "Bearer " + secondKey);
+    assertThat(received.headers().toString() + received.query() + received.bodyText())
+        .doesNotContain(created.getString("key"));
+  }
+
+  @Test
   void deletedVirtualKeyStopsWorkingWithinOneSecond() throws Exception {
     JsonObject created = virtualKey("app-to-delete");
     OpenAIClient client = client(created.getString("key"), null);

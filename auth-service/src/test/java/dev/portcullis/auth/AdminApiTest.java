@@ -2,6 +2,7 @@ package dev.portcullis.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.auth.admin.AdminApi;
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.CredentialHash;
 import dev.portcullis.common.auth.RandomTokens;
@@ -16,8 +17,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,10 +159,153 @@ class AdminApiTest {
     assertField(admin.post("/api/admin/provider-keys", body), 409, "name");
     assertField(admin.post("/api/admin/llm-proxies", new JsonObject().put("name", "default")), 409, "name");
 
-    JsonObject second = admin.create("/api/admin/provider-keys", body.copy().put("name", "other"));
+    // Two keys of one provider are no conflict (see severalKeysOfOneProvider...); one key twice is refused.
     assertField(admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "x")
-        .put("providerKeyIds", new JsonArray().add(first.getString("id")).add(second.getString("id")))), 409,
+        .put("providerKeyIds", new JsonArray().add(first.getString("id")).add(first.getString("id")))), 400,
         "providerKeyIds");
+  }
+
+  @Test
+  void severalKeysOfOneProviderAreMappedWithWeightsAndListedInOrder() {
+    String first = providerKey("openai", "first");
+    String second = providerKey("openai", "second");
+    String claude = providerKey("anthropic", "claude");
+
+    JsonObject created = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "weighted")
+        .put("providerKeys", new JsonArray()
+            .add(new JsonObject().put("id", second).put("weight", 3))
+            .add(new JsonObject().put("id", claude))
+            .add(new JsonObject().put("id", first).put("weight", 1000))));
+    assertThat(created.fieldNames()).containsExactlyInAnyOrder("id", "name", "key", "providers", "expiresAt");
+    assertThat(created.getJsonArray("providers")).containsExactly("anthropic", "openai");
+
+    JsonObject listed = listed("virtual-keys", created.getString("id"));
+    // By provider, and within a provider as given.
+    assertThat(listed.getJsonArray("providerKeyIds")).containsExactly(claude, second, first);
+    assertThat(listed.getJsonArray("providerKeys")).containsExactly(
+        new JsonObject().put("id", claude).put("provider", "anthropic").put("weight", 1),
+        new JsonObject().put("id", second).put("provider", "openai").put("weight", 3),
+        new JsonObject().put("id", first).put("provider", "openai").put("weight", 1000));
+    assertThat(listed.getJsonArray("providers")).containsExactly("anthropic", "openai");
+
+    // The plain list maps several keys of one provider too, each with weight 1.
+    JsonObject plain = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "plain")
+        .put("providerKeyIds", new JsonArray().add(first).add(second)));
+    assertThat(listed("virtual-keys", plain.getString("id")).getJsonArray("providerKeys")).containsExactly(
+        new JsonObject().put("id", first).put("provider", "openai").put("weight", 1),
+        new JsonObject().put("id", second).put("provider", "openai").put("weight", 1));
+
+    JsonObject client = admin.create("/api/admin/oauth-clients", new JsonObject().put("name", "bot")
+        .put("providerKeys", new JsonArray().add(new JsonObject().put("id", first).put("weight", 2))
+            .add(new JsonObject().put("id", second).put("weight", 5)))
+        .put("allowedLlmProxyIds", new JsonArray().add(defaultProxyId())));
+    JsonObject clientListed = listed("oauth-clients", client.getString("id"));
+    assertThat(clientListed.getJsonArray("providerKeyIds")).containsExactly(first, second);
+    assertThat(clientListed.getJsonArray("providerKeys")).containsExactly(
+        new JsonObject().put("id", first).put("provider", "openai").put("weight", 2),
+        new JsonObject().put("id", second).put("provider", "openai").put("weight", 5));
+  }
+
+  @Test
+  void everyBadMappingIsRefusedNamingTheFieldAndStoresNothing() {
+    String openai = providerKey("openai", "a");
+    String other = providerKey("openai", "b");
+    String proxy = defaultProxyId();
+    Map<String, JsonObject> refusals = new LinkedHashMap<>();
+    refusals.put("providerKeys", new JsonObject().put("providerKeyIds", new JsonArray().add(openai))
+        .put("providerKeys", new JsonArray().add(new JsonObject().put("id", other))));
+    refusals.put("providerKeyIds", new JsonObject().put("providerKeyIds", new JsonArray().add(openai).add(openai)));
+    refusals.put("providerKeys[1].id", weighted(new JsonObject().put("id", openai),
+        new JsonObject().put("id", openai).put("weight", 2)));
+    for (Object weight : new Object[] {0, -1, 1001, 1_000_000_000L, 1e9, 3.5, 3.0, "3", true, new JsonObject(),
+        new JsonArray().add(3), new BigInteger("9".repeat(200))}) {
+      refusals.put("providerKeys[0].weight #" + weight, weighted(new JsonObject().put("id", openai).put("weight", weight)));
+    }
+    refusals.put("providerKeys[0].id", weighted(new JsonObject().put("id", new JsonObject().put("id", openai))));
+    refusals.put("providerKeys[0].id #number", weighted(new JsonObject().put("id", 7)));
+    refusals.put("providerKeys[0].id #missing", weighted(new JsonObject().put("weight", 2)));
+    refusals.put("providerKeys[0].id #blank", weighted(new JsonObject().put("id", " ")));
+    refusals.put("providerKeys[0].wieght", weighted(new JsonObject().put("id", openai).put("wieght", 2)));
+    refusals.put("providerKeys[1].id #unknown", weighted(new JsonObject().put("id", openai),
+        new JsonObject().put("id", "no-such-key")));
+    refusals.put("providerKeys[0]", new JsonObject().put("providerKeys", new JsonArray().add(openai)));
+    refusals.put("providerKeys[1]", weighted(new JsonObject().put("id", openai), null));
+    refusals.put("providerKeys #not an array", new JsonObject().put("providerKeys", new JsonObject().put("id", openai)));
+    refusals.put("providerKeys #empty", new JsonObject().put("providerKeys", new JsonArray()));
+    refusals.put("providerKeyIds #unknown", new JsonObject().put("providerKeyIds", new JsonArray().add("missing")));
+    refusals.put("providerKeyIds #empty", new JsonObject().put("providerKeyIds", new JsonArray()));
+    refusals.put("providerKeyIds #none", new JsonObject());
+    refusals.put("providerKeyIds #not ids", new JsonObject().put("providerKeyIds", new JsonArray().add(5)));
+    JsonArray tenThousand = new JsonArray();
+    JsonArray tenThousandIds = new JsonArray();
+    for (int i = 0; i < 10_000; i++) {
+      tenThousand.add(new JsonObject().put("id", "id-" + i).put("weight", 1000));
+      tenThousandIds.add("id-" + i);
+    }
+    refusals.put("providerKeys #10000", new JsonObject().put("providerKeys", tenThousand));
+    refusals.put("providerKeyIds #10000", new JsonObject().put("providerKeyIds", tenThousandIds));
+    refusals.put("providerKeys #257", new JsonObject().put("providerKeys",
+        new JsonArray(tenThousand.getList().subList(0, AdminApi.MAX_MAPPINGS + 1))));
+
+    for (Map.Entry<String, JsonObject> refusal : refusals.entrySet()) {
+      String field = refusal.getKey().split(" #")[0];
+      JsonObject body = refusal.getValue().put("name", "refused");
+      assertField(admin.post("/api/admin/virtual-keys", body), 400, field);
+      assertField(admin.post("/api/admin/oauth-clients", body.copy().put("allowedLlmProxyIds",
+          new JsonArray().add(proxy))), 400, field);
+    }
+    assertThat(admin.get("/api/admin/virtual-keys").json().getJsonArray("data")).isEmpty();
+    assertThat(admin.get("/api/admin/oauth-clients").json().getJsonArray("data")).isEmpty();
+  }
+
+  @Test
+  void atMost32KeysOfOneProviderMayBeMapped() {
+    JsonArray keys = new JsonArray();
+    for (int i = 0; i <= AdminApi.MAX_KEYS_PER_PROVIDER; i++) {
+      keys.add(new JsonObject().put("id", providerKey("openai", "k" + i)).put("weight", i + 1));
+    }
+    AdminClient.Answer tooMany = admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "many")
+        .put("providerKeys", keys));
+    assertField(tooMany, 400, "providerKeys");
+    assertThat(tooMany.json().getJsonObject("error").getString("message")).contains("openai", "32");
+    assertThat(admin.get("/api/admin/virtual-keys").json().getJsonArray("data")).isEmpty();
+
+    keys.remove(keys.size() - 1);
+    JsonObject created = admin.create("/api/admin/virtual-keys", new JsonObject().put("name", "many")
+        .put("providerKeys", keys));
+    assertThat(listed("virtual-keys", created.getString("id")).getJsonArray("providerKeys"))
+        .hasSize(AdminApi.MAX_KEYS_PER_PROVIDER);
+  }
+
+  @Test
+  void anUnknownIdIsQuotedShortAndAFewAtMost() {
+    JsonArray ids = new JsonArray();
+    for (int i = 0; i < 200; i++) {
+      ids.add("x".repeat(4000) + i);
+    }
+    AdminClient.Answer refused = admin.post("/api/admin/virtual-keys", new JsonObject().put("name", "long")
+        .put("providerKeyIds", ids));
+    assertField(refused, 400, "providerKeyIds");
+    assertThat(refused.body().length()).isLessThan(1000);
+    assertThat(refused.json().getJsonObject("error").getString("message")).contains("and 195 more");
+  }
+
+  private String providerKey(String provider, String name) {
+    return admin.create("/api/admin/provider-keys", new JsonObject().put("provider", provider).put("name", name)
+        .put("apiKey", "sk-" + name)).getString("id");
+  }
+
+  private static JsonObject weighted(JsonObject... entries) {
+    JsonArray array = new JsonArray();
+    for (JsonObject entry : entries) {
+      array.add(entry);
+    }
+    return new JsonObject().put("providerKeys", array);
+  }
+
+  private JsonObject listed(String kind, String id) {
+    return admin.get("/api/admin/" + kind).json().getJsonArray("data").stream().map(JsonObject.class::cast)
+        .filter(item -> item.getString("id").equals(id)).findFirst().orElseThrow();
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 import dev.portcullis.auth.SecretCipher;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.auth.store.DuplicateException;
+import dev.portcullis.auth.store.KeyMapping;
 import dev.portcullis.auth.store.LlmProxy;
 import dev.portcullis.auth.store.ProviderKey;
 import dev.portcullis.auth.store.StillReferencedException;
@@ -42,6 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -63,6 +65,10 @@ public final class AdminApi {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/api/admin";
   private static final int BODY_LIMIT = 1 << 20;
+  /** The most provider keys one virtual key or OAuth client may map, over all providers. */
+  public static final int MAX_MAPPINGS = 256;
+  /** The most keys of one provider a virtual key or OAuth client may map. */
+  public static final int MAX_KEYS_PER_PROVIDER = 32;
   /** Admin bodies are small JSON objects: read under the client-JSON bounds, duplicate keys refused. */
   private static final ObjectMapper JSON = new ObjectMapper(ClientJsonLimits.factory(BODY_LIMIT));
 
@@ -295,13 +301,13 @@ public final class AdminApi {
 
   private Future<JsonObject> createVirtualKey(RequestFields fields) {
     String name = fields.name();
-    List<String> providerKeyIds = fields.ids("providerKeyIds", true);
+    RequestFields.RequestedKeys providerKeys = fields.providerKeys();
     List<String> llmProxyIds = fields.ids("llmProxyIds", false);
     long now = System.currentTimeMillis();
     Long expiresAt = fields.has("expiresAt") ? fields.futureInstant("expiresAt", now)
         : defaultExpirySeconds > 0 ? now + defaultExpirySeconds * 1000 : null;
     String key = VirtualKeyFormat.mint(virtualKeyChecksumKey);
-    return mappings(providerKeyIds, "providerKeyIds")
+    return mappings(providerKeys)
         .compose(mapping -> checkProxies(llmProxyIds, "llmProxyIds").map(mapping))
         .compose(mapping -> store.createVirtualKey(name, CredentialHash.sha256Hex(key), mapping, llmProxyIds, expiresAt))
         .map(created -> AdminViews.virtualKeyCreated(created, key));
@@ -316,11 +322,11 @@ public final class AdminApi {
 
   private Future<JsonObject> createOAuthClient(RequestFields fields) {
     String name = fields.name();
-    List<String> providerKeyIds = fields.ids("providerKeyIds", true);
+    RequestFields.RequestedKeys providerKeys = fields.providerKeys();
     List<String> allowedLlmProxyIds = fields.ids("allowedLlmProxyIds", true);
     String clientId = "pc-oc-" + RandomTokens.base62(24);
     String secret = "pc-cs-" + RandomTokens.base62(48);
-    return mappings(providerKeyIds, "providerKeyIds")
+    return mappings(providerKeys)
         .compose(mapping -> checkProxies(allowedLlmProxyIds, "allowedLlmProxyIds").map(mapping))
         .compose(mapping -> store.createOAuthClient(name, clientId, CredentialHash.sha256Hex(secret), mapping,
             allowedLlmProxyIds))
@@ -334,24 +340,32 @@ public final class AdminApi {
 
   // ---- shared ----
 
-  /** Provider key ids to a provider-to-key mapping; unknown ids are a 400, two keys of one provider a 409. */
-  private Future<Map<String, String>> mappings(List<String> providerKeyIds, String field) {
-    return store.providerKeysById(providerKeyIds).map(keys -> {
-      List<String> unknown = providerKeyIds.stream().filter(id -> !keys.containsKey(id)).toList();
+  /**
+   * The requested provider keys as mappings, each with its key's provider, in the request's order.
+   * An unknown id is a 400 naming where the request gave it; more than
+   * {@value #MAX_KEYS_PER_PROVIDER} keys of one provider a 400 naming the field.
+   */
+  private Future<List<KeyMapping>> mappings(RequestFields.RequestedKeys requested) {
+    List<String> ids = requested.keys().stream().map(RequestFields.RequestedKey::id).toList();
+    return store.providerKeysById(ids).map(keys -> {
+      List<RequestFields.RequestedKey> unknown = requested.keys().stream()
+          .filter(key -> !keys.containsKey(key.id())).toList();
       if (!unknown.isEmpty()) {
-        throw AdminRequestException.badField(field, "Unknown provider key id(s): " + String.join(", ", unknown));
+        String listed = unknown.stream().limit(5).map(key -> RequestFields.excerpt(key.id()))
+            .collect(Collectors.joining(", "));
+        throw AdminRequestException.badField(unknown.get(0).field(), "Unknown provider key id(s): " + listed
+            + (unknown.size() > 5 ? " and " + (unknown.size() - 5) + " more" : ""));
       }
-      Map<String, List<String>> byProvider = keys.values().stream().collect(Collectors.groupingBy(
-          ProviderKey::provider, Collectors.mapping(ProviderKey::id, Collectors.toList())));
-      Map<String, String> mapping = new HashMap<>();
-      byProvider.forEach((provider, ids) -> {
-        if (ids.size() > 1) {
-          throw new DuplicateException("Provider keys " + String.join(" and ", ids) + " are both for " + provider
-              + "; map one provider key per provider", field);
+      Map<String, Long> perProvider = keys.values().stream()
+          .collect(Collectors.groupingBy(ProviderKey::provider, TreeMap::new, Collectors.counting()));
+      perProvider.forEach((provider, count) -> {
+        if (count > MAX_KEYS_PER_PROVIDER) {
+          throw AdminRequestException.badField(requested.field(), requested.field() + " maps " + count + " "
+              + provider + " keys; at most " + MAX_KEYS_PER_PROVIDER + " keys of one provider may be mapped");
         }
-        mapping.put(provider, ids.get(0));
       });
-      return mapping;
+      return requested.keys().stream()
+          .map(key -> new KeyMapping(keys.get(key.id()).provider(), key.id(), key.weight())).toList();
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.admin;
 
+import dev.portcullis.auth.store.KeyMapping;
 import dev.portcullis.auth.store.LlmProxy;
 import dev.portcullis.auth.store.OAuthClient;
 import dev.portcullis.auth.store.ProviderKey;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 /** What the admin API shows of each record: never a key, a secret, a hash or a ciphertext. */
@@ -48,7 +50,7 @@ final class AdminViews {
         .put("id", key.id())
         .put("name", key.name())
         .put("key", plainKey)
-        .put("providers", providers(key))
+        .put("providers", providers(key.providerKeys()))
         .put("expiresAt", instant(key.expiresAt()));
   }
 
@@ -56,8 +58,9 @@ final class AdminViews {
     return new JsonObject()
         .put("id", key.id())
         .put("name", key.name())
-        .put("providers", providers(key))
-        .put("providerKeyIds", new JsonArray(new ArrayList<>(key.providerKeyIds().values())))
+        .put("providers", providers(key.providerKeys()))
+        .put("providerKeyIds", providerKeyIds(key.providerKeys()))
+        .put("providerKeys", providerKeys(key.providerKeys()))
         .put("llmProxyIds", new JsonArray(new ArrayList<>(key.llmProxyIds())))
         .put("expiresAt", instant(key.expiresAt()))
         .put("createdAt", instant(key.createdAt()));
@@ -72,13 +75,30 @@ final class AdminViews {
         .put("id", client.id())
         .put("name", client.name())
         .put("clientId", client.clientId())
-        .put("providerKeyIds", new JsonArray(new ArrayList<>(client.providerKeyIds().values())))
+        .put("providerKeyIds", providerKeyIds(client.providerKeys()))
+        .put("providerKeys", providerKeys(client.providerKeys()))
         .put("allowedLlmProxyIds", new JsonArray(new ArrayList<>(client.allowedLlmProxyIds())))
         .put("createdAt", instant(client.createdAt()));
   }
 
-  private static JsonArray providers(VirtualKey key) {
-    return new JsonArray(new ArrayList<>(new TreeSet<>(key.providerKeyIds().keySet())));
+  /** The providers mapped, sorted, each once. */
+  private static JsonArray providers(List<KeyMapping> mappings) {
+    return new JsonArray(new ArrayList<>(new TreeSet<>(mappings.stream().map(KeyMapping::provider).toList())));
+  }
+
+  /** The mapped provider keys' ids, in the mappings' order (by provider, then as given). */
+  private static JsonArray providerKeyIds(List<KeyMapping> mappings) {
+    return new JsonArray(new ArrayList<>(mappings.stream().map(KeyMapping::providerKeyId).toList()));
+  }
+
+  /** Each mapped provider key with its provider and weight, in the mappings' order. */
+  private static JsonArray providerKeys(List<KeyMapping> mappings) {
+    JsonArray keys = new JsonArray();
+    for (KeyMapping mapping : mappings) {
+      keys.add(new JsonObject().put("id", mapping.providerKeyId()).put("provider", mapping.provider())
+          .put("weight", mapping.weight()));
+    }
+    return keys;
   }
 
   private static String instant(Long epochMillis) {

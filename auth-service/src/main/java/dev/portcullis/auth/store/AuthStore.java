@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,14 +200,19 @@ public final class AuthStore {
       "id, name, key_hash, expires_at, created_at", "virtual_key_id", "virtual_key_provider_keys",
       "virtual_key_llm_proxies", AuthStore::virtualKey);
 
-  public Future<VirtualKey> createVirtualKey(String name, String keyHash, Map<String, String> providerKeyIds,
+  /**
+   * Stores a virtual key with its mappings, all or nothing. Mapping one provider key twice fails
+   * with {@link DuplicateException}, a provider key or LLM proxy that does not exist with
+   * {@link UnknownReferenceException}.
+   */
+  public Future<VirtualKey> createVirtualKey(String name, String keyHash, List<KeyMapping> providerKeys,
       List<String> llmProxyIds, Long expiresAt) {
-    VirtualKey key = new VirtualKey(UUID.randomUUID().toString(), name, keyHash, providerKeyIds, llmProxyIds,
+    VirtualKey key = new VirtualKey(UUID.randomUUID().toString(), name, keyHash, providerKeys, llmProxyIds,
         expiresAt, System.currentTimeMillis());
     return db.inTransaction(conn -> db.query(conn,
                 "INSERT INTO virtual_keys (id, name, key_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
                 Tuple.of(key.id(), key.name(), key.keyHash(), key.expiresAt(), key.createdAt()))
-            .compose(ignored -> insertMappings(conn, VIRTUAL_KEYS, key.id(), key.providerKeyIds(), key.llmProxyIds())))
+            .compose(ignored -> insertMappings(conn, VIRTUAL_KEYS, key.id(), key.providerKeys(), key.llmProxyIds())))
         .map(key)
         .recover(failure -> Future.failedFuture(mappingFailure(failure, "llmProxyIds")));
   }
@@ -226,10 +230,10 @@ public final class AuthStore {
     return delete(VIRTUAL_KEYS, id);
   }
 
-  private static VirtualKey virtualKey(Row row, Map<String, Map<String, String>> providers,
+  private static VirtualKey virtualKey(Row row, Map<String, List<KeyMapping>> providers,
       Map<String, List<String>> proxies) {
     String id = row.getString(0);
-    return new VirtualKey(id, row.getString(1), row.getString(2), providers.getOrDefault(id, Map.of()),
+    return new VirtualKey(id, row.getString(1), row.getString(2), providers.getOrDefault(id, List.of()),
         proxies.getOrDefault(id, List.of()), row.getLong(3), row.getLong(4));
   }
 
@@ -239,14 +243,15 @@ public final class AuthStore {
       "id, name, client_id, secret_hash, created_at", "oauth_client_id", "oauth_client_provider_keys",
       "oauth_client_llm_proxies", AuthStore::oauthClient);
 
+  /** Stores an OAuth client with its mappings, all or nothing; failures as {@link #createVirtualKey}'s. */
   public Future<OAuthClient> createOAuthClient(String name, String clientId, String secretHash,
-      Map<String, String> providerKeyIds, List<String> allowedLlmProxyIds) {
-    OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), name, clientId, secretHash, providerKeyIds,
+      List<KeyMapping> providerKeys, List<String> allowedLlmProxyIds) {
+    OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), name, clientId, secretHash, providerKeys,
         allowedLlmProxyIds, System.currentTimeMillis());
     return db.inTransaction(conn -> db.query(conn,
                 "INSERT INTO oauth_clients (id, name, client_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 Tuple.of(client.id(), client.name(), client.clientId(), client.secretHash(), client.createdAt()))
-            .compose(ignored -> insertMappings(conn, OAUTH_CLIENTS, client.id(), client.providerKeyIds(),
+            .compose(ignored -> insertMappings(conn, OAUTH_CLIENTS, client.id(), client.providerKeys(),
                 client.allowedLlmProxyIds())))
         .map(client)
         .recover(failure -> Future.failedFuture(mappingFailure(failure, "allowedLlmProxyIds")));
@@ -265,11 +270,11 @@ public final class AuthStore {
     return delete(OAUTH_CLIENTS, id);
   }
 
-  private static OAuthClient oauthClient(Row row, Map<String, Map<String, String>> providers,
+  private static OAuthClient oauthClient(Row row, Map<String, List<KeyMapping>> providers,
       Map<String, List<String>> proxies) {
     String id = row.getString(0);
     return new OAuthClient(id, row.getString(1), row.getString(2), row.getString(3),
-        providers.getOrDefault(id, Map.of()), proxies.getOrDefault(id, List.of()), row.getLong(4));
+        providers.getOrDefault(id, List.of()), proxies.getOrDefault(id, List.of()), row.getLong(4));
   }
 
   // ---- shared by virtual keys and OAuth clients ----
@@ -282,18 +287,17 @@ public final class AuthStore {
       String proxyTable, OwnerRow<T> fromRow) {}
 
   private interface OwnerRow<T> {
-    T from(Row row, Map<String, Map<String, String>> providers, Map<String, List<String>> proxies);
+    T from(Row row, Map<String, List<KeyMapping>> providers, Map<String, List<String>> proxies);
   }
 
   private <T> Future<List<T>> list(Owners<T> owners) {
     return Future.all(
             db.query("SELECT " + owners.columns() + " FROM " + owners.table() + " ORDER BY created_at, id",
                 Tuple.tuple()),
-            db.query("SELECT " + owners.ownerColumn() + ", provider, provider_key_id FROM " + owners.providerTable(),
-                Tuple.tuple()),
+            db.query(providerMappingQuery(owners, ""), Tuple.tuple()),
             db.query("SELECT " + owners.ownerColumn() + ", llm_proxy_id FROM " + owners.proxyTable(), Tuple.tuple()))
         .map(results -> {
-          Map<String, Map<String, String>> providers = providerMappings(results.resultAt(1));
+          Map<String, List<KeyMapping>> providers = providerMappings(results.resultAt(1));
           Map<String, List<String>> proxies = proxyMappings(results.resultAt(2));
           return all(results.<RowSet<Row>>resultAt(0)).stream()
               .map(row -> owners.fromRow().from(row, providers, proxies)).toList();
@@ -311,8 +315,7 @@ public final class AuthStore {
           }
           String id = row.get().getString(0);
           return Future.all(
-                  db.query("SELECT " + owners.ownerColumn() + ", provider, provider_key_id FROM "
-                      + owners.providerTable() + " WHERE " + owners.ownerColumn() + " = ?", Tuple.of(id)),
+                  db.query(providerMappingQuery(owners, " WHERE " + owners.ownerColumn() + " = ?"), Tuple.of(id)),
                   db.query("SELECT " + owners.ownerColumn() + ", llm_proxy_id FROM " + owners.proxyTable()
                       + " WHERE " + owners.ownerColumn() + " = ?", Tuple.of(id)))
               .map(results -> Optional.of(owners.fromRow().from(row.get(), providerMappings(results.resultAt(0)),
@@ -334,14 +337,28 @@ public final class AuthStore {
         }));
   }
 
+  /**
+   * The provider-key mappings of {@code owners} (all, or those {@code where} selects), in the order
+   * the records hold them: by owner, by provider, then as they were given.
+   */
+  private static String providerMappingQuery(Owners<?> owners, String where) {
+    return "SELECT " + owners.ownerColumn() + ", provider, provider_key_id, weight FROM " + owners.providerTable()
+        + where + " ORDER BY " + owners.ownerColumn() + ", provider, ordinal, provider_key_id";
+  }
+
+  /** Every mapping, its ordinal its place in the owner's (already ordered) list. */
   private Future<Void> insertMappings(SqlConnection conn, Owners<?> owners, String ownerId,
-      Map<String, String> providerKeyIds, List<String> proxyIds) {
+      List<KeyMapping> providerKeys, List<String> proxyIds) {
     Future<?> chain = Future.succeededFuture();
-    if (!providerKeyIds.isEmpty()) {
-      List<Tuple> rows = providerKeyIds.entrySet().stream()
-          .map(e -> Tuple.of(ownerId, e.getKey(), e.getValue())).toList();
+    if (!providerKeys.isEmpty()) {
+      List<Tuple> rows = new ArrayList<>();
+      for (int i = 0; i < providerKeys.size(); i++) {
+        KeyMapping mapping = providerKeys.get(i);
+        rows.add(Tuple.of(ownerId, mapping.provider(), mapping.providerKeyId(), mapping.weight(), i));
+      }
       chain = chain.compose(ignored -> conn.preparedQuery(db.dialect("INSERT INTO " + owners.providerTable() + " ("
-          + owners.ownerColumn() + ", provider, provider_key_id) VALUES (?, ?, ?)")).executeBatch(rows));
+          + owners.ownerColumn() + ", provider, provider_key_id, weight, ordinal) VALUES (?, ?, ?, ?, ?)"))
+          .executeBatch(rows));
     }
     if (!proxyIds.isEmpty()) {
       List<Tuple> rows = proxyIds.stream().distinct().map(proxyId -> Tuple.of(ownerId, proxyId)).toList();
@@ -353,7 +370,7 @@ public final class AuthStore {
 
   private static Throwable mappingFailure(Throwable failure, String proxyField) {
     if (Database.uniqueViolation(failure)) {
-      return new DuplicateException("Two provider keys of one provider cannot be mapped together", "providerKeyIds");
+      return new DuplicateException("A provider key cannot be mapped twice", "providerKeyIds");
     }
     if (Database.foreignKeyViolation(failure)) {
       return new UnknownReferenceException("A provider key or LLM proxy named here does not exist", proxyField);
@@ -361,10 +378,13 @@ public final class AuthStore {
     return failure;
   }
 
-  private static Map<String, Map<String, String>> providerMappings(RowSet<Row> rows) {
-    Map<String, Map<String, String>> byOwner = new HashMap<>();
+  private static Map<String, List<KeyMapping>> providerMappings(RowSet<Row> rows) {
+    Map<String, List<KeyMapping>> byOwner = new HashMap<>();
     for (Row row : rows) {
-      byOwner.computeIfAbsent(row.getString(0), owner -> new LinkedHashMap<>()).put(row.getString(1), row.getString(2));
+      byOwner.computeIfAbsent(row.getString(0), owner -> new ArrayList<>())
+          // Written only within the bounds; a hand-edited row is held to them rather than failing every read.
+          .add(new KeyMapping(row.getString(1), row.getString(2),
+              Math.max(KeyMapping.MIN_WEIGHT, Math.min(KeyMapping.MAX_WEIGHT, row.getInteger(3)))));
     }
     return byOwner;
   }

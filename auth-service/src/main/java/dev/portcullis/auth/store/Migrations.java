@@ -89,7 +89,40 @@ public final class Migrations {
       // Each LLM proxy's policy document, canonical JSON (null: none). VARCHAR without a length:
       // PostgreSQL's unbounded character varying, H2's largest, both read back as strings.
       new Migration(4, "policy documents of LLM proxies", List.of(
-          "ALTER TABLE llm_proxies ADD COLUMN policies VARCHAR")));
+          "ALTER TABLE llm_proxies ADD COLUMN policies VARCHAR")),
+      // Several provider keys per provider, each with a weight (its share of the provider's calls)
+      // and its place in the list the admin gave (ordinal: the first key of a provider is the one a
+      // caller that needs a single key uses). The primary key changes, which H2 and PostgreSQL do
+      // not alter in place alike: each table is built anew, filled (every existing mapping, weight
+      // 1), and renamed over the old one. The foreign keys are as before: deleting the owner or the
+      // provider key deletes the mapping.
+      new Migration(5, "several weighted provider keys per provider", List.of(
+          """
+          CREATE TABLE virtual_key_provider_keys_v5 (
+            virtual_key_id VARCHAR(36) NOT NULL REFERENCES virtual_keys (id) ON DELETE CASCADE,
+            provider VARCHAR(32) NOT NULL,
+            provider_key_id VARCHAR(36) NOT NULL REFERENCES provider_keys (id) ON DELETE CASCADE,
+            weight INT DEFAULT 1 NOT NULL,
+            ordinal INT DEFAULT 0 NOT NULL,
+            CONSTRAINT virtual_key_provider_keys_pk PRIMARY KEY (virtual_key_id, provider_key_id))""",
+          """
+          INSERT INTO virtual_key_provider_keys_v5 (virtual_key_id, provider, provider_key_id, weight, ordinal)
+            SELECT virtual_key_id, provider, provider_key_id, 1, 0 FROM virtual_key_provider_keys""",
+          "DROP TABLE virtual_key_provider_keys",
+          "ALTER TABLE virtual_key_provider_keys_v5 RENAME TO virtual_key_provider_keys",
+          """
+          CREATE TABLE oauth_client_provider_keys_v5 (
+            oauth_client_id VARCHAR(36) NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+            provider VARCHAR(32) NOT NULL,
+            provider_key_id VARCHAR(36) NOT NULL REFERENCES provider_keys (id) ON DELETE CASCADE,
+            weight INT DEFAULT 1 NOT NULL,
+            ordinal INT DEFAULT 0 NOT NULL,
+            CONSTRAINT oauth_client_provider_keys_pk PRIMARY KEY (oauth_client_id, provider_key_id))""",
+          """
+          INSERT INTO oauth_client_provider_keys_v5 (oauth_client_id, provider, provider_key_id, weight, ordinal)
+            SELECT oauth_client_id, provider, provider_key_id, 1, 0 FROM oauth_client_provider_keys""",
+          "DROP TABLE oauth_client_provider_keys",
+          "ALTER TABLE oauth_client_provider_keys_v5 RENAME TO oauth_client_provider_keys")));
 
   private Migrations() {}
 

@@ -7,6 +7,7 @@ import dev.portcullis.database.SchemaMigrations;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,11 @@ class H2AuthStoreTest extends AuthStoreContract {
     return Database.embedded(vertx, dataDir);
   }
 
+  @Override
+  protected Database emptyDatabase(Vertx vertx) {
+    return Database.embedded(vertx, dataDir.resolve("empty-" + UUID.randomUUID()));
+  }
+
   @Test
   void aStoreOfTheReleaseBeforePoliciesGainsTheColumnAndKeepsItsProxies() {
     Database oldDb = Database.embedded(vertx, dataDir.resolve("before-policies"));
@@ -30,7 +36,7 @@ class H2AuthStoreTest extends AuthStoreContract {
     oldDb.close().await();
 
     AuthStore old = new AuthStore(Database.embedded(vertx, dataDir.resolve("before-policies")));
-    assertThat(old.migrate().await()).isEqualTo(4);
+    assertThat(old.migrate().await()).isEqualTo(Migrations.ALL.size());
     assertThat(old.listLlmProxies().await()).containsExactly(new LlmProxy("p-1", "team", false, 1L, "metadata", null));
     assertThat(old.setPolicies("p-1", "{}").await().orElseThrow().policies()).isEqualTo("{}");
     old.close().await();

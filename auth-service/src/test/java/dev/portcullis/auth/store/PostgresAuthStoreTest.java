@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,16 @@ class PostgresAuthStoreTest extends AuthStoreContract {
     }
     store = new AuthStore(openDatabase(vertx));
     store.migrate().await();
+  }
+
+  /** A database of its own on the same server, created for the test. */
+  @Override
+  protected Database emptyDatabase(Vertx vertx) throws Exception {
+    String name = "empty_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return Database.postgres(vertx, "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + name);
   }
 
   @Override

@@ -33,14 +33,6 @@ public record Principal(String id, Kind kind, String name, List<String> allowedP
     }
   }
 
-  /** A principal with one key per provider. */
-  public static Principal withOneKeyEach(String id, Kind kind, String name, List<String> allowedProxyIds,
-      Map<String, UpstreamCredential> credentials, long expiresAtMillis) {
-    Map<String, List<UpstreamCredential>> lists = new java.util.HashMap<>();
-    credentials.forEach((provider, key) -> lists.put(provider, List.of(key)));
-    return new Principal(id, kind, name, allowedProxyIds, lists, expiresAtMillis);
-  }
-
   /** The keys mapped for {@code provider}; empty when none is. */
   public List<UpstreamCredential> keysFor(String provider) {
     return credentials.getOrDefault(provider, List.of());
