@@ -115,6 +115,9 @@ class ClusterIntruderTest {
     env.put("ARCHESTRA_AUTH_SECRET", "cluster-intruder-test-auth-secret-0123456789abcdef");
     env.put("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1"));
     env.put("ARCHESTRA_LLM_PROXY_UPSTREAM_TIMEOUT_MS", String.valueOf(UPSTREAM_TIMEOUT_MS));
+    // The intruders' calls fail on purpose, often enough to open the upstream's circuit, which
+    // would then refuse the genuine calls these tests check; circuits are CircuitBreakersTest's.
+    env.put("PORTCULLIS_CIRCUIT_MIN_CALLS", "100000");
     portcullis = PortcullisUnderTest.start(env);
     admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
 

@@ -131,9 +131,11 @@ class StreamingBehaviourTest {
       clientSha.update(buffer, 0, n);
       total += n;
     }
-    assertThat(total).isEqualTo((long) chunkSize * chunkCount);
+    assertThat(total).isEqualTo((long) chunkSize * chunkCount + DONE.length());
     assertThat(HexFormat.of().formatHex(clientSha.digest())).isEqualTo(upstreamDigest.get(10, TimeUnit.SECONDS));
   }
+
+  private static final Buffer DONE = Buffer.buffer("\n\ndata: [DONE]\n\n");
 
   private static byte[] bodyStart(int chunkSize) {
     return java.util.Arrays.copyOf(chunk(0, chunkSize).getBytes(), 1024);
@@ -160,7 +162,9 @@ class StreamingBehaviourTest {
         return;
       }
     }
-    response.end();
+    // A chat stream ends with its last event; one that does not would end in an error event.
+    sha.update(DONE.getBytes());
+    response.end(DONE);
     digest.complete(HexFormat.of().formatHex(sha.digest()));
   }
 

@@ -163,6 +163,7 @@ public final class AuthVerticle extends VerticleBase {
       Map<String, String> names = new LinkedHashMap<>();
       Map<String, String> audit = new LinkedHashMap<>();
       Map<String, String> policies = new LinkedHashMap<>();
+      Map<String, String> fallbacks = new LinkedHashMap<>();
       String defaultId = null;
       for (LlmProxy proxy : proxies) {
         names.put(proxy.id(), proxy.name());
@@ -173,9 +174,13 @@ public final class AuthVerticle extends VerticleBase {
         if (proxy.policies() != null) {
           policies.put(proxy.id(), proxy.policies());
         }
+        // Likewise: no fallbacks are stored as none.
+        if (proxy.fallbacks() != null) {
+          fallbacks.put(proxy.id(), proxy.fallbacks());
+        }
         defaultId = proxy.isDefault() ? proxy.id() : defaultId;
       }
-      return (Object) new LlmProxyDirectory(names, defaultId, audit, policies);
+      return (Object) new LlmProxyDirectory(names, defaultId, audit, policies, fallbacks);
     }));
     bus.answer(Addresses.AUTH_KEYS, (Object ignored) -> Future.succeededFuture(signingKeys.gatewayKeys().toJson()));
     bus.answer(Addresses.AUTH_SUBJECT, (Object ask) -> subjectExists(ask));

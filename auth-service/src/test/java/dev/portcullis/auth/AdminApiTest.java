@@ -76,7 +76,9 @@ class AdminApiTest {
     JsonArray proxies = admin.get("/api/admin/llm-proxies").json().getJsonArray("data");
     assertThat(proxies).hasSize(1);
     assertThat(proxies.getJsonObject(0).getBoolean("isDefault")).isTrue();
-    assertThat(proxies.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies");
+    assertThat(proxies.getJsonObject(0).fieldNames())
+        .containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies", "fallbacks");
+    assertThat(proxies.getJsonObject(0).getJsonObject("fallbacks")).isEqualTo(new JsonObject());
     assertThat(proxies.getJsonObject(0).getString("auditBodies")).isEqualTo("none");
   }
 
@@ -89,7 +91,7 @@ class AdminApiTest {
     assertThat(key.encode()).doesNotContain(OPENAI_KEY);
 
     JsonObject proxy = admin.create("/api/admin/llm-proxies", new JsonObject().put("name", "team-a"));
-    assertThat(proxy.fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies");
+    assertThat(proxy.fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies", "fallbacks");
     assertThat(proxy.getBoolean("isDefault")).isFalse();
 
     String expiry = Instant.now().plusSeconds(3600).toString();

@@ -89,7 +89,8 @@ class PolicyAdminApiTest {
     awaitEvent(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, proxyId));
     // The proxy listing keeps its shape.
     assertThat(admin.get("/api/admin/llm-proxies").json().getJsonArray("data")).allSatisfy(proxy ->
-        assertThat(((JsonObject) proxy).fieldNames()).containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies"));
+        assertThat(((JsonObject) proxy).fieldNames())
+            .containsExactlyInAnyOrder("id", "name", "isDefault", "auditBodies", "fallbacks"));
 
     AdminClient.Answer cleared = admin.put(path(proxyId), new JsonObject());
     assertThat(cleared.status()).isEqualTo(200);

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API ({@code /api/admin/...}) for provider keys, LLM proxies (and their policy
- * documents), virtual keys and OAuth clients. Every call needs
+ * documents and model-router fallbacks), virtual keys and OAuth clients. Every call needs
  * {@code Authorization: Bearer <admin token>}. Deletes and changes that affect what gateways
  * cached are published on {@code portcullis.auth.events}.
  */
@@ -166,6 +166,12 @@ public final class AdminApi {
         () -> policies(ctx.pathParam("id"))));
     router.put(BASE + "/llm-proxies/:id/policies").handler(ctx -> respond(ctx, 200,
         () -> setPolicies(ctx.pathParam("id"), jsonBody(ctx))));
+    router.get(BASE + "/llm-proxies/:id/fallbacks").handler(ctx -> respond(ctx, 200,
+        () -> fallbacks(ctx.pathParam("id"))));
+    router.put(BASE + "/llm-proxies/:id/fallbacks").handler(ctx -> respond(ctx, 200,
+        () -> setFallbacks(ctx.pathParam("id"), fallbacksBody(ctx))));
+    router.delete(BASE + "/llm-proxies/:id/fallbacks").handler(ctx -> respondEmpty(ctx,
+        () -> removeFallbacks(ctx.pathParam("id"))));
     router.post(BASE + "/llm-proxies/:id/policies/evaluate").handler(ctx -> respond(ctx, 200,
         () -> evaluatePolicies(ctx.pathParam("id"), jsonBody(ctx))));
     router.delete(BASE + "/virtual-keys/:id").handler(ctx -> respondEmpty(ctx, () -> deleteVirtualKey(ctx.pathParam("id"))));
@@ -219,16 +225,24 @@ public final class AdminApi {
   private Future<JsonObject> createLlmProxy(RequestFields fields) {
     String name = fields.name();
     String auditBodies = auditBodies(fields, false);
-    return store.createLlmProxy(name, auditBodies == null ? "none" : auditBodies).map(proxy -> {
+    String fallbacks = FallbacksDocument.canonical(fields.value(FallbacksDocument.FIELD));
+    return store.createLlmProxy(name, auditBodies == null ? "none" : auditBodies, fallbacks).map(proxy -> {
       publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, proxy.id()));
       return AdminViews.llmProxy(proxy);
     });
   }
 
-  /** Changes what the audit log keeps of a proxy's calls: {@code {"auditBodies": "full"}}. */
+  /**
+   * Changes what the audit log keeps of a proxy's calls, its model-router fallbacks, or both:
+   * {@code {"auditBodies": "full"}}, {@code {"fallbacks": {...}}} ({@code null} or {@code {}}
+   * removes them). Everything is checked before anything is stored.
+   */
   private Future<JsonObject> updateLlmProxy(String id, RequestFields fields) {
-    String auditBodies = auditBodies(fields, true);
-    return store.setAuditBodies(id, auditBodies).compose(updated -> {
+    boolean changeFallbacks = fields.has(FallbacksDocument.FIELD);
+    // Without fallbacks, auditBodies is what a PATCH changes: its absence is the refusal.
+    String auditBodies = auditBodies(fields, !changeFallbacks);
+    String fallbacks = changeFallbacks ? FallbacksDocument.canonical(fields.value(FallbacksDocument.FIELD)) : null;
+    return store.updateLlmProxy(id, auditBodies, changeFallbacks, fallbacks).compose(updated -> {
       if (updated.isEmpty()) {
         return Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id));
       }
@@ -275,6 +289,35 @@ public final class AdminApi {
       publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id));
       return Future.succeededFuture(document.toJson());
     });
+  }
+
+  /** A proxy's model-router fallbacks in their canonical form; {@code {}} when it has none. */
+  private Future<JsonObject> fallbacks(String id) {
+    return store.findLlmProxy(id).compose(proxy -> proxy.isEmpty()
+        ? Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id))
+        : Future.succeededFuture(FallbacksDocument.view(proxy.get().fallbacks())));
+  }
+
+  /**
+   * Replaces a proxy's model-router fallbacks: validated (400 naming the field), stored canonical
+   * ({@code {}} as none), published so every gateway takes them within a second.
+   */
+  private Future<JsonObject> setFallbacks(String id, Object body) {
+    String fallbacks = FallbacksDocument.canonical(body);
+    return store.setFallbacks(id, fallbacks).compose(updated -> {
+      if (updated.isEmpty()) {
+        return Future.failedFuture(AdminRequestException.notFound("No LLM proxy with id " + id));
+      }
+      LOG.info("Model-router fallbacks of LLM proxy {} ({}) replaced: {} models", id, updated.get().name(),
+          FallbacksDocument.view(fallbacks).size());
+      publish(AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id));
+      return Future.succeededFuture(FallbacksDocument.view(fallbacks));
+    });
+  }
+
+  private Future<Void> removeFallbacks(String id) {
+    return store.setFallbacks(id, null).compose(updated -> deleted(updated.isPresent(), "LLM proxy", id,
+        AuthEvents.event(AuthEvents.CHANGED, AuthEvents.LLM_PROXY, id)));
   }
 
   /** What the proxy's policies (or a draft sent along) would do to a pasted request or answer. */
@@ -497,6 +540,15 @@ public final class AdminApi {
 
   private static RequestFields fields(RoutingContext ctx) {
     return new RequestFields(jsonBody(ctx));
+  }
+
+  /** The body of {@code PUT .../fallbacks}, the fallbacks themselves: a refusal names {@code fallbacks}. */
+  private static JsonObject fallbacksBody(RoutingContext ctx) {
+    try {
+      return jsonBody(ctx);
+    } catch (AdminRequestException refused) {
+      throw AdminRequestException.badField(FallbacksDocument.FIELD, refused.getMessage());
+    }
   }
 
   /** The body as a JSON object: read under the client-JSON bounds, duplicate keys refused. */

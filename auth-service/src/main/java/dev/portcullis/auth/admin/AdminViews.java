@@ -40,9 +40,10 @@ final class AdminViews {
         .put("retiredAt", key.retiredAt() == null ? null : instant(key.retiredAt()));
   }
 
+  /** Its fallbacks as an object, {@code {}} when it has none; never its policy document (see {@code /policies}). */
   static JsonObject llmProxy(LlmProxy proxy) {
     return new JsonObject().put("id", proxy.id()).put("name", proxy.name()).put("isDefault", proxy.isDefault())
-        .put("auditBodies", proxy.auditBodies());
+        .put("auditBodies", proxy.auditBodies()).put("fallbacks", FallbacksDocument.view(proxy.fallbacks()));
   }
 
   static JsonObject virtualKeyCreated(VirtualKey key, String plainKey) {

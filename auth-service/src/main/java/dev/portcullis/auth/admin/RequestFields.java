@@ -249,6 +249,11 @@ final class RequestFields {
     return body.containsKey(field);
   }
 
+  /** The field's value as read (objects as {@link JsonObject}, arrays as {@link JsonArray}), or null. */
+  Object value(String field) {
+    return body.getValue(field);
+  }
+
   /** An ISO-8601 instant ({@code 2026-12-31T23:59:59Z}) in the future, as epoch millis; null when null. */
   Long futureInstant(String field, long nowMillis) {
     String value = optionalString(field);

@@ -25,7 +25,7 @@ public final class AuthStore {
 
   public static final String DEFAULT_PROXY_NAME = "default";
 
-  private static final String PROXY_COLUMNS = "id, name, is_default, created_at, audit_bodies, policies";
+  private static final String PROXY_COLUMNS = "id, name, is_default, created_at, audit_bodies, policies, fallbacks";
   private static final String PROVIDER_KEY_COLUMNS =
       "id, provider, name, api_key_encrypted, base_url, inference_url, extra_headers_encrypted, created_at";
 
@@ -49,7 +49,7 @@ public final class AuthStore {
   public Future<LlmProxy> ensureDefaultProxy() {
     return defaultProxy().compose(existing -> existing.isPresent()
         ? Future.succeededFuture(existing.get())
-        : insertProxy(DEFAULT_PROXY_NAME, true, "none")
+        : insertProxy(DEFAULT_PROXY_NAME, true, "none", null)
             .recover(failure -> Database.uniqueViolation(failure)
                 ? defaultProxy().map(Optional::orElseThrow) : Future.failedFuture(failure)));
   }
@@ -64,15 +64,21 @@ public final class AuthStore {
   }
 
   public Future<LlmProxy> createLlmProxy(String name, String auditBodies) {
-    return insertProxy(name, false, auditBodies).recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
+    return createLlmProxy(name, auditBodies, null);
+  }
+
+  /** @param fallbacks its model-router fallbacks, canonical JSON, already validated; null for none */
+  public Future<LlmProxy> createLlmProxy(String name, String auditBodies, String fallbacks) {
+    return insertProxy(name, false, auditBodies, fallbacks).recover(failure -> Future.failedFuture(Database.uniqueViolation(failure)
         ? new DuplicateException("An LLM proxy named '" + name + "' already exists", "name") : failure));
   }
 
-  private Future<LlmProxy> insertProxy(String name, boolean isDefault, String auditBodies) {
+  private Future<LlmProxy> insertProxy(String name, boolean isDefault, String auditBodies, String fallbacks) {
     LlmProxy proxy = new LlmProxy(UUID.randomUUID().toString(), name, isDefault, System.currentTimeMillis(),
-        auditBodies);
-    return db.query("INSERT INTO llm_proxies (id, name, is_default, created_at, audit_bodies) VALUES (?, ?, ?, ?, ?)",
-        Tuple.of(proxy.id(), proxy.name(), proxy.isDefault(), proxy.createdAt(), auditBodies)).map(proxy);
+        auditBodies, null, fallbacks);
+    return db.query("INSERT INTO llm_proxies (id, name, is_default, created_at, audit_bodies, fallbacks) "
+            + "VALUES (?, ?, ?, ?, ?, ?)",
+        Tuple.of(proxy.id(), proxy.name(), proxy.isDefault(), proxy.createdAt(), auditBodies, fallbacks)).map(proxy);
   }
 
   /** Sets what the audit log keeps of a proxy's calls; empty when there is no such proxy. */
@@ -87,6 +93,33 @@ public final class AuthStore {
    */
   public Future<Optional<LlmProxy>> setPolicies(String id, String policies) {
     return db.query("UPDATE llm_proxies SET policies = ? WHERE id = ?", Tuple.of(policies, id))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty()) : findLlmProxy(id));
+  }
+
+  /**
+   * Sets a proxy's model-router fallbacks (canonical JSON, already validated; null removes them);
+   * empty when there is no such proxy.
+   */
+  public Future<Optional<LlmProxy>> setFallbacks(String id, String fallbacks) {
+    return db.query("UPDATE llm_proxies SET fallbacks = ? WHERE id = ?", Tuple.of(fallbacks, id))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty()) : findLlmProxy(id));
+  }
+
+  /**
+   * Changes a proxy's audit level and fallbacks in one statement: {@code auditBodies} unless it is
+   * null, {@code fallbacks} (null removes them) when {@code changeFallbacks}; empty when there is
+   * no such proxy.
+   */
+  public Future<Optional<LlmProxy>> updateLlmProxy(String id, String auditBodies, boolean changeFallbacks,
+      String fallbacks) {
+    if (auditBodies == null) {
+      return changeFallbacks ? setFallbacks(id, fallbacks) : findLlmProxy(id);
+    }
+    if (!changeFallbacks) {
+      return setAuditBodies(id, auditBodies);
+    }
+    return db.query("UPDATE llm_proxies SET audit_bodies = ?, fallbacks = ? WHERE id = ?",
+            Tuple.of(auditBodies, fallbacks, id))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<LlmProxy>empty()) : findLlmProxy(id));
   }
 
@@ -123,7 +156,7 @@ public final class AuthStore {
 
   private static LlmProxy proxy(Row row) {
     return new LlmProxy(row.getString(0), row.getString(1), row.getBoolean(2), row.getLong(3), row.getString(4),
-        row.getString(5));
+        row.getString(5), row.getString(6));
   }
 
   // ---- access-token signing keys ----

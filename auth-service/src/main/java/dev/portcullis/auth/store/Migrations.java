@@ -122,7 +122,10 @@ public final class Migrations {
           INSERT INTO oauth_client_provider_keys_v5 (oauth_client_id, provider, provider_key_id, weight, ordinal)
             SELECT oauth_client_id, provider, provider_key_id, 1, 0 FROM oauth_client_provider_keys""",
           "DROP TABLE oauth_client_provider_keys",
-          "ALTER TABLE oauth_client_provider_keys_v5 RENAME TO oauth_client_provider_keys")));
+          "ALTER TABLE oauth_client_provider_keys_v5 RENAME TO oauth_client_provider_keys")),
+      // Each LLM proxy's model-router fallbacks, canonical JSON (null: none), as migration 4.
+      new Migration(6, "model-router fallbacks of LLM proxies", List.of(
+          "ALTER TABLE llm_proxies ADD COLUMN fallbacks VARCHAR")));
 
   private Migrations() {}
 

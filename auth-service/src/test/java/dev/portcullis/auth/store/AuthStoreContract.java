@@ -241,4 +241,73 @@ abstract class AuthStoreContract {
     assertThat(store.setPolicies("no-such-proxy", large).await()).isEmpty();
     assertThat(store.findLlmProxy("no-such-proxy").await()).isEmpty();
   }
+
+  @Test
+  void anLlmProxysFallbacksAreStoredAndChangedWithoutTouchingTheRest() {
+    String fallbacks = "{\"openai:gpt-4o\":[\"anthropic:claude-sonnet-4-5\",\"bedrock:anthropic.claude-3-haiku\"]}";
+    LlmProxy created = store.createLlmProxy("routed", "metadata", fallbacks).await();
+    assertThat(created.fallbacks()).isEqualTo(fallbacks);
+    assertThat(store.findLlmProxy(created.id()).await()).contains(created);
+    assertThat(store.createLlmProxy("plain").await().fallbacks()).isNull();
+    assertThat(created.toString()).doesNotContain("gpt-4o");
+
+    // Each change leaves what it does not name as it was.
+    store.setPolicies(created.id(), "{}").await();
+    LlmProxy cleared = store.setFallbacks(created.id(), null).await().orElseThrow();
+    assertThat(cleared.fallbacks()).isNull();
+    assertThat(cleared.policies()).isEqualTo("{}");
+    assertThat(cleared.auditBodies()).isEqualTo("metadata");
+    LlmProxy both = store.updateLlmProxy(created.id(), "full", true, fallbacks).await().orElseThrow();
+    assertThat(both.auditBodies()).isEqualTo("full");
+    assertThat(both.fallbacks()).isEqualTo(fallbacks);
+    LlmProxy auditOnly = store.updateLlmProxy(created.id(), "none", false, null).await().orElseThrow();
+    assertThat(auditOnly.auditBodies()).isEqualTo("none");
+    assertThat(auditOnly.fallbacks()).isEqualTo(fallbacks);
+    LlmProxy fallbacksOnly = store.updateLlmProxy(created.id(), null, true, null).await().orElseThrow();
+    assertThat(fallbacksOnly.auditBodies()).isEqualTo("none");
+    assertThat(fallbacksOnly.fallbacks()).isNull();
+    assertThat(store.listLlmProxies().await()).filteredOn(p -> p.id().equals(created.id())).containsExactly(fallbacksOnly);
+
+    // Far past any VARCHAR length the other columns use: the column has none.
+    StringBuilder large = new StringBuilder("{");
+    for (int i = 0; i < 100; i++) {
+      large.append(i == 0 ? "" : ",").append("\"openai:model-").append("m".repeat(150)).append(i).append("\":[");
+      for (int j = 0; j < 5; j++) {
+        large.append(j == 0 ? "" : ",").append("\"anthropic:fallback-").append("f".repeat(150)).append(j).append('"');
+      }
+      large.append(']');
+    }
+    String document = large.append('}').toString();
+    assertThat(store.setFallbacks(created.id(), document).await().orElseThrow().fallbacks()).isEqualTo(document);
+
+    assertThat(store.setFallbacks("no-such-proxy", fallbacks).await()).isEmpty();
+    assertThat(store.updateLlmProxy("no-such-proxy", "full", true, fallbacks).await()).isEmpty();
+    assertThat(store.updateLlmProxy("no-such-proxy", null, true, null).await()).isEmpty();
+  }
+
+  /** A database at schema version 5 (before fallbacks): its proxies are kept, with no fallbacks. */
+  @Test
+  void aStoreOfVersion5KeepsItsProxiesWithoutFallbacks() throws Exception {
+    Database db = emptyDatabase(vertx);
+    assertThat(new SchemaMigrations(db, "schema_version", Migrations.ALL.subList(0, 5)).migrate().await())
+        .isEqualTo(5);
+    db.query("INSERT INTO llm_proxies (id, name, is_default, created_at, audit_bodies, policies) "
+        + "VALUES (?, ?, ?, ?, ?, ?)", Tuple.of("p-default", "default", true, 1L, "none", null)).await();
+    db.query("INSERT INTO llm_proxies (id, name, is_default, created_at, audit_bodies, policies) "
+        + "VALUES (?, ?, ?, ?, ?, ?)", Tuple.of("p-team", "team", false, 2L, "full", "{\"toolInvocation\":[]}")).await();
+
+    AuthStore upgraded = new AuthStore(db);
+    try {
+      assertThat(upgraded.migrate().await()).isEqualTo(Migrations.ALL.size()).isEqualTo(6);
+      assertThat(upgraded.listLlmProxies().await()).containsExactly(
+          new LlmProxy("p-default", "default", true, 1L, "none", null, null),
+          new LlmProxy("p-team", "team", false, 2L, "full", "{\"toolInvocation\":[]}", null));
+      assertThat(upgraded.ensureDefaultProxy().await().id()).isEqualTo("p-default");
+      String fallbacks = "{\"openai:gpt-4o\":[\"anthropic:claude-sonnet-4-5\"]}";
+      assertThat(upgraded.setFallbacks("p-team", fallbacks).await().orElseThrow())
+          .isEqualTo(new LlmProxy("p-team", "team", false, 2L, "full", "{\"toolInvocation\":[]}", fallbacks));
+    } finally {
+      upgraded.close().await();
+    }
+  }
 }

@@ -17,8 +17,10 @@ import io.vertx.core.buffer.Buffer;
  * answered, so it is up.
  *
  * @param retryAfterMs how long the upstream asked to be left alone, or -1 when it did not say
+ * @param keyOnly      whether the failure is about the key, not its host: a 429 is one key's rate
+ *                     limit, and must not close the host to the other keys
  */
-public record AttemptVerdict(Kind kind, long retryAfterMs) {
+public record AttemptVerdict(Kind kind, long retryAfterMs, boolean keyOnly) {
 
   public enum Kind { SUCCESS, RETRY, FAILED, NOT_UPSTREAM }
 
@@ -26,6 +28,10 @@ public record AttemptVerdict(Kind kind, long retryAfterMs) {
   public static final AttemptVerdict NOT_UPSTREAM = new AttemptVerdict(Kind.NOT_UPSTREAM, -1);
   private static final AttemptVerdict RETRY = new AttemptVerdict(Kind.RETRY, -1);
   private static final AttemptVerdict FAILED = new AttemptVerdict(Kind.FAILED, -1);
+
+  public AttemptVerdict(Kind kind, long retryAfterMs) {
+    this(kind, retryAfterMs, false);
+  }
 
   /** How far into an error body "overloaded" is looked for. */
   static final int OVERLOAD_SCAN_BYTES = 4_096;
@@ -37,7 +43,8 @@ public record AttemptVerdict(Kind kind, long retryAfterMs) {
       return SUCCESS;
     }
     return switch (status) {
-      case 408, 429, 502, 503, 504, 529 -> new AttemptVerdict(Kind.RETRY, RetryAfter.millis(headers, nowMillis));
+      case 429 -> new AttemptVerdict(Kind.RETRY, RetryAfter.millis(headers, nowMillis), true);
+      case 408, 502, 503, 504, 529 -> new AttemptVerdict(Kind.RETRY, RetryAfter.millis(headers, nowMillis));
       case 500 -> saysOverloaded(body) ? new AttemptVerdict(Kind.RETRY, RetryAfter.millis(headers, nowMillis)) : FAILED;
       default -> status >= 500 ? FAILED : NOT_UPSTREAM;
     };

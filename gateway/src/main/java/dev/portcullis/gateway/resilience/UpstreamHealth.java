@@ -321,7 +321,12 @@ public final class UpstreamHealth implements Shareable {
       }
       case RETRY, FAILED -> {
         onError(pick.keyCircuit(), elapsedNanos);
-        onError(pick.hostCircuit(), elapsedNanos);
+        if (verdict.keyOnly()) {
+          // The host answered: it is up, whatever it thinks of this key.
+          onSuccess(pick.hostCircuit(), elapsedNanos);
+        } else {
+          onError(pick.hostCircuit(), elapsedNanos);
+        }
         rest(pick.key(), verdict.retryAfterMs());
       }
     }
