@@ -92,7 +92,7 @@ class Http2FlowControlTest {
 
       big.resume();
       bigEnded.get(30, TimeUnit.SECONDS);
-      assertThat(bigReceived.get()).isEqualTo((long) CHUNK * CHUNKS);
+      assertThat(bigReceived.get()).isEqualTo((long) CHUNK * CHUNKS + DONE.length());
       List<RecordedRequest> received = upstream.received();
       assertThat(received).hasSize(2);
       assertThat(received).extracting(r -> r.json().getString("model")).containsExactlyInAnyOrder("big", "small");
@@ -142,6 +142,9 @@ class Http2FlowControlTest {
         return;
       }
     }
-    response.end();
+    // A chat stream ends with its last event; one that does not would end in an error event.
+    response.end(DONE);
   }
+
+  private static final String DONE = "\n\ndata: [DONE]\n\n";
 }
