@@ -8,6 +8,9 @@
 #                                          shared side-by-side harness (bench/limits-cost.sh)
 #   bench/run.sh policies                  a realistic policy document on the proxy against none, in
 #                                          the shared side-by-side harness (bench/policies-cost.sh)
+#   bench/run.sh soak [RATE] [SECONDS] [FAULT_RATE]   fault soak: calls through a virtual key with two
+#                                          provider keys on an upstream that resets, stalls, drips,
+#                                          truncates and answers 429/500/503 (bench/soak.sh, which says more)
 #
 # Starts the mock upstream and Portcullis (the real jar as the README runs it, so with the
 # launcher's tuned JVM flags; embedded defaults, passthrough auth),
@@ -26,6 +29,10 @@ fi
 if [ "${1:-}" = policies ]; then
   shift
   exec "$(dirname "$0")/policies-cost.sh" "$@"
+fi
+if [ "${1:-}" = soak ]; then
+  shift
+  exec "$(dirname "$0")/soak.sh" "$@"
 fi
 cd "$(dirname "$0")/.."
 RATE=${1:-1000}

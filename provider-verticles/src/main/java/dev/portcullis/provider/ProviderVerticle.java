@@ -388,11 +388,14 @@ public abstract class ProviderVerticle extends VerticleBase {
   GatewayError failureOf(Throwable cause, UpstreamCall call, ProxyRequest request, Stage stage,
       UpstreamTimeouts timeouts) {
     GatewayError error = stagedFailureOf(cause, call, request, stage, timeouts);
-    // Nothing of an answer came back yet (not even a stream's first event): the caller may try
-    // the call again elsewhere. Our own refusals and bugs stay what they are.
-    boolean upstreamSilent = stage != Stage.IDLE && !(cause instanceof GatewayException)
-        && (error.kind() == ErrorKind.UPSTREAM_UNREACHABLE || error.kind() == ErrorKind.UPSTREAM_TIMEOUT);
-    return upstreamSilent ? error.asRetrySafe() : error;
+    // The caller may try the call again elsewhere only when the upstream cannot have acted on it:
+    // it was never reached, or its connection broke before a byte of an answer (not even a
+    // stream's first event). A first-byte timeout is not such proof: the model may be at work,
+    // or its answer may be waiting behind a busy event loop. Our own refusals and bugs stay as they are.
+    boolean notReached = stage == Stage.CONNECT
+        || stage == Stage.FIRST_BYTE && error.kind() == ErrorKind.UPSTREAM_UNREACHABLE;
+    boolean upstreamFailed = error.kind() == ErrorKind.UPSTREAM_UNREACHABLE || error.kind() == ErrorKind.UPSTREAM_TIMEOUT;
+    return notReached && upstreamFailed && !(cause instanceof GatewayException) ? error.asRetrySafe() : error;
   }
 
   private GatewayError stagedFailureOf(Throwable cause, UpstreamCall call, ProxyRequest request, Stage stage,

@@ -62,6 +62,7 @@ final class Attempts {
   private final MeterRegistry registry;
   private final Map<String, Counter> retries = new ConcurrentHashMap<>();
   private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
 
   Attempts(Vertx vertx, CallSender sender, UpstreamHealth health, MeterRegistry registry) {
     this.vertx = vertx;
@@ -218,6 +219,7 @@ final class Attempts {
       lastFailure = failure;
       if (onTarget < perTarget && health.hasUntried(target.keys(), tried)) {
         counted(retries, target.provider()).increment();
+        counted(failovers, target.provider()).increment();
         discard(reply);
         attempt();
         return;
@@ -313,6 +315,11 @@ final class Attempts {
       if (counters == retries) {
         return Counter.builder("portcullis_upstream_retries")
             .description("Attempts made again after a failure the upstream did not act on")
+            .tag("provider", k).register(registry);
+      }
+      if (counters == failovers) {
+        return Counter.builder("portcullis_upstream_failovers")
+            .description("Retries that went to another key of the provider")
             .tag("provider", k).register(registry);
       }
       int split = k.indexOf('\0');
