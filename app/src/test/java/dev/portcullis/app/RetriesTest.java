@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.portcullis.testkit.BedrockWire;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import dev.portcullis.testkit.UpstreamResponder;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -51,6 +53,7 @@ class RetriesTest {
         Map.entry("ARCHESTRA_ANTHROPIC_BASE_URL", upstream.baseUrl("/anthropic")),
         Map.entry("ARCHESTRA_GEMINI_BASE_URL", upstream.baseUrl("/gemini")),
         Map.entry("ARCHESTRA_COHERE_BASE_URL", upstream.baseUrl("/cohere")),
+        Map.entry("ARCHESTRA_BEDROCK_BASE_URL", upstream.baseUrl("/bedrock")),
         Map.entry("ARCHESTRA_GROQ_BASE_URL", upstream.baseUrl("/groq/openai/v1")),
         Map.entry("PORTCULLIS_OPENAI_FIRST_BYTE_TIMEOUT_MS", "600"),
         Map.entry("PORTCULLIS_RETRY_BACKOFF_MS", "20"),
@@ -73,11 +76,18 @@ class RetriesTest {
 
   private static HttpResponse<String> post(String provider, String path, String body, Map<String, String> headers)
       throws Exception {
+    return HTTP.send(request(provider, path, body, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest request(String provider, String path, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(portcullis.providerUrl(provider) + path))
-        .header("Authorization", "Bearer sk-retries").header("x-api-key", "sk-retries")
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    // The caller's key where each API takes it, unless the call brings its own Authorization.
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers.containsKey("Authorization") ? Map.of()
+        : Map.of("Authorization", "Bearer sk-retries", "x-api-key", "sk-retries"));
+    all.putAll(headers);
+    all.forEach(request::header);
+    return request.build();
   }
 
   private static HttpResponse<String> chat(String body, Map<String, String> headers) throws Exception {
@@ -259,23 +269,38 @@ class RetriesTest {
         new Object[] {"cohere", "/v2/chat",
             "{\"model\":\"command-r\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "/cohere/v2/chat",
-            "event: message-start\ndata: {\"type\":\"message-start\",\"id\":\"c\"}\n\n"});
+            "event: message-start\ndata: {\"type\":\"message-start\",\"id\":\"c\"}\n\n"},
+        new Object[] {"bedrock", BEDROCK_MODEL + "/converse-stream",
+            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}]}",
+            "/bedrock" + BEDROCK_MODEL + "/converse-stream",
+            BedrockWire.event("messageStart", new JsonObject().put("role", "assistant"))});
   }
+
+  private static final String BEDROCK_MODEL = "/model/us.anthropic.claude-sonnet-4-20250514-v1%3A0";
+  /** Bedrock API keys have a shape of their own. */
+  private static final String BEDROCK_KEY = "ABSKQmVkcm9ja0FQSUtleS10ZXN0LWtleQ==";
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("streamFormats")
   void aStreamIsNeverRepeatedOnceItsFirstEventWasRelayed(String provider, String path, String body,
-      String upstreamPath, String firstEvent) throws Exception {
+      String upstreamPath, Object firstEvent) throws Exception {
+    Buffer first = firstEvent instanceof Buffer bytes ? bytes : Buffer.buffer((String) firstEvent);
+    boolean bedrock = provider.equals("bedrock");
     upstream.on("POST", upstreamPath, (request, ignored) -> {
-      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
-      response.write(firstEvent);
+      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type",
+          bedrock ? BedrockWire.EVENT_STREAM : "text/event-stream");
+      response.write(first);
       // Then the connection breaks: the answer was under way, so the call must not be made again.
       upstreamVertx.setTimer(100, t -> request.connection().close());
     });
-    HttpResponse<String> response = post(provider, path, body, Map.of("x-goog-api-key", "sk-retries"));
+    HttpResponse<byte[]> response = HTTP.send(request(provider, path, body, bedrock
+        ? Map.of("Authorization", "Bearer " + BEDROCK_KEY) : Map.of("x-goog-api-key", "sk-retries")),
+        HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).startsWith(firstEvent.substring(0, 20));
-    assertThat(response.body()).contains("rror");
+    Buffer got = Buffer.buffer(response.body());
+    // The first event as it came, then the API's own error event for the break.
+    assertThat(got.getBuffer(0, first.length())).isEqualTo(first);
+    assertThat(got.length()).isGreaterThan(first.length());
     Thread.sleep(300);
     assertThat(upstream.received()).as("requests upstream").hasSize(1);
   }
