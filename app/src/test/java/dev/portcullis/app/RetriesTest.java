@@ -251,6 +251,36 @@ class RetriesTest {
     assertThat(upstream.received()).hasSize(1);
   }
 
+  @Test
+  void aRateLimitedKeyFailsOverToTheOtherKeyAtOnceAndRestsForItsRetryAfter() throws Exception {
+    AdminClient admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
+    String limited = admin.create("provider-keys", new JsonObject().put("provider", "openai").put("name", "limited")
+        .put("apiKey", "sk-limited").put("baseUrl", upstream.baseUrl("/key-a/v1"))).getString("id");
+    String spare = admin.create("provider-keys", new JsonObject().put("provider", "openai").put("name", "spare")
+        .put("apiKey", "sk-spare").put("baseUrl", upstream.baseUrl("/key-b/v1"))).getString("id");
+    String virtualKey = admin.create("virtual-keys", new JsonObject().put("name", "two-keys")
+        .put("providerKeys", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("id", limited).put("weight", 1000))
+            .add(new JsonObject().put("id", spare).put("weight", 1)))).getString("key");
+    upstream.on("POST", "/key-a/v1/chat/completions", RecordingUpstream.json(429,
+        "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}", Map.of("Retry-After", "30")));
+    upstream.on("POST", "/key-b/v1/chat/completions", RecordingUpstream.json(200, ANSWER));
+
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> response = chat(CHAT, Map.of("Authorization", "Bearer " + virtualKey));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("second time lucky");
+    }
+    // The heavy key was asked once; its 429 sent that call to the spare key at once (no wait for
+    // the 30 s), and it rests for them: every later call goes to the spare key first.
+    List<String> keysUsed = upstream.received().stream().map(r -> r.header("Authorization")).toList();
+    assertThat(keysUsed).filteredOn("Bearer sk-limited"::equals).hasSize(1);
+    assertThat(keysUsed).filteredOn("Bearer sk-spare"::equals).hasSize(10);
+    assertThat(keysUsed).noneMatch(key -> key.contains(virtualKey));
+    assertThat(MetricsScrape.await(portcullis, "portcullis_upstream_failovers_total", Map.of("provider", "openai")))
+        .isGreaterThanOrEqualTo(1.0);
+  }
+
   /** One first event of each stream format, for the "never after the first byte" rule. */
   static List<Object[]> streamFormats() {
     return List.of(
