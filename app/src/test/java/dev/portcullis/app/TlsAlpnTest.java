@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.gateway.GatewaySettings;
-import dev.portcullis.gateway.tls.TlsFiles;
+import dev.portcullis.common.tls.TlsFiles;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.Vertx;

@@ -3,6 +3,9 @@ package dev.portcullis.auth;
 import io.vertx.ext.web.Router;
 import java.util.function.BiConsumer;
 import dev.portcullis.auth.admin.AdminApi;
+import dev.portcullis.common.tls.TlsFiles;
+import dev.portcullis.console.ConsoleRoutes;
+import dev.portcullis.console.ConsoleSettings;
 import dev.portcullis.auth.policy.PoliciesFile;
 import dev.portcullis.auth.store.AuthStore;
 import dev.portcullis.database.Database;
@@ -56,6 +59,8 @@ public final class AuthVerticle extends VerticleBase {
   private final BiConsumer<Router, String> adminExtension;
   private AuthStore store;
   private HttpServer adminServer;
+  /** The admin port's TLS pair, read off the event loop at start; {@code null} for plain HTTP. */
+  private volatile TlsFiles adminTls;
 
   /** Reads its settings from the deployment's config. */
   public AuthVerticle() {
@@ -96,6 +101,7 @@ public final class AuthVerticle extends VerticleBase {
     int adminPort = settings.port(ADMIN_PORT_SETTING, 9001);
     OrgDefaultKeys orgDefaults = OrgDefaultKeys.fromSettings(settings);
     String policiesFile = settings.string(PoliciesFile.SETTING);
+    ConsoleSettings console = ConsoleSettings.from(settings);
     boolean clustered = vertx.isClustered();
     // Before anything starts: a missing, short or published secret stops the process here.
     AuthSecret.check(settings, clustered);
@@ -107,6 +113,8 @@ public final class AuthVerticle extends VerticleBase {
     // secret files, permissions and key derivation are blocking work: keep them off the event loop.
     return vertx.executeBlocking(() -> policiesFile == null ? null : PoliciesFile.read(Path.of(policiesFile)))
         .compose(policies -> vertx.executeBlocking(() -> {
+          adminTls = TlsFiles.forAdmin(settings);
+          console.checkServedSafely(adminHost, adminTls != null);
           DataDirectory.prepare(dataDir);
           String secret = AuthSecret.resolve(settings, clustered);
           return new Secrets(SecretCipher.fromSecret(secret), VirtualKeyFormat.checksumKey(secret),
@@ -133,7 +141,10 @@ public final class AuthVerticle extends VerticleBase {
                 keepKeysFresh(signingKeys, rotationDays);
                 AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
                     secrets.checksumKey(), signingKeys).withExtension(adminExtension);
-                return admin.listen(adminHost, adminPort, ServerLimits.from(settings));
+                if (console.enabled()) {
+                  admin.withConsole(new ConsoleRoutes(console, adminTls != null, System::currentTimeMillis));
+                }
+                return admin.listen(adminHost, adminPort, ServerLimits.from(settings), adminTls);
               });
         }))
         // A start that fails after the store opened (a policies file naming no proxy) closes it.
@@ -141,8 +152,9 @@ public final class AuthVerticle extends VerticleBase {
             : store.close().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(server -> {
           adminServer = server;
-          LOG.info("auth-service ready: {} store, admin API on {}:{}, organisation default keys for {}",
+          LOG.info("auth-service ready: {} store, admin API{} on {}://{}:{}, organisation default keys for {}",
               databaseUrl != null ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath().normalize(),
+              console.enabled() ? " and console" : "", adminTls != null ? "https" : "http",
               adminHost, server.actualPort(), orgDefaults.providers());
         });
   }

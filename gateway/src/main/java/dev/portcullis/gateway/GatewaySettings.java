@@ -3,7 +3,7 @@ package dev.portcullis.gateway;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.settings.UpstreamTimeoutSettings;
 import dev.portcullis.common.http.ServerLimits;
-import dev.portcullis.gateway.tls.TlsFiles;
+import dev.portcullis.common.tls.TlsFiles;
 
 /**
  * Settings of the gateway edge.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.settings.SettingsException;
-import dev.portcullis.gateway.tls.TlsFiles;
+import dev.portcullis.common.tls.TlsFiles;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,6 +18,10 @@ import dev.portcullis.common.auth.VirtualKeyFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.http.ConnectionGuard;
+import dev.portcullis.common.tls.CertificateReloader;
+import dev.portcullis.common.tls.TlsFiles;
+import dev.portcullis.console.ConsoleAccess;
+import dev.portcullis.console.ConsoleRoutes;
 import dev.portcullis.common.http.ErrorPage;
 import dev.portcullis.common.http.PercentEscapes;
 import dev.portcullis.common.http.ServerLimits;
@@ -80,6 +84,8 @@ public final class AdminApi {
   private final byte[] virtualKeyChecksumKey;
   private final SigningKeys signingKeys;
   private BiConsumer<Router, String> extension = (router, base) -> { };
+  /** The console, when the admin port serves it; {@code null} otherwise. */
+  private ConsoleRoutes console;
 
   /**
    * @param defaultExpirySeconds  virtual keys created without {@code expiresAt} expire this long
@@ -108,12 +114,25 @@ public final class AdminApi {
   }
 
   /**
+   * Serves the console on the same port: its pages, and its signed-in sessions as a way to make
+   * admin calls besides the admin token.
+   */
+  public AdminApi withConsole(ConsoleRoutes console) {
+    this.console = console;
+    return this;
+  }
+
+  /**
    * Starts the admin API's server on {@code host:port}, held to {@code limits} (header timeout,
    * keep-alive timeout, header limits) like every Portcullis server.
    */
-  public Future<HttpServer> listen(String host, int port, ServerLimits limits) {
-    HttpServer server = vertx.createHttpServer(limits.applyTo(new HttpServerOptions().setHost(host).setPort(port),
-        limits.keepAliveTimeoutMs()));
+  public Future<HttpServer> listen(String host, int port, ServerLimits limits, TlsFiles tls) {
+    HttpServerOptions options = limits.applyTo(new HttpServerOptions().setHost(host).setPort(port),
+        limits.keepAliveTimeoutMs());
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.atStart().keyCertOptions());
+    }
+    HttpServer server = vertx.createHttpServer(options);
     ConnectionGuard.install(server, limits, (uri, status, message) -> new ErrorPage.Page("application/json",
         errorBody(message, null).getBytes(StandardCharsets.UTF_8), Map.of()), "admin");
     Router router = router();
@@ -131,16 +150,27 @@ public final class AdminApi {
         return;
       }
       router.handle(request);
-    }).listen();
+    }).listen().onSuccess(listening -> {
+      if (tls != null) {
+        CertificateReloader.startOnce(vertx, listening, tls, options.getSslOptions());
+      }
+    });
   }
 
   public Router router() {
     Router router = Router.router(vertx);
+    if (console != null) {
+      // Before the admin calls' own check: the docs page sends a browser that is not signed in to
+      // the sign-in form, and signing in is how a session begins.
+      router.route(ConsoleRoutes.SESSION_PATH).handler(ctx -> readBody(ctx, ConsoleRoutes.SESSION_BODY_LIMIT))
+          .failureHandler(AdminApi::failed);
+      console.mount(router, this::isAdminToken, ctx -> ctx.get(BODY));
+    }
     // The token is checked before a byte of the body is read: an unauthenticated caller gets a 401
     // for the price of its headers. The body is then read as bytes within the limit, never as a
     // form or an upload (vertx-web's body handler would decode forms and multipart, whatever the
     // content type claims): nothing a request sends is written to disk.
-    router.route(BASE + "/*").handler(this::requireAdminToken).handler(this::readBody)
+    router.route(BASE + "/*").handler(this::requireAdminToken).handler(ctx -> readBody(ctx, BODY_LIMIT))
         .failureHandler(AdminApi::failed);
     router.post(BASE + "/provider-keys").handler(ctx -> respond(ctx, 201, () -> createProviderKey(fields(ctx))));
     router.post(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 201, () -> createLlmProxy(fields(ctx))));
@@ -438,37 +468,64 @@ public final class AdminApi {
     vertx.eventBus().publish(Addresses.AUTH_EVENTS, event);
   }
 
+  private boolean isAdminToken(String presented) {
+    return presented != null && CredentialHash.sameHash(CredentialHash.sha256Hex(presented), adminTokenHash);
+  }
+
+  /**
+   * An admin call is made with the admin token as a bearer token, or, with no Authorization
+   * header at all, from a signed-in console page (whose changes must also carry the session's CSRF
+   * token: {@link ConsoleAccess}). A wrong bearer token is refused even with a live session.
+   */
   private void requireAdminToken(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    if (presented == null || !CredentialHash.sameHash(CredentialHash.sha256Hex(presented), adminTokenHash)) {
-      boolean bodyUnread = !ctx.request().isEnded();
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portcullis-admin\"");
-      if (bodyUnread) {
-        ctx.response().putHeader("Connection", "close");
+    if (header == null && console != null) {
+      ConsoleAccess.Verdict verdict = console.access().check(ctx.request());
+      if (verdict == ConsoleAccess.Verdict.ALLOWED) {
+        ctx.next();
+        return;
       }
-      ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-          .end(errorBody("The admin API needs Authorization: Bearer <PORTCULLIS_ADMIN_TOKEN>", null))
-          // The body is never read: close rather than drain whatever the caller keeps sending, once
-          // it stops or after a short linger (closing while bytes arrive would reset the connection).
-          .onComplete(written -> {
-            if (bodyUnread) {
-              closeAfterBody(ctx);
-            }
-          });
+      if (verdict == ConsoleAccess.Verdict.FORGERY_SUSPECTED) {
+        LOG.info("admin call from a console session refused: no CSRF token or another origin");
+        refuseUnread(ctx, 403, "A change made from the console needs its session's " + ConsoleAccess.CSRF_HEADER
+            + " header and must come from the console's own page");
+        return;
+      }
+    }
+    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    if (!isAdminToken(presented)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portcullis-admin\"");
+      refuseUnread(ctx, 401, "The admin API needs Authorization: Bearer <PORTCULLIS_ADMIN_TOKEN>");
       return;
     }
     ctx.next();
   }
 
+  /** Refuses before the body was read: close rather than drain whatever the caller keeps sending. */
+  private void refuseUnread(RoutingContext ctx, int status, String message) {
+    boolean bodyUnread = !ctx.request().isEnded();
+    if (bodyUnread) {
+      ctx.response().putHeader("Connection", "close");
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(errorBody(message, null))
+        // The body is never read: close once the caller stops or after a short linger (closing
+        // while bytes arrive would reset the connection).
+        .onComplete(written -> {
+          if (bodyUnread) {
+            closeAfterBody(ctx);
+          }
+        });
+  }
+
   /** Where the request's body is, read within the limit, for this API's calls and its extensions'. */
   public static final String BODY = "portcullis.admin.body";
 
-  private void readBody(RoutingContext ctx) {
+  private void readBody(RoutingContext ctx, int limit) {
     HttpServerRequest request = ctx.request();
     String length = request.getHeader("Content-Length");
-    if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > BODY_LIMIT) {
-      refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+    if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > limit) {
+      refuseBody(ctx, 413, "The body is larger than " + limit + " bytes");
       return;
     }
     String expect = request.getHeader("Expect");
@@ -485,9 +542,9 @@ public final class AdminApi {
       if (done[0]) {
         return;
       }
-      if (body.length() + chunk.length() > BODY_LIMIT) {
+      if (body.length() + chunk.length() > limit) {
         done[0] = true;
-        refuseBody(ctx, 413, "The body is larger than " + BODY_LIMIT + " bytes");
+        refuseBody(ctx, 413, "The body is larger than " + limit + " bytes");
         return;
       }
       body.appendBuffer(chunk);

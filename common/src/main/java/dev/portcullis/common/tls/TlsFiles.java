@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.tls;
+package dev.portcullis.common.tls;
 
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.settings.SettingsException;
@@ -7,9 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The gateway's TLS certificate and key, as PEM files ({@code PORTCULLIS_TLS_CERT_FILE},
- * {@code PORTCULLIS_TLS_KEY_FILE}): with both set the gateway port speaks TLS only, HTTP/2 or
- * HTTP/1.1 as ALPN picks, and reloads the pair when the files change. The pair is read and checked
+ * A server's TLS certificate and key, as PEM files: the gateway's ({@code PORTCULLIS_TLS_CERT_FILE},
+ * {@code PORTCULLIS_TLS_KEY_FILE}) or the admin port's ({@code PORTCULLIS_ADMIN_TLS_CERT_FILE},
+ * {@code PORTCULLIS_ADMIN_TLS_KEY_FILE}). With both set the port speaks TLS only (the gateway's
+ * HTTP/2 or HTTP/1.1 as ALPN picks) and reloads the pair when the files change. The pair is read and checked
  * once while the settings are read, so a missing or unreadable file stops the start with a line
  * naming its setting.
  *
@@ -22,20 +23,31 @@ public record TlsFiles(Path certFile, Path keyFile, long reloadIntervalMs, PemPa
 
   public static final String CERT_FILE = "PORTCULLIS_TLS_CERT_FILE";
   public static final String KEY_FILE = "PORTCULLIS_TLS_KEY_FILE";
+  public static final String ADMIN_CERT_FILE = "PORTCULLIS_ADMIN_TLS_CERT_FILE";
+  public static final String ADMIN_KEY_FILE = "PORTCULLIS_ADMIN_TLS_KEY_FILE";
   public static final String RELOAD_INTERVAL = "PORTCULLIS_TLS_RELOAD_INTERVAL_MS";
 
-  /** The configured pair, read and checked, or {@code null} when TLS is off (neither file set). */
+  /** The gateway's pair, read and checked, or {@code null} when TLS is off (neither file set). */
   public static TlsFiles from(Settings settings) {
-    String cert = settings.string(CERT_FILE);
-    String key = settings.string(KEY_FILE);
+    return from(settings, CERT_FILE, KEY_FILE);
+  }
+
+  /** The admin port's pair (API and console), or {@code null} when it speaks plain HTTP. */
+  public static TlsFiles forAdmin(Settings settings) {
+    return from(settings, ADMIN_CERT_FILE, ADMIN_KEY_FILE);
+  }
+
+  private static TlsFiles from(Settings settings, String certSetting, String keySetting) {
+    String cert = settings.string(certSetting);
+    String key = settings.string(keySetting);
     if (cert == null && key == null) {
       return null;
     }
     if (cert == null) {
-      throw new SettingsException(CERT_FILE, "must be set when " + KEY_FILE + " is (both or neither)");
+      throw new SettingsException(certSetting, "must be set when " + keySetting + " is (both or neither)");
     }
     if (key == null) {
-      throw new SettingsException(KEY_FILE, "must be set when " + CERT_FILE + " is (both or neither)");
+      throw new SettingsException(keySetting, "must be set when " + certSetting + " is (both or neither)");
     }
     long interval = settings.longValue(RELOAD_INTERVAL, 10_000, 100, 86_400_000);
     Path certFile = Path.of(cert);
@@ -43,7 +55,7 @@ public record TlsFiles(Path certFile, Path keyFile, long reloadIntervalMs, PemPa
     try {
       return new TlsFiles(certFile, keyFile, interval, read(certFile, keyFile));
     } catch (PemPair.Unusable e) {
-      throw new SettingsException(e.certificate() ? CERT_FILE : KEY_FILE, e.getMessage());
+      throw new SettingsException(e.certificate() ? certSetting : keySetting, e.getMessage());
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.tls;
+package dev.portcullis.common.tls;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
