@@ -139,6 +139,7 @@ class ConsoleSecurityTest {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(providerKey)));
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.body()).doesNotContain("sk-console-secret");
+    assertThat(created.headers().firstValue("Cache-Control")).contains("no-store");
     assertThat(providerKeys()).hasSize(before + 1);
 
     // Signing out needs the token too, and ends the session for every later call.

@@ -478,6 +478,8 @@ public final class AdminApi {
    * token: {@link ConsoleAccess}). A wrong bearer token is refused even with a live session.
    */
   private void requireAdminToken(RoutingContext ctx) {
+    // Answers carry one-time secrets (a new virtual key): never kept by a browser or a cache.
+    ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
     String header = ctx.request().getHeader("Authorization");
     if (header == null && console != null) {
       ConsoleAccess.Verdict verdict = console.access().check(ctx.request());
