@@ -69,6 +69,26 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void everyAdminCallListsTheRefusalsEveryAdminCallCanGive() {
+    document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+      if (!METHODS.contains(operation.getKey()) || !path.getKey().startsWith("/api/admin/")) {
+        return;
+      }
+      String where = operation.getKey() + " " + path.getKey();
+      JsonNode responses = operation.getValue().path("responses");
+      // The token (or the console's cookie) is checked before anything else.
+      assertThat(responses.has("401")).as(where + " lists 401").isTrue();
+      if (!operation.getKey().equals("get")) {
+        assertThat(responses.has("403")).as(where + " lists 403 (the cookie without X-CSRF-Token)").isTrue();
+      }
+      if (operation.getValue().has("requestBody")) {
+        assertThat(responses.has("400")).as(where + " lists 400").isTrue();
+        assertThat(responses.has("413")).as(where + " lists 413").isTrue();
+      }
+    }));
+  }
+
+  @Test
   void everyReferenceResolves() {
     List<String> refs = new ArrayList<>();
     collectRefs(document, refs);
