@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.auth.AuthVerticle;
 import dev.portcullis.auth.admin.OpenApiDocument;
+import dev.portcullis.testkit.OpenAiWire;
+import dev.portcullis.testkit.RecordingUpstream;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.deployment.DeploymentContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +41,8 @@ class AdminOpenApiTest {
   private static final String BASE = "/api/admin";
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
+  private static Vertx upstreamVertx;
+  private static RecordingUpstream upstream;
   private static PortcullisUnderTest portcullis;
   private static AdminClient admin;
   private static JsonObject document;
@@ -42,7 +50,9 @@ class AdminOpenApiTest {
 
   @BeforeAll
   static void start() {
-    portcullis = PortcullisUnderTest.start(Map.of());
+    upstreamVertx = Vertx.vertx();
+    upstream = RecordingUpstream.start(upstreamVertx);
+    portcullis = PortcullisUnderTest.start(Map.of("ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/openai/v1")));
     admin = new AdminClient(portcullis.adminUrl(), PortcullisUnderTest.ADMIN_TOKEN);
     HttpResponse<String> answer = admin.send("GET", BASE + "/openapi.json", null);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -55,6 +65,12 @@ class AdminOpenApiTest {
   static void stop() {
     if (portcullis != null) {
       portcullis.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+    if (upstreamVertx != null) {
+      upstreamVertx.close().await();
     }
   }
 
@@ -237,6 +253,59 @@ class AdminOpenApiTest {
     expect(204, "DELETE", "/api/admin/llm-proxies/{id}", proxyPath, null);
     expect(204, "DELETE", "/api/admin/provider-keys/{id}", "/api/admin/provider-keys/" + keyId, null);
     expect(404, "DELETE", "/api/admin/provider-keys/{id}", "/api/admin/provider-keys/" + keyId, null);
+  }
+
+  @Test
+  void recordsOfARealCallFitTheirSchemas() throws Exception {
+    String proxyId = admin.create("llm-proxies", new JsonObject().put("name", "openapi-audited")
+        .put("auditBodies", "full")).getString("id");
+    upstream.on("POST", "/openai/v1/chat/completions", RecordingUpstream.json(200,
+        OpenAiWire.chatCompletion("gpt-4o-mini", "the answer", 8, 2)));
+    HttpResponse<String> call = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(portcullis.providerUrl("openai") + "/" + proxyId + "/chat/completions"))
+            .header("Authorization", "Bearer sk-openapi-test-0123456789").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+    String requestId = call.headers().firstValue("x-portcullis-request-id").orElseThrow();
+
+    // The audit row, once the ledger has written it.
+    String recordsPath = "/api/admin/audit/records?requestId=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    JsonObject rows = expect(200, "GET", "/api/admin/audit/records", recordsPath, null);
+    while (rows.getJsonArray("data").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      rows = expect(200, "GET", "/api/admin/audit/records", recordsPath, null);
+    }
+    assertThat(rows.getJsonArray("data")).as("the call's audit row").hasSize(1);
+
+    // Its usage record, in both export formats, and the report grouped every way.
+    HttpResponse<String> export = expectRaw(200, "GET", "/api/admin/usage/export",
+        "/api/admin/usage/export?format=jsonl&llmProxyId=" + proxyId);
+    List<String> lines = export.body().lines().filter(line -> !line.isBlank()).toList();
+    assertThat(lines).hasSize(1);
+    JsonObject recordSchema = new JsonObject().put("$ref", "#/components/schemas/UsageExportRecord");
+    assertThat(schemas.problems(new JsonObject(lines.get(0)), recordSchema)).as(lines.get(0)).isEmpty();
+    String csv = expectRaw(200, "GET", "/api/admin/usage/export", "/api/admin/usage/export?format=csv").body();
+    assertThat(csv.lines().findFirst().orElseThrow().split(","))
+        .containsExactlyElementsOf(schemas.resolve("#/components/schemas/UsageExportRecord").getJsonArray("required")
+            .stream().map(String::valueOf).toList());
+    for (String by : List.of("day", "hour", "key", "model", "provider", "proxy")) {
+      JsonObject report = expect(200, "GET", "/api/admin/usage", "/api/admin/usage?by=" + by, null);
+      assertThat(report.getJsonArray("data")).isNotEmpty();
+    }
+
+    // The audit log, verified and exported.
+    JsonObject verified = expect(200, "GET", "/api/admin/audit/verify", "/api/admin/audit/verify", null);
+    assertThat(verified.getBoolean("intact")).isTrue();
+    HttpResponse<String> audit = expectRaw(200, "GET", "/api/admin/audit/export", "/api/admin/audit/export");
+    JsonObject lineSchema = new JsonObject().put("$ref", "#/components/schemas/AuditExportLine");
+    List<String> auditLines = audit.body().lines().filter(line -> !line.isBlank()).toList();
+    assertThat(auditLines).anyMatch(line -> line.contains("\"type\":\"record\""));
+    for (String line : auditLines) {
+      assertThat(schemas.problems(new JsonObject(line), lineSchema)).as(line).isEmpty();
+    }
   }
 
   /**
