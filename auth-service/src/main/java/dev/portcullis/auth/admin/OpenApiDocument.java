@@ -3,6 +3,8 @@ package dev.portcullis.auth.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -15,36 +17,71 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin API's OpenAPI 3.1 description: {@code openapi.yaml} next to this class (in the jar),
- * read and turned into JSON once, when the class is first used, and answered as those bytes by
+ * read and turned into JSON once, off the event loop (a worker reads it as soon as the route is
+ * mounted on a Vert.x thread, so at the admin API's start), and answered as those bytes by
  * {@code GET /api/admin/openapi.json} behind the admin API's own authentication.
  */
 public final class OpenApiDocument {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OpenApiDocument.class);
   /** Where the YAML source is, beside this class. */
   static final String RESOURCE = "openapi.yaml";
-
-  private static final byte[] JSON = toJson(RESOURCE);
   /** A vert.x path parameter ({@code :id}), written in OpenAPI as {@code {id}}. */
   private static final Pattern PATH_PARAMETER = Pattern.compile(":([A-Za-z0-9_]+)");
 
-  private OpenApiDocument() {}
-
-  /** The document as compact JSON, UTF-8. */
-  public static Buffer json() {
-    return Buffer.buffer(JSON);
+  /** The JSON, read when this class is first used: never from an event loop (see {@link #mount}). */
+  private static final class Loaded {
+    static final byte[] JSON = toJson(RESOURCE);
   }
 
-  /** Adds {@code GET {base}/openapi.json} to {@code router}; mount it behind the admin API's token check. */
+  /** Set once {@link Loaded} holds the JSON: from then on it is answered without leaving the event loop. */
+  private static volatile boolean loaded;
+
+  private OpenApiDocument() {}
+
+  /** The document as compact JSON, UTF-8. Reads it the first time: call it off the event loop. */
+  public static Buffer json() {
+    Buffer json = Buffer.buffer(Loaded.JSON);
+    loaded = true;
+    return json;
+  }
+
+  /**
+   * Adds {@code GET {base}/openapi.json} to {@code router}; mount it behind the admin API's token
+   * check. On a Vert.x thread it also has a worker read the document now, so the first request
+   * finds it ready (and a broken document is logged at start).
+   */
   public static void mount(Router router, String base) {
     router.get(base + "/openapi.json").handler(OpenApiDocument::answer);
+    Context context = Vertx.currentContext();
+    if (context != null && !loaded) {
+      context.owner().executeBlocking(OpenApiDocument::json, false)
+          .onFailure(failure -> LOG.error("The admin API's OpenAPI document cannot be read", failure));
+    }
   }
 
   private static void answer(RoutingContext ctx) {
+    if (loaded) {
+      send(ctx, json());
+      return;
+    }
+    ctx.vertx().executeBlocking(OpenApiDocument::json, false).onComplete(read -> {
+      if (read.succeeded()) {
+        send(ctx, read.result());
+      } else {
+        ctx.fail(read.cause());
+      }
+    });
+  }
+
+  private static void send(RoutingContext ctx, Buffer json) {
     ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(json());
+        .putHeader("Cache-Control", "no-store").end(json);
   }
 
   /**
