@@ -64,6 +64,7 @@ public final class AuthVerticle extends VerticleBase {
   private volatile TlsFiles adminTls;
   private volatile String adminHost;
   private volatile Optional<Path> adminTokenFile = Optional.empty();
+  private AdminApi admin;
 
   /** Reads its settings from the deployment's config. */
   public AuthVerticle() {
@@ -78,6 +79,14 @@ public final class AuthVerticle extends VerticleBase {
   public AuthVerticle(Settings settings, BiConsumer<Router, String> adminExtension) {
     this.givenSettings = settings;
     this.adminExtension = adminExtension;
+  }
+
+  /**
+   * A router built as the admin API's server builds its own, its extensions mounted: what a test
+   * lists the admin calls from (never served). Null before start.
+   */
+  public Router adminRouter() {
+    return admin == null ? null : admin.router();
   }
 
   /** The admin API's actual port (useful when configured as 0); -1 before start. */
@@ -160,7 +169,7 @@ public final class AuthVerticle extends VerticleBase {
                 PrincipalAssembler assembler = new PrincipalAssembler(store, secrets.cipher(), orgDefaults);
                 registerConsumers(assembler, signingKeys, secrets.checksumKey());
                 keepKeysFresh(signingKeys, rotationDays);
-                AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
+                admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
                     secrets.checksumKey(), signingKeys).withExtension(adminExtension);
                 if (console.enabled()) {
                   admin.withConsole(new ConsoleRoutes(console, adminTls != null, System::currentTimeMillis));
