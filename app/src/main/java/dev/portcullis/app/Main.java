@@ -3,6 +3,7 @@ package dev.portcullis.app;
 import dev.portcullis.app.launch.InPlaceExec;
 import dev.portcullis.app.launch.JvmTuning;
 import dev.portcullis.app.launch.RunningJvm;
+import dev.portcullis.app.logging.LogFormat;
 import dev.portcullis.common.settings.SettingsException;
 import dev.portcullis.usage.audit.AuditCommand;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class Main {
     // First of all, before logging or Vert.x load a class: what they would load is lost on restart.
     JvmTuning.Decision jvm;
     try {
+      // Logging reads it when it starts, too late to stop the process: a bad value stops it here.
+      LogFormat.forThisProcess();
       jvm = tuneJvm(args);
     } catch (SettingsException e) {
       System.err.println("portcullis: " + e.getMessage());

@@ -82,4 +82,9 @@ final class MetricsServer extends VerticleBase {
   int actualPort() {
     return server.actualPort();
   }
+
+  /** The interface it listens on. */
+  String host() {
+    return host;
+  }
 }

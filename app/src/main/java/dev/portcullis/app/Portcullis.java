@@ -81,6 +81,8 @@ public final class Portcullis {
   /** The limit rules this process's gateways enforce; {@code null} without the gateway role. */
   private LimitRuleBook limitRules;
   private int gatewayPort = -1;
+  /** The auth role's verticle (admin port and token location); {@code null} without that role. */
+  private AuthVerticle auth;
 
   private Portcullis(Vertx vertx, Settings settings, ClusterSettings cluster, Tracing tracing) {
     this.vertx = vertx;
@@ -216,7 +218,8 @@ public final class Portcullis {
       UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY),
           limitCounters);
       chain = chain.compose(v -> vertx.deployVerticle(ledger));
-      chain = chain.compose(v -> vertx.deployVerticle(new AuthVerticle(settings, ledger::mountAdmin))
+      auth = new AuthVerticle(settings, ledger::mountAdmin);
+      chain = chain.compose(v -> vertx.deployVerticle(auth)
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,
               settings.port(AuthVerticle.ADMIN_PORT_SETTING, 9001), err))));
     }
@@ -275,8 +278,11 @@ public final class Portcullis {
     }
     return chain.<Void>mapEmpty().onSuccess(v -> {
       ready.set(true);
-      LOG.info("Portcullis started: roles {}, gateway port {}, metrics port {}, {}", roles,
-          gatewayPort, metricsServer.actualPort(), cluster.enabled() ? "clustered as " + cluster.name() : "standalone");
+      StartupBanner.of(gatewayOptions.host(), gatewayPort, gatewayOptions.tls() != null,
+              auth == null ? null : auth.adminHost(), auth == null ? -1 : auth.adminPort(), auth != null && auth.adminTls(),
+              auth == null ? null : auth.adminTokenFile(), metricsServer.host(), metricsServer.actualPort())
+          .log(LOG, "Portcullis started: roles {}, {}", roles,
+              cluster.enabled() ? "clustered as " + cluster.name() : "standalone");
     });
   }
 

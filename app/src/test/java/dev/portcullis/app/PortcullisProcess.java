@@ -72,6 +72,11 @@ final class PortcullisProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit status; only once it has exited. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** SIGKILL: the process gets no chance to say goodbye to the cluster. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import dev.portcullis.common.auth.OwnerOnlySecretFile;
 import dev.portcullis.common.auth.RandomTokens;
 import dev.portcullis.common.settings.Settings;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,22 @@ final class AdminToken {
 
   private AdminToken() {}
 
+  /**
+   * Where the token is kept: its file, or empty when {@value #SETTING} gives it. A location only;
+   * the token itself is never logged.
+   */
+  static Optional<Path> file(Settings settings, Path dataDir) {
+    return settings.string(SETTING) != null ? Optional.empty()
+        : Optional.of(dataDir.resolve(FILE_NAME).toAbsolutePath().normalize());
+  }
+
   /** Blocking (file IO): call from a worker. */
   static String resolve(Settings settings, Path dataDir) {
     String configured = settings.string(SETTING);
     if (configured != null) {
       return configured;
     }
-    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+    Path file = file(settings, dataDir).orElseThrow();
     OwnerOnlySecretFile.Loaded loaded = OwnerOnlySecretFile.loadOrCreate(file, () -> "pc-admin-" + RandomTokens.base62(40));
     if (loaded.created()) {
       LOG.info("{} is not set: generated an admin token, readable by its owner only, in {}", SETTING, file);

@@ -33,6 +33,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,9 @@ public final class AuthVerticle extends VerticleBase {
   private HttpServer adminServer;
   /** The admin port's TLS pair, read off the event loop at start; {@code null} for plain HTTP. */
   private volatile TlsFiles adminTls;
+  private volatile String adminHost;
+  private volatile Optional<Path> adminTokenFile = Optional.empty();
+  private AdminApi admin;
 
   /** Reads its settings from the deployment's config. */
   public AuthVerticle() {
@@ -77,9 +81,35 @@ public final class AuthVerticle extends VerticleBase {
     this.adminExtension = adminExtension;
   }
 
+  /**
+   * A router built as the admin API's server builds its own, its extensions mounted: what a test
+   * lists the admin calls from (never served). Null before start.
+   */
+  public Router adminRouter() {
+    return admin == null ? null : admin.router();
+  }
+
   /** The admin API's actual port (useful when configured as 0); -1 before start. */
   public int adminPort() {
     return adminServer == null ? -1 : adminServer.actualPort();
+  }
+
+  /** The interface the admin API listens on; {@code null} before start. */
+  /** Whether the admin port speaks TLS (known once started). */
+  public boolean adminTls() {
+    return adminTls != null;
+  }
+
+  public String adminHost() {
+    return adminHost;
+  }
+
+  /**
+   * The file the admin token is kept in, or empty when {@code PORTCULLIS_ADMIN_TOKEN} gives it (or
+   * before start). Its location only: the token itself never leaves this verticle.
+   */
+  public Optional<Path> adminTokenFile() {
+    return adminTokenFile;
   }
 
   private record Secrets(SecretCipher cipher, byte[] checksumKey, String adminToken) {
@@ -139,7 +169,7 @@ public final class AuthVerticle extends VerticleBase {
                 PrincipalAssembler assembler = new PrincipalAssembler(store, secrets.cipher(), orgDefaults);
                 registerConsumers(assembler, signingKeys, secrets.checksumKey());
                 keepKeysFresh(signingKeys, rotationDays);
-                AdminApi admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
+                admin = new AdminApi(vertx, store, secrets.cipher(), secrets.adminToken(), defaultExpirySeconds,
                     secrets.checksumKey(), signingKeys).withExtension(adminExtension);
                 if (console.enabled()) {
                   admin.withConsole(new ConsoleRoutes(console, adminTls != null, System::currentTimeMillis));
@@ -152,6 +182,8 @@ public final class AuthVerticle extends VerticleBase {
             : store.close().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(server -> {
           adminServer = server;
+          this.adminHost = adminHost;
+          adminTokenFile = AdminToken.file(settings, dataDir);
           LOG.info("auth-service ready: {} store, admin API{} on {}://{}:{}, organisation default keys for {}",
               databaseUrl != null ? "PostgreSQL" : "embedded H2 in " + dataDir.toAbsolutePath().normalize(),
               console.enabled() ? " and console" : "", adminTls != null ? "https" : "http",

@@ -172,6 +172,7 @@ public final class AdminApi {
     // content type claims): nothing a request sends is written to disk.
     router.route(BASE + "/*").handler(this::requireAdminToken).handler(ctx -> readBody(ctx, BODY_LIMIT))
         .failureHandler(AdminApi::failed);
+    OpenApiDocument.mount(router, BASE);
     router.post(BASE + "/provider-keys").handler(ctx -> respond(ctx, 201, () -> createProviderKey(fields(ctx))));
     router.post(BASE + "/llm-proxies").handler(ctx -> respond(ctx, 201, () -> createLlmProxy(fields(ctx))));
     router.post(BASE + "/virtual-keys").handler(ctx -> respond(ctx, 201, () -> createVirtualKey(fields(ctx))));
