@@ -3,6 +3,7 @@ package dev.portcullis.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.common.json.ClientJsonLimits;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -108,9 +109,18 @@ public final class ConsoleRoutes {
         .sendFile(resource);
   }
 
-  private static StaticHandler staticFiles(String root) {
-    return StaticHandler.create(root).setDirectoryListing(false).setIncludeHidden(false)
+  private static Handler<RoutingContext> staticFiles(String root) {
+    StaticHandler files = StaticHandler.create(root).setDirectoryListing(false).setIncludeHidden(false)
         .setDefaultContentEncoding("UTF-8").setCachingEnabled(true).setMaxAgeSeconds(300);
+    // A folder is no file: StaticHandler would answer /console/assets/ with its index page (the
+    // console's index.html lives there); it gets the 404 of any unknown path instead.
+    return ctx -> {
+      if (ctx.normalizedPath().endsWith("/")) {
+        ctx.next();
+      } else {
+        files.handle(ctx);
+      }
+    };
   }
 
   private static String webJarRoot(WebJarVersionLocator webJars, String name) {
