@@ -14,17 +14,28 @@ import picocli.CommandLine.ScopeType;
  * noun is a class of its own; this one holds what they share (where the API is, the token, the
  * output format) and turns every outcome into an exit status ({@link ExitCodes}).
  */
-@Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = AdminCommand.Version.class,
+@Command(name = "java -jar portcullis.jar admin", versionProvider = AdminCommand.Version.class,
     description = {
-        "Administers a running Portcullis through its admin API (the same calls as the console and curl).",
-        "Prints a table, or with --json the API's JSON as it answered. Secrets are read from a file or",
-        "standard input, never from the command line. Connection: --url, else",
-        "http://$PORTCULLIS_ADMIN_HOST:$PORTCULLIS_ADMIN_PORT (127.0.0.1:9001); token: --token-file,",
-        "else $PORTCULLIS_ADMIN_TOKEN, else $PORTCULLIS_DATA_DIR/admin-token (./data/admin-token)."},
+        "Administers a running Portcullis through its admin API: the calls the console",
+        "and curl make. Prints a table, or with --json the API's JSON as it answered.",
+        "Secrets are read from a file or standard input, never from the command line.",
+        "",
+        "The API: --url, else http://$PORTCULLIS_ADMIN_HOST:$PORTCULLIS_ADMIN_PORT",
+        "(127.0.0.1:9001). The token: --token-file, else $PORTCULLIS_ADMIN_TOKEN, else",
+        "the file the server keeps, $PORTCULLIS_DATA_DIR/admin-token (./data/admin-token).",
+        ""},
     subcommands = {ProviderKeysCommand.class, LlmProxiesCommand.class, VirtualKeysCommand.class,
         OAuthClientsCommand.class, SigningKeysCommand.class, LimitsCommand.class, UsageCommand.class,
         PricesCommand.class, AdminAuditCommand.class})
 public final class AdminCommand extends ApiCommand {
+
+  // One help option for every command (inherited), instead of picocli's standard pair on each:
+  // --version means something only here.
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+  boolean version;
 
   @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "The admin API, such as http://127.0.0.1:9001 (default from PORTCULLIS_ADMIN_HOST/PORT).")

@@ -13,13 +13,13 @@ import picocli.CommandLine.Parameters;
  * nested parts (who, which models, several limits), so it is given whole as a JSON file, the
  * README's rule format.
  */
-@Command(name = "limits", mixinStandardHelpOptions = true,
+@Command(name = "limits",
     description = "Limit rules: requests and tokens per minute, concurrent streams, spend per window.")
 final class LimitsCommand extends ApiCommand {
 
   private static final String[] HEADER = {"ID", "NAME", "MODE", "APPLIES TO", "MODELS", "LIMITS"};
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the rules, oldest first.")
+  @Command(name = "list", description = "Lists the rules, oldest first.")
   int list() {
     return show(http().get("/limits"), body -> {
       Table table = new Table(HEADER);
@@ -28,31 +28,31 @@ final class LimitsCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints one rule.")
+  @Command(name = "get", description = "Prints one rule.")
   int get(@Parameters(paramLabel = "ID") String id) {
     return showDocument(http().get(path("limits", id)));
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create",
       description = "Makes a rule from FILE's JSON (- reads standard input), such as {\"name\":\"app-rpm\",\"appliesTo\":{\"virtualKeyId\":\"<id>\"},\"requestsPerMinute\":60,\"mode\":\"hard\"}.")
   int create(@Option(names = {"--file", "--body-file"}, required = true, paramLabel = "FILE|-") String file) {
     return show(http().send("POST", "/limits", Json.bytes(InputFiles.jsonObject(file, io()))), this::printRule);
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true,
+  @Command(name = "update",
       description = "Replaces a rule whole with FILE's JSON (its spend starts afresh from the ledger).")
   int update(@Parameters(paramLabel = "ID") String id,
       @Option(names = {"--file", "--body-file"}, required = true, paramLabel = "FILE|-") String file) {
     return show(http().send("PUT", path("limits", id), Json.bytes(InputFiles.jsonObject(file, io()))), this::printRule);
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a rule.")
+  @Command(name = "delete", description = "Deletes a rule.")
   int delete(@Parameters(paramLabel = "ID") String id) {
     http().send("DELETE", path("limits", id), null);
     return done("Deleted limit rule " + id);
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Each limit of a rule: used and remaining now.")
+  @Command(name = "status", description = "Each limit of a rule: used and remaining now.")
   int status(@Parameters(paramLabel = "ID") String id) {
     return show(http().get(path("limits", id) + "/status"), body -> {
       out().println(Json.text(body.path("id")) + "  " + Json.text(body.path("name")) + "  (" + Json.text(body.path("mode")) + ")");

@@ -11,12 +11,12 @@ import picocli.CommandLine.Parameters;
  * {@code admin llm-proxies list|create|update|delete}, and each proxy's documents:
  * {@code policies get|set|evaluate} and {@code fallbacks get|set|delete}.
  */
-@Command(name = "llm-proxies", mixinStandardHelpOptions = true,
+@Command(name = "llm-proxies",
     description = "LLM proxies: /v1/<provider>/<id> routes, each with its policies, fallbacks and audit level.",
     subcommands = {LlmProxiesCommand.Policies.class, LlmProxiesCommand.Fallbacks.class})
 final class LlmProxiesCommand extends ApiCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the LLM proxies.")
+  @Command(name = "list", description = "Lists the LLM proxies.")
   int list() {
     return show(http().get("/llm-proxies"), body -> {
       Table table = new Table("ID", "NAME", "DEFAULT", "AUDIT BODIES", "FALLBACKS");
@@ -29,9 +29,9 @@ final class LlmProxiesCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Makes an LLM proxy.")
+  @Command(name = "create", description = "Makes an LLM proxy.")
   int create(
-      @Option(names = "--name", paramLabel = "NAME") String name,
+      @Option(names = "--name", paramLabel = "NAME", description = "A name to know it by.") String name,
       @Option(names = "--audit-bodies", paramLabel = "LEVEL", description = "none (default), metadata or full.") String auditBodies,
       @Option(names = "--fallbacks-file", paramLabel = "FILE|-", description = "Model-router fallbacks as JSON: {\"openai:gpt-4o\":[\"anthropic:...\"]}.") String fallbacksFile,
       @Option(names = "--body-file", paramLabel = "FILE|-", description = "The request body as JSON; options given override its fields.") String bodyFile) {
@@ -46,7 +46,7 @@ final class LlmProxiesCommand extends ApiCommand {
     return show(http().send("POST", "/llm-proxies", Json.bytes(body)), this::printProxy);
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true,
+  @Command(name = "update",
       description = "Changes an LLM proxy's audit level or fallbacks (PATCH); what is not given stays.")
   int update(
       @Parameters(paramLabel = "ID") String id,
@@ -66,7 +66,7 @@ final class LlmProxiesCommand extends ApiCommand {
     return show(http().send("PATCH", path("llm-proxies", id), Json.bytes(body)), this::printProxy);
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true,
+  @Command(name = "delete",
       description = "Deletes an LLM proxy (not the default one); its routes stop within a second.")
   int delete(@Parameters(paramLabel = "ID") String id) {
     http().send("DELETE", path("llm-proxies", id), null);
@@ -85,16 +85,16 @@ final class LlmProxiesCommand extends ApiCommand {
   }
 
   /** {@code llm-proxies policies get|set|evaluate ID}: the proxy's policy document, shown as JSON either way. */
-  @Command(name = "policies", mixinStandardHelpOptions = true,
+  @Command(name = "policies",
       description = "A proxy's policy document (tool invocation, trusted data, sensitive data rules).")
   static final class Policies extends ApiCommand {
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints the document (the empty one when it has none).")
+    @Command(name = "get", description = "Prints the document (the empty one when it has none).")
     int get(@Parameters(paramLabel = "ID") String id) {
       return showDocument(http().get(path("llm-proxies", id) + "/policies"));
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(name = "set",
         description = "Replaces the document with FILE's (- reads standard input); prints it as stored.")
     int set(@Parameters(paramLabel = "ID") String id,
         @Option(names = "--file", required = true, paramLabel = "FILE|-") String file) {
@@ -102,7 +102,7 @@ final class LlmProxiesCommand extends ApiCommand {
       return showDocument(http().send("PUT", path("llm-proxies", id) + "/policies", Json.bytes(document)));
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+    @Command(name = "evaluate",
         description = "What the gateway would do with a request or answer (FILE: {\"api\":...,\"request\":{...}}), calling no provider.")
     int evaluate(@Parameters(paramLabel = "ID") String id,
         @Option(names = "--file", required = true, paramLabel = "FILE|-") String file) {
@@ -112,16 +112,16 @@ final class LlmProxiesCommand extends ApiCommand {
   }
 
   /** {@code llm-proxies fallbacks get|set|delete ID}: the model router's fallbacks of a proxy. */
-  @Command(name = "fallbacks", mixinStandardHelpOptions = true,
+  @Command(name = "fallbacks",
       description = "A proxy's model-router fallbacks: for each model, the models to try after it.")
   static final class Fallbacks extends ApiCommand {
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints the fallbacks.")
+    @Command(name = "get", description = "Prints the fallbacks.")
     int get(@Parameters(paramLabel = "ID") String id) {
       return show(http().get(path("llm-proxies", id) + "/fallbacks"), this::print);
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(name = "set",
         description = "Replaces the fallbacks with FILE's JSON object (- reads standard input).")
     int set(@Parameters(paramLabel = "ID") String id,
         @Option(names = "--file", required = true, paramLabel = "FILE|-") String file) {
@@ -129,7 +129,7 @@ final class LlmProxiesCommand extends ApiCommand {
       return show(http().send("PUT", path("llm-proxies", id) + "/fallbacks", Json.bytes(fallbacks)), this::print);
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Removes the fallbacks.")
+    @Command(name = "delete", description = "Removes the fallbacks.")
     int delete(@Parameters(paramLabel = "ID") String id) {
       http().send("DELETE", path("llm-proxies", id) + "/fallbacks", null);
       return done("Removed the fallbacks of LLM proxy " + id);

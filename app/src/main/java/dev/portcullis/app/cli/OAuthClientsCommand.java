@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code admin oauth-clients list|create|revoke}: clients that get access tokens by client credentials. */
-@Command(name = "oauth-clients", mixinStandardHelpOptions = true,
+@Command(name = "oauth-clients",
     description = "OAuth clients: applications that get access tokens (client credentials, scope llm:proxy).")
 final class OAuthClientsCommand extends ApiCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the OAuth clients (never a secret).")
+  @Command(name = "list", description = "Lists the OAuth clients (never a secret).")
   int list() {
     return show(http().get("/oauth-clients"), body -> {
       Table table = new Table("ID", "NAME", "CLIENT ID", "PROVIDER KEYS (ID:WEIGHT)", "ALLOWED LLM PROXIES", "CREATED");
@@ -26,10 +26,10 @@ final class OAuthClientsCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create",
       description = "Makes an OAuth client; its secret is printed once, and only its hash is kept.")
   int create(
-      @Option(names = "--name", paramLabel = "NAME") String name,
+      @Option(names = "--name", paramLabel = "NAME", description = "A name to know it by.") String name,
       @Option(names = "--provider-key", paramLabel = "ID[:WEIGHT]",
           description = "A provider key to map, with its weight (1..1000, default 1); repeatable.") List<String> providerKeys,
       @Option(names = "--allowed-llm-proxy", paramLabel = "ID",
@@ -49,7 +49,7 @@ final class OAuthClientsCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
+  @Command(name = "revoke",
       description = "Deletes an OAuth client: it and its tokens stop working on every gateway within a second.")
   int revoke(@Parameters(paramLabel = "ID") String id) {
     http().send("DELETE", path("oauth-clients", id), null);

@@ -12,21 +12,21 @@ import picocli.CommandLine.ParameterException;
  * administrator set over the catalog. The model goes in the query, as the API takes it (model ids
  * hold {@code /} and {@code :}).
  */
-@Command(name = "prices", mixinStandardHelpOptions = true,
+@Command(name = "prices",
     description = "Model prices: the catalog's, and the overrides set over it (USD per million tokens).")
 final class PricesCommand extends ApiCommand {
 
   private static final String[] PRICE_FIELDS = {"inputPerMillion", "outputPerMillion", "cachedInputPerMillion",
       "cacheWritePerMillion", "reasoningPerMillion", "perThousandRequests"};
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "The price in force for a model now, and where it comes from.")
+  @Command(name = "get", description = "The price in force for a model now, and where it comes from.")
   int get(@Option(names = "--provider", required = true, paramLabel = "NAME") String provider,
       @Option(names = "--model", required = true, paramLabel = "MODEL") String model) {
     return show(http().get("/prices" + AdminHttp.query(AdminHttp.parameters("provider", provider, "model", model))),
         this::printEffective);
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the overrides (GET /price-overrides).")
+  @Command(name = "list", description = "Lists the overrides (GET /price-overrides).")
   int list() {
     return show(http().get("/price-overrides"), body -> {
       out().println("Catalog: " + Json.text(body.path("catalog").path("package")) + " "
@@ -42,7 +42,7 @@ final class PricesCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true,
+  @Command(name = "set",
       description = "Sets a model's price (an override: it wins over the catalog from the next call on).")
   int set(@Option(names = "--provider", required = true, paramLabel = "NAME") String provider,
       @Option(names = "--model", required = true, paramLabel = "MODEL") String model,
@@ -67,7 +67,7 @@ final class PricesCommand extends ApiCommand {
     return show(http().send("PUT", path, Json.bytes(body)), this::printEffective);
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Removes a model's override (the catalog's price applies again).")
+  @Command(name = "delete", description = "Removes a model's override (the catalog's price applies again).")
   int delete(@Option(names = "--provider", required = true, paramLabel = "NAME") String provider,
       @Option(names = "--model", required = true, paramLabel = "MODEL") String model) {
     http().send("DELETE", "/prices/" + AdminHttp.segment(provider)

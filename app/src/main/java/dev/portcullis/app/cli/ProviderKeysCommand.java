@@ -7,11 +7,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code admin provider-keys list|create|delete}: the provider credentials Portcullis sends upstream. */
-@Command(name = "provider-keys", mixinStandardHelpOptions = true,
+@Command(name = "provider-keys",
     description = "Provider credentials Portcullis sends upstream (stored encrypted, never shown again).")
 final class ProviderKeysCommand extends ApiCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the provider keys (never a key).")
+  @Command(name = "list", description = "Lists the provider keys (never a key).")
   int list() {
     return show(http().get("/provider-keys"), body -> {
       Table table = new Table("ID", "PROVIDER", "NAME", "API KEY", "BASE URL", "CREATED");
@@ -24,7 +24,7 @@ final class ProviderKeysCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create",
       description = {"Stores a provider key. The API key is read from a file or standard input, never",
           "taken as an argument (command lines are visible to every user in ps)."})
   int create(
@@ -51,7 +51,7 @@ final class ProviderKeysCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true,
+  @Command(name = "delete",
       description = "Deletes a provider key: it stops working on every gateway within a second.")
   int delete(@Parameters(paramLabel = "ID") String id) {
     http().send("DELETE", path("provider-keys", id), null);

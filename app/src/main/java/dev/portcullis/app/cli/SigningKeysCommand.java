@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code admin signing-keys list|rotate}: the keys access tokens are signed with. */
-@Command(name = "signing-keys", mixinStandardHelpOptions = true,
+@Command(name = "signing-keys",
     description = "The ES256 keys access tokens are signed with (ids and dates only).")
 final class SigningKeysCommand extends ApiCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the signing keys; RETIRED is empty for the one that signs.")
+  @Command(name = "list", description = "Lists the signing keys; RETIRED is empty for the one that signs.")
   int list() {
     return show(http().get("/signing-keys"), body -> {
       Table table = new Table("KID", "CREATED", "RETIRED");
@@ -19,7 +19,7 @@ final class SigningKeysCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "rotate", mixinStandardHelpOptions = true,
+  @Command(name = "rotate",
       description = "Starts a new signing key; tokens of the old one verify until they expire.")
   int rotate() {
     return show(http().send("POST", "/signing-keys/rotate", null),

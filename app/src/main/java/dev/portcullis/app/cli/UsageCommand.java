@@ -6,10 +6,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code admin usage report|export}: the usage ledger's totals, and its records as a file. */
-@Command(name = "usage", mixinStandardHelpOptions = true, description = "Usage and cost from the ledger.")
+@Command(name = "usage", description = "Usage and cost from the ledger.")
 final class UsageCommand extends ApiCommand {
 
-  @Command(name = "report", mixinStandardHelpOptions = true, description = "Calls, tokens and cost, in total or per group.")
+  @Command(name = "report", description = "Calls, tokens and cost, in total or per group.")
   int report(@Mixin UsageFilters filters,
       @Option(names = "--by", paramLabel = "GROUP", description = "day, hour, key, model, provider or proxy.") String by) {
     return show(http().get("/usage" + AdminHttp.query(filters.parameters("by", by))), body -> {
@@ -23,7 +23,7 @@ final class UsageCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true,
+  @Command(name = "export",
       description = "Streams every matching record to standard output (redirect it to a file); --json changes nothing here.")
   int export(@Mixin UsageFilters filters,
       @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (default) or jsonl.") String format) {

@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code admin virtual-keys list|create|revoke}: the {@code pc-vk-...} keys applications call with. */
-@Command(name = "virtual-keys", mixinStandardHelpOptions = true,
+@Command(name = "virtual-keys",
     description = "Virtual keys (pc-vk-...): what applications send instead of a provider key.")
 final class VirtualKeysCommand extends ApiCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the virtual keys (never a key).")
+  @Command(name = "list", description = "Lists the virtual keys (never a key).")
   int list() {
     return show(http().get("/virtual-keys"), body -> {
       Table table = new Table("ID", "NAME", "PROVIDER KEYS (ID:WEIGHT)", "LLM PROXIES", "EXPIRES", "CREATED");
@@ -25,10 +25,10 @@ final class VirtualKeysCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create",
       description = "Makes a virtual key; its key is printed once, and only its hash is kept.")
   int create(
-      @Option(names = "--name", paramLabel = "NAME") String name,
+      @Option(names = "--name", paramLabel = "NAME", description = "A name to know it by.") String name,
       @Option(names = "--provider-key", paramLabel = "ID[:WEIGHT]",
           description = "A provider key to map, with its weight (1..1000, default 1); repeatable.") List<String> providerKeys,
       @Option(names = "--llm-proxy", paramLabel = "ID", description = "An LLM proxy the key may use; repeatable.") List<String> llmProxies,
@@ -50,7 +50,7 @@ final class VirtualKeysCommand extends ApiCommand {
     });
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
+  @Command(name = "revoke",
       description = "Deletes a virtual key: it stops working on every gateway within a second.")
   int revoke(@Parameters(paramLabel = "ID") String id) {
     http().send("DELETE", path("virtual-keys", id), null);

@@ -238,6 +238,7 @@ class AdminCliTest {
     assertThat(help.status()).isZero();
     assertThat(help.out()).contains("provider-keys", "virtual-keys", "llm-proxies", "limits", "usage", "prices",
         "audit", "Exit status:", "cannot reach the admin API");
+    assertThat(help.out()).startsWith("Usage: java -jar portcullis.jar admin");
     Run nounHelp = cli("virtual-keys", "--help");
     assertThat(nounHelp.status()).isZero();
     assertThat(nounHelp.out()).contains("create", "revoke", "list", "Exit status:");
@@ -283,7 +284,13 @@ class AdminCliTest {
     assertThat(export.out()).isNotBlank();
 
     assertThat(cli("signing-keys", "rotate").out()).startsWith("New signing key: ");
-    assertThat(cli("oauth-clients", "list").status()).isZero();
+    Run providerKey = cli(serverEnv(), STDIN_KEY, "--json", "provider-keys", "create", "--provider", "openai", "--name",
+        "cli-oauth", "--api-key-stdin");
+    Run client = cli("oauth-clients", "create", "--name", "cli-client", "--provider-key",
+        providerKey.json().path("id").asText(), "--allowed-llm-proxy", proxyId);
+    assertThat(client.status()).as(client.err()).isZero();
+    assertThat(client.out()).contains("pc-oc-", "Client secret: pc-cs-", "Shown only once");
+    assertThat(cli("oauth-clients", "list").out()).contains("cli-client", proxyId).doesNotContain("pc-cs-");
     Run verify = cli("audit", "verify");
     assertThat(verify.status()).as(verify.err()).isZero();
     assertThat(verify.out()).startsWith("Intact");
