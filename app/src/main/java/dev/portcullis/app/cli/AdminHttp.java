@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -90,11 +91,31 @@ final class AdminHttp {
       if (response.statusCode() / 100 != 2) {
         throw ApiErrors.failure(response.statusCode(), in.readNBytes(64 * 1024));
       }
-      in.transferTo(out);
-      out.flush();
+      copy(in, out);
     } catch (IOException e) {
       throw new CliFailure(ExitCodes.UNREACHABLE, "The export broke off before its end (" + describe(e)
           + "); what was written is incomplete");
+    }
+  }
+
+  /**
+   * Copies until the answer ends, or until the output can take no more: a {@link PrintStream}
+   * swallows write errors, so it is asked after each chunk (a reader that closed the pipe, as
+   * {@code | head} does, should not make the export run to its end for nothing; a full disk must
+   * not look like success).
+   */
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+      out.write(buffer, 0, read);
+      if (out instanceof PrintStream printed && printed.checkError()) {
+        throw new CliFailure(ExitCodes.OUTPUT_FAILED, "Standard output could not be written (closed, or full); "
+            + "the export was stopped");
+      }
+    }
+    out.flush();
+    if (out instanceof PrintStream printed && printed.checkError()) {
+      throw new CliFailure(ExitCodes.OUTPUT_FAILED, "Standard output could not be written (closed, or full)");
     }
   }
 

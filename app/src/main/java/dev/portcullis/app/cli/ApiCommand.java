@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,23 @@ abstract class ApiCommand implements Runnable {
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing a command: one of "
         + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  /**
+   * The command being run: a verb written as a method shares its class's {@link #spec}, so a usage
+   * error raised there would otherwise print the noun's help instead of the verb's.
+   */
+  CommandLine current() {
+    CommandLine.ParseResult parsed = spec.root().commandLine().getParseResult();
+    while (parsed.subcommand() != null) {
+      parsed = parsed.subcommand();
+    }
+    return parsed.commandSpec().commandLine();
+  }
+
+  /** A usage error (exit status 2) of the command being run, with its help. */
+  ParameterException usageError(String message) {
+    return new ParameterException(current(), message);
   }
 
   AdminCommand root() {
@@ -80,7 +98,7 @@ abstract class ApiCommand implements Runnable {
   /** An option that may come from {@code --body-file} instead: a usage error when neither gives it. */
   void require(ObjectNode body, String field, String option) {
     if (!body.hasNonNull(field)) {
-      throw new ParameterException(spec.commandLine(), "Missing " + option + " (or \"" + field
+      throw usageError("Missing " + option + " (or \"" + field
           + "\" in --body-file)");
     }
   }
@@ -88,7 +106,7 @@ abstract class ApiCommand implements Runnable {
   /** Standard input can be read once: two options that both want it are a usage error. */
   void oneReaderOfStdin(boolean first, boolean second, String firstOption, String secondOption) {
     if (first && second) {
-      throw new ParameterException(spec.commandLine(), firstOption + " and " + secondOption
+      throw usageError(firstOption + " and " + secondOption
           + " cannot both read standard input");
     }
   }

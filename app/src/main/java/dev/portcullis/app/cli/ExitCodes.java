@@ -13,6 +13,8 @@ final class ExitCodes {
   static final int OK = 0;
   /** {@code admin audit verify} only: the API answered, and the audit log's chain is broken. */
   static final int AUDIT_BROKEN = 1;
+  /** The answer could not be written out (an export into a closed pipe or a full disk); also an error of the CLI itself. */
+  static final int OUTPUT_FAILED = 1;
   /** picocli's own status for a usage error; also a file named on the command line that cannot be read. */
   static final int USAGE = 2;
   static final int NOT_AUTHORIZED = 3;
@@ -29,7 +31,7 @@ final class ExitCodes {
   private static Map<String, String> descriptions() {
     Map<String, String> codes = new LinkedHashMap<>();
     codes.put(String.valueOf(OK), "done");
-    codes.put(String.valueOf(AUDIT_BROKEN), "audit verify: the audit log's chain is broken");
+    codes.put(String.valueOf(AUDIT_BROKEN), "audit verify: the chain is broken; or the output could not be written, or the CLI failed");
     codes.put(String.valueOf(USAGE), "bad command line (or a file it names cannot be read)");
     codes.put(String.valueOf(NOT_AUTHORIZED), "not authorized: no admin token, or the API refused it (401/403)");
     codes.put(String.valueOf(NOT_FOUND), "not found (404): no such id, or no such call");

@@ -60,7 +60,7 @@ final class LlmProxiesCommand extends ApiCommand {
       body.set("fallbacks", InputFiles.json(fallbacksFile, io()));
     }
     if (body.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw usageError(
           "Nothing to change: give --audit-bodies, --fallbacks-file or --body-file");
     }
     return show(http().send("PATCH", path("llm-proxies", id), Json.bytes(body)), this::printProxy);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code admin prices get|list|set|delete}: the price in force for a model, and the overrides an
@@ -61,7 +60,7 @@ final class PricesCommand extends ApiCommand {
       }
     }
     if (body.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "Give a price: --input-per-million, --output-per-million, ... or --body-file");
+      throw usageError("Give a price: --input-per-million, --output-per-million, ... or --body-file");
     }
     String path = "/prices/" + AdminHttp.segment(provider) + AdminHttp.query(AdminHttp.parameters("model", model));
     return show(http().send("PUT", path, Json.bytes(body)), this::printEffective);
@@ -94,7 +93,7 @@ final class PricesCommand extends ApiCommand {
     try {
       return new BigDecimal(value.trim());
     } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "The " + field + " price must be a decimal number of dollars");
+      throw usageError("The " + field + " price must be a decimal number of dollars");
     }
   }
 }

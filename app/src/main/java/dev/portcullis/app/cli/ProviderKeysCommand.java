@@ -25,8 +25,8 @@ final class ProviderKeysCommand extends ApiCommand {
   }
 
   @Command(name = "create",
-      description = {"Stores a provider key. The API key is read from a file or standard input, never",
-          "taken as an argument (command lines are visible to every user in ps)."})
+      description = "Stores a provider key. Its API key is read from a file or standard input, never taken as an "
+          + "argument (command lines are visible to every user in ps).")
   int create(
       @Option(names = "--provider", paramLabel = "NAME", description = "openai, anthropic, gemini, bedrock, ...") String provider,
       @Option(names = "--name", paramLabel = "NAME", description = "A name to know it by.") String name,

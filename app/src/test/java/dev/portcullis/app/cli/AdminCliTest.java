@@ -222,7 +222,9 @@ class AdminCliTest {
   void aBadCommandLineExitsTwoAndNeverEchoesASecretFile() throws Exception {
     assertThat(cli("virtual-keys", "frobnicate").status()).isEqualTo(2);
     assertThat(cli("virtual-keys").status()).isEqualTo(2);
-    assertThat(cli("provider-keys", "create", "--provider", "openai").status()).isEqualTo(2);
+    Run missing = cli("provider-keys", "create", "--provider", "openai");
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing --name", "Usage: java -jar portcullis.jar admin provider-keys create");
     Run twoReaders = cli("provider-keys", "create", "--api-key-stdin", "--body-file", "-");
     assertThat(twoReaders.status()).isEqualTo(2);
     // A body file that holds a secret and is not JSON: refused, named, never quoted.
