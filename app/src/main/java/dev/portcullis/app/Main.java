@@ -1,5 +1,7 @@
 package dev.portcullis.app;
 
+import dev.portcullis.app.cli.AdminCommand;
+import dev.portcullis.app.cli.CliIo;
 import dev.portcullis.app.launch.InPlaceExec;
 import dev.portcullis.app.launch.JvmTuning;
 import dev.portcullis.app.launch.RunningJvm;
@@ -19,7 +21,8 @@ import sun.misc.Signal;
  * it first replaces itself with a JVM sized for a gateway ({@link JvmTuning}).
  *
  * <p>{@code java -jar portcullis.jar audit verify FILE} is a tool instead ({@link AuditCommand}):
- * it checks an audit log export and exits, in the JVM as started.
+ * it checks an audit log export and exits, in the JVM as started; so is
+ * {@code java -jar portcullis.jar admin ...}, a client of the admin API ({@link AdminCommand}).
  */
 public final class Main {
 
@@ -29,6 +32,10 @@ public final class Main {
     if (args.length > 0 && args[0].equals("audit")) {
       // A tool, not a server: no restart with tuned flags, nothing started.
       System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.in, System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals("admin")) {
+      // A client of the admin API: the same, in the JVM as started.
+      System.exit(AdminCommand.run(List.of(args).subList(1, args.length), CliIo.system()));
     }
     // First of all, before logging or Vert.x load a class: what they would load is lost on restart.
     JvmTuning.Decision jvm;
