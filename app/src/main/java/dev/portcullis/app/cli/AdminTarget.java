@@ -16,6 +16,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>URL: {@code --url}, else {@code http://<PORTCULLIS_ADMIN_HOST>:<PORTCULLIS_ADMIN_PORT>}
+ *       ({@code https} when {@code PORTCULLIS_ADMIN_TLS_CERT_FILE} is set)
  *       (127.0.0.1 and 9001 by default; a server bound to every interface, 0.0.0.0 or ::, is
  *       reached on loopback);</li>
  *   <li>token: {@code --token-file}, else {@code PORTCULLIS_ADMIN_TOKEN}, else the file the server
@@ -77,7 +78,10 @@ final class AdminTarget {
     } else if (!port.trim().matches("\\d{1,5}")) {
       throw CliFailure.usage(PORT_SETTING + " is not a port number; give --url instead");
     }
-    return parseUrl("http://" + host + ":" + port.trim());
+    // The server speaks TLS on its admin port when it is given a certificate: so does the client
+    // (trusting what the JVM trusts; -Djavax.net.ssl.trustStore for a private CA).
+    String scheme = blankToNull(env.get("PORTCULLIS_ADMIN_TLS_CERT_FILE")) != null ? "https" : "http";
+    return parseUrl(scheme + "://" + host + ":" + port.trim());
   }
 
   private static URI parseUrl(String url) {

@@ -298,4 +298,11 @@ class AdminCliTest {
     assertThat(verify.out()).startsWith("Intact");
     assertThat(cli("--json", "prices", "list").json().has("data")).isTrue();
   }
+
+  @Test
+  void theDefaultUrlFollowsTheServersSettingsLoopbackForAWildcardAndHttpsWithTls() {
+    assertThat(AdminTarget.defaultUrl(Map.of()).toString()).isEqualTo("http://127.0.0.1:9001");
+    assertThat(AdminTarget.defaultUrl(Map.of("PORTCULLIS_ADMIN_HOST", "0.0.0.0", "PORTCULLIS_ADMIN_PORT", "9443",
+        "PORTCULLIS_ADMIN_TLS_CERT_FILE", "/etc/portcullis/admin.crt")).toString()).isEqualTo("https://127.0.0.1:9443");
+  }
 }
