@@ -11,6 +11,7 @@ COPY common/pom.xml common/
 COPY policy/pom.xml policy/
 COPY testkit/pom.xml testkit/
 COPY database/pom.xml database/
+COPY console/pom.xml console/
 COPY gateway/pom.xml gateway/
 COPY auth-service/pom.xml auth-service/
 COPY router-service/pom.xml router-service/
