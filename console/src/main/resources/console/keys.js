@@ -180,19 +180,41 @@ function names(items) {
 
 // ---- virtual keys ----
 
-export async function virtualKeysPage({ page, live }) {
+/**
+ * The frame the virtual-key and OAuth-client pages share: the provider keys and proxies they map,
+ * the slot of a new one-time secret and the listing under its heading. Null when the user has
+ * already gone elsewhere.
+ */
+async function credentialsFrame({ page, live }, { title, lead, listId, listTitle }) {
   const [providerKeys, proxies] = await Promise.all([list('/api/admin/provider-keys'), list('/api/admin/llm-proxies')]);
   if (!live()) {
-    return;
+    return null;
   }
-  const keyNames = names(providerKeys);
-  const proxyNames = names(proxies);
   const listing = h('div', { class: 'listing' });
   const secretSlot = h('div', { class: 'secret-slot' });
-  page.append(h('h2', {}, 'Virtual keys'),
-    h('p', { class: 'lead' }, 'Keys your applications send instead of provider keys (pc-vk-…). Only their hash is stored: a new key is shown once.'),
-    secretSlot,
-    h('section', { 'aria-labelledby': 'vk-list' }, h('h3', { id: 'vk-list' }, 'Keys'), listing));
+  page.append(h('h2', {}, title), h('p', { class: 'lead' }, lead), secretSlot,
+    h('section', { 'aria-labelledby': listId }, h('h3', { id: listId }, listTitle), listing));
+  return { providerKeys, proxies, keyNames: names(providerKeys), proxyNames: names(proxies), listing, secretSlot };
+}
+
+/** The provider keys checked in a create form, at least one. */
+function requiredKeys(form) {
+  const picked = pickedKeys(form);
+  if (!picked.length) {
+    throw Object.assign(new Error('Check at least one provider key'), { field: 'providerKeys' });
+  }
+  return picked;
+}
+
+export async function virtualKeysPage({ page, live }) {
+  const frame = await credentialsFrame({ page, live }, {
+    title: 'Virtual keys', listId: 'vk-list', listTitle: 'Keys',
+    lead: 'Keys your applications send instead of provider keys (pc-vk-…). Only their hash is stored: a new key is shown once.',
+  });
+  if (!frame) {
+    return;
+  }
+  const { providerKeys, proxies, keyNames, proxyNames, listing, secretSlot } = frame;
 
   const refresh = async () => {
     const keys = await list('/api/admin/virtual-keys');
@@ -234,11 +256,7 @@ export async function virtualKeysPage({ page, live }) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(submit, form, async () => {
-      const picked = pickedKeys(form);
-      const body = { name: form.elements.name.value, providerKeys: picked };
-      if (!picked.length) {
-        throw Object.assign(new Error('Check at least one provider key'), { field: 'providerKeys' });
-      }
+      const body = { name: form.elements.name.value, providerKeys: requiredKeys(form) };
       const proxyIds = pickedProxies(form, 'llmProxyIds');
       if (proxyIds.length) {
         body.llmProxyIds = proxyIds;
@@ -270,18 +288,14 @@ export async function virtualKeysPage({ page, live }) {
 // ---- OAuth clients ----
 
 export async function oauthClientsPage({ page, live }) {
-  const [providerKeys, proxies] = await Promise.all([list('/api/admin/provider-keys'), list('/api/admin/llm-proxies')]);
-  if (!live()) {
+  const frame = await credentialsFrame({ page, live }, {
+    title: 'OAuth clients', listId: 'oc-list', listTitle: 'Clients',
+    lead: 'Clients that get access tokens from POST /api/auth/oauth2/token (client credentials). A new client\'s secret is shown once.',
+  });
+  if (!frame) {
     return;
   }
-  const keyNames = names(providerKeys);
-  const proxyNames = names(proxies);
-  const listing = h('div', { class: 'listing' });
-  const secretSlot = h('div', { class: 'secret-slot' });
-  page.append(h('h2', {}, 'OAuth clients'),
-    h('p', { class: 'lead' }, 'Clients that get access tokens from POST /api/auth/oauth2/token (client credentials). A new client\'s secret is shown once.'),
-    secretSlot,
-    h('section', { 'aria-labelledby': 'oc-list' }, h('h3', { id: 'oc-list' }, 'Clients'), listing));
+  const { providerKeys, proxies, keyNames, proxyNames, listing, secretSlot } = frame;
 
   const refresh = async () => {
     const clients = await list('/api/admin/oauth-clients');
@@ -320,13 +334,9 @@ export async function oauthClientsPage({ page, live }) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(submit, form, async () => {
-      const picked = pickedKeys(form);
-      if (!picked.length) {
-        throw Object.assign(new Error('Check at least one provider key'), { field: 'providerKeys' });
-      }
       const body = {
         name: form.elements.name.value,
-        providerKeys: picked,
+        providerKeys: requiredKeys(form),
         allowedLlmProxyIds: pickedProxies(form, 'allowedLlmProxyIds'),
       };
       const created = await api('POST', '/api/admin/oauth-clients', body);
