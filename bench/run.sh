@@ -6,6 +6,8 @@
 #                                          (bench/router-cost.sh, which says more)
 #   bench/run.sh limits                    three limit rules on the calling key against none, in the
 #                                          shared side-by-side harness (bench/limits-cost.sh)
+#   bench/run.sh records                   usage records on (the default) against off, and nginx, in the
+#                                          shared side-by-side harness (bench/records-cost.sh)
 #   bench/run.sh policies                  a realistic policy document on the proxy against none, in
 #                                          the shared side-by-side harness (bench/policies-cost.sh)
 #   bench/run.sh soak [RATE] [SECONDS] [FAULT_RATE]   fault soak: calls through a virtual key with two
@@ -25,6 +27,10 @@ fi
 if [ "${1:-}" = limits ]; then
   shift
   exec "$(dirname "$0")/limits-cost.sh" "$@"
+fi
+if [ "${1:-}" = records ]; then
+  shift
+  exec "$(dirname "$0")/records-cost.sh" "$@"
 fi
 if [ "${1:-}" = policies ]; then
   shift
