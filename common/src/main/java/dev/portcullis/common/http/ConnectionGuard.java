@@ -72,10 +72,15 @@ public final class ConnectionGuard {
   private static final int REQUEST_START_BYTES = 256;
   private static final String NETTY_PLACEHOLDER_URI = "/bad-request";
   /**
-   * How long an answered request's body may go on arriving once its connection is to be closed
-   * (see {@link RequestWatcher#close}): a client that keeps sending longer is cut off anyway.
+   * How long a connection to be closed waits for more of an answered request's bytes (see
+   * {@link RequestWatcher#close}): it closes once the client has sent nothing for this long.
    */
   static final long LINGER_MS = 1_000;
+  /**
+   * The longest a connection lingers however steadily its client goes on sending: a client that
+   * keeps sending longer is cut off anyway (and may then miss the answer).
+   */
+  static final long MAX_LINGER_MS = 10_000;
 
   private final ServerLimits limits;
   private final ErrorPage errorPage;
@@ -271,6 +276,9 @@ public final class ConnectionGuard {
      */
     ScheduledFuture<?> linger;
     ChannelPromise lingerClose;
+    /** When the lingering began, and when the client's last bytes came ({@link System#nanoTime()}). */
+    long lingerStartNanos;
+    long lastBytesNanos;
     /** The first bytes of the current request, kept as they came (ISO-8859-1 when read as text). */
     final byte[] requestStart = new byte[REQUEST_START_BYTES];
     int requestStartLength;
@@ -466,6 +474,11 @@ public final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state.lingerClose != null) {
+        // Seen here, before the decoder: after a request line or header block too long to decode,
+        // the decoder drops the rest of the bytes without passing anything on.
+        state.lastBytesNanos = System.nanoTime();
+      }
       if (msg instanceof ByteBuf bytes && bytes.isReadable() && !state.http2) {
         if (state.startAfresh) {
           // The previous request was decoded to its end: these bytes begin the next one, whose
@@ -523,11 +536,14 @@ public final class ConnectionGuard {
 
     /**
      * Closes at once, unless the request just answered is still sending its body (a refusal on its
-     * headers, say: 431 for too many fields): closing with its bytes unread would make the kernel
-     * reset the connection, and a reset can destroy the answer before the client reads it (an HTTP
-     * client writing a large body sees only "connection closed"). So the answer is flushed, the rest
-     * of the body is read and dropped as it comes, and the connection closes when the body ends, the
-     * client goes, or after {@link #LINGER_MS}.
+     * headers, say: 431 for too many fields, or 414 for a request line too long): closing with its
+     * bytes unread would make the kernel reset the connection, and a reset can destroy the answer
+     * before the client reads it (an HTTP client writing a large body sees only "connection
+     * closed"). So the answer is flushed, the rest of the request is read and dropped as it comes,
+     * and the connection closes when the body ends, the client goes, the client has sent nothing
+     * for {@link #LINGER_MS}, or after {@link #MAX_LINGER_MS} in all. (The fuzz suite found a fixed
+     * linger too short: a busy client still writing a 1 MB request line a second after its 414 was
+     * reset and never read the answer.)
      */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
@@ -542,11 +558,27 @@ public final class ConnectionGuard {
       }
       LOG.debug("{}: answered a request whose body is still arriving; closing once it ends", serverName);
       state.lingerClose = promise;
-      state.linger = ctx.executor().schedule(() -> endLinger(ctx), LINGER_MS, TimeUnit.MILLISECONDS);
+      state.lingerStartNanos = System.nanoTime();
+      state.lastBytesNanos = state.lingerStartNanos;
+      state.linger = ctx.executor().schedule(() -> lingerDue(ctx), LINGER_MS, TimeUnit.MILLISECONDS);
       ctx.flush();
       // Vert.x may have paused reading for the request it no longer wants: the body must be read to be dropped.
       ctx.channel().config().setAutoRead(true);
       ctx.read();
+    }
+
+    /** The linger's timer: closes unless the client sent bytes within {@link #LINGER_MS} (and the bound is not reached). */
+    private void lingerDue(ChannelHandlerContext ctx) {
+      long now = System.nanoTime();
+      long quietNanos = now - state.lastBytesNanos;
+      long leftNanos = TimeUnit.MILLISECONDS.toNanos(MAX_LINGER_MS) - (now - state.lingerStartNanos);
+      long idleNanos = TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
+      if (quietNanos < idleNanos && leftNanos > 0) {
+        state.linger = ctx.executor().schedule(() -> lingerDue(ctx), Math.min(idleNanos - quietNanos, leftNanos),
+            TimeUnit.NANOSECONDS);
+        return;
+      }
+      endLinger(ctx);
     }
 
     private void endLinger(ChannelHandlerContext ctx) {
@@ -597,10 +629,14 @@ public final class ConnectionGuard {
         refuseBody(ctx, content);
         return;
       }
-      if (msg instanceof LastHttpContent) {
+      if (msg instanceof LastHttpContent && !(msg instanceof HttpRequest request && request.decoderResult().isFailure())) {
         state.inRequest = false;
         state.startAfresh = true;
       }
+      // Otherwise a request the decoder could not read (a line or header block too long, say): it
+      // comes whole, as one failed message, and the decoder drops every byte after it. The request
+      // stays "in progress", so that closing after its refusal lingers while the client may still
+      // be sending the rest.
       boolean mayUpgrade = msg instanceof HttpRequest && ctx.pipeline().get(UPGRADE_HANDLER) != null;
       ctx.fireChannelRead(msg);
       if (mayUpgrade && ctx.pipeline().get(ENCODER) == null) {
@@ -716,6 +752,10 @@ public final class ConnectionGuard {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (state.http2 || !(cause instanceof io.netty.handler.codec.DecoderException)) {
         ctx.fireExceptionCaught(cause);
+        return;
+      }
+      if (state.lingerClose != null) {
+        // Already answered and lingering: what the decoder makes of the bytes being dropped is moot.
         return;
       }
       LOG.debug("{}: refused a request that could not be decoded: {}", serverName, describe(cause));
