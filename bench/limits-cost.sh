@@ -14,14 +14,8 @@
 # fast and the slow mock, a virtual key, the rules, and a price for the slow mock's model, which
 # the catalog does not know and a hard spend rule would refuse). Results land under BENCH_DATA.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-HARNESS=${HARNESS:-$(cd .. && pwd)/shared/bench/run.sh}
-JAR=$PWD/app/target/portcullis.jar
-WORK=${WORK:-$(mktemp -d)}
-export BENCH_DATA=${BENCH_DATA:-$WORK/bench}
+. "$(dirname "$0")/harness-lib.sh"
 export TESTS=${TESTS:-"tp-600 rate-fast"}
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-mkdir -p "$BENCH_DATA"
 
 json() { python3 -c "import sys,json;print(json.load(sys.stdin)[\"$1\"])"; }
 
@@ -53,13 +47,7 @@ prepare() { # name port with-rules
 prepare pcvk 9100 no
 prepare pclim 9200 yes
 for target in pcvk:9100 pclim:9200; do
-  name=${target%%:*} port=${target##*:}
-  upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
-  export "${upper}_URL=http://127.0.0.1:$port/v1/openai" "${upper}_URL_SLOW=http://127.0.0.1:$port/v1/groq"
-  export "${upper}_DIR=$WORK/$name" "${upper}_HEADERS=authorization: Bearer $(cat "$WORK/$name/virtual-key")"
-  export "${upper}_CMD=PORTCULLIS_HOST=127.0.0.1 PORTCULLIS_PORT=$port PORTCULLIS_ADMIN_PORT=$((port + 1)) \
-ARCHESTRA_METRICS_PORT=$((port + 50)) PORTCULLIS_DATA_DIR=$WORK/$name/data ARCHESTRA_OPENAI_BASE_URL=\$BENCH_MOCK_FAST \
-ARCHESTRA_GROQ_BASE_URL=\$BENCH_MOCK_SLOW exec java -jar $JAR"
+  harness_target "${target%%:*}" "${target##*:}"
 done
 "$HARNESS" pcvk pclim
 echo "report: $BENCH_DATA/results/latest.md"

@@ -15,27 +15,12 @@
 #
 # Results land under BENCH_DATA (default: a new temporary folder); the report names its file.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-HARNESS=${HARNESS:-$(cd .. && pwd)/shared/bench/run.sh}
-JAR=$PWD/app/target/portcullis.jar
-WORK=${WORK:-$(mktemp -d)}
-export BENCH_DATA=${BENCH_DATA:-$WORK/bench}
+. "$(dirname "$0")/harness-lib.sh"
 TARGETS=${TARGETS:-"nginx portcullis pcoff"}
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-mkdir -p "$BENCH_DATA"
 
-target() { # NAME port records
-  local name=$1 port=$2 records=$3 dir=$WORK/$1
-  mkdir -p "$dir"
-  export "${name}_URL=http://127.0.0.1:$port/v1/openai" "${name}_URL_SLOW=http://127.0.0.1:$port/v1/groq"
-  export "${name}_DIR=$dir"
-  export "${name}_CMD=PORTCULLIS_HOST=127.0.0.1 PORTCULLIS_PORT=$port PORTCULLIS_ADMIN_PORT=$((port + 1)) \
-ARCHESTRA_METRICS_PORT=$((port + 50)) PORTCULLIS_DATA_DIR=$dir/data PORTCULLIS_USAGE_RECORDS=$records \
-ARCHESTRA_OPENAI_BASE_URL=\$BENCH_MOCK_FAST ARCHESTRA_GROQ_BASE_URL=\$BENCH_MOCK_SLOW exec java -jar $JAR"
-}
 
-target PORTCULLIS 9000 true
-target PCOFF 9100 false
+harness_target portcullis 9000 PORTCULLIS_USAGE_RECORDS=true
+harness_target pcoff 9100 PORTCULLIS_USAGE_RECORDS=false
 # shellcheck disable=SC2086
 "$HARNESS" $TARGETS
 echo "report: $BENCH_DATA/results/latest.md"
