@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,18 +42,48 @@ class LingeringCloseTest {
     portcullis.close();
   }
 
+  /** A port, and where the request line's path starts on it. */
+  private record Server(String name, int port, String pathStart) {}
+
   @Test
   void aSlowClientStillWritingAnOverlongRequestLineReadsItsRefusalOnEveryPort() throws Exception {
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    ports.put("admin", URI.create(portcullis.adminUrl()).getPort());
-    ports.put("gateway", portcullis.port());
-    ports.put("metrics", portcullis.metricsPort());
+    List<Server> servers = List.of(
+        new Server("admin", URI.create(portcullis.adminUrl()).getPort(), "/api/admin/virtual-keys/"),
+        new Server("gateway", portcullis.port(), "/v1/openai/models/"),
+        new Server("metrics", portcullis.metricsPort(), "/metrics/"));
     Map<String, String> seen = new LinkedHashMap<>();
-    for (Map.Entry<String, Integer> port : ports.entrySet()) {
-      seen.put(port.getKey(), slowOverlongRequest(port.getValue(), port.getKey().equals("admin")
-          ? "/api/admin/virtual-keys/" : port.getKey().equals("gateway") ? "/v1/openai/models/" : "/metrics/"));
+    for (Server server : servers) {
+      seen.put(server.name(), slowOverlongRequest(server.port(), server.pathStart()));
     }
     assertThat(seen).allSatisfy((port, answer) -> assertThat(answer).as(port).matches("written; HTTP/1\\.[01] 414 .*; closed"));
+  }
+
+  @Test
+  void aClientThatKeepsTricklingAfterItsRefusalIsCutOffWithinTheLingersBound() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", portcullis.port())) {
+      socket.setSoTimeout(200);
+      OutputStream out = socket.getOutputStream();
+      out.write(("OPTIONS /v1/openai/models/" + "a".repeat(PIECE)).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long started = System.nanoTime();
+      long cutOffMs = -1;
+      byte[] answer = new byte[4096];
+      // One byte every 200 ms, never a second of quiet: only the bound ends the linger.
+      while (cutOffMs < 0 && System.nanoTime() - started < 20_000_000_000L) {
+        try {
+          out.write('a');
+          out.flush();
+          if (socket.getInputStream().read(answer) < 0) {
+            cutOffMs = (System.nanoTime() - started) / 1_000_000;
+          }
+        } catch (java.net.SocketTimeoutException quiet) {
+          // nothing more to read yet
+        } catch (IOException closed) {
+          cutOffMs = (System.nanoTime() - started) / 1_000_000;
+        }
+      }
+      assertThat(cutOffMs).as("ms until the server closed").isBetween(8_000L, 13_000L);
+    }
   }
 
   /** What the client managed: "written; ", the answer's status line and "; closed", or where it failed. */
