@@ -102,6 +102,10 @@ public final class LimitEnforcer {
     String target = provider + ":" + (model == null ? "" : model);
     Future<PriceQuotes.Rates> rates = spend ? prices.rates(provider, model == null ? "" : model)
         : Future.succeededFuture();
+    if (rates.isComplete()) {
+      // The usual case (no spend rule, or its model's rates kept): no listener, no future per stage.
+      return reserveAll(rules, stream, estimate, rates.succeeded() ? rates.result() : null, rates.failed(), target);
+    }
     return rates.transform(priced -> reserveAll(rules, stream, estimate,
         priced.succeeded() ? priced.result() : null, priced.failed(), target));
   }
@@ -162,44 +166,54 @@ public final class LimitEnforcer {
     for (Check check : checks) {
       outcomes.add(reserve(check));
     }
-    return Future.join(outcomes).transform(done -> {
-      List<Reservation> held = new ArrayList<>(checks.size());
-      Refusal refusal = null;
-      for (int i = 0; i < checks.size(); i++) {
-        Check check = checks.get(i);
-        Future<LimitCounter.Outcome> outcome = outcomes.get(i);
-        if (outcome.failed()) {
-          boolean isSpend = check.metric() == LimitMetric.SPEND;
-          boolean refuse = isSpend ? settings.refuseSpendWhenUnavailable() : settings.refuseRatesWhenUnavailable();
-          LimitAdmission unavailable = unavailable(check.rule(), check.metric(), target, refuse);
-          if (refuse && refusal == null) {
-            refusal = new Refusal(unavailable.refusal, unavailable.refusalHeaders, check.rule().id());
-          }
-          continue;
-        }
-        LimitCounter.Outcome result = outcome.result();
-        if (result.admitted()) {
-          held.add(new Reservation(check.rule(), check.metric(), check.key(),
-              check.metric().windowOf(check.rule()), result.bucket(), check.amount()));
-          if (!check.rule().hard() && result.used() > check.limit()) {
-            soft.add(check.rule().id());
-            count(SOFT, check.rule(), check.metric());
-          }
-        } else if (refusal == null) {
-          refusal = new Refusal(limited(check, result), headers(check, result), check.rule().id());
-          count(REFUSALS, check.rule(), check.metric());
-        }
+    for (Future<LimitCounter.Outcome> outcome : outcomes) {
+      if (!outcome.isComplete()) {
+        return Future.join(outcomes).transform(done -> Future.succeededFuture(decide(checks, outcomes, soft, target)));
       }
-      if (refusal != null) {
-        // Refused: nothing this call reserved stays counted.
-        for (Reservation reservation : held) {
-          adjust(reservation, -reservation.amount());
+    }
+    // Counters in this process answer at once: decided here, without joining the futures.
+    return Future.succeededFuture(decide(checks, outcomes, soft, target));
+  }
+
+  /** Admits the call when every hard limit took its reservation; refuses it, giving them all back, otherwise. */
+  private LimitAdmission decide(List<Check> checks, List<Future<LimitCounter.Outcome>> outcomes, List<String> soft,
+      String target) {
+    List<Reservation> held = new ArrayList<>(checks.size());
+    Refusal refusal = null;
+    for (int i = 0; i < checks.size(); i++) {
+      Check check = checks.get(i);
+      Future<LimitCounter.Outcome> outcome = outcomes.get(i);
+      if (outcome.failed()) {
+        boolean isSpend = check.metric() == LimitMetric.SPEND;
+        boolean refuse = isSpend ? settings.refuseSpendWhenUnavailable() : settings.refuseRatesWhenUnavailable();
+        LimitAdmission unavailable = unavailable(check.rule(), check.metric(), target, refuse);
+        if (refuse && refusal == null) {
+          refusal = new Refusal(unavailable.refusal, unavailable.refusalHeaders, check.rule().id());
         }
-        return Future.succeededFuture(refused(refusal, target));
+        continue;
       }
-      return Future.succeededFuture(new LimitAdmission(held, soft.isEmpty() ? null : String.join(",",
-          soft.stream().distinct().toList()), null, null, null, target));
-    });
+      LimitCounter.Outcome result = outcome.result();
+      if (result.admitted()) {
+        held.add(new Reservation(check.rule(), check.metric(), check.key(),
+            check.metric().windowOf(check.rule()), result.bucket(), check.amount()));
+        if (!check.rule().hard() && result.used() > check.limit()) {
+          soft.add(check.rule().id());
+          count(SOFT, check.rule(), check.metric());
+        }
+      } else if (refusal == null) {
+        refusal = new Refusal(limited(check, result), headers(check, result), check.rule().id());
+        count(REFUSALS, check.rule(), check.metric());
+      }
+    }
+    if (refusal != null) {
+      // Refused: nothing this call reserved stays counted.
+      for (Reservation reservation : held) {
+        adjust(reservation, -reservation.amount());
+      }
+      return refused(refusal, target);
+    }
+    return new LimitAdmission(held, soft.isEmpty() ? null : String.join(",",
+        soft.stream().distinct().toList()), null, null, null, target);
   }
 
   /** Reserves on one counter; a spend counter nobody seeded yet is seeded from the ledger first. */
@@ -207,7 +221,12 @@ public final class LimitEnforcer {
     LimitWindow window = check.metric().windowOf(check.rule());
     String key = check.key();
     boolean spend = check.metric() == LimitMetric.SPEND;
-    return counters.reserve(key, window, check.amount(), check.limit(), check.rule().hard(), spend)
+    Future<LimitCounter.Outcome> reserved = counters.reserve(key, window, check.amount(), check.limit(),
+        check.rule().hard(), spend);
+    if (reserved.succeeded() && !reserved.result().needsSeed()) {
+      return reserved;
+    }
+    return reserved
         .compose(outcome -> !outcome.needsSeed() ? Future.succeededFuture(outcome)
             : seed(check.rule(), key, window).compose(v -> counters.reserve(key, window, check.amount(),
                 check.limit(), check.rule().hard(), true)))
