@@ -55,9 +55,17 @@ public final class Addresses {
   public static final String LIMITS_SPENT = "portcullis.limits.spent";
   /**
    * A price quote from the ledger's price book: {@code {"provider", "model", "in", "out", "cached",
-   * "cacheWrite", "reasoning"}} answered with {@code {"costUsd": number}}, or {@code null} when no price is known.
+   * "cacheWrite", "reasoning"}} answered with {@code {"costUsd": number}}, or {@code null} when no price is known;
+   * {@code {"provider", "model", "sheet": true}} is answered with the model's whole price as it is now,
+   * {@code {"price": sheet}} ({@code PriceSheets}) or {@code {"price": null}}.
    */
   public static final String USAGE_QUOTE = "portcullis.usage.quote";
+
+  /**
+   * Published, with no body, when an administrator sets or removes a price: each ledger re-reads
+   * its overrides, and each gateway drops the price sheets it keeps for its spend limits.
+   */
+  public static final String PRICES_CHANGED = "portcullis.usage.prices";
   /** Prefix of the one-off addresses that carry the frames of one stream. */
   public static final String STREAM_PREFIX = "portcullis.stream.";
 

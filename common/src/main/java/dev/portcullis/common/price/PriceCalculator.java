@@ -1,4 +1,4 @@
-package dev.portcullis.usage.price;
+package dev.portcullis.common.price;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

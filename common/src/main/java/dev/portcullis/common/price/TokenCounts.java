@@ -1,4 +1,4 @@
-package dev.portcullis.usage.price;
+package dev.portcullis.common.price;
 
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.usage.UsageRecord;

@@ -12,14 +12,19 @@ import dev.portcullis.common.limit.LimitRule;
 import dev.portcullis.common.limit.LimitRuleParser;
 import dev.portcullis.common.limit.LimitWindow;
 import dev.portcullis.common.limit.LocalLimitCounters;
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.PriceSheets;
+import dev.portcullis.common.price.TieredPrice;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +34,8 @@ class LimitEnforcerTest {
   private final Vertx vertx = Vertx.vertx();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private static final LimitSettings DEFAULTS = new LimitSettings(true, false, 1024, 1000);
+  /** How many times the stubbed ledger was asked for a price sheet. */
+  private final AtomicInteger sheetAsks = new AtomicInteger();
 
   @AfterEach
   void stop() {
@@ -108,7 +115,8 @@ class LimitEnforcerTest {
     assertThat(refusedRates.refusal().message()).contains("lim_r");
 
     // Spend: the ledger answers prices, the counters do not.
-    quotes(ask -> 1.0);
+    // $1 a call, whatever its tokens.
+    quotes(new ModelPrice(TieredPrice.ZERO, TieredPrice.ZERO, null, null, null, BigDecimal.valueOf(1000)));
     LimitRule spend = rule("lim_s", "{\"name\":\"s\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
     LimitAdmission refusedSpend = admit(enforcer(List.of(spend), down, DEFAULTS), "vk", "m", "{}");
@@ -132,7 +140,7 @@ class LimitEnforcerTest {
           9_000_000_000L)));
     });
     // $1 per million tokens, in and out alike.
-    quotes(ask -> (ask.getLong("in") + ask.getLong("out")) / 1_000_000.0);
+    quotes(ModelPrice.of(BigDecimal.ONE, BigDecimal.ONE));
     LocalLimitCounters counters = new LocalLimitCounters();
     LimitRule spend = rule("lim_s", "{\"name\":\"budget\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
@@ -160,8 +168,48 @@ class LimitEnforcerTest {
   }
 
   @Test
+  void spendIsPricedFromTheKeptSheetAsTheLedgerPricesItAndAPriceChangeDropsTheSheet() {
+    vertx.eventBus().<JsonObject>consumer(Addresses.LIMITS_SPENT, m -> m.reply(new JsonObject().put("revision", 1)
+        .put("buckets", new JsonObject())));
+    // $1 per million tokens, $2 in and out for a call with more than 100 input tokens, and a cent a call.
+    TieredPrice tiered = new TieredPrice(BigDecimal.ONE, List.of(new TieredPrice.Tier(100, BigDecimal.valueOf(2))));
+    quotes(new ModelPrice(tiered, tiered, null, null, null, BigDecimal.TEN));
+    LocalLimitCounters counters = new LocalLimitCounters();
+    LimitRule spend = rule("lim_s", "{\"name\":\"budget\",\"appliesTo\":{\"organization\":true},"
+        + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
+    LimitEnforcer enforcer = enforcer(List.of(spend), counters, DEFAULTS);
+    String key = LimitMetric.SPEND.key(spend);
+    long expected = 0;
+    for (long input : new long[] {50, 1_000, 7}) {
+      LimitAdmission admitted = admit(enforcer, "vk", "m", "{\"max_tokens\":10}");
+      assertThat(admitted.refused()).isFalse();
+      enforcer.settle(admitted, new Usage("m", input, 20), 200);
+      // What the ledger records: the tier is chosen by the input tokens and applies to all of them.
+      long perMillion = input > 100 ? 2 : 1;
+      expected += (input + 20) * perMillion * 1_000 + 10_000_000;
+      awaitUsed(counters, key, expected);
+    }
+    assertThat(sheetAsks.get()).as("one sheet for every call of a minute").isEqualTo(1);
+
+    vertx.eventBus().publish(Addresses.PRICES_CHANGED, null);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (sheetAsks.get() < 2 && System.currentTimeMillis() < deadline) {
+      admit(enforcer, "vk", "m", "{}");
+    }
+    assertThat(sheetAsks.get()).as("asked again after a price change").isEqualTo(2);
+  }
+
+  private static void awaitUsed(LocalLimitCounters counters, String key, long expected) {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (counters.used(key, LimitWindow.Calendar.DAY).await() != expected && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(counters.used(key, LimitWindow.Calendar.DAY).await()).isEqualTo(expected);
+  }
+
+  @Test
   void aHardSpendRuleRefusesAModelWithoutAPrice() {
-    quotes(ask -> null);
+    quotes(null);
     LimitRule spend = rule("lim_s", "{\"name\":\"budget\",\"appliesTo\":{\"organization\":true},"
         + "\"spendUsd\":{\"amount\":10,\"window\":\"day\"}}");
     LimitAdmission refused = admit(enforcer(List.of(spend), new LocalLimitCounters(), DEFAULTS), "vk", "mystery", "{}");
@@ -185,17 +233,12 @@ class LimitEnforcerTest {
     assertThat(TokenEstimate.outputCap(Buffer.buffer("{\"max_tokens\":1e9}"))).isEqualTo(-1);
   }
 
-  /** Answers price quotes as the ledger does, one at a time or in a batch. */
-  private void quotes(java.util.function.Function<JsonObject, Double> price) {
+  /** Answers price sheet asks as the ledger does, with this price for every model ({@code null}: none). */
+  private void quotes(ModelPrice price) {
     vertx.eventBus().<JsonObject>consumer(Addresses.USAGE_QUOTE, m -> {
-      io.vertx.core.json.JsonArray batch = m.body().getJsonArray("batch");
-      if (batch == null) {
-        m.reply(new JsonObject().put("costUsd", price.apply(m.body())));
-        return;
-      }
-      io.vertx.core.json.JsonArray costs = new io.vertx.core.json.JsonArray();
-      batch.forEach(ask -> costs.add(price.apply((JsonObject) ask)));
-      m.reply(new JsonObject().put("costs", costs));
+      sheetAsks.incrementAndGet();
+      assertThat(m.body().getBoolean("sheet")).isTrue();
+      m.reply(new JsonObject().put("price", price == null ? null : PriceSheets.toJson(price)));
     });
   }
 

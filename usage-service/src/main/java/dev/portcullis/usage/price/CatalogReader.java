@@ -1,5 +1,7 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.TieredPrice;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

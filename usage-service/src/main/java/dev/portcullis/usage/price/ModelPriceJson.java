@@ -1,5 +1,7 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.TieredPrice;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,8 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.PriceCalculator;
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.TokenCounts;
 import dev.portcullis.common.provider.Providers;
 import dev.portcullis.common.usage.UsageRecord;
 import io.micrometer.core.instrument.Counter;
@@ -82,6 +85,20 @@ public final class PriceBook {
    */
   public Priced quote(String provider, String model, TokenCounts counts, long timeMillis) {
     return price(provider, model, counts, timeMillis, false);
+  }
+
+  /**
+   * The whole price a {@link #quote} of this model would use at that time (an administrator's, else
+   * the catalog's), or null when it has none: what a gateway keeps to price its calls' spend itself.
+   */
+  public ModelPrice sheet(String provider, String model, long timeMillis) {
+    String key = PricingProviders.modelKey(provider, model);
+    PriceOverride override = override(provider, key);
+    if (override != null) {
+      return override.price();
+    }
+    CatalogModel inCatalog = catalogModel(provider, key);
+    return inCatalog == null ? null : inCatalog.prices().at(Instant.ofEpochMilli(timeMillis));
   }
 
   private Priced price(String provider, String model, TokenCounts counts, long timeMillis, boolean countUnpriced) {

@@ -1,5 +1,7 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
+
 /**
  * An administrator's price for one model of one provider, which wins over the catalog.
  *

@@ -1,5 +1,6 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.database.Database;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class PriceOverrides {
 
   /** Published, with no body, after a price is set or removed. */
-  public static final String CHANGED_ADDRESS = "portcullis.usage.prices";
+  public static final String CHANGED_ADDRESS = dev.portcullis.common.Addresses.PRICES_CHANGED;
 
   private static final Logger LOG = LoggerFactory.getLogger(PriceOverrides.class);
   private static final String ORIGIN_HEADER = "origin";

@@ -1,5 +1,8 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.PriceSheets;
+import dev.portcullis.common.price.TokenCounts;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +16,9 @@ import java.util.function.LongSupplier;
  * "reasoning"}} (counts as {@code Usage} defines them, -1 or absent: unknown) is answered with
  * {@code {"costUsd": number}}, or {@code {"costUsd": null}} when the model has no price or neither
  * input nor output is known; {@code {"batch": [ask, ...]}} (at most {@value #MAX_BATCH}) is answered with
- * {@code {"costs": [number or null, ...]}} in the same order. From memory only: overrides and catalog
+ * {@code {"costs": [number or null, ...]}} in the same order; {@code {"provider", "model", "sheet": true}}
+ * with the model's whole price now, {@code {"price": sheet or null}} ({@link PriceSheets}), which a
+ * gateway keeps to price its calls' spend itself. From memory only: overrides and catalog
  * lookups are held there.
  */
 public final class PriceQuotes implements Handler<Message<Object>> {
@@ -54,6 +59,17 @@ public final class PriceQuotes implements Handler<Message<Object>> {
     }
     if (!(message.body() instanceof JsonObject ask)) {
       message.fail(400, ASK);
+      return;
+    }
+    if (Boolean.TRUE.equals(ask.getValue("sheet"))) {
+      // A gateway keeping the model's price to price its calls itself.
+      if (!(ask.getValue("provider") instanceof String provider)
+          || ask.getValue("model") != null && !(ask.getValue("model") instanceof String)) {
+        message.fail(400, "Ask for a price sheet with {\"provider\", \"model\", \"sheet\": true}");
+        return;
+      }
+      ModelPrice price = book.sheet(provider, ask.getString("model"), clock.getAsLong());
+      message.reply(new JsonObject().put("price", price == null ? null : PriceSheets.toJson(price)));
       return;
     }
     Object answer = quote(ask);

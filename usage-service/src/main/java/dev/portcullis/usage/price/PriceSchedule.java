@@ -1,5 +1,6 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;

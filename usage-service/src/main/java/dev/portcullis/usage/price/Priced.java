@@ -1,5 +1,6 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.PriceCalculator;
 import java.math.BigDecimal;
 
 /**

@@ -1,5 +1,6 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.TokenCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;

@@ -1,5 +1,7 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.TokenCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.usage.UsageRecord;

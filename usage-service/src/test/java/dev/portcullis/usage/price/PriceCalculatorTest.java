@@ -1,5 +1,9 @@
 package dev.portcullis.usage.price;
 
+import dev.portcullis.common.price.PriceCalculator;
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.TieredPrice;
+import dev.portcullis.common.price.TokenCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;

@@ -3,6 +3,10 @@ package dev.portcullis.usage.price;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.price.ModelPrice;
+import dev.portcullis.common.price.PriceCalculator;
+import dev.portcullis.common.price.PriceSheets;
+import dev.portcullis.common.price.TokenCounts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -63,6 +67,25 @@ class PriceQuotesTest {
     // Counts left out are unknown.
     assertThat((BigDecimal) quote(new JsonObject().put("provider", "openai").put("model", "gpt-4o").put("out", 100)))
         .isEqualByComparingTo("0.001");
+  }
+
+  @Test
+  void aSheetPricesEveryCountAsTheQuoteDoes() {
+    JsonObject answer = (JsonObject) vertx.eventBus().request(Addresses.USAGE_QUOTE, new JsonObject()
+        .put("provider", "openai").put("model", "gpt-4o").put("sheet", true)).await().body();
+    ModelPrice sheet = PriceSheets.fromJson(answer.getJsonObject("price"));
+    for (long[] counts : new long[][] {{1_000_000, 1_000_000, -1}, {1_000, -1, -1}, {1_000_000, 0, 1_000_000},
+        {250_000, 3_000, 10_000}}) {
+      assertThat(PriceCalculator.cost(sheet, new TokenCounts(counts[0], counts[1], counts[2], -1, -1)))
+          .isEqualByComparingTo((BigDecimal) quote(ask("openai", "gpt-4o", counts[0], counts[1])
+              .put("cached", counts[2])));
+    }
+    Object unknown = ((JsonObject) vertx.eventBus().request(Addresses.USAGE_QUOTE, new JsonObject()
+        .put("provider", "openai").put("model", "no-such-model").put("sheet", true)).await().body()).getValue("price");
+    assertThat(unknown).isNull();
+    assertThat(failureCode(new JsonObject().put("sheet", true).put("model", "gpt-4o"))).isEqualTo(400);
+    assertThat(failureCode(new JsonObject().put("provider", "openai").put("model", 4).put("sheet", true)))
+        .isEqualTo(400);
   }
 
   @Test
