@@ -1,9 +1,8 @@
 package dev.portcullis.app;
 
+import dev.portcullis.testkit.FreePorts;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /**
@@ -39,13 +38,9 @@ public final class PortcullisUnderTest implements AutoCloseable {
     return new PortcullisUnderTest(started);
   }
 
+  /** A port for a server started later: see {@link FreePorts} for why not {@code new ServerSocket(0)}. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 
   public int port() {

@@ -1,12 +1,12 @@
 package dev.portcullis.bench;
 
+import dev.portcullis.testkit.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.testkit.FaultyUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,9 +171,7 @@ class SoakIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return FreePorts.next();
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.examples.busclient;
 
+import dev.portcullis.testkit.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.bus.BusCodecs;
@@ -20,8 +21,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +43,7 @@ class ClusteredStreamingChatCallTest {
   private static Vertx clientNode;
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 
   @BeforeAll
