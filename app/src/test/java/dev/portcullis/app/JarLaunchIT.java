@@ -103,7 +103,7 @@ class JarLaunchIT {
     try {
       awaitReady(port, process, log);
       assertThat(commandLine(process)).as("the same process now runs the tuned JVM")
-          .contains("-XX:+UseSerialGC", "-Xmx224m", JvmTuning.MARKER)
+          .contains("-XX:+UseSerialGC", "-Xmx224m", "-Xmn48m", JvmTuning.MARKER)
           .endsWith("-jar", "app/target/portcullis.jar");
       assertThat(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "environ")).split("\0"))
           .contains("MALLOC_ARENA_MAX=2", "ARCHESTRA_OPENAI_BASE_URL=" + upstream.baseUrl("/v1"));

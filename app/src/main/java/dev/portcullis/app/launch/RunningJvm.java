@@ -16,16 +16,28 @@ import java.util.Optional;
  * @param jar the jar given to {@code -jar}, as typed; empty when started some other way
  * @param environment this process's environment
  * @param physicalMemoryBytes the memory this JVM sees: the container's limit when it has one
+ * @param trimsNativeHeap whether this {@code java} knows {@code -XX:TrimNativeHeapInterval} (17.0.9,
+ *                        21.0.1 and later): an older one would refuse to start with it
  */
 public record RunningJvm(String javaExecutable, List<String> inputArguments, Optional<String> jar,
-    Map<String, String> environment, long physicalMemoryBytes) {
+    Map<String, String> environment, long physicalMemoryBytes, boolean trimsNativeHeap) {
 
   /** The JVM this code runs in. */
   public static RunningJvm current() {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     return new RunningJvm(java, ManagementFactory.getRuntimeMXBean().getInputArguments(), startedJar(),
-        System.getenv(), physicalMemory());
+        System.getenv(), physicalMemory(), knowsFlag("TrimNativeHeapInterval"));
+  }
+
+  /** Whether this JVM (and so the same {@code java} started again) has the flag {@code name}. */
+  static boolean knowsFlag(String name) {
+    try {
+      ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name);
+      return true;
+    } catch (IllegalArgumentException | NullPointerException unknown) {
+      return false;
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ class JvmTuningTest {
   private static final long GIB = 1024L * 1024 * 1024;
 
   private static RunningJvm jarStart(List<String> options, Map<String, String> env) {
-    return new RunningJvm(JAVA, options, Optional.of("app/target/portcullis.jar"), env, 24 * GIB);
+    return new RunningJvm(JAVA, options, Optional.of("app/target/portcullis.jar"), env, 24 * GIB, true);
   }
 
   @Test
@@ -29,8 +29,9 @@ class JvmTuningTest {
     assertThat(decision.relaunch()).isTrue();
     assertThat(decision.command()).containsExactly(
         JAVA,
-        "-XX:+UseSerialGC", "-Xms96m", "-Xmx224m", "-Xmn64m", "-XX:MaxMetaspaceSize=128m",
+        "-XX:+UseSerialGC", "-Xms80m", "-Xmx224m", "-Xmn48m", "-XX:MaxMetaspaceSize=128m",
         "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=96m", "-Xss512k",
+        "-XX:TrimNativeHeapInterval=1000",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dfoo=bar",
         JvmTuning.MARKER,
         "-jar", "app/target/portcullis.jar", "--roles", "gateway", "--port=9100");
@@ -92,7 +93,7 @@ class JvmTuningTest {
 
   @Test
   void notStartedWithJavaJarKeepsTheJvmAsStarted() {
-    RunningJvm fromClasses = new RunningJvm(JAVA, List.of(), Optional.empty(), Map.of(), 24 * GIB);
+    RunningJvm fromClasses = new RunningJvm(JAVA, List.of(), Optional.empty(), Map.of(), 24 * GIB, true);
     assertThat(JvmTuning.decide(fromClasses, List.of()).note())
         .isEqualTo("JVM flags left as given: not started with java -jar");
   }
@@ -115,9 +116,27 @@ class JvmTuningTest {
 
   @Test
   void aSmallContainerGetsHalfOfItsMemoryAsHeap() {
-    assertThat(JvmTuning.tunedFlags(256L * 1024 * 1024)).contains("-Xmx128m", "-Xms74m", "-Xmn42m");
-    assertThat(JvmTuning.tunedFlags(96L * 1024 * 1024)).contains("-Xmx64m", "-Xmn21m");
-    assertThat(JvmTuning.tunedFlags(448L * 1024 * 1024)).contains("-Xmx224m", "-Xms96m", "-Xmn64m");
-    assertThat(JvmTuning.tunedFlags(64 * GIB)).contains("-Xmx224m");
+    assertThat(JvmTuning.tunedFlags(256L * 1024 * 1024, true)).contains("-Xmx128m", "-Xms74m", "-Xmn42m");
+    assertThat(JvmTuning.tunedFlags(96L * 1024 * 1024, true)).contains("-Xmx64m", "-Xmn21m");
+    assertThat(JvmTuning.tunedFlags(448L * 1024 * 1024, true)).contains("-Xmx224m", "-Xms80m", "-Xmn48m");
+    assertThat(JvmTuning.tunedFlags(64 * GIB, true)).contains("-Xmx224m");
+  }
+
+  @Test
+  void aJavaThatCannotTrimItsNativeHeapIsNotAskedTo() {
+    RunningJvm older = new RunningJvm(JAVA, List.of(), Optional.of("portcullis.jar"), Map.of(), 24 * GIB, false);
+    List<String> command = JvmTuning.decide(older, List.of()).command();
+    assertThat(command).contains("-Xmx224m").noneMatch(option -> option.startsWith("-XX:TrimNativeHeapInterval"));
+  }
+
+  @Test
+  void whetherTheRunningJvmKnowsAFlagIsAskedOfTheJvm() {
+    assertThat(RunningJvm.knowsFlag("MaxHeapSize")).isTrue();
+    assertThat(RunningJvm.knowsFlag("NoSuchFlagInAnyHotSpot")).isFalse();
+    // The flag came with 17.0.9, 21.0.1 and 22; the restarted JVM is the same java.
+    Runtime.Version version = Runtime.version();
+    boolean hasTrim = version.feature() >= 22 || version.feature() == 21 && version.update() >= 1
+        || version.feature() == 17 && version.update() >= 9;
+    assertThat(RunningJvm.current().trimsNativeHeap()).as("java %s", version).isEqualTo(hasTrim);
   }
 }
