@@ -23,20 +23,13 @@ import java.util.Map;
  */
 final class ClientTransport implements AutoCloseable {
 
-  /**
-   * How many times the answer timeout a call may stay silent before it counts as hung. An answer
-   * that comes after the timeout but within this is counted as slow, not as lost: on a loaded
-   * two-core machine one call in 100,000 can wait that long for a core, and only a call that never
-   * ends is a hang. Slow answers are still judged (see {@link #slowAnswers}).
-   */
-  static final int HANG_FACTOR = 5;
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClientAgent client;
-  private final java.util.concurrent.atomic.AtomicInteger slow = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong slowestMs = new java.util.concurrent.atomic.AtomicLong();
+  private final SlowAnswers slow;
 
-  ClientTransport(int connections, int timeoutMs) {
+  ClientTransport(int connections, int timeoutMs, SlowAnswers slow) {
+    this.slow = slow;
     // The fuzzer's own client: its connection errors and its pool's known race are not the
     // gateway's, so they must not show up as ERROR lines the suite counts against the gateway.
     vertx.exceptionHandler(err -> LoggerFactory.getLogger(ClientTransport.class).debug("fuzz client: {}", err.toString()));
@@ -58,17 +51,8 @@ final class ClientTransport implements AutoCloseable {
         ? once(c, port, timeoutMs) : Future.succeededFuture(answer));
   }
 
-  /** Answers that came after the answer timeout but before the call counted as hung. */
-  int slowAnswers() {
-    return slow.get();
-  }
-
-  long slowestAnswerMs() {
-    return slowestMs.get();
-  }
-
   private Future<Answer> once(FuzzCase c, int port, int timeoutMs) {
-    int hangMs = HANG_FACTOR * timeoutMs;
+    long hangMs = slow.hangMs();
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port)
         .setMethod(HttpMethod.valueOf(c.method)).setURI(c.target)
         // Waiting for a pooled connection is not the server's silence: only the idle timeout, once sent, counts.
@@ -88,10 +72,7 @@ final class ClientTransport implements AutoCloseable {
             response.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                 .add(h.getValue()));
             long tookMs = (System.nanoTime() - sentAt[0]) / 1_000_000L;
-            if (tookMs > timeoutMs) {
-              slow.incrementAndGet();
-              slowestMs.accumulateAndGet(tookMs, Math::max);
-            }
+            slow.took(tookMs);
             return new Answer(response.statusCode(), headers, body.getBytes(), null);
           }))
           .recover(failure -> Future.succeededFuture(Answer.problem(classify(failure))))

@@ -81,15 +81,16 @@ class GatewayFuzzTest {
     long slowestAnswerMs = 0;
     int sent = 0;
     logs.attach();
-    try (ClientTransport client = new ClientTransport(SETTINGS.clientInFlight, SETTINGS.answerTimeoutMs)) {
+    SlowAnswers slow = new SlowAnswers(SETTINGS.answerTimeoutMs);
+    try (ClientTransport client = new ClientTransport(SETTINGS.clientInFlight, SETTINGS.answerTimeoutMs, slow)) {
       int first = SETTINGS.onlyCase >= 0 ? SETTINGS.onlyCase : 0;
       int end = SETTINGS.onlyCase >= 0 ? SETTINGS.onlyCase + 1 : SETTINGS.requests;
       for (int from = first; from < end; from += SETTINGS.batch) {
         int to = Math.min(end, from + SETTINGS.batch);
-        runBatch(generator, client, judge, routeHits, from, to);
+        runBatch(generator, client, slow, judge, routeHits, from, to);
         sent += to - from;
-        slowAnswers = client.slowAnswers();
-        slowestAnswerMs = client.slowestAnswerMs();
+        slowAnswers = slow.count();
+        slowestAnswerMs = slow.slowestMs();
         String alive = stillAnswers();
         if (alive != null) {
           findings.add("crash", "after " + sent + " requests the gateway " + alive);
@@ -161,7 +162,7 @@ class GatewayFuzzTest {
         .isTrue();
   }
 
-  private void runBatch(CaseGenerator generator, ClientTransport client, Judge judge,
+  private void runBatch(CaseGenerator generator, ClientTransport client, SlowAnswers slow, Judge judge,
       Map<String, AtomicInteger> routeHits, int from, int to) throws InterruptedException {
     AtomicInteger next = new AtomicInteger(from);
     Semaphore inFlight = new Semaphore(SETTINGS.clientInFlight);
@@ -178,7 +179,7 @@ class GatewayFuzzTest {
             int port = portOf(c.server);
             if (c.transport == FuzzCase.Transport.RAW) {
               RawConnection connection = connections.computeIfAbsent(c.server,
-                  s -> new RawConnection(port, SETTINGS.answerTimeoutMs));
+                  s -> new RawConnection(port, SETTINGS.answerTimeoutMs, slow));
               judge.judge(c, connection.exchange(c));
             } else {
               inFlight.acquireUninterruptibly();

@@ -28,13 +28,15 @@ final class RawConnection implements AutoCloseable {
 
   private final int port;
   private final int timeoutMs;
+  private final SlowAnswers slow;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
-  RawConnection(int port, int timeoutMs) {
+  RawConnection(int port, int timeoutMs, SlowAnswers slow) {
     this.port = port;
     this.timeoutMs = timeoutMs;
+    this.slow = slow;
   }
 
   Answer exchange(FuzzCase c) {
@@ -55,7 +57,9 @@ final class RawConnection implements AutoCloseable {
         socket.setSoLinger(true, 0);
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
-        socket.setSoTimeout(timeoutMs);
+        // Silent this long counts as hung; an answer after the answer timeout but before it is slow,
+        // as for the HTTP-client half (a loaded machine, not the gateway, can take seconds).
+        socket.setSoTimeout((int) slow.hangMs());
         in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
         out = socket.getOutputStream();
       }
@@ -74,7 +78,9 @@ final class RawConnection implements AutoCloseable {
       } catch (IOException refusedWhileSending) {
         // The server may have answered (413, 431) and closed before reading everything: read what it said.
       }
+      long sentAt = System.nanoTime();
       Answer answer = read(c.method.equals("HEAD"));
+      slow.took((System.nanoTime() - sentAt) / 1_000_000L);
       String connection = answer.header("connection");
       if (!c.reusable || c.ending != FuzzCase.Ending.COMPLETE || answer.problem() != null
           || (connection != null && connection.toLowerCase(Locale.ROOT).contains("close"))
