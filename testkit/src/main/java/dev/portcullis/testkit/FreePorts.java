@@ -37,10 +37,8 @@ public final class FreePorts {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 1_000; attempt++) {
       int port = LOWEST + random.nextInt(below - LOWEST);
-      if (GIVEN.add(port)) {
-        if (bindable(port)) {
-          return port;
-        }
+      if (GIVEN.add(port) && bindable(port)) {
+        return port;
       }
     }
     throw new IllegalStateException("no free port found between " + LOWEST + " and " + below);

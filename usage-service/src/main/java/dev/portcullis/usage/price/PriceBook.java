@@ -92,13 +92,7 @@ public final class PriceBook {
    * the catalog's), or null when it has none: what a gateway keeps to price its calls' spend itself.
    */
   public ModelPrice sheet(String provider, String model, long timeMillis) {
-    String key = PricingProviders.modelKey(provider, model);
-    PriceOverride override = override(provider, key);
-    if (override != null) {
-      return override.price();
-    }
-    CatalogModel inCatalog = catalogModel(provider, key);
-    return inCatalog == null ? null : inCatalog.prices().at(Instant.ofEpochMilli(timeMillis));
+    return effective(provider, PricingProviders.modelKey(provider, model), Instant.ofEpochMilli(timeMillis)).price();
   }
 
   private Priced price(String provider, String model, TokenCounts counts, long timeMillis, boolean countUnpriced) {
