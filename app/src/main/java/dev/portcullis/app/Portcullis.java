@@ -217,7 +217,7 @@ public final class Portcullis {
       // Its limit status reads the same counters the gateways reserve on.
       UsageLedgerVerticle ledger = new UsageLedgerVerticle(settings, registry, ctx -> ctx.get(AdminApi.BODY),
           limitCounters);
-      chain = chain.compose(v -> vertx.deployVerticle(ledger));
+      chain = chain.compose(v -> vertx.deployVerticle(ledger, UsageLedgerVerticle.deployment()));
       auth = new AuthVerticle(settings, ledger::mountAdmin);
       chain = chain.compose(v -> vertx.deployVerticle(auth)
           .recover(err -> Future.failedFuture(bindError(AuthVerticle.ADMIN_PORT_SETTING,

@@ -10,6 +10,7 @@ import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -25,6 +26,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +57,7 @@ class UsageLedgerLimitsTest {
     UsageLedgerVerticle ledger = new UsageLedgerVerticle(new Settings(new JsonObject()
         .put("PORTCULLIS_DATA_DIR", dataDir.toString())), new SimpleMeterRegistry(), ctx -> ctx.body().buffer(),
         new LocalLimitCounters());
-    deployment = vertx.deployVerticle(ledger).await();
+    deployment = vertx.deployVerticle(ledger, UsageLedgerVerticle.deployment()).await();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     ledger.mountAdmin(router, BASE);
@@ -82,6 +85,23 @@ class UsageLedgerLimitsTest {
     return new UsageRecord(id, time, "proxy-1", CallerKind.VIRTUAL_KEY, "vk-1", "openai", "chat.completions",
         "gpt-4o", "gpt-4o-2024-08-06", in, out, -1, -1, -1, false, "limited".equals(outcome) ? 429 : 200, outcome,
         12.0, null, null, limits);
+  }
+
+  @Test
+  void aBatchIsStoredOnAWorkerThreadNeverOnAnEventLoopThatServesCalls() {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (Addresses.USAGE_RECORDS.equals(delivery.message().address())) {
+        threads.add((Context.isOnWorkerThread() ? "worker " : "event loop ") + Thread.currentThread().getName());
+      }
+      delivery.next();
+    });
+    long now = System.currentTimeMillis();
+    String lines = List.of(call("a", now - 2, 10, 5, "completed", null), call("b", now - 1, 10, 5, "completed", null))
+        .stream().map(r -> r.toJson().encode()).collect(Collectors.joining("\n", "", "\n"));
+
+    assertThat(ask(Addresses.USAGE_RECORDS, lines).getInteger("stored")).isEqualTo(2);
+    assertThat(threads).singleElement().asString().startsWith("worker ");
   }
 
   @Test
