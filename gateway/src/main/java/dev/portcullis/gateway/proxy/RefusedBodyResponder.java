@@ -33,10 +33,14 @@ final class RefusedBodyResponder {
   void respond(HttpServerRequest request, HttpServerResponse response, ApiErrorFormat format, GatewayError refusal,
       String requestId) {
     Closing closing = new Closing(request.connection());
-    // Listened for before the answer goes out, so the body's end is seen whenever it comes.
-    request.endHandler(v -> closing.bodyEnded());
-    // A body that breaks off (a reset, a timeout) ends it too: the connection is of no more use.
-    request.exceptionHandler(err -> closing.bodyEnded());
+    // A body that already ended needs no handlers (Vert.x refuses them on an ended request, and
+    // the refusal would then never be answered); the answer's completion closes the connection.
+    if (!request.isEnded()) {
+      // Listened for before the answer goes out, so the body's end is seen whenever it comes.
+      request.endHandler(v -> closing.bodyEnded());
+      // A body that breaks off (a reset, a timeout) ends it too: the connection is of no more use.
+      request.exceptionHandler(err -> closing.bodyEnded());
+    }
     response.putHeader("Connection", "close");
     if (refusal.kind() == ErrorKind.UNAVAILABLE) {
       response.putHeader("Retry-After", "1");

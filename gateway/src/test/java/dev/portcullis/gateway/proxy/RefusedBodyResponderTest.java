@@ -65,6 +65,23 @@ class RefusedBodyResponderTest {
   }
 
   @Test
+  void aRefusalAnsweredAfterTheWholeBodyArrivedIsAnsweredAndItsConnectionClosed() throws Exception {
+    http = new HttpHarness(request -> {
+      request.handler(bytes -> { });
+      // Refused only once the body has ended: the responder must not wait for an end that came.
+      request.endHandler(v -> new RefusedBodyResponder(http.vertx, 60_000).respond(request, request.response(),
+          OpenAiErrorFormat.INSTANCE, GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "Too large."), "req_test"));
+    });
+    Connection connection = connect();
+
+    connection.socket.write("POST /v1/openai/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789");
+
+    connection.closed.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(connection.received.toString()).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
+        .contains("Too large.");
+  }
+
+  @Test
   void aClientThatKeepsSendingIsClosedAfterTheLinger() throws Exception {
     serve(GatewayError.unavailable("Busy."), 300);
     Connection connection = connect();
