@@ -220,15 +220,20 @@ final class CaseGenerator {
         case "virtual-keys", "oauth-clients" -> body.put("providerKeyIds", pick.one((Object) new io.vertx.core.json.JsonArray()
             .add(UUID.randomUUID().toString()), "x", null, 5)).put("expiresAt", pick.one((Object) "yesterday",
             "2020-01-01T00:00:00Z", 1E300, null));
-        // Organization rules too high to refuse anything (soft where they cap spend: a hard one would refuse
-        // every model without a price): every later call goes through the enforcer.
-        case "limits" -> body.put("mode", pick.one("soft", "soft", "hard", "strict"))
-            .put("appliesTo", pick.one((Object) new JsonObject().put("organization", true),
-            new JsonObject().put("virtualKeyId", UUID.randomUUID().toString()), new JsonObject(), "x", null))
-            .put("requestsPerMinute", pick.one((Object) 1_000_000_000L, 0, -1, 1.5, "60", null))
-            .put("tokensPerMinute", pick.one((Object) 1_000_000_000_000L, null, 1E300))
-            .put("spendUsd", pick.one((Object) null, new JsonObject().put("amount", 1E9).put("window", "month"),
-                new JsonObject().put("amount", 1).put("window", pick.one("PT6H", "P9999D", "week", "PT1H" + "9".repeat(40)))));
+        // Organization rules too high to refuse anything: every later call goes through the enforcer.
+        // A $1 spend cap is soft (it only flags): the fuzz traffic itself spends about $1 in a run, and
+        // a hard cap of $1 would rightly refuse the liveness check's call after it.
+        case "limits" -> {
+          Object spend = pick.one((Object) null, new JsonObject().put("amount", 1E9).put("window", "month"),
+              new JsonObject().put("amount", 1).put("window", pick.one("PT6H", "P9999D", "week", "PT1H" + "9".repeat(40))));
+          boolean oneDollar = spend instanceof JsonObject cap && cap.getValue("amount").equals(1);
+          body.put("mode", oneDollar ? "soft" : pick.one("soft", "soft", "hard", "strict"))
+              .put("appliesTo", pick.one((Object) new JsonObject().put("organization", true),
+              new JsonObject().put("virtualKeyId", UUID.randomUUID().toString()), new JsonObject(), "x", null))
+              .put("requestsPerMinute", pick.one((Object) 1_000_000_000L, 0, -1, 1.5, "60", null))
+              .put("tokensPerMinute", pick.one((Object) 1_000_000_000_000L, null, 1E300))
+              .put("spendUsd", spend);
+        }
         default -> { }
       }
       c.body = FuzzBodies.mangle(pick, c, body, 1 << 20);
