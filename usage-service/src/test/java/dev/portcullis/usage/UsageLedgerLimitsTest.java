@@ -87,6 +87,11 @@ class UsageLedgerLimitsTest {
         12.0, null, null, limits);
   }
 
+  /** Records as a gateway's shipper sends them: one JSON line each. */
+  private static String lines(List<UsageRecord> records) {
+    return records.stream().map(r -> r.toJson().encode()).collect(Collectors.joining("\n", "", "\n"));
+  }
+
   @Test
   void aBatchIsStoredOnAWorkerThreadNeverOnAnEventLoopThatServesCalls() {
     Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -97,8 +102,8 @@ class UsageLedgerLimitsTest {
       delivery.next();
     });
     long now = System.currentTimeMillis();
-    String lines = List.of(call("a", now - 2, 10, 5, "completed", null), call("b", now - 1, 10, 5, "completed", null))
-        .stream().map(r -> r.toJson().encode()).collect(Collectors.joining("\n", "", "\n"));
+    String lines = lines(List.of(call("a", now - 2, 10, 5, "completed", null),
+        call("b", now - 1, 10, 5, "completed", null)));
 
     assertThat(ask(Addresses.USAGE_RECORDS, lines).getInteger("stored")).isEqualTo(2);
     assertThat(threads).singleElement().asString().startsWith("worker ");
@@ -121,7 +126,7 @@ class UsageLedgerLimitsTest {
     List<UsageRecord> batch = List.of(call("ok", now - 1_000, 1_000_000, 100_000, "completed", null),
         call("refused", now - 900, -1, -1, "limited", "refused:" + id),
         call("flagged", now - 800, 2_000, 500, "completed", "soft:" + id));
-    String lines = batch.stream().map(r -> r.toJson().encode()).collect(Collectors.joining("\n", "", "\n"));
+    String lines = lines(batch);
     assertThat(ask(Addresses.USAGE_RECORDS, lines).getInteger("stored")).isEqualTo(3);
 
     // The ledger priced each record as a quote prices it.

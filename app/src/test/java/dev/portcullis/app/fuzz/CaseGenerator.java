@@ -224,10 +224,10 @@ final class CaseGenerator {
         // A $1 spend cap is soft (it only flags): the fuzz traffic itself spends about $1 in a run, and
         // a hard cap of $1 would rightly refuse the liveness check's call after it.
         case "limits" -> {
-          Object spend = pick.one((Object) null, new JsonObject().put("amount", 1E9).put("window", "month"),
-              new JsonObject().put("amount", 1).put("window", pick.one("PT6H", "P9999D", "week", "PT1H" + "9".repeat(40))));
-          boolean oneDollar = spend instanceof JsonObject cap && cap.getValue("amount").equals(1);
-          body.put("mode", oneDollar ? "soft" : pick.one("soft", "soft", "hard", "strict"))
+          JsonObject oneDollar = new JsonObject().put("amount", 1)
+              .put("window", pick.one("PT6H", "P9999D", "week", "PT1H" + "9".repeat(40)));
+          Object spend = pick.one((Object) null, new JsonObject().put("amount", 1E9).put("window", "month"), oneDollar);
+          body.put("mode", spend == oneDollar ? "soft" : pick.one("soft", "soft", "hard", "strict"))
               .put("appliesTo", pick.one((Object) new JsonObject().put("organization", true),
               new JsonObject().put("virtualKeyId", UUID.randomUUID().toString()), new JsonObject(), "x", null))
               .put("requestsPerMinute", pick.one((Object) 1_000_000_000L, 0, -1, 1.5, "60", null))

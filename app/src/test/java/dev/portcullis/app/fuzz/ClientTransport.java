@@ -23,7 +23,6 @@ import java.util.Map;
  */
 final class ClientTransport implements AutoCloseable {
 
-
   private final Vertx vertx = Vertx.vertx();
   private final HttpClientAgent client;
   private final SlowAnswers slow;
