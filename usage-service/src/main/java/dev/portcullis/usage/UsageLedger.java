@@ -65,7 +65,7 @@ final class UsageLedger {
 
   /**
    * Stores the batch's new records, each audited one with its audit row in the same transaction;
-   * answers how many were new. Called on the ledger's event loop.
+   * answers how many were new. Called on the ledger's context, one batch after another.
    */
   Future<Integer> store(List<UsageRecord> records) {
     return store(records, false);
@@ -83,19 +83,21 @@ final class UsageLedger {
     for (UsageRecord record : records) {
       priced.add(new Priced(record, pricing.apply(record)));
     }
+    int received = records.size();
+    // Counted once committed, before the disk sync the answer waits for: only the count is kept
+    // for that wait, not the records (see UsageStore#insertNew).
     return store.insertNew(priced, neverSent, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
-            .map(p -> AuditEntry.of(p.record())).flatMap(Optional::stream).toList()))
-        .onComplete(ar -> audit.ended(ar.succeeded()))
-        .map(fresh -> {
-      written.increment(fresh.size());
-      duplicates.increment(records.size() - fresh.size());
-      for (Priced p : fresh) {
-        if (p.costUsd() != null && p.costUsd().signum() > 0) {
-          cost(p.record()).increment(p.costUsd().doubleValue());
-        }
-      }
-      return fresh.size();
-    });
+            .map(p -> AuditEntry.of(p.record())).flatMap(Optional::stream).toList()), fresh -> {
+          written.increment(fresh.size());
+          duplicates.increment(received - fresh.size());
+          for (Priced p : fresh) {
+            if (p.costUsd() != null && p.costUsd().signum() > 0) {
+              cost(p.record()).increment(p.costUsd().doubleValue());
+            }
+          }
+          return fresh.size();
+        })
+        .onComplete(ar -> audit.ended(ar.succeeded()));
   }
 
   void countMalformed(int lines) {

@@ -158,11 +158,12 @@ public final class UsageLedgerVerticle extends VerticleBase {
       ledger.countMalformed(malformed[0]);
     }
     boolean neverSent = "true".equals(message.headers().get(Addresses.USAGE_NEVER_SENT_HEADER));
+    int received = records.size();
     ledger.store(records, neverSent).onComplete(ar -> {
       if (ar.succeeded()) {
-        message.reply(new JsonObject().put("stored", ar.result()).put("received", records.size()));
+        message.reply(new JsonObject().put("stored", ar.result()).put("received", received));
       } else {
-        LOG.warn("The usage ledger could not store {} records: {}", records.size(), ar.cause().toString());
+        LOG.warn("The usage ledger could not store {} records: {}", received, ar.cause().toString());
         message.fail(503, "the usage store is unavailable");
       }
     });

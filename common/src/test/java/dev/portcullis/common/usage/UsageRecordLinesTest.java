@@ -49,4 +49,22 @@ class UsageRecordLinesTest {
     assertThat(read).containsExactly(PLAIN, AUDITED);
     assertThat(malformed[0]).isEqualTo(3);
   }
+
+  @Test
+  void textBeyondAsciiIsReadWhereverItsLineLiesAndATornLineIsOnlyThatLine() {
+    UsageRecord foreign = new UsageRecord("req-3", 1_700_000_000_002L, "proxy-\u00e9", UsageRecord.CallerKind.OAUTH_CLIENT,
+        "client-\u65e5\u672c", "gemini", "generateContent", "mod\u00e8le-\ud83d\ude00", null, 1, 2, -1, -1, -1, false,
+        200, "completed", 2.0, null, new UsageRecord.Audit("full", "\u4f60\u597d \ud83d\ude00", "r\u00e9ponse", false));
+    String whole = lines(foreign);
+    // A write cut short in the middle of a character (a crash while appending), then whole lines.
+    byte[] bytes = whole.getBytes(StandardCharsets.UTF_8);
+    int cut = whole.substring(0, whole.indexOf("\u65e5")).getBytes(StandardCharsets.UTF_8).length + 1;
+    String torn = new String(bytes, 0, cut, StandardCharsets.UTF_8);
+    List<UsageRecord> read = new ArrayList<>();
+    int[] malformed = {0};
+    UsageRecordLines.read(" \t\r\n" + whole + torn + "\n" + lines(PLAIN) + "\r\n" + whole.trim(), read::add,
+        () -> malformed[0]++);
+    assertThat(read).containsExactly(foreign, PLAIN, foreign);
+    assertThat(malformed[0]).isEqualTo(1);
+  }
 }

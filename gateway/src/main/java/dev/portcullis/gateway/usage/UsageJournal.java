@@ -171,6 +171,11 @@ final class UsageJournal implements AutoCloseable {
    * them on the disk.
    */
   void append(byte[] lines) throws IOException {
+    append(lines, lines.length);
+  }
+
+  /** As {@link #append(byte[])}, the first {@code length} bytes of {@code lines}. */
+  void append(byte[] lines, int length) throws IOException {
     if (segments.get(writingSegment) >= SEGMENT_BYTES) {
       writing.force(false);
       writing.close();
@@ -180,12 +185,12 @@ final class UsageJournal implements AutoCloseable {
       segments.put(writingSegment, 0L);
       ownerOnly(segment(writingSegment), "rw-------");
     }
-    ByteBuffer buffer = ByteBuffer.wrap(lines);
+    ByteBuffer buffer = ByteBuffer.wrap(lines, 0, length);
     while (buffer.hasRemaining()) {
       writing.write(buffer);
     }
-    segments.merge(writingSegment, (long) lines.length, Long::sum);
-    unsyncedBytes += lines.length;
+    segments.merge(writingSegment, (long) length, Long::sum);
+    unsyncedBytes += length;
   }
 
   /** Puts what was appended on the disk (it survives a crash of the machine too). */
@@ -233,13 +238,13 @@ final class UsageJournal implements AutoCloseable {
     }
     byte[] bytes = buffer.array();
     int limit = buffer.position();
-    List<String> lines = new ArrayList<>();
+    int records = 0;
     int start = 0;
     int consumed = 0;
-    for (int i = 0; i < limit && lines.size() < maxRecords; i++) {
+    for (int i = 0; i < limit && records < maxRecords; i++) {
       if (bytes[i] == '\n') {
         if (i > start) {
-          lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+          records++;
         }
         start = i + 1;
         consumed = start;
@@ -255,7 +260,11 @@ final class UsageJournal implements AutoCloseable {
       }
       return Optional.empty();
     }
-    return Optional.of(new Batch(lines, number, offset, number, offset + consumed));
+    // One string of the lines as they are in the file (a '\n' ends each, UTF-8 has no other byte
+    // of that value), its last '\n' left out: it is what the ledger is sent, and it stays in memory
+    // until the ledger answers, so it is made once, without a string per line.
+    return Optional.of(new Batch(new String(bytes, 0, consumed - 1, StandardCharsets.UTF_8), records, number, offset,
+        number, offset + consumed));
   }
 
   /** The ledger stored everything up to the end of {@code batch}: moves the cursor past it. */
@@ -284,12 +293,21 @@ final class UsageJournal implements AutoCloseable {
     }
   }
 
-  /** Lines read from the journal, where they start, and where the cursor goes once the ledger has them. */
-  record Batch(List<String> lines, long startSegment, long startOffset, long endSegment, long endOffset) {
+  /**
+   * Lines read from the journal ({@code text}: {@code records} JSON lines separated by {@code '\n'},
+   * empty lines among them skipped in the count), where they start, and where the cursor goes once
+   * the ledger has them.
+   */
+  record Batch(String text, int records, long startSegment, long startOffset, long endSegment, long endOffset) {
 
     /** Whether this batch starts at or after {@code segment}:{@code offset}. */
     boolean startsAtOrAfter(long segment, long offset) {
       return startSegment > segment || startSegment == segment && startOffset >= offset;
+    }
+
+    /** The batch's lines, the empty ones left out. */
+    List<String> lines() {
+      return text.lines().filter(line -> !line.isEmpty()).toList();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.portcullis.gateway.usage;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecordLines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,8 @@ public final class UsageShipper implements AutoCloseable {
   /** Records waiting for the journal thread; more than this in 50 ms means the disk cannot keep up. */
   static final int QUEUE_LIMIT = 100_000;
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /** The journal write buffer kept between writes, at most (what 50 ms of a busy gateway's records take, several times). */
+  static final int MAX_KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
 
   private final Vertx vertx;
@@ -57,6 +60,8 @@ public final class UsageShipper implements AutoCloseable {
   private final Counter droppedQueue;
   private final Counter droppedFailed;
   private final Thread thread;
+  /** Used by the journal thread only. */
+  private LineBuffer journalBuffer = new LineBuffer();
   private volatile boolean running = true;
   private volatile long pendingBytes;
   /** The batch the ledger is storing, its answer once it came (set by a Vert.x thread). */
@@ -148,34 +153,64 @@ public final class UsageShipper implements AutoCloseable {
   }
 
   private void writeQueued() {
-    ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    LineBuffer lines = journalBuffer;
+    lines.reset();
     int count = 0;
     for (UsageRecord record; (record = queue.poll()) != null; ) {
       queued.decrementAndGet();
-      byte[] line;
+      int before = lines.size();
       try {
-        line = UsageJournal.line(beforeJournal.apply(record));
+        UsageRecordLines.write(beforeJournal.apply(record), lines);
       } catch (RuntimeException bug) {
+        lines.truncate(before);
         LOG.error("A usage record could not be written to the journal", bug);
         droppedFailed.increment();
         continue;
       }
-      if (journal.full(lines.size() + line.length)) {
+      if (journal.full(lines.size())) {
+        lines.truncate(before);
         droppedFull.increment();
         continue;
       }
-      lines.writeBytes(line);
       count++;
     }
-    if (count == 0) {
-      return;
+    if (count > 0) {
+      try {
+        journal.append(lines.bytes(), lines.size());
+        journaled.increment(count);
+      } catch (IOException e) {
+        LOG.error("{} usage records could not be written to the journal: {}", count, e.toString());
+        droppedFailed.increment(count);
+      }
     }
-    try {
-      journal.append(lines.toByteArray());
-      journaled.increment(count);
-    } catch (IOException e) {
-      LOG.error("{} usage records could not be written to the journal: {}", count, e.toString());
-      droppedFailed.increment(count);
+    if (lines.capacity() > MAX_KEPT_BUFFER_BYTES) {
+      // A burst's buffer is not kept for the quiet that follows.
+      journalBuffer = new LineBuffer();
+    }
+  }
+
+  /**
+   * The lines of one journal write, written into directly and kept from one write to the next:
+   * no array per record, no copy of the whole on the way to the file.
+   */
+  static final class LineBuffer extends ByteArrayOutputStream {
+
+    LineBuffer() {
+      super(64 * 1024);
+    }
+
+    /** Forgets what was written after the first {@code size} bytes (a record that failed or did not fit). */
+    void truncate(int size) {
+      count = size;
+    }
+
+    /** The buffer itself: its first {@link #size()} bytes are the lines. */
+    byte[] bytes() {
+      return buf;
+    }
+
+    int capacity() {
+      return buf.length;
     }
   }
 
@@ -194,7 +229,7 @@ public final class UsageShipper implements AutoCloseable {
       if (outcome == Outcome.STORED) {
         try {
           journal.confirm(inFlight);
-          shipped.increment(inFlight.lines().size());
+          shipped.increment(inFlight.records());
         } catch (IOException e) {
           // The batch is stored but the cursor did not move: it ships again, the ledger keeps one.
           LOG.error("The usage journal's cursor could not be saved: {}", e.toString());
@@ -225,7 +260,7 @@ public final class UsageShipper implements AutoCloseable {
     }
     UsageJournal.Batch batch = next.get();
     inFlight = batch;
-    String body = String.join("\n", batch.lines());
+    String body = batch.text();
     boolean neverSent = batch.startsAtOrAfter(sentUpTo[0], sentUpTo[1]);
     if (neverSent || batch.endSegment() > sentUpTo[0]
         || batch.endSegment() == sentUpTo[0] && batch.endOffset() > sentUpTo[1]) {
@@ -235,12 +270,13 @@ public final class UsageShipper implements AutoCloseable {
     if (neverSent) {
       options.addHeader(Addresses.USAGE_NEVER_SENT_HEADER, "true");
     }
+    int records = batch.records();
     vertx.eventBus().<JsonObject>request(Addresses.USAGE_RECORDS, body, options)
         .onComplete(ar -> {
           if (ar.failed() && !ledgerDownLogged) {
             ledgerDownLogged = true;
             LOG.warn("The usage ledger did not store {} records ({}); they stay in the journal and are sent again",
-                batch.lines().size(), ar.cause().getMessage());
+                records, ar.cause().getMessage());
           }
           answer = ar.succeeded() ? Outcome.STORED : Outcome.FAILED;
           LockSupport.unpark(thread);

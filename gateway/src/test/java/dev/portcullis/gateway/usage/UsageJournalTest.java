@@ -145,4 +145,18 @@ class UsageJournalTest {
       return files.filter(f -> f.getFileName().toString().startsWith("segment-")).count();
     }
   }
+
+  @Test
+  void aBatchIsItsLinesAsOneTextCountingOnlyTheLinesThatAreNotEmpty() throws IOException {
+    try (UsageJournal journal = UsageJournal.open(dir, 1 << 20)) {
+      journal.append("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}\n\n{\"id\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+      UsageJournal.Batch batch = journal.next(10, 1 << 20).orElseThrow();
+      assertThat(batch.text()).isEqualTo("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}\n\n{\"id\":\"b\"}");
+      assertThat(batch.records()).isEqualTo(2);
+      // The record limit counts records, not the empty lines between them.
+      UsageJournal.Batch first = journal.next(1, 1 << 20).orElseThrow();
+      assertThat(first.records()).isEqualTo(1);
+      assertThat(first.lines()).containsExactly("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}");
+    }
+  }
 }

@@ -119,4 +119,24 @@ class UsageShipperTest {
     await(() -> stored.contains("redacted-x"));
     shipper.close(2_000);
   }
+
+  @Test
+  void aRecordThatFailsHalfWrittenLeavesNoPartOfItInTheJournal() throws Exception {
+    ledger().completion().await();
+    // No caller kind: the encoder has written the id and the time when it fails on it.
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 24, registry, r -> !r.id().equals("broken") ? r
+        : new UsageRecord(r.id(), r.timeMillis(), r.llmProxyId(), null, r.callerId(), r.provider(), r.operation(),
+            r.requestedModel(), r.answeredModel(), r.inputTokens(), r.outputTokens(), r.cachedInputTokens(),
+            r.cacheWriteTokens(), r.reasoningTokens(), r.stream(), r.status(), r.outcome(), r.latencyMs(), r.ttfbMs(),
+            r.audit()), 2_000);
+    shipper.offer(record("before"));
+    shipper.offer(record("broken"));
+    shipper.offer(record("after"));
+    await(() -> stored.containsAll(List.of("before", "after")));
+    shipper.close(2_000);
+    // The test ledger parses every line it gets: a torn line would have failed it.
+    assertThat(received).containsExactly("before", "after");
+    assertThat(registry.counter("portcullis.usage.records.dropped", "reason", "write_failed").count()).isEqualTo(1);
+    assertThat(registry.counter("portcullis.usage.records.journaled").count()).isEqualTo(2);
+  }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes usage records, each once: a batch that comes again (the gateway shipped it, the answer
@@ -60,8 +61,21 @@ public final class UsageStore {
    *                 on the primary key, never be stored twice
    */
   public Future<List<Priced>> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction) {
+    return insertNew(batch, knownNew, alsoInTransaction, fresh -> fresh);
+  }
+
+  /**
+   * As {@link #insertNew(List, boolean, AlsoInTransaction)}, answering what {@code whenCommitted}
+   * makes of the new records once they are committed. On the embedded store the answer then
+   * waits for their disk sync (about 100 ms at most); only what
+   * {@code whenCommitted} answered is kept for that wait, not the records: a saturated gateway
+   * ships 2,000 of them at a time, and records kept that long outlive young collections, which
+   * then copy them (on one core, time every call waits for).
+   */
+  public <T> Future<T> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction,
+      Function<List<Priced>, T> whenCommitted) {
     if (batch.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(whenCommitted.apply(List.of()));
     }
     Map<String, Priced> byId = new LinkedHashMap<>();
     for (Priced priced : batch) {
@@ -85,9 +99,11 @@ public final class UsageStore {
       return conn.preparedQuery(db.dialect(INSERT)).executeBatch(rows)
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);
-    })).compose(fresh -> fresh.isEmpty() ? Future.succeededFuture(fresh)
-        // The gateway forgets a batch once this answers: it must survive a kill of this process.
-        : db.flushCommitted().map(fresh));
+    })).compose(fresh -> {
+      T committed = whenCommitted.apply(fresh);
+      // The gateway forgets a batch once this answers: it must survive a kill of this process.
+      return fresh.isEmpty() ? Future.succeededFuture(committed) : db.flushCommitted().map(committed);
+    });
   }
 
   /** Work that must commit or roll back with the records. */
