@@ -1,7 +1,5 @@
 package dev.portcullis.gateway.usage;
 
-import dev.portcullis.common.usage.UsageRecord;
-import dev.portcullis.common.usage.UsageRecordLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -314,12 +311,5 @@ final class UsageJournal implements AutoCloseable {
   /** Where the journal ends now: every record before it was written by now. */
   long[] end() {
     return new long[] {writingSegment, segments.get(writingSegment)};
-  }
-
-  /** One record as a journal line. */
-  static byte[] line(UsageRecord record) {
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
-    UsageRecordLines.write(record, line);
-    return line.toByteArray();
   }
 }

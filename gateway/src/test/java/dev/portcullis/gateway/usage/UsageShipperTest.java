@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -93,7 +94,9 @@ class UsageShipperTest {
   void pastItsBoundTheJournalDropsNewRecordsAndCountsThem() throws Exception {
     ledgerDown.set(true);
     ledger().completion().await();
-    long bound = 10 * UsageJournal.line(record("r0000")).length;
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    UsageRecordLines.write(record("r0000"), line);
+    long bound = 10 * line.size();
     UsageShipper shipper = UsageShipper.start(vertx, dir, bound, registry, r -> r, 2_000);
     for (int i = 0; i < 50; i++) {
       shipper.offer(record("r" + (1000 + i)));
