@@ -529,7 +529,18 @@ class SecurityPoliciesTest {
           "Bearer " + key, odd, Map.of());
       assertThat(answered.statusCode()).as(odd).isLessThan(500);
     }
-    assertThat(logs.list).noneMatch(e -> e.getLevel().toInt() >= ch.qos.logback.classic.Level.ERROR_INT);
+    assertThat(loggedSoFar()).noneMatch(e -> e.getLevel().toInt() >= ch.qos.logback.classic.Level.ERROR_INT);
+  }
+
+  /**
+   * What was logged so far, copied while no thread appends: the appender adds under its own lock
+   * (access lines of the calls just answered may still be arriving), and reading its list while it
+   * grows fails.
+   */
+  private static List<ILoggingEvent> loggedSoFar() {
+    synchronized (logs) {
+      return new java.util.ArrayList<>(logs.list);
+    }
   }
 
   @Test
@@ -599,7 +610,7 @@ class SecurityPoliciesTest {
 
   /** Neither a log line nor a metric holds {@code secret}. */
   private static void assertNothingSecretLeaked(String secret) throws Exception {
-    assertThat(logs.list).noneMatch(e -> (e.getFormattedMessage() + " " + e.getKeyValuePairs()
+    assertThat(loggedSoFar()).noneMatch(e -> (e.getFormattedMessage() + " " + e.getKeyValuePairs()
         + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).contains(secret));
     String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portcullis.metricsPort()
         + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();

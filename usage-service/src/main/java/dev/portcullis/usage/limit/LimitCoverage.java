@@ -1,13 +1,15 @@
 package dev.portcullis.usage.limit;
 
 import dev.portcullis.common.limit.LimitRule;
+import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which usage records a limit rule covers, as a SQL condition on {@code usage_records} whose
+ * Which usage records a limit rule covers, as a SQL condition on {@code usage_records} or
+ * {@code usage_totals} ({@link #where}) or a test of a decoded record ({@link #covers}), whose
  * values are bound, never written into the statement: the rule's subject (its caller, or its LLM
  * proxy, or every call) and its models. A model glob is matched as {@code LimitRule.coversModel}
  * matches it, against {@code provider:requested model}, by {@code LIKE} with {@code !} as the
@@ -50,6 +52,18 @@ final class LimitCoverage {
       conditions.add("(" + String.join(" OR ", models) + ")");
     }
     return String.join(" AND ", conditions);
+  }
+
+  /** Whether the rule covers a stored record ({@code UsageStore.asStored}): what {@link #where} selects. */
+  static boolean covers(LimitRule rule, UsageRecord record) {
+    LimitRule.Subject subject = rule.appliesTo();
+    boolean subjectMatches = switch (subject.kind()) {
+      case VIRTUAL_KEY -> record.callerKind() == CallerKind.VIRTUAL_KEY && subject.id().equals(record.callerId());
+      case OAUTH_CLIENT -> record.callerKind() == CallerKind.OAUTH_CLIENT && subject.id().equals(record.callerId());
+      case LLM_PROXY -> subject.id().equals(record.llmProxyId());
+      case ORGANIZATION -> true;
+    };
+    return subjectMatches && rule.coversModel(record.provider(), record.requestedModel());
   }
 
   /** A glob as a LIKE pattern: {@code *} is {@code %}, {@code ?} is {@code _}, everything else itself. */

@@ -1,5 +1,6 @@
 package dev.portcullis.usage.query;
 
+import dev.portcullis.common.usage.UsageRecord;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,6 +26,16 @@ public enum Grouping {
     String label(Row row) {
       return LocalDate.ofEpochDay(bucket(row)).toString();
     }
+
+    @Override
+    long bucket(UsageRecord record) {
+      return Math.floorDiv(record.timeMillis(), 86_400_000L);
+    }
+
+    @Override
+    String label(UsageRecord record) {
+      return LocalDate.ofEpochDay(bucket(record)).toString();
+    }
   },
   /** {@code 2026-12-02T09:00Z}. */
   HOUR("time_ms / 3600000") {
@@ -32,13 +43,27 @@ public enum Grouping {
     String label(Row row) {
       return HOUR_LABEL.format(Instant.ofEpochSecond(bucket(row) * 3600));
     }
+
+    @Override
+    long bucket(UsageRecord record) {
+      return Math.floorDiv(record.timeMillis(), 3_600_000L);
+    }
+
+    @Override
+    String label(UsageRecord record) {
+      return HOUR_LABEL.format(Instant.ofEpochSecond(bucket(record) * 3600));
+    }
   },
   /** {@code virtual_key:<id>}, {@code oauth_client:<id>}, {@code passthrough:<hash>}, {@code server_identity}, {@code none}. */
   KEY("caller_kind", "caller_id") {
     @Override
     String label(Row row) {
-      String id = row.getString(1);
-      return id == null ? row.getString(0) : row.getString(0) + ":" + id;
+      return caller(row.getString(0), row.getString(1));
+    }
+
+    @Override
+    String label(UsageRecord record) {
+      return caller(record.callerKind().wire(), record.callerId());
     }
   },
   /**
@@ -48,8 +73,12 @@ public enum Grouping {
   MODEL("provider", "COALESCE(answered_model, requested_model)") {
     @Override
     String label(Row row) {
-      String model = row.getString(1);
-      return row.getString(0) + ":" + (model == null ? "" : model);
+      return model(row.getString(0), row.getString(1));
+    }
+
+    @Override
+    String label(UsageRecord record) {
+      return model(record.provider(), record.answeredModel() != null ? record.answeredModel() : record.requestedModel());
     }
   },
   /** {@code openai}. */
@@ -58,15 +87,36 @@ public enum Grouping {
     String label(Row row) {
       return row.getString(0);
     }
+
+    @Override
+    String label(UsageRecord record) {
+      return record.provider();
+    }
   },
   /** The LLM proxy's id; {@code none} for calls that named none. */
   PROXY("llm_proxy_id") {
     @Override
     String label(Row row) {
-      String id = row.getString(0);
-      return id == null ? "none" : id;
+      return proxy(row.getString(0));
+    }
+
+    @Override
+    String label(UsageRecord record) {
+      return proxy(record.llmProxyId());
     }
   };
+
+  private static String caller(String kind, String id) {
+    return id == null ? kind : kind + ":" + id;
+  }
+
+  private static String model(String provider, String model) {
+    return provider + ":" + (model == null ? "" : model);
+  }
+
+  private static String proxy(String id) {
+    return id == null ? "none" : id;
+  }
 
   private static final DateTimeFormatter HOUR_LABEL =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -112,6 +162,14 @@ public enum Grouping {
 
   /** The label of the group whose key a row starts with. */
   abstract String label(Row row);
+
+  /** The label of the group a stored record ({@code UsageStore.asStored}) falls in: as its row's would be. */
+  abstract String label(UsageRecord record);
+
+  /** Where a record's group sorts, as {@link #bucket(Row)}. */
+  long bucket(UsageRecord record) {
+    return 0;
+  }
 
   /** Where a group sorts: its bucket for time groups (chronological), 0 for the others (by label). */
   long bucket(Row row) {

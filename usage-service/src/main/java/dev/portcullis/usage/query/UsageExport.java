@@ -3,7 +3,9 @@ package dev.portcullis.usage.query;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.database.Database;
+import dev.portcullis.usage.store.UsageBatches;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,17 +21,22 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Every usage record a filter matches, written to an HTTP response (chunked) as CSV or JSON lines
- * without holding more than about one page of them: pages of {@code pageSize} records in
- * {@code (time_ms, id)} order, each read after the last record of the one before (keyset
- * pagination that starts its scan of the time index at that record, so no page costs more than
- * the first), and the next page read only once the response's write queue has room again. A client
- * that reads slowly slows the reading down; one that goes away stops it. Between pages no database
- * connection is held.
+ * without holding more than about one page of them, the next page read only once the response's
+ * write queue has room again. A client that reads slowly slows the reading down; one that goes
+ * away stops it. Between pages no database connection is held.
+ *
+ * <p>First the records of {@code usage_records} (stored before schema version 4): pages of
+ * {@code pageSize} records in {@code (time_ms, id)} order, each read after the last record of the
+ * one before (keyset pagination that starts its scan of the time index at that record, so no page
+ * costs more than the first). Then those of {@code usage_batches}: a few batches per page, in the
+ * order they were stored, each batch's records in the order the gateway recorded them (the order
+ * calls ended, about), the filter tested on each decoded record.
  *
  * <p>Each record has every column of {@code usage_records}, plus {@code time} (ISO-8601, UTC) next
  * to {@code timeMs}; {@code limits} (the limit rules that acted on the call) and {@code policy}
@@ -41,6 +48,9 @@ public final class UsageExport {
 
   /** Records per page: about 150 KB of CSV. */
   public static final int PAGE_SIZE = 1_000;
+
+  /** Stored batches per page: up to a few thousand records. */
+  static final int BATCHES_PER_PAGE = 4;
 
   /** The most bytes one write to the response carries. */
   private static final int WRITE_PIECE = 16 * 1024;
@@ -104,6 +114,9 @@ public final class UsageExport {
     return full.endsWith("T000000Z") ? full.substring(0, full.indexOf('T')) : full;
   }
 
+  /** A page's records (each its fields in {@link #FIELDS} order), and whether it is the last. */
+  private record Page(List<Object[]> records, boolean last) {}
+
   /** One export: reads a page, writes it, waits for room, reads the next. */
   private final class Transfer {
 
@@ -113,6 +126,11 @@ public final class UsageExport {
     private final Promise<Void> done = Promise.promise();
     private boolean gone;
     private boolean started;
+    /** Where the pages of usage_records are: null before the first; done once one was short. */
+    private Cursor after;
+    private boolean recordsDone;
+    /** The last batch read. */
+    private long batchAfter = Long.MIN_VALUE;
 
     Transfer(HttpServerResponse response, UsageFilter filter, ExportFormat format) {
       this.response = response;
@@ -125,16 +143,16 @@ public final class UsageExport {
         gone = true;
         done.tryComplete();
       });
-      page(null).onComplete(this::read);
+      page().onComplete(this::read);
       return done.future();
     }
 
-    private void read(AsyncResult<RowSet<Row>> page) {
+    private void read(AsyncResult<Page> page) {
       if (gone) {
         return;
       }
       if (page.failed()) {
-        done.tryFail(new UsageStoreException(page.cause()));
+        done.tryFail(page.cause() instanceof UsageStoreException ? page.cause() : new UsageStoreException(page.cause()));
         return;
       }
       try {
@@ -144,12 +162,12 @@ public final class UsageExport {
       }
     }
 
-    private void write(RowSet<Row> rows) {
+    private void write(Page records) {
       Buffer page = Buffer.buffer();
       if (!started && format == ExportFormat.CSV) {
         page.appendString(String.join(",", FIELDS) + Csv.LINE_END);
       }
-      page.appendBuffer(format == ExportFormat.CSV ? csv(rows) : jsonLines(rows));
+      page.appendBuffer(format == ExportFormat.CSV ? csv(records.records()) : jsonLines(records.records()));
       if (!started) {
         // Only now, with the first page read and encoded: a failure before this still leaves the
         // response free to answer with an error.
@@ -166,33 +184,75 @@ public final class UsageExport {
       for (int at = 0; at < page.length(); at += WRITE_PIECE) {
         response.write(page.slice(at, Math.min(page.length(), at + WRITE_PIECE)));
       }
-      if (rows.size() < pageSize) {
+      if (records.last()) {
         response.end().onComplete(ended -> done.tryComplete());
         return;
       }
-      Row last = null;
-      for (Row row : rows) {
-        last = row;
-      }
-      Cursor after = new Cursor(last.getLong(1), last.getString(0));
       if (response.writeQueueFull()) {
         response.drainHandler(drained -> {
           response.drainHandler(null);
-          next(after);
+          next();
         });
       } else {
-        next(after);
+        next();
       }
     }
 
-    private void next(Cursor after) {
+    private void next() {
       if (!gone) {
-        page(after).onComplete(this::read);
+        page().onComplete(this::read);
       }
     }
 
-    /** The page after {@code after}, or the first page when null. */
-    private Future<RowSet<Row>> page(Cursor after) {
+    /** The next page: of usage_records until one is short, then of usage_batches until none is left. */
+    private Future<Page> page() {
+      try {
+        if (!recordsDone) {
+          return recordsPage().map(rows -> {
+            List<Object[]> records = new ArrayList<>(rows.size());
+            Row last = null;
+            for (Row row : rows) {
+              records.add(fields(row));
+              last = row;
+            }
+            if (rows.size() < pageSize) {
+              recordsDone = true;
+            } else {
+              after = new Cursor(last.getLong(1), last.getString(0));
+            }
+            return new Page(records, false);
+          });
+        }
+        Tuple arguments = Tuple.of(batchAfter);
+        StringBuilder statement = new StringBuilder("SELECT " + UsageBatches.COLUMNS + " FROM usage_batches WHERE id > ?");
+        if (filter.from() != null) {
+          statement.append(" AND last_ms >= ?");
+          arguments.addLong(filter.from().toEpochMilli());
+        }
+        if (filter.to() != null) {
+          statement.append(" AND first_ms < ?");
+          arguments.addLong(filter.to().toEpochMilli());
+        }
+        statement.append(" ORDER BY id LIMIT ").append(BATCHES_PER_PAGE);
+        return sql.query(statement.toString(), arguments).map(rows -> {
+          List<Object[]> records = new ArrayList<>();
+          for (Row row : rows) {
+            batchAfter = row.getLong(0);
+            UsageBatches.decode(row, stored -> {
+              if (filter.matches(stored.record())) {
+                records.add(fields(stored));
+              }
+            });
+          }
+          return new Page(records, rows.size() < BATCHES_PER_PAGE);
+        });
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+
+    /** The page of usage_records after {@link #after} (the first when null). */
+    private Future<RowSet<Row>> recordsPage() {
       Tuple arguments = Tuple.tuple();
       String where = "";
       if (after != null) {
@@ -207,24 +267,17 @@ public final class UsageExport {
       if (!filtered.isEmpty()) {
         where = where.isEmpty() ? filtered : where + " AND " + filtered;
       }
-      String statement = SELECT + (where.isEmpty() ? "" : " WHERE " + where) + " ORDER BY time_ms, id LIMIT "
-          + pageSize;
-      try {
-        return sql.query(statement, arguments);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
+      return sql.query(SELECT + (where.isEmpty() ? "" : " WHERE " + where) + " ORDER BY time_ms, id LIMIT " + pageSize,
+          arguments);
     }
   }
 
   /** Where the last page ended: its last record's time and id. */
   private record Cursor(long timeMs, String id) {}
 
-  private static Buffer csv(RowSet<Row> rows) {
-    StringBuilder out = new StringBuilder(rows.size() * 320);
-    Object[] values = new Object[FIELDS.size()];
-    for (Row row : rows) {
-      read(row, values);
+  private static Buffer csv(List<Object[]> records) {
+    StringBuilder out = new StringBuilder(records.size() * 320);
+    for (Object[] values : records) {
       for (int i = 0; i < values.length; i++) {
         if (i > 0) {
           out.append(',');
@@ -244,12 +297,10 @@ public final class UsageExport {
     return Buffer.buffer(out.toString());
   }
 
-  private static Buffer jsonLines(RowSet<Row> rows) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 500);
-    Object[] values = new Object[FIELDS.size()];
+  private static Buffer jsonLines(List<Object[]> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 500);
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      for (Row row : rows) {
-        read(row, values);
+      for (Object[] values : records) {
         json.writeStartObject();
         for (int i = 0; i < values.length; i++) {
           json.writeFieldName(FIELDS.get(i));
@@ -274,7 +325,8 @@ public final class UsageExport {
   }
 
   /** A row's fields in {@link #FIELDS} order: text as it is, numbers as their digits, the flag as a Boolean. */
-  private static void read(Row row, Object[] values) {
+  private static Object[] fields(Row row) {
+    Object[] values = new Object[FIELDS.size()];
     long time = row.getLong(1);
     values[0] = row.getString(0);
     values[1] = Instant.ofEpochMilli(time).toString();
@@ -290,11 +342,46 @@ public final class UsageExport {
     values[17] = row.getString(16);
     values[18] = decimal(row.getDouble(17));
     values[19] = decimal(row.getDouble(18));
-    BigDecimal cost = row.getBigDecimal(19);
-    values[20] = cost == null ? null : cost.signum() == 0 ? "0" : cost.stripTrailingZeros().toPlainString();
+    values[20] = cost(row.getBigDecimal(19));
     values[21] = integer(row, 20);
     values[22] = row.getString(21);
     values[23] = row.getString(22);
+    return values;
+  }
+
+  /** A stored record's fields, as {@link #fields(Row)} reads its row's. */
+  private static Object[] fields(UsageBatches.Stored stored) {
+    UsageRecord r = stored.record();
+    Object[] values = new Object[FIELDS.size()];
+    values[0] = r.id();
+    values[1] = Instant.ofEpochMilli(r.timeMillis()).toString();
+    values[2] = Long.toString(r.timeMillis());
+    values[3] = r.llmProxyId();
+    values[4] = r.callerKind().wire();
+    values[5] = r.callerId();
+    values[6] = r.provider();
+    values[7] = r.operation();
+    values[8] = r.requestedModel();
+    values[9] = r.answeredModel();
+    long[] tokens = {r.inputTokens(), r.outputTokens(), r.cachedInputTokens(), r.cacheWriteTokens(),
+        r.reasoningTokens()};
+    for (int i = 0; i < tokens.length; i++) {
+      values[10 + i] = tokens[i] < 0 ? null : Long.toString(tokens[i]);
+    }
+    values[15] = r.stream();
+    values[16] = Integer.toString(r.status());
+    values[17] = r.outcome();
+    values[18] = decimal(r.latencyMs());
+    values[19] = decimal(r.ttfbMs());
+    values[20] = cost(stored.costUsd());
+    values[21] = Long.toString(stored.recordedAt());
+    values[22] = r.limits();
+    values[23] = r.policy();
+    return values;
+  }
+
+  private static String cost(BigDecimal cost) {
+    return cost == null ? null : cost.signum() == 0 ? "0" : cost.stripTrailingZeros().toPlainString();
   }
 
   private static String integer(Row row, int column) {

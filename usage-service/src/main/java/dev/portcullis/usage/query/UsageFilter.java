@@ -1,5 +1,7 @@
 package dev.portcullis.usage.query;
 
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.vertx.sqlclient.Tuple;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -71,7 +73,10 @@ public record UsageFilter(Instant from, Instant to, String llmProxyId, String vi
         model(parameters));
   }
 
-  /** The condition on {@code usage_records} ({@code ""} for every record), its values added to {@code arguments}. */
+  /**
+   * The condition on {@code usage_records} or {@code usage_totals} ({@code ""} for every row), its
+   * values added to {@code arguments}.
+   */
   String where(Tuple arguments) {
     List<String> conditions = new ArrayList<>();
     if (from != null) {
@@ -103,6 +108,26 @@ public record UsageFilter(Instant from, Instant to, String llmProxyId, String vi
       arguments.addString(model);
     }
     return String.join(" AND ", conditions);
+  }
+
+  /**
+   * Whether a stored record ({@code UsageStore.asStored}) is one {@link #where} selects: its time
+   * within {@code [from, to)} and every other part equal.
+   */
+  public boolean matches(UsageRecord r) {
+    return (from == null || r.timeMillis() >= from.toEpochMilli())
+        && (to == null || r.timeMillis() < to.toEpochMilli())
+        && (llmProxyId == null || llmProxyId.equals(r.llmProxyId()))
+        && (virtualKeyId == null || r.callerKind() == CallerKind.VIRTUAL_KEY && virtualKeyId.equals(r.callerId()))
+        && (oauthClientId == null || r.callerKind() == CallerKind.OAUTH_CLIENT && oauthClientId.equals(r.callerId()))
+        && (provider == null || provider.equals(r.provider()))
+        && (model == null || model.equals(r.answeredModel() != null ? r.answeredModel() : r.requestedModel()));
+  }
+
+  /** The same filter over {@code [fromMs, toMs)} (null: unbounded) instead of its own times. */
+  public UsageFilter between(Long fromMs, Long toMs) {
+    return new UsageFilter(fromMs == null ? null : Instant.ofEpochMilli(fromMs),
+        toMs == null ? null : Instant.ofEpochMilli(toMs), llmProxyId, virtualKeyId, oauthClientId, provider, model);
   }
 
   private static Instant time(RequestParameters parameters, String name) {

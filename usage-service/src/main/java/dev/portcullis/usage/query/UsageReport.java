@@ -3,6 +3,8 @@ package dev.portcullis.usage.query;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.portcullis.database.Database;
+import dev.portcullis.usage.store.UsageRows;
+import dev.portcullis.usage.store.UsageRows.Split;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -11,11 +13,13 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
- * Usage totals over a filter, optionally per group ({@link Grouping}): one aggregate query, its
- * groups sorted (time groups chronologically, others by label) and summed into the total. At most
+ * Usage totals over a filter, optionally per group ({@link Grouping}): one aggregate query (plus
+ * the records of a partial second at the range's ends), its groups sorted (time groups chronologically, others by label) and summed into the total. At most
  * {@code maxGroups} groups are read: a filter with more is refused, so {@code by=hour} over years
  * cannot fill memory.
  */
@@ -81,45 +85,81 @@ public final class UsageReport {
    * The report over {@code filter}, grouped {@code by} (null: the total only). Fails with a
    * {@link UsageRequestException} when there are more than {@code maxGroups} groups, with a
    * {@link UsageStoreException} when the database fails.
+   *
+   * <p>One aggregate query over {@link UsageRows} sums the whole seconds; the records of a
+   * partial second at either end of the range are decoded from their batches and added.
    */
   public Future<Result> run(UsageFilter filter, Grouping by) {
+    Split split = Split.of(filter.from() == null ? null : filter.from().toEpochMilli(),
+        filter.to() == null ? null : filter.to().toEpochMilli());
     Tuple arguments = Tuple.tuple();
-    String where = filter.where(arguments);
+    String recordsWhere = filter.where(arguments);
+    String totalsWhere = filter.between(split.wholeFrom(), split.wholeTo()).where(arguments);
     StringBuilder statement = new StringBuilder("SELECT ");
     if (by != null) {
       statement.append(by.columns()).append(", ");
     }
-    statement.append(UsageTotals.AGGREGATES).append(" FROM usage_records");
-    if (!where.isEmpty()) {
-      statement.append(" WHERE ").append(where);
-    }
+    statement.append(UsageRows.SUMS).append(" FROM ").append(UsageRows.from(recordsWhere, totalsWhere));
     if (by != null) {
       // One more than allowed tells "too many" from "just enough" without reading them all.
       statement.append(" GROUP BY ").append(by.columns()).append(" LIMIT ").append(maxGroups + 1);
     }
+    Map<String, Sorted> groups = new HashMap<>();
+    UsageTotals[] total = {UsageTotals.ZERO};
     return sql.query(statement.toString(), arguments)
-        .recover(failure -> Future.failedFuture(new UsageStoreException(failure)))
-        .map(rows -> {
+        .compose(rows -> {
           if (by == null) {
-            return new Result(null, List.of(), UsageTotals.of(rows.iterator().next(), 0));
+            total[0] = UsageTotals.of(rows.iterator().next(), 0);
+          } else {
+            tooMany(rows.size(), by);
+            for (Row row : rows) {
+              String label = by.label(row);
+              groups.merge(label, new Sorted(by.bucket(row), label, UsageTotals.of(row, by.width())), Sorted::plus);
+            }
           }
-          if (rows.size() > maxGroups) {
-            throw new UsageRequestException("More than " + maxGroups + " groups by " + by.wire()
-                + " match; narrow from and to, add a filter or group by something coarser", "by");
+          return split.forEachPartial(sql, stored -> {
+            if (!filter.matches(stored.record())) {
+              return;
+            }
+            UsageTotals one = UsageTotals.of(stored);
+            if (by == null) {
+              total[0] = total[0].plus(one);
+            } else {
+              String label = by.label(stored.record());
+              groups.merge(label, new Sorted(by.bucket(stored.record()), label, one), Sorted::plus);
+            }
+          });
+        })
+        .recover(failure -> Future.failedFuture(failure instanceof UsageRequestException ? failure
+            : new UsageStoreException(failure)))
+        .map(read -> {
+          if (by == null) {
+            return new Result(null, List.of(), total[0]);
           }
-          record Sorted(long bucket, Group group) {}
-          List<Sorted> sorted = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            sorted.add(new Sorted(by.bucket(row), new Group(by.label(row), UsageTotals.of(row, by.width()))));
-          }
-          sorted.sort(Comparator.comparingLong(Sorted::bucket).thenComparing(s -> s.group().group()));
-          List<Group> groups = new ArrayList<>(sorted.size());
-          UsageTotals total = UsageTotals.ZERO;
+          tooMany(groups.size(), by);
+          List<Sorted> sorted = new ArrayList<>(groups.values());
+          sorted.sort(Comparator.comparingLong(Sorted::bucket).thenComparing(Sorted::label));
+          List<Group> answer = new ArrayList<>(sorted.size());
+          UsageTotals sum = UsageTotals.ZERO;
           for (Sorted s : sorted) {
-            groups.add(s.group());
-            total = total.plus(s.group().totals());
+            answer.add(new Group(s.label(), s.totals()));
+            sum = sum.plus(s.totals());
           }
-          return new Result(by, List.copyOf(groups), total);
+          return new Result(by, List.copyOf(answer), sum);
         });
+  }
+
+  /** A group on its way into the report: where it sorts, its label, its totals so far. */
+  private record Sorted(long bucket, String label, UsageTotals totals) {
+    Sorted plus(Sorted more) {
+      return new Sorted(bucket, label, totals.plus(more.totals()));
+    }
+  }
+
+  private void tooMany(int groups, Grouping by) {
+    if (groups > maxGroups) {
+      throw new UsageRequestException("More than " + maxGroups + " groups by " + by.wire()
+          + " match; narrow from and to, add a filter or group by something coarser", "by");
+    }
   }
 }

@@ -1,6 +1,9 @@
 package dev.portcullis.usage.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.usage.store.UsageBatches;
+import dev.portcullis.usage.store.UsageRows;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,22 +18,27 @@ public record UsageTotals(long calls, long inputTokens, long outputTokens, long 
 
   public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, 0, 0, BigDecimal.ZERO, 0);
 
-  /**
-   * The SQL aggregates, in the order {@link #of} reads them. Sums of no value are NULL (read as
-   * 0); a {@code DECIMAL} sum stays exact in both databases.
-   */
-  static final String AGGREGATES = "COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_input_tokens),"
-      + " SUM(cache_write_tokens), SUM(reasoning_tokens), SUM(cost_usd), COUNT(*) - COUNT(cost_usd)";
-
   public UsageTotals {
     costUsd = costUsd.signum() == 0 ? BigDecimal.ZERO : costUsd.stripTrailingZeros();
   }
 
-  /** The totals a row holds from column {@code first} on ({@link #AGGREGATES}). */
+  /**
+   * The totals a row holds from column {@code first} on ({@link UsageRows#SUMS}). Sums of no value
+   * are NULL (read as 0); a {@code DECIMAL} sum stays exact in both databases.
+   */
   static UsageTotals of(Row row, int first) {
     BigDecimal cost = row.getBigDecimal(first + 6);
     return new UsageTotals(count(row, first), count(row, first + 1), count(row, first + 2), count(row, first + 3),
         count(row, first + 4), count(row, first + 5), cost == null ? BigDecimal.ZERO : cost, count(row, first + 7));
+  }
+
+  /** One stored call's totals, as its {@code usage_records} row would sum. */
+  static UsageTotals of(UsageBatches.Stored stored) {
+    UsageRecord r = stored.record();
+    BigDecimal cost = stored.costUsd();
+    return new UsageTotals(1, Math.max(0, r.inputTokens()), Math.max(0, r.outputTokens()),
+        Math.max(0, r.cachedInputTokens()), Math.max(0, r.cacheWriteTokens()), Math.max(0, r.reasoningTokens()),
+        cost == null ? BigDecimal.ZERO : cost, cost == null ? 1 : 0);
   }
 
   public UsageTotals plus(UsageTotals other) {

@@ -14,29 +14,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Writes usage records, each once: a batch that comes again (the gateway shipped it, the answer
- * was lost, it shipped it again) adds only the records that are not there yet. The same SQL on H2
- * and PostgreSQL: which ids exist is asked first, in the transaction that inserts the others.
+ * was lost, it shipped it again) adds only the records that are not there yet. A batch is one row
+ * of {@code usage_batches} ({@link UsageBatches}) and its sums per second in {@code usage_totals}
+ * ({@link SecondTotals}), written in one transaction; the same SQL on H2 and PostgreSQL.
+ *
+ * <p>Which records a batch sent again already holds is asked only then (a batch the gateway
+ * never sent before holds none): among {@code usage_records}' ids, and in the stored batches whose
+ * time span meets the batch's, decoded.
  */
 public final class UsageStore {
 
-  private static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
-      + " provider, operation, requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens,"
-      + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at,"
-      + " limits, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   /** The {@code policy} column's width. */
   static final int MAX_POLICY = 1024;
   /** The {@code limits} column's width. */
   static final int MAX_LIMITS = 512;
+  /** The model columns' width. */
+  static final int MAX_MODEL = 256;
   /** Ids asked per statement when looking for records already stored. */
   private static final int IDS_PER_QUERY = 100;
 
   private final Database db;
+  private final LongSupplier clock;
 
   public UsageStore(Database db) {
+    this(db, System::currentTimeMillis);
+  }
+
+  /** @param clock when a batch is stored (epoch millis): its {@code recorded_at} */
+  public UsageStore(Database db, LongSupplier clock) {
     this.db = db;
+    this.clock = clock;
   }
 
   public Database database() {
@@ -57,11 +68,10 @@ public final class UsageStore {
 
   /**
    * @param knownNew none of the batch can be stored already (its sender never sent it before): the
-   *                 look for existing ids is skipped; a duplicate would still fail the transaction
-   *                 on the primary key, never be stored twice
+   *                 look for existing ids is skipped
    */
   public Future<List<Priced>> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction) {
-    return insertNew(batch, knownNew, alsoInTransaction, fresh -> fresh);
+    return insertNew(batch, null, knownNew, alsoInTransaction, fresh -> fresh);
   }
 
   /**
@@ -71,32 +81,48 @@ public final class UsageStore {
    * {@code whenCommitted} answered is kept for that wait, not the records: a saturated gateway
    * ships 2,000 of them at a time, and records kept that long outlive young collections, which
    * then copy them (on one core, time every call waits for).
+   *
+   * @param lines the JSON lines {@code batch} was read from, every line a record of it in its
+   *              order, or null: stored as they are when every record is new and none carries
+   *              audited bodies (else the new records are written out again)
    */
-  public <T> Future<T> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction,
-      Function<List<Priced>, T> whenCommitted) {
+  public <T> Future<T> insertNew(List<Priced> batch, String lines, boolean knownNew,
+      AlsoInTransaction alsoInTransaction, Function<List<Priced>, T> whenCommitted) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(whenCommitted.apply(List.of()));
     }
     Map<String, Priced> byId = new LinkedHashMap<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
     for (Priced priced : batch) {
       byId.putIfAbsent(priced.record().id(), priced);
+      first = Math.min(first, priced.record().timeMillis());
+      last = Math.max(last, priced.record().timeMillis());
     }
-    List<String> ids = new ArrayList<>(byId.keySet());
+    long firstMs = first;
+    long lastMs = last;
     return db.inTransaction(conn -> (knownNew ? Future.succeededFuture((Set<String>) new HashSet<String>())
-        : existing(conn, ids, 0, new HashSet<>())).compose(existing -> {
-      List<Priced> fresh = new ArrayList<>();
-      List<Tuple> rows = new ArrayList<>();
-      long now = System.currentTimeMillis();
+        : existing(conn, new ArrayList<>(byId.keySet()), firstMs, lastMs)).compose(existing -> {
+      List<Priced> fresh = new ArrayList<>(byId.size());
       for (Priced priced : byId.values()) {
         if (!existing.contains(priced.record().id())) {
           fresh.add(priced);
-          rows.add(row(priced, now));
         }
       }
-      if (rows.isEmpty()) {
+      if (fresh.isEmpty()) {
         return Future.succeededFuture(fresh);
       }
-      return conn.preparedQuery(db.dialect(INSERT)).executeBatch(rows)
+      boolean asReceived = lines != null && fresh.size() == batch.size()
+          && batch.stream().allMatch(priced -> priced.record().audit() == null);
+      long freshFirst = fresh.size() == batch.size() ? firstMs
+          : fresh.stream().mapToLong(p -> p.record().timeMillis()).min().orElseThrow();
+      long freshLast = fresh.size() == batch.size() ? lastMs
+          : fresh.stream().mapToLong(p -> p.record().timeMillis()).max().orElseThrow();
+      Tuple row = Tuple.tuple().addLong(freshFirst).addLong(freshLast).addInteger(fresh.size())
+          .addLong(clock.getAsLong()).addString(asReceived ? lines : UsageBatches.body(fresh))
+          .addString(UsageBatches.costs(fresh));
+      return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).execute(row)
+          .compose(done -> conn.preparedQuery(db.dialect(SecondTotals.INSERT)).executeBatch(SecondTotals.rows(fresh)))
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);
     })).compose(fresh -> {
@@ -114,7 +140,23 @@ public final class UsageStore {
     Future<?> run(SqlConnection conn, List<Priced> fresh);
   }
 
-  private Future<Set<String>> existing(SqlConnection conn, List<String> ids, int from, Set<String> found) {
+  /** The ids among {@code ids} stored already: in {@code usage_records}, or in a batch that may hold them. */
+  private Future<Set<String>> existing(SqlConnection conn, List<String> ids, long firstMs, long lastMs) {
+    Set<String> found = new HashSet<>();
+    return storedRecords(conn, ids, 0, found)
+        .compose(done -> UsageBatches.idsBetween((sql, arguments) -> db.query(conn, sql, arguments), firstMs, lastMs))
+        .map(batched -> {
+          Set<String> asked = new HashSet<>(ids);
+          for (String id : batched) {
+            if (asked.contains(id)) {
+              found.add(id);
+            }
+          }
+          return found;
+        });
+  }
+
+  private Future<Set<String>> storedRecords(SqlConnection conn, List<String> ids, int from, Set<String> found) {
     if (from >= ids.size()) {
       return Future.succeededFuture(found);
     }
@@ -125,41 +167,29 @@ public final class UsageStore {
           for (Row row : rows) {
             found.add(row.getString(0));
           }
-          return existing(conn, ids, from + IDS_PER_QUERY, found);
+          return storedRecords(conn, ids, from + IDS_PER_QUERY, found);
         });
   }
 
-  private static Tuple row(Priced priced, long now) {
-    UsageRecord r = priced.record();
-    return Tuple.tuple()
-        .addString(r.id())
-        .addLong(r.timeMillis())
-        .addString(r.llmProxyId())
-        .addString(r.callerKind().wire())
-        .addString(r.callerId())
-        .addString(r.provider())
-        .addString(r.operation())
-        .addString(cut(r.requestedModel()))
-        .addString(cut(r.answeredModel()))
-        .addLong(orNull(r.inputTokens()))
-        .addLong(orNull(r.outputTokens()))
-        .addLong(orNull(r.cachedInputTokens()))
-        .addLong(orNull(r.cacheWriteTokens()))
-        .addLong(orNull(r.reasoningTokens()))
-        .addBoolean(r.stream())
-        .addInteger(r.status())
-        .addString(r.outcome())
-        .addDouble(r.latencyMs())
-        .addDouble(r.ttfbMs())
-        .addBigDecimal(priced.costUsd())
-        .addLong(now)
-        .addString(limits(r.limits()))
-        .addString(r.policy() == null || r.policy().length() <= MAX_POLICY ? r.policy()
-            : r.policy().substring(0, MAX_POLICY));
-  }
-
-  private static Long orNull(long count) {
-    return count < 0 ? null : count;
+  /**
+   * The record as {@code usage_records} held it: models, limit rules and policy cut to their
+   * columns' widths (they come from clients and are never refused for their length), no audited
+   * bodies.
+   */
+  public static UsageRecord asStored(UsageRecord r) {
+    String requested = cut(r.requestedModel());
+    String answered = cut(r.answeredModel());
+    String limits = limits(r.limits());
+    String policy = r.policy() == null || r.policy().length() <= MAX_POLICY ? r.policy()
+        : r.policy().substring(0, MAX_POLICY);
+    if (requested == r.requestedModel() && answered == r.answeredModel() && limits == r.limits()
+        && policy == r.policy() && r.audit() == null) {
+      return r;
+    }
+    return new UsageRecord(r.id(), r.timeMillis(), r.llmProxyId(), r.callerKind(), r.callerId(), r.provider(),
+        r.operation(), requested, answered, r.inputTokens(), r.outputTokens(), r.cachedInputTokens(),
+        r.cacheWriteTokens(), r.reasoningTokens(), r.stream(), r.status(), r.outcome(), r.latencyMs(), r.ttfbMs(),
+        null, limits, policy);
   }
 
   /**
@@ -175,7 +205,7 @@ public final class UsageStore {
   }
 
   /** Model names come from clients: kept within the column, never refused for their length. */
-  private static String cut(String model) {
-    return model == null || model.length() <= 256 ? model : model.substring(0, 256);
+  static String cut(String model) {
+    return model == null || model.length() <= MAX_MODEL ? model : model.substring(0, MAX_MODEL);
   }
 }

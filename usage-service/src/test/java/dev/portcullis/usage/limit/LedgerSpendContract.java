@@ -136,9 +136,13 @@ abstract class LedgerSpendContract {
   }
 
   private static LimitRule modelRule(String... globs) {
+    return modelRuleOver("month", globs);
+  }
+
+  private static LimitRule modelRuleOver(String window, String... globs) {
     return rule(new JsonObject().put("name", "m").put("appliesTo", new JsonObject().put("organization", true))
         .put("models", new JsonArray(List.of((Object[]) globs)))
-        .put("spendUsd", new JsonObject().put("amount", 100).put("window", "month")).encode())
+        .put("spendUsd", new JsonObject().put("amount", 100).put("window", window)).encode())
         .stored("lim_" + "m".repeat(24), 1, null, null);
   }
 
@@ -148,16 +152,25 @@ abstract class LedgerSpendContract {
 
   /** What the rule's month holds by Java's own reading of the rule over every record written. */
   private long coveredInJava(LimitRule rule) {
-    BigDecimal total = BigDecimal.ZERO;
+    return coveredInJava(rule, LimitWindow.Calendar.MONTH).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** What each bucket of the rule's window holds now, by Java's own reading of the rule over every record written. */
+  private Map<Long, Long> coveredInJava(LimitRule rule, LimitWindow window) {
+    long current = window.bucketOf(NOW);
+    Map<Long, BigDecimal> usd = new java.util.TreeMap<>();
     for (Priced priced : written) {
       UsageRecord r = priced.record();
-      if (priced.costUsd() != null && !r.outcome().equals("limited") && LimitWindow.Calendar.MONTH.bucketOf(
-          r.timeMillis()) == MONTH && rule.appliesTo().covers(r.callerKind(), r.callerId(), r.llmProxyId())
+      long bucket = window.bucketOf(r.timeMillis());
+      if (priced.costUsd() != null && !r.outcome().equals("limited") && bucket <= current
+          && bucket > current - window.span() && rule.appliesTo().covers(r.callerKind(), r.callerId(), r.llmProxyId())
           && rule.coversModel(r.provider(), r.requestedModel())) {
-        total = total.add(priced.costUsd());
+        usd.merge(bucket, priced.costUsd(), BigDecimal::add);
       }
     }
-    return LimitAmounts.nanoUsd(total);
+    Map<Long, Long> nano = new java.util.TreeMap<>();
+    usd.forEach((bucket, sum) -> nano.put(bucket, LimitAmounts.nanoUsd(sum)));
+    return nano;
   }
 
   @Test
@@ -250,6 +263,54 @@ abstract class LedgerSpendContract {
       LimitRule rule = modelRule(glob);
       assertThat(spend.total(rule).await()).as(glob).isEqualTo(coveredInJava(rule));
     }
+  }
+
+  @Test
+  void aRollingWindowOfBucketsThatAreNotWholeSecondsIsReadRecordByRecord() {
+    // 90 seconds: buckets of 1.5 s, which the totals per second cannot be cut into.
+    LimitWindow.Rolling window = (LimitWindow.Rolling) LimitWindow.parse("PT90S");
+    assertThat(window.bucketMillis()).isEqualTo(1_500);
+    List<Call> calls = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 400; i++) {
+      calls.add(call("c" + i).atMs(NOW - 95_000 + random.nextInt(96_000)).cost(random.nextInt(5) == 0 ? null
+          : "0.00000" + (1 + random.nextInt(9))).caller(CallerKind.VIRTUAL_KEY, "vk-" + random.nextInt(2))
+          .outcome(random.nextInt(7) == 0 ? "limited" : "completed"));
+    }
+    write(calls.subList(0, 150).toArray(Call[]::new));
+    write(calls.subList(150, 400).toArray(Call[]::new));
+    LimitRule rule = spendRule("{\"virtualKeyId\": \"vk-1\"}", "PT90S");
+    Map<Long, Long> expected = coveredInJava(rule, window);
+    assertThat(expected).hasSizeGreaterThan(40);
+    assertThat(spend.buckets(rule).await()).isEqualTo(expected);
+  }
+
+  @Test
+  void everyWindowSumsWhatTheRuleCoversBucketByBucket() {
+    // A minute: buckets of one second; an hour and a day: of a minute and 24 minutes.
+    java.util.Random random = new java.util.Random(11);
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      long ago = random.nextInt(3) == 0 ? random.nextInt(70_000) : random.nextInt(2 * 86_400_000);
+      calls.add(call("c" + i).atMs(NOW - ago + 1_000).cost("0.000000" + (1 + random.nextInt(9)))
+          .model("openai", random.nextBoolean() ? "gpt-4o" : "gpt-4o-mini"));
+    }
+    write(calls.toArray(Call[]::new));
+    for (String window : List.of("PT1M", "PT1H", "P1D", "day", "month")) {
+      LimitRule rule = modelRuleOver(window, "openai:gpt-4o");
+      assertThat(spend.buckets(rule).await()).as(window).isEqualTo(coveredInJava(rule, LimitWindow.parse(window)));
+    }
+  }
+
+  @Test
+  void whatAnEarlierVersionStoredRecordByRecordCountsToo() {
+    write(call("batched").cost("2"));
+    db.query("INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id, provider, operation,"
+        + " requested_model, stream, status, outcome, latency_ms, cost_usd, recorded_at) VALUES ('old', ?, 'proxy-1',"
+        + " 'virtual_key', 'vk-1', 'openai', 'chat.completions', 'gpt-4o', FALSE, 200, 'completed', 1, 1, 1)",
+        io.vertx.sqlclient.Tuple.of(NOW - 120_000)).await();
+    assertThat(spend.total(spendRule("{\"virtualKeyId\": \"vk-1\"}", "month")).await()).isEqualTo(nano("3"));
+    assertThat(spend.total(spendRule("{\"virtualKeyId\": \"vk-1\"}", "PT90S")).await()).isEqualTo(nano("2"));
   }
 
   @Test

@@ -1,6 +1,12 @@
 package dev.portcullis.usage.query;
 
+import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecord.CallerKind;
+import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
+import dev.portcullis.usage.store.UsageStore;
+import dev.portcullis.usage.store.UsageStore.AlsoInTransaction;
+import dev.portcullis.usage.store.UsageStore.Priced;
 import dev.portcullis.usage.store.UsageMigrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * A migrated, empty usage ledger for each test, on the database a subclass opens (embedded H2 or
- * a real PostgreSQL), fixture records inserted with plain SQL, and a {@link UsageSql} that records
- * every statement the queries run.
+ * a real PostgreSQL), fixture records stored as the subclass's {@link Storage} says, and a
+ * {@link UsageSql} that records every statement the queries run.
  */
 abstract class LedgerTest {
 
@@ -158,6 +164,17 @@ abstract class LedgerTest {
       return this;
     }
 
+    /** The record as a gateway would have sent it, with its cost. */
+    Priced priced() {
+      return new Priced(new UsageRecord(id, timeMs, proxy, CallerKind.ofWire(callerKind), callerId, provider, operation,
+          requestedModel, answeredModel, orNone(input), orNone(output), orNone(cached), orNone(cacheWrite),
+          orNone(reasoning), stream, status, outcome, latencyMs, ttfbMs, null, limits, policy), cost);
+    }
+
+    private static long orNone(Long count) {
+      return count == null ? -1 : count;
+    }
+
     Tuple tuple() {
       return Tuple.from(Arrays.asList(id, timeMs, proxy, callerKind, callerId, provider, operation, requestedModel,
           answeredModel, input, output, cached, cacheWrite, reasoning, stream, status, outcome, latencyMs, ttfbMs,
@@ -169,7 +186,7 @@ abstract class LedgerTest {
     return new Rec(id);
   }
 
-  private static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
+  static final String INSERT = "INSERT INTO usage_records (id, time_ms, llm_proxy_id, caller_kind, caller_id,"
       + " provider, operation, requested_model, answered_model, input_tokens, output_tokens, cached_input_tokens,"
       + " cache_write_tokens, reasoning_tokens, stream, status, outcome, latency_ms, ttfb_ms, cost_usd, recorded_at,"
       + " limits, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -178,7 +195,69 @@ abstract class LedgerTest {
     insert(List.of(records));
   }
 
+  /**
+   * Where fixture records go: a row each in {@code usage_records}, as versions before schema 4
+   * stored them, or through {@link UsageStore} into {@code usage_batches} and {@code usage_totals}
+   * (batches of at most {@value #BATCH} records, every other one handed over as the gateway's
+   * lines), or alternately one and the other.
+   */
+  enum Storage { RECORDS, BATCHES, BOTH }
+
+  static final int BATCH = 2_000;
+
+  /** The storage this test class's fixtures use. */
+  protected Storage storage() {
+    return Storage.RECORDS;
+  }
+
+  /** The order an export gives {@code inserted}: by time and id from usage_records, as stored from batches. */
+  protected List<String> exportOrder(List<String> inserted) {
+    List<String> ordered = new ArrayList<>(inserted);
+    if (storage() == Storage.RECORDS) {
+      java.util.Collections.sort(ordered);
+    }
+    return ordered;
+  }
+
   protected void insert(List<Rec> records) {
+    switch (storage()) {
+      case RECORDS -> insertRows(records);
+      case BATCHES -> insertBatches(records);
+      case BOTH -> {
+        List<Rec> rows = new ArrayList<>();
+        List<Rec> batched = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+          (i % 2 == 0 ? rows : batched).add(records.get(i));
+        }
+        insertRows(rows);
+        insertBatches(batched);
+      }
+    }
+  }
+
+  protected void insertBatches(List<Rec> records) {
+    int sent = 0;
+    for (int start = 0; start < records.size(); ) {
+      // A batch is stored at one time: records recorded at another go into the next.
+      long recordedAt = records.get(start).recordedAt;
+      int end = start;
+      while (end < records.size() && end - start < BATCH && records.get(end).recordedAt == recordedAt) {
+        end++;
+      }
+      List<Priced> batch = records.subList(start, end).stream().map(Rec::priced).toList();
+      String lines = null;
+      if (sent++ % 2 == 1) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        batch.forEach(priced -> UsageRecordLines.write(priced.record(), out));
+        lines = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      new UsageStore(db, () -> recordedAt).insertNew(batch, lines, true, AlsoInTransaction.NOTHING, fresh -> fresh)
+          .await();
+      start = end;
+    }
+  }
+
+  protected void insertRows(List<Rec> records) {
     for (int start = 0; start < records.size(); start += 5_000) {
       List<Tuple> batch = new ArrayList<>();
       for (Rec record : records.subList(start, Math.min(records.size(), start + 5_000))) {
@@ -188,9 +267,12 @@ abstract class LedgerTest {
     }
   }
 
+  /** The calls stored, in {@code usage_records} and in batches. */
   protected long count() {
-    RowSet<Row> rows = db.query("SELECT COUNT(*) FROM usage_records", Tuple.tuple()).await();
-    return rows.iterator().next().getLong(0);
+    RowSet<Row> rows = db.query("SELECT (SELECT COUNT(*) FROM usage_records),"
+        + " (SELECT COALESCE(SUM(records), 0) FROM usage_batches)", Tuple.tuple()).await();
+    Row row = rows.iterator().next();
+    return ((Number) row.getValue(0)).longValue() + ((Number) row.getValue(1)).longValue();
   }
 
   protected static Future<RowSet<Row>> failing(String statement, Tuple arguments) {

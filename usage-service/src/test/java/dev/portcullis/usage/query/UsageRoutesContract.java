@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,20 @@ abstract class UsageRoutesContract extends LedgerTest {
 
   private static List<String> ids(int count) {
     return IntStream.range(0, count).mapToObj(i -> String.format("rec-%05d", i)).toList();
+  }
+
+  /** The ids {@link #insertNumbered} inserted, in the order it inserted them (backwards). */
+  private static List<String> insertedIds(int count) {
+    List<String> inserted = new ArrayList<>(ids(count));
+    java.util.Collections.reverse(inserted);
+    return inserted;
+  }
+
+  /** Pages an export of {@code count} numbered records reads: usage_records' (one short), then the batches'. */
+  private int exportStatements(int count, int pageSize) {
+    int rows = storage() == Storage.RECORDS ? count : 0;
+    int batches = storage() == Storage.RECORDS ? 0 : (count + BATCH - 1) / BATCH;
+    return rows / pageSize + 1 + batches / UsageExport.BATCHES_PER_PAGE + 1;
   }
 
   private void insertNumbered(int count) {
@@ -146,33 +161,43 @@ abstract class UsageRoutesContract extends LedgerTest {
     List<List<String>> rows = parseCsv(answer.body());
     assertThat(rows.get(0)).containsExactlyElementsOf(UsageExport.FIELDS);
     assertThat(rows).hasSize(25_001);
-    assertThat(rows.subList(1, rows.size()).stream().map(row -> row.get(0)).toList()).isEqualTo(ids(25_000));
+    assertThat(rows.subList(1, rows.size()).stream().map(row -> row.get(0)).toList())
+        .isEqualTo(exportOrder(insertedIds(25_000)));
     assertThat(rows).allSatisfy(row -> assertThat(row).hasSize(UsageExport.FIELDS.size()));
-    assertThat(rows.get(1)).containsExactly("rec-00000", "2026-12-01T00:00:00Z", Long.toString(BASE_TIME), "proxy-1",
+    Map<String, List<String>> byId = new HashMap<>();
+    rows.forEach(row -> byId.put(row.get(0), row));
+    assertThat(byId.get("rec-00000")).containsExactly("rec-00000", "2026-12-01T00:00:00Z", Long.toString(BASE_TIME), "proxy-1",
         "virtual_key", "vk-0", "anthropic", "chat.completions", "gpt-4o-mini", "", "0", "0", "", "", "", "true", "200",
         "ok", "120.5", "35.25", "", Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "", "");
-    assertThat(rows.get(12_346)).containsExactly("rec-12345", "2026-12-01T01:08:35Z",
+    assertThat(byId.get("rec-12345")).containsExactly("rec-12345", "2026-12-01T01:08:35Z",
         Long.toString(BASE_TIME + 4115_000L), "proxy-1", "virtual_key", "vk-5", "anthropic", "chat.completions",
         "gpt-4o-mini", "", "12345", "24690", "", "", "", "false", "200", "ok", "120.5", "", COST,
         Long.toString(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()), "", "");
-    assertThat(rows.get(25_000).subList(0, 3)).containsExactly("rec-24999", "2026-12-01T02:18:53Z",
+    assertThat(byId.get("rec-24999").subList(0, 3)).containsExactly("rec-24999", "2026-12-01T02:18:53Z",
         Long.toString(BASE_TIME + 8333_000L));
 
-    // Read page by page, each after the last record of the one before: 25 full pages and an empty one.
-    assertThat(statements).hasSize(26).allSatisfy(statement -> assertThat(statement).endsWith(
+    // usage_records read page by page, each after the last record of the one before (25 full pages
+    // and an empty one when they hold the records), then the batches, a few per page.
+    int recordPages = storage() == Storage.RECORDS ? 26 : 1;
+    assertThat(statements).hasSize(exportStatements(25_000, 1000));
+    assertThat(statements.subList(0, recordPages)).allSatisfy(statement -> assertThat(statement).endsWith(
         "ORDER BY time_ms, id LIMIT 1000"));
-    assertThat(statements.subList(1, 26)).allSatisfy(statement -> assertThat(statement)
+    assertThat(statements.subList(1, recordPages)).allSatisfy(statement -> assertThat(statement)
         .contains("WHERE time_ms >= ? AND (time_ms > ? OR id > ?) ORDER BY"));
+    assertThat(statements.subList(recordPages, statements.size())).allSatisfy(statement -> assertThat(statement)
+        .startsWith("SELECT id, recorded_at, body, costs FROM usage_batches WHERE id > ?")
+        .endsWith("ORDER BY id LIMIT " + UsageExport.BATCHES_PER_PAGE));
   }
 
   @Test
   void eachPageQueryStartsItsIndexScanAtTheCursor() throws Exception {
+    Assumptions.assumeTrue(storage() == Storage.RECORDS, "pages of usage_records");
     insertNumbered(10_000);
     if (db.postgres()) {
       db.query("ANALYZE usage_records", Tuple.tuple()).await();
     }
     assertThat(get("/api/admin/usage/export?format=csv&from=2026-12-01").statusCode()).isEqualTo(200);
-    assertThat(statements).hasSize(11);
+    assertThat(statements).hasSize(exportStatements(10_000, 1000));
     // The sixth page, 5,000 records past from: it must not read them again.
     String plan = plan(statements.get(5), arguments.get(5));
     if (db.postgres()) {
@@ -206,8 +231,11 @@ abstract class UsageRoutesContract extends LedgerTest {
 
     String[] lines = answer.body().split("\n");
     assertThat(lines).hasSize(25_000);
-    assertThat(Arrays.stream(lines).map(line -> new JsonObject(line).getString("id")).toList()).isEqualTo(ids(25_000));
-    JsonObject first = new JsonObject(lines[0]);
+    assertThat(Arrays.stream(lines).map(line -> new JsonObject(line).getString("id")).toList())
+        .isEqualTo(exportOrder(insertedIds(25_000)));
+    Map<String, JsonObject> byId = new HashMap<>();
+    Arrays.stream(lines).map(JsonObject::new).forEach(line -> byId.put(line.getString("id"), line));
+    JsonObject first = byId.get("rec-00000");
     assertThat(first.fieldNames()).containsExactlyElementsOf(UsageExport.FIELDS);
     assertThat(first).isEqualTo(new JsonObject().put("id", "rec-00000").put("time", "2026-12-01T00:00:00Z")
         .put("timeMs", BASE_TIME).put("llmProxyId", "proxy-1").put("callerKind", "virtual_key").put("callerId", "vk-0")
@@ -217,13 +245,13 @@ abstract class UsageRoutesContract extends LedgerTest {
         .put("outcome", "ok").put("latencyMs", 120.5).put("ttfbMs", 35.25).put("costUsd", null)
         .put("recordedAtMs", Instant.parse("2027-01-01T00:00:00Z").toEpochMilli()).put("limits", null)
         .put("policy", null));
-    JsonObject middle = new JsonObject(lines[12_345]);
+    JsonObject middle = byId.get("rec-12345");
     assertThat(middle.getString("costUsd")).isEqualTo(COST);
     assertThat(middle.getLong("inputTokens")).isEqualTo(12_345L);
     assertThat(middle.getValue("ttfbMs")).isNull();
     assertThat(middle.getBoolean("stream")).isFalse();
-    assertThat(new JsonObject(lines[24_999]).getString("time")).isEqualTo("2026-12-01T02:18:53Z");
-    assertThat(statements).hasSize(26);
+    assertThat(byId.get("rec-24999").getString("time")).isEqualTo("2026-12-01T02:18:53Z");
+    assertThat(statements).hasSize(exportStatements(25_000, 1000));
   }
 
   @Test
@@ -235,8 +263,8 @@ abstract class UsageRoutesContract extends LedgerTest {
     assertThat(answer.headers().firstValue("Content-Disposition"))
         .hasValue("attachment; filename=\"usage-2026-12-01T000001Z-2026-12-01T000033Z.jsonl\"");
     List<String> ids = answer.body().lines().map(line -> new JsonObject(line).getString("id")).toList();
-    assertThat(ids).hasSize(19).allSatisfy(id -> assertThat(Integer.parseInt(id.substring(4)) % 5).isZero())
-        .startsWith("rec-00005").endsWith("rec-00095");
+    List<String> expected = IntStream.rangeClosed(1, 19).mapToObj(i -> String.format("rec-%05d", 5 * i)).toList();
+    assertThat(ids).isEqualTo(exportOrder(insertedIds(300).stream().filter(expected::contains).toList()));
 
     answer = get("/api/admin/usage/export?format=csv&from=2027-01-01&to=2027-02-01");
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -310,9 +338,9 @@ abstract class UsageRoutesContract extends LedgerTest {
       byte[] all = socket.getInputStream().readAllBytes();
       List<List<String>> rows = parseCsv(new String(dechunk(all), UTF_8));
       assertThat(rows).hasSize(25_001);
-      assertThat(rows.get(25_000).get(0)).isEqualTo("rec-24999");
+      assertThat(rows.get(25_000).get(0)).isEqualTo(exportOrder(insertedIds(25_000)).get(24_999));
     }
-    assertThat(statements).hasSize(51);
+    assertThat(statements).hasSize(exportStatements(25_000, 500));
   }
 
   @Test
@@ -333,9 +361,24 @@ abstract class UsageRoutesContract extends LedgerTest {
     AtomicInteger pages = new AtomicInteger();
     serve((statement, arguments) -> pages.incrementAndGet() == 3 ? failing(statement, arguments)
         : db.query(statement, arguments), 100, UsageReport.MAX_GROUPS);
-    insertNumbered(1_000);
+    // The third page is of records, or of batches (eight of them come before it).
+    insertNumbered(storage() == Storage.RECORDS ? 1_000 : 10 * BATCH);
     // Two pages were sent, then the connection closes without the chunked answer's end.
     assertThatThrownBy(() -> get("/api/admin/usage/export?format=csv")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aLedgerOfBothStoragesExportsTheOlderRecordsFirst() throws Exception {
+    List<Rec> records = new ArrayList<>();
+    for (int i = 0; i < 3 * BATCH; i++) {
+      records.add(numbered(i));
+    }
+    insertRows(records.subList(0, BATCH));
+    insertBatches(records.subList(BATCH, 3 * BATCH));
+    List<String> exported = get("/api/admin/usage/export?format=jsonl&from=2026-12-01T00:00:00.001Z").body().lines()
+        .map(line -> new JsonObject(line).getString("id")).toList();
+    // Record 0 lies before from; the rest: usage_records' by time, then the batches' as stored.
+    assertThat(exported).isEqualTo(ids(3 * BATCH).subList(3, 3 * BATCH));
   }
 
   // ---- refusals ----

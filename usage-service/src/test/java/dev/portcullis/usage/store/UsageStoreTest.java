@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
+import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.database.SchemaMigrations;
 import dev.portcullis.usage.store.UsageStore.AlsoInTransaction;
@@ -11,17 +12,24 @@ import dev.portcullis.usage.store.UsageStore.Priced;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the store writes of the limit rules that acted on a call, and the migration that added them. */
+/**
+ * What the store writes: batches and their totals per second, each record once however often it is
+ * sent, never an audited body; the limit rules that acted on a call; the migrations.
+ */
 class UsageStoreTest {
 
   @TempDir
@@ -47,9 +55,34 @@ class UsageStoreTest {
         "chat.completions", "gpt-4o", null, -1, -1, -1, -1, -1, false, status, outcome, 0.4, null, null, limits);
   }
 
+  /** Every record stored in batches, by id, decoded. */
+  private Map<String, UsageBatches.Stored> stored() {
+    Map<String, UsageBatches.Stored> stored = new LinkedHashMap<>();
+    UsageBatches.forEachBetween(db::query, Long.MIN_VALUE, Long.MAX_VALUE, s -> stored.put(s.record().id(), s)).await();
+    return stored;
+  }
+
   private String limitsOf(String id) {
-    Row row = db.query("SELECT limits FROM usage_records WHERE id = ?", Tuple.of(id)).await().iterator().next();
-    return row.getString(0);
+    return stored().get(id).record().limits();
+  }
+
+  private List<Row> totals() {
+    List<Row> rows = new ArrayList<>();
+    db.query("SELECT time_ms, caller_id, requested_model, outcome, calls, input_tokens, output_tokens, cost_usd,"
+        + " priced_calls FROM usage_totals ORDER BY time_ms, caller_id, outcome", Tuple.tuple()).await().forEach(rows::add);
+    return rows;
+  }
+
+  private static UsageRecord call(String id, long timeMs, String callerId, long input, String outcome) {
+    return new UsageRecord(id, timeMs, "proxy-1", CallerKind.VIRTUAL_KEY, callerId, "openai", "chat.completions",
+        "gpt-4o", "gpt-4o-2024-08-06", input, input < 0 ? -1 : 2 * input, -1, -1, -1, false, 200, outcome, 12.5, null,
+        null, null);
+  }
+
+  private static String lines(List<Priced> batch) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    batch.forEach(priced -> UsageRecordLines.write(priced.record(), out));
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -58,8 +91,9 @@ class UsageStoreTest {
     db.query("INSERT INTO usage_records (id, time_ms, caller_kind, provider, operation, stream, status, outcome,"
         + " latency_ms, recorded_at) VALUES ('old', 1, 'none', 'openai', 'chat.completions', FALSE, 200, 'ok', 1, 1)",
         Tuple.tuple()).await();
-    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(3);
-    assertThat(limitsOf("old")).isNull();
+    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(4);
+    assertThat(db.query("SELECT limits FROM usage_records WHERE id = 'old'", Tuple.tuple()).await().iterator().next()
+        .getString(0)).isNull();
     Row row = db.query("SELECT policy FROM usage_records WHERE id = 'old'", Tuple.tuple()).await().iterator().next();
     assertThat(row.getString(0)).isNull();
   }
@@ -76,11 +110,11 @@ class UsageStoreTest {
     assertThat(limitsOf("refused")).isEqualTo(refused);
     assertThat(limitsOf("flagged")).isEqualTo("soft:lim_bbbbbbbbbbbbbbbbbbbbbbbb");
     assertThat(limitsOf("plain")).isNull();
-    Row row = db.query("SELECT outcome, status, cost_usd FROM usage_records WHERE id = 'refused'", Tuple.tuple())
-        .await().iterator().next();
-    assertThat(row.getString(0)).isEqualTo("limited");
-    assertThat(row.getInteger(1)).isEqualTo(429);
-    assertThat(row.getBigDecimal(2)).isNull();
+    UsageBatches.Stored refusal = stored().get("refused");
+    assertThat(refusal.record().outcome()).isEqualTo("limited");
+    assertThat(refusal.record().status()).isEqualTo(429);
+    assertThat(refusal.costUsd()).isNull();
+    assertThat(stored().get("flagged").costUsd()).isEqualByComparingTo("0.25");
   }
 
   @Test
@@ -95,5 +129,101 @@ class UsageStoreTest {
     assertThat(stored.length()).isLessThanOrEqualTo(UsageStore.MAX_LIMITS);
     assertThat(stored).startsWith("soft:lim_").doesNotEndWith(",");
     assertThat(stored.substring(5).split(",")).allSatisfy(id -> assertThat(id).isEqualTo(ids.get(0)));
+  }
+
+  @Test
+  void aBatchSentAgainAddsOnlyTheRecordsNotStoredYetWhereverTheyAre() {
+    UsageMigrations.migrate(db).await();
+    long t = 1_764_000_000_000L;
+    // Stored by a version before batches: a row of usage_records.
+    db.query("INSERT INTO usage_records (id, time_ms, caller_kind, provider, operation, stream, status, outcome,"
+        + " latency_ms, recorded_at) VALUES ('old', ?, 'none', 'openai', 'chat.completions', FALSE, 200, 'ok', 1, 1)",
+        Tuple.of(t)).await();
+    UsageStore store = new UsageStore(db);
+    List<Priced> first = List.of(new Priced(call("a", t + 10, "vk-1", 3, "ok"), null),
+        new Priced(call("b", t + 5_000, "vk-1", 4, "ok"), null));
+    assertThat(store.insertNew(first, lines(first), true, AlsoInTransaction.NOTHING, List::size).await()).isEqualTo(2);
+
+    // The answer was lost: the gateway sends the batch again, with what it recorded since.
+    List<Priced> again = List.of(new Priced(call("old", t, null, 1, "ok"), null), first.get(0), first.get(1),
+        new Priced(call("c", t + 20, "vk-1", 5, "ok"), new BigDecimal("0.5")));
+    List<Priced> fresh = store.insertNew(again, lines(again), false, AlsoInTransaction.NOTHING, f -> f).await();
+    assertThat(fresh).extracting(p -> p.record().id()).containsExactly("c");
+    assertThat(store.insertNew(again, false, AlsoInTransaction.NOTHING).await()).isEmpty();
+
+    assertThat(stored().keySet()).containsExactly("a", "b", "c");
+    assertThat(totals()).extracting(row -> row.getLong(4)).containsExactly(1L, 1L, 1L);
+    long calls = 0;
+    for (Row row : totals()) {
+      calls += row.getLong(4);
+    }
+    assertThat(calls).isEqualTo(3);
+  }
+
+  @Test
+  void callsOfOneSecondAndOneKindAreOneTotalsRow() {
+    UsageMigrations.migrate(db).await();
+    long second = 1_764_000_000_000L;
+    List<Priced> batch = List.of(
+        new Priced(call("a", second, "vk-1", 3, "ok"), new BigDecimal("0.000001000000")),
+        new Priced(call("b", second + 999, "vk-1", -1, "ok"), null),
+        new Priced(call("c", second + 500, "vk-1", 4, "ok"), new BigDecimal("0.000002500000")),
+        new Priced(call("d", second + 1000, "vk-1", 5, "ok"), null),
+        new Priced(call("e", second + 1, "vk-2", -1, "error"), null),
+        new Priced(call("f", second + 2, "vk-1", 6, "limited"), null));
+    new UsageStore(db).insertNew(batch, null, true, AlsoInTransaction.NOTHING, f -> f).await();
+    List<Row> rows = totals();
+    assertThat(rows).hasSize(4);
+    // f: another outcome, its own row.
+    assertThat(rows.get(0).getString(3)).isEqualTo("limited");
+    assertThat(rows.get(0).getLong(4)).isEqualTo(1);
+    // a, b, c: three calls, two of them priced; b reported no tokens.
+    assertThat(rows.get(1).getLong(0)).isEqualTo(second);
+    assertThat(rows.get(1).getString(1)).isEqualTo("vk-1");
+    assertThat(rows.get(1).getString(3)).isEqualTo("ok");
+    assertThat(rows.get(1).getLong(4)).isEqualTo(3);
+    assertThat(rows.get(1).getLong(5)).isEqualTo(7);
+    assertThat(rows.get(1).getLong(6)).isEqualTo(14);
+    assertThat(rows.get(1).getBigDecimal(7)).isEqualByComparingTo("0.0000035");
+    assertThat(rows.get(1).getLong(8)).isEqualTo(2);
+    // e: another caller; no tokens reported, no price: NULL sums.
+    assertThat(rows.get(2).getString(1)).isEqualTo("vk-2");
+    assertThat(rows.get(2).getValue(5)).isNull();
+    assertThat(rows.get(2).getValue(7)).isNull();
+    assertThat(rows.get(2).getLong(8)).isZero();
+    // d: the next second.
+    assertThat(rows.get(3).getLong(0)).isEqualTo(second + 1000);
+    Row batchRow = db.query("SELECT first_ms, last_ms, records FROM usage_batches", Tuple.tuple()).await()
+        .iterator().next();
+    assertThat(batchRow.getLong(0)).isEqualTo(second);
+    assertThat(batchRow.getLong(1)).isEqualTo(second + 1000);
+    assertThat(batchRow.getInteger(2)).isEqualTo(6);
+  }
+
+  @Test
+  void linesThatAreAllNewRecordsAreStoredAsTheyCame() {
+    UsageMigrations.migrate(db).await();
+    List<Priced> batch = List.of(new Priced(call("a", 1_000, "vk-1", 3, "ok"), new BigDecimal("1.5")),
+        new Priced(call("b", 2_000, "vk-1", 3, "ok"), null));
+    String lines = lines(batch);
+    new UsageStore(db).insertNew(batch, lines, true, AlsoInTransaction.NOTHING, f -> f).await();
+    Row row = db.query("SELECT body, costs FROM usage_batches", Tuple.tuple()).await().iterator().next();
+    assertThat(row.getString(0)).isEqualTo(lines);
+    assertThat(row.getString(1)).isEqualTo("1.5,");
+    assertThat(stored().get("a").costUsd()).isEqualByComparingTo("1.5");
+    assertThat(stored().get("b").costUsd()).isNull();
+  }
+
+  @Test
+  void auditedBodiesAreNeverKeptInABatchTheAuditLogKeepsThemUnderItsOwnRetention() {
+    UsageMigrations.migrate(db).await();
+    UsageRecord audited = call("a", 1_000, "vk-1", 3, "ok")
+        .withAudit(new UsageRecord.Audit("full", "{\"prompt\":\"the-request-body\"}", "the-answer-body", false));
+    List<Priced> batch = List.of(new Priced(audited, null), new Priced(call("b", 2_000, "vk-1", 3, "ok"), null));
+    new UsageStore(db).insertNew(batch, lines(batch), true, AlsoInTransaction.NOTHING, f -> f).await();
+    String body = db.query("SELECT body FROM usage_batches", Tuple.tuple()).await().iterator().next().getString(0);
+    assertThat(body).doesNotContain("the-request-body").doesNotContain("the-answer-body");
+    assertThat(stored().get("a").record().audit()).isNull();
+    assertThat(stored().get("a").record().inputTokens()).isEqualTo(3);
   }
 }
