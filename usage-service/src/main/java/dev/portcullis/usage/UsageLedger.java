@@ -68,21 +68,17 @@ final class UsageLedger {
    * answers how many were new. Called on the ledger's context, one batch after another.
    */
   Future<Integer> store(List<UsageRecord> records) {
-    return store(records, null, false);
+    return store(records, false);
   }
 
-  /**
-   * @param lines     the JSON lines the records were read from, when every line was one of them,
-   *                  else null ({@link UsageStore#insertNew(List, String, boolean, UsageStore.AlsoInTransaction, Function)})
-   * @param neverSent the gateway never sent this batch before: no record of it can be stored yet
-   */
-  Future<Integer> store(List<UsageRecord> records, String lines, boolean neverSent) {
-    Future<Integer> done = writing.transform(previous -> storeNow(records, lines, neverSent));
+  /** @param neverSent the gateway never sent this batch before: no record of it can be stored yet */
+  Future<Integer> store(List<UsageRecord> records, boolean neverSent) {
+    Future<Integer> done = writing.transform(previous -> storeNow(records, neverSent));
     writing = done;
     return done;
   }
 
-  private Future<Integer> storeNow(List<UsageRecord> records, String lines, boolean neverSent) {
+  private Future<Integer> storeNow(List<UsageRecord> records, boolean neverSent) {
     List<Priced> priced = new ArrayList<>(records.size());
     for (UsageRecord record : records) {
       priced.add(new Priced(record, pricing.apply(record)));
@@ -90,7 +86,7 @@ final class UsageLedger {
     int received = records.size();
     // Counted once committed, before the disk sync the answer waits for: only the count is kept
     // for that wait, not the records (see UsageStore#insertNew).
-    return store.insertNew(priced, lines, neverSent, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
+    return store.insertNew(priced, neverSent, (conn, fresh) -> audit.appendWithin(conn, fresh.stream()
             .map(p -> AuditEntry.of(p.record())).flatMap(Optional::stream).toList()), fresh -> {
           written.increment(fresh.size());
           duplicates.increment(received - fresh.size());

@@ -153,15 +153,13 @@ public final class UsageLedgerVerticle extends VerticleBase {
     List<UsageRecord> records = new ArrayList<>();
     int[] malformed = {0};
     // One bad line must not hold the whole journal back forever: it is counted and skipped.
-    String lines = message.body() == null ? "" : message.body();
-    UsageRecordLines.read(lines, records::add, () -> malformed[0]++);
+    UsageRecordLines.read(message.body() == null ? "" : message.body(), records::add, () -> malformed[0]++);
     if (malformed[0] > 0) {
       ledger.countMalformed(malformed[0]);
     }
     boolean neverSent = "true".equals(message.headers().get(Addresses.USAGE_NEVER_SENT_HEADER));
     int received = records.size();
-    // Lines that were all records are stored as they came, not written out again.
-    ledger.store(records, malformed[0] == 0 ? lines : null, neverSent).onComplete(ar -> {
+    ledger.store(records, neverSent).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(new JsonObject().put("stored", ar.result()).put("received", received));
       } else {

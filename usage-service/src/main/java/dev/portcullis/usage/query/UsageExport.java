@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.store.UsageBatches;
+import dev.portcullis.usage.store.UsageStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,7 +35,7 @@ import java.util.Locale;
  * <p>First the records of {@code usage_records} (stored before schema version 4): pages of
  * {@code pageSize} records in {@code (time_ms, id)} order, each read after the last record of the
  * one before (keyset pagination that starts its scan of the time index at that record, so no page
- * costs more than the first). Then those of {@code usage_batches}: a few batches per page, in the
+ * costs more than the first). Then those of {@code usage_batches}: a few rows per page, in the
  * order they were stored, each batch's records in the order the gateway recorded them (the order
  * calls ended, about), the filter tested on each decoded record.
  *
@@ -49,8 +50,8 @@ public final class UsageExport {
   /** Records per page: about 150 KB of CSV. */
   public static final int PAGE_SIZE = 1_000;
 
-  /** Stored batches per page: up to a few thousand records. */
-  static final int BATCHES_PER_PAGE = 4;
+  /** Rows of usage_batches per page: about a thousand records ({@link UsageStore#ROW_RECORDS} a row at most). */
+  static final int BATCHES_PER_PAGE = 16;
 
   /** The most bytes one write to the response carries. */
   private static final int WRITE_PIECE = 16 * 1024;

@@ -56,7 +56,7 @@ public final class UsageMigrations {
       new Migration(3, "what the security policies did to a call", List.of(
           "ALTER TABLE usage_records ADD COLUMN policy VARCHAR(1024)")),
       // A totals row's cost is a sum of records' DECIMAL(24, 12) costs: wider, so that no sum overflows.
-      // From here on a batch is one row (its records as JSON lines, UsageBatches) plus its totals per
+      // From here on records are stored 64 to a row (as JSON lines, UsageBatches) plus its totals per
       // second and per caller, provider, models and outcome: a row per record cost the embedded
       // store more CPU than the call it recorded (see UsageStore). usage_records keeps what was
       // stored before and is read with the rest; nothing is written to it any more.
@@ -68,8 +68,8 @@ public final class UsageMigrations {
             last_ms BIGINT NOT NULL,
             records INT NOT NULL,
             recorded_at BIGINT NOT NULL,
-            body TEXT NOT NULL,
-            costs TEXT NOT NULL)""",
+            body VARCHAR NOT NULL,
+            costs VARCHAR NOT NULL)""",
           // The batches that may hold a time range's records: last_ms >= its start (first_ms < its end
           // is checked on the few that follow).
           "CREATE INDEX usage_batches_last ON usage_batches (last_ms)",

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Writes usage records, each once: a batch that comes again (the gateway shipped it, the answer
- * was lost, it shipped it again) adds only the records that are not there yet. A batch is one row
- * of {@code usage_batches} ({@link UsageBatches}) and its sums per second in {@code usage_totals}
+ * was lost, it shipped it again) adds only the records that are not there yet. A batch is rows of
+ * {@code usage_batches}, {@value #ROW_RECORDS} records each ({@link UsageBatches}), and its sums per second in {@code usage_totals}
  * ({@link SecondTotals}), written in one transaction; the same SQL on H2 and PostgreSQL.
  *
  * <p>Which records a batch sent again already holds is asked only then (a batch the gateway
@@ -36,6 +36,13 @@ public final class UsageStore {
   static final int MAX_MODEL = 256;
   /** Ids asked per statement when looking for records already stored. */
   private static final int IDS_PER_QUERY = 100;
+  /**
+   * Records per row of {@code usage_batches}. A shipped batch (up to 2,000 records, about 1 MB) as
+   * one row kept H2 holding some 150 MB of recent rows' text at saturation (measured: the heap
+   * full after each collection, collections back to back); rows of 64 records (about 30 KB) do not,
+   * and still cost a tenth of a row per record.
+   */
+  public static final int ROW_RECORDS = 64;
 
   private final Database db;
   private final LongSupplier clock;
@@ -71,7 +78,7 @@ public final class UsageStore {
    *                 look for existing ids is skipped
    */
   public Future<List<Priced>> insertNew(List<Priced> batch, boolean knownNew, AlsoInTransaction alsoInTransaction) {
-    return insertNew(batch, null, knownNew, alsoInTransaction, fresh -> fresh);
+    return insertNew(batch, knownNew, alsoInTransaction, fresh -> fresh);
   }
 
   /**
@@ -81,12 +88,8 @@ public final class UsageStore {
    * {@code whenCommitted} answered is kept for that wait, not the records: a saturated gateway
    * ships 2,000 of them at a time, and records kept that long outlive young collections, which
    * then copy them (on one core, time every call waits for).
-   *
-   * @param lines the JSON lines {@code batch} was read from, every line a record of it in its
-   *              order, or null: stored as they are when every record is new and none carries
-   *              audited bodies (else the new records are written out again)
    */
-  public <T> Future<T> insertNew(List<Priced> batch, String lines, boolean knownNew,
+  public <T> Future<T> insertNew(List<Priced> batch, boolean knownNew,
       AlsoInTransaction alsoInTransaction, Function<List<Priced>, T> whenCommitted) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(whenCommitted.apply(List.of()));
@@ -112,16 +115,20 @@ public final class UsageStore {
       if (fresh.isEmpty()) {
         return Future.succeededFuture(fresh);
       }
-      boolean asReceived = lines != null && fresh.size() == batch.size()
-          && batch.stream().allMatch(priced -> priced.record().audit() == null);
-      long freshFirst = fresh.size() == batch.size() ? firstMs
-          : fresh.stream().mapToLong(p -> p.record().timeMillis()).min().orElseThrow();
-      long freshLast = fresh.size() == batch.size() ? lastMs
-          : fresh.stream().mapToLong(p -> p.record().timeMillis()).max().orElseThrow();
-      Tuple row = Tuple.tuple().addLong(freshFirst).addLong(freshLast).addInteger(fresh.size())
-          .addLong(clock.getAsLong()).addString(asReceived ? lines : UsageBatches.body(fresh))
-          .addString(UsageBatches.costs(fresh));
-      return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).execute(row)
+      List<Tuple> rows = new ArrayList<>();
+      long now = clock.getAsLong();
+      for (int from = 0; from < fresh.size(); from += ROW_RECORDS) {
+        List<Priced> part = fresh.subList(from, Math.min(fresh.size(), from + ROW_RECORDS));
+        long partFirst = Long.MAX_VALUE;
+        long partLast = Long.MIN_VALUE;
+        for (Priced p : part) {
+          partFirst = Math.min(partFirst, p.record().timeMillis());
+          partLast = Math.max(partLast, p.record().timeMillis());
+        }
+        rows.add(Tuple.tuple().addLong(partFirst).addLong(partLast).addInteger(part.size()).addLong(now)
+            .addString(UsageBatches.body(part)).addString(UsageBatches.costs(part)));
+      }
+      return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).executeBatch(rows)
           .compose(done -> conn.preparedQuery(db.dialect(SecondTotals.INSERT)).executeBatch(SecondTotals.rows(fresh)))
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);

@@ -2,7 +2,6 @@ package dev.portcullis.usage.query;
 
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
-import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.store.UsageStore;
 import dev.portcullis.usage.store.UsageStore.AlsoInTransaction;
@@ -198,8 +197,7 @@ abstract class LedgerTest {
   /**
    * Where fixture records go: a row each in {@code usage_records}, as versions before schema 4
    * stored them, or through {@link UsageStore} into {@code usage_batches} and {@code usage_totals}
-   * (batches of at most {@value #BATCH} records, every other one handed over as the gateway's
-   * lines), or alternately one and the other.
+   * (batches of at most {@value #BATCH} records), or alternately one and the other.
    */
   enum Storage { RECORDS, BATCHES, BOTH }
 
@@ -236,7 +234,6 @@ abstract class LedgerTest {
   }
 
   protected void insertBatches(List<Rec> records) {
-    int sent = 0;
     for (int start = 0; start < records.size(); ) {
       // A batch is stored at one time: records recorded at another go into the next.
       long recordedAt = records.get(start).recordedAt;
@@ -245,14 +242,7 @@ abstract class LedgerTest {
         end++;
       }
       List<Priced> batch = records.subList(start, end).stream().map(Rec::priced).toList();
-      String lines = null;
-      if (sent++ % 2 == 1) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        batch.forEach(priced -> UsageRecordLines.write(priced.record(), out));
-        lines = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-      }
-      new UsageStore(db, () -> recordedAt).insertNew(batch, lines, true, AlsoInTransaction.NOTHING, fresh -> fresh)
-          .await();
+      new UsageStore(db, () -> recordedAt).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
       start = end;
     }
   }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.usage.store.UsageStore;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -95,7 +96,10 @@ abstract class UsageRoutesContract extends LedgerTest {
   /** Pages an export of {@code count} numbered records reads: usage_records' (one short), then the batches'. */
   private int exportStatements(int count, int pageSize) {
     int rows = storage() == Storage.RECORDS ? count : 0;
-    int batches = storage() == Storage.RECORDS ? 0 : (count + BATCH - 1) / BATCH;
+    int batches = 0;
+    for (int left = storage() == Storage.RECORDS ? 0 : count; left > 0; left -= BATCH) {
+      batches += (Math.min(left, BATCH) + UsageStore.ROW_RECORDS - 1) / UsageStore.ROW_RECORDS;
+    }
     return rows / pageSize + 1 + batches / UsageExport.BATCHES_PER_PAGE + 1;
   }
 
@@ -361,8 +365,8 @@ abstract class UsageRoutesContract extends LedgerTest {
     AtomicInteger pages = new AtomicInteger();
     serve((statement, arguments) -> pages.incrementAndGet() == 3 ? failing(statement, arguments)
         : db.query(statement, arguments), 100, UsageReport.MAX_GROUPS);
-    // The third page is of records, or of batches (eight of them come before it).
-    insertNumbered(storage() == Storage.RECORDS ? 1_000 : 10 * BATCH);
+    // The third page is of records, or of stored batches' rows (more than two pages of them).
+    insertNumbered(storage() == Storage.RECORDS ? 1_000 : 3 * UsageExport.BATCHES_PER_PAGE * UsageStore.ROW_RECORDS);
     // Two pages were sent, then the connection closes without the chunked answer's end.
     assertThatThrownBy(() -> get("/api/admin/usage/export?format=csv")).isInstanceOf(IOException.class);
   }

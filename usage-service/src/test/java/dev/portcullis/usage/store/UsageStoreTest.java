@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
-import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.database.SchemaMigrations;
 import dev.portcullis.usage.store.UsageStore.AlsoInTransaction;
@@ -12,9 +11,7 @@ import dev.portcullis.usage.store.UsageStore.Priced;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,11 +76,6 @@ class UsageStoreTest {
         null, null);
   }
 
-  private static String lines(List<Priced> batch) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    batch.forEach(priced -> UsageRecordLines.write(priced.record(), out));
-    return out.toString(StandardCharsets.UTF_8);
-  }
 
   @Test
   void aLedgerOfTheFirstVersionGainsTheColumnAndKeepsItsRecords() {
@@ -142,12 +134,12 @@ class UsageStoreTest {
     UsageStore store = new UsageStore(db);
     List<Priced> first = List.of(new Priced(call("a", t + 10, "vk-1", 3, "ok"), null),
         new Priced(call("b", t + 5_000, "vk-1", 4, "ok"), null));
-    assertThat(store.insertNew(first, lines(first), true, AlsoInTransaction.NOTHING, List::size).await()).isEqualTo(2);
+    assertThat(store.insertNew(first, true, AlsoInTransaction.NOTHING, List::size).await()).isEqualTo(2);
 
     // The answer was lost: the gateway sends the batch again, with what it recorded since.
     List<Priced> again = List.of(new Priced(call("old", t, null, 1, "ok"), null), first.get(0), first.get(1),
         new Priced(call("c", t + 20, "vk-1", 5, "ok"), new BigDecimal("0.5")));
-    List<Priced> fresh = store.insertNew(again, lines(again), false, AlsoInTransaction.NOTHING, f -> f).await();
+    List<Priced> fresh = store.insertNew(again, false, AlsoInTransaction.NOTHING).await();
     assertThat(fresh).extracting(p -> p.record().id()).containsExactly("c");
     assertThat(store.insertNew(again, false, AlsoInTransaction.NOTHING).await()).isEmpty();
 
@@ -171,7 +163,7 @@ class UsageStoreTest {
         new Priced(call("d", second + 1000, "vk-1", 5, "ok"), null),
         new Priced(call("e", second + 1, "vk-2", -1, "error"), null),
         new Priced(call("f", second + 2, "vk-1", 6, "limited"), null));
-    new UsageStore(db).insertNew(batch, null, true, AlsoInTransaction.NOTHING, f -> f).await();
+    new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
     List<Row> rows = totals();
     assertThat(rows).hasSize(4);
     // f: another outcome, its own row.
@@ -201,17 +193,30 @@ class UsageStoreTest {
   }
 
   @Test
-  void linesThatAreAllNewRecordsAreStoredAsTheyCame() {
+  void aLargeBatchIsStoredInRowsOfABoundedNumberOfRecordsEachWithItsCosts() {
     UsageMigrations.migrate(db).await();
-    List<Priced> batch = List.of(new Priced(call("a", 1_000, "vk-1", 3, "ok"), new BigDecimal("1.5")),
-        new Priced(call("b", 2_000, "vk-1", 3, "ok"), null));
-    String lines = lines(batch);
-    new UsageStore(db).insertNew(batch, lines, true, AlsoInTransaction.NOTHING, f -> f).await();
-    Row row = db.query("SELECT body, costs FROM usage_batches", Tuple.tuple()).await().iterator().next();
-    assertThat(row.getString(0)).isEqualTo(lines);
-    assertThat(row.getString(1)).isEqualTo("1.5,");
-    assertThat(stored().get("a").costUsd()).isEqualByComparingTo("1.5");
-    assertThat(stored().get("b").costUsd()).isNull();
+    List<Priced> batch = new ArrayList<>();
+    for (int i = 0; i < 2 * UsageStore.ROW_RECORDS + 5; i++) {
+      batch.add(new Priced(call("r" + i, 1_000L * i, "vk-1", i, "ok"), i % 3 == 0 ? null : new BigDecimal(i + ".5")));
+    }
+    new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
+    List<Row> rows = new ArrayList<>();
+    db.query("SELECT first_ms, last_ms, records FROM usage_batches ORDER BY id", Tuple.tuple()).await()
+        .forEach(rows::add);
+    assertThat(rows).extracting(row -> row.getInteger(2)).containsExactly(UsageStore.ROW_RECORDS,
+        UsageStore.ROW_RECORDS, 5);
+    assertThat(rows.get(1).getLong(0)).isEqualTo(1_000L * UsageStore.ROW_RECORDS);
+    assertThat(rows.get(1).getLong(1)).isEqualTo(1_000L * (2 * UsageStore.ROW_RECORDS - 1));
+    Map<String, UsageBatches.Stored> stored = stored();
+    assertThat(stored).hasSize(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      BigDecimal cost = stored.get("r" + i).costUsd();
+      if (i % 3 == 0) {
+        assertThat(cost).isNull();
+      } else {
+        assertThat(cost).isEqualByComparingTo(i + ".5");
+      }
+    }
   }
 
   @Test
@@ -220,7 +225,7 @@ class UsageStoreTest {
     UsageRecord audited = call("a", 1_000, "vk-1", 3, "ok")
         .withAudit(new UsageRecord.Audit("full", "{\"prompt\":\"the-request-body\"}", "the-answer-body", false));
     List<Priced> batch = List.of(new Priced(audited, null), new Priced(call("b", 2_000, "vk-1", 3, "ok"), null));
-    new UsageStore(db).insertNew(batch, lines(batch), true, AlsoInTransaction.NOTHING, f -> f).await();
+    new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
     String body = db.query("SELECT body FROM usage_batches", Tuple.tuple()).await().iterator().next().getString(0);
     assertThat(body).doesNotContain("the-request-body").doesNotContain("the-answer-body");
     assertThat(stored().get("a").record().audit()).isNull();
