@@ -153,7 +153,7 @@ public final class UsageExport {
         return;
       }
       if (page.failed()) {
-        done.tryFail(page.cause() instanceof UsageStoreException ? page.cause() : new UsageStoreException(page.cause()));
+        done.tryFail(new UsageStoreException(page.cause()));
         return;
       }
       try {

@@ -51,6 +51,23 @@ public final class UsageBatches {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** The rows of {@code usage_batches} ({@link #INSERT}) for {@code records}, {@code perRow} records each, stored at {@code now}. */
+  static List<Tuple> rows(List<UsageStore.Priced> records, int perRow, long now) {
+    List<Tuple> rows = new ArrayList<>((records.size() + perRow - 1) / perRow);
+    for (int from = 0; from < records.size(); from += perRow) {
+      List<UsageStore.Priced> part = records.subList(from, Math.min(records.size(), from + perRow));
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (UsageStore.Priced priced : part) {
+        first = Math.min(first, priced.record().timeMillis());
+        last = Math.max(last, priced.record().timeMillis());
+      }
+      rows.add(Tuple.tuple().addLong(first).addLong(last).addInteger(part.size()).addLong(now).addString(body(part))
+          .addString(costs(part)));
+    }
+    return rows;
+  }
+
   /** The costs of {@code records}, in order, comma-separated, empty where unknown. */
   static String costs(List<UsageStore.Priced> records) {
     StringBuilder costs = new StringBuilder(records.size() * 16);

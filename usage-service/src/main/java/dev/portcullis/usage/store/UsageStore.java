@@ -115,20 +115,8 @@ public final class UsageStore {
       if (fresh.isEmpty()) {
         return Future.succeededFuture(fresh);
       }
-      List<Tuple> rows = new ArrayList<>();
-      long now = clock.getAsLong();
-      for (int from = 0; from < fresh.size(); from += ROW_RECORDS) {
-        List<Priced> part = fresh.subList(from, Math.min(fresh.size(), from + ROW_RECORDS));
-        long partFirst = Long.MAX_VALUE;
-        long partLast = Long.MIN_VALUE;
-        for (Priced p : part) {
-          partFirst = Math.min(partFirst, p.record().timeMillis());
-          partLast = Math.max(partLast, p.record().timeMillis());
-        }
-        rows.add(Tuple.tuple().addLong(partFirst).addLong(partLast).addInteger(part.size()).addLong(now)
-            .addString(UsageBatches.body(part)).addString(UsageBatches.costs(part)));
-      }
-      return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).executeBatch(rows)
+      return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).executeBatch(UsageBatches.rows(fresh, ROW_RECORDS,
+              clock.getAsLong()))
           .compose(done -> conn.preparedQuery(db.dialect(SecondTotals.INSERT)).executeBatch(SecondTotals.rows(fresh)))
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);
@@ -153,12 +141,8 @@ public final class UsageStore {
     return storedRecords(conn, ids, 0, found)
         .compose(done -> UsageBatches.idsBetween((sql, arguments) -> db.query(conn, sql, arguments), firstMs, lastMs))
         .map(batched -> {
-          Set<String> asked = new HashSet<>(ids);
-          for (String id : batched) {
-            if (asked.contains(id)) {
-              found.add(id);
-            }
-          }
+          // Ids of the span's other records too: only the batch's own are ever looked up in it.
+          found.addAll(batched);
           return found;
         });
   }
