@@ -2,6 +2,7 @@ package dev.portcullis.database;
 
 import dev.portcullis.common.settings.SettingsException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
@@ -143,6 +144,15 @@ public final class Database {
 
   public Future<Void> close() {
     return pool.close();
+  }
+
+  /**
+   * {@code bytes} as a statement's argument for a binary column ({@code BYTEA}): the PostgreSQL
+   * client takes a {@link Buffer}, the JDBC client (H2) the array itself. Read back, both are a
+   * {@link Buffer} ({@code Row.getBuffer}).
+   */
+  public Object binary(byte[] bytes) {
+    return postgres ? Buffer.buffer(bytes) : bytes;
   }
 
   /** The statement for this database: {@code ?} placeholders become {@code $1, $2, ...} on PostgreSQL. */

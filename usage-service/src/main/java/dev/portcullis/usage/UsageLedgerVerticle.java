@@ -2,8 +2,10 @@ package dev.portcullis.usage;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.auth.AuthSecret;
+import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
@@ -84,7 +86,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
   private AuditRetention retention;
   private UsageStore store;
   private UsageLedger ledger;
-  private MessageConsumer<String> consumer;
+  private MessageConsumer<Object> consumer;
   private final List<MessageConsumer<Object>> limitConsumers = new ArrayList<>();
 
   /**
@@ -102,6 +104,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.register(vertx);
     String databaseUrl = settings.string(Database.DATABASE_URL_SETTING);
     database = databaseUrl != null ? Database.postgres(vertx, databaseUrl)
         : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
@@ -149,11 +152,11 @@ public final class UsageLedgerVerticle extends VerticleBase {
             prices.origin()));
   }
 
-  private void onBatch(Message<String> message) {
+  private void onBatch(Message<Object> message) {
     List<UsageRecord> records = new ArrayList<>();
     int[] malformed = {0};
     // One bad line must not hold the whole journal back forever: it is counted and skipped.
-    UsageRecordLines.read(message.body() == null ? "" : message.body(), records::add, () -> malformed[0]++);
+    UsageRecordLines.read(lines(message.body()), records::add, () -> malformed[0]++);
     if (malformed[0] > 0) {
       ledger.countMalformed(malformed[0]);
     }
@@ -167,6 +170,15 @@ public final class UsageLedgerVerticle extends VerticleBase {
         message.fail(503, "the usage store is unavailable");
       }
     });
+  }
+
+  /**
+   * A batch's text: taken from its {@link UsageLines} (the message stays reachable until the
+   * answer, its text need not), or as sent by a gateway of an earlier version (a string).
+   */
+  private static String lines(Object body) {
+    String text = body instanceof UsageLines lines ? lines.take() : body instanceof String sent ? sent : null;
+    return text == null ? "" : text;
   }
 
   /** Mounts the ledger's admin calls under {@code base} (the caller checked the admin token). */

@@ -7,6 +7,7 @@ import dev.portcullis.common.limit.LimitAmounts;
 import dev.portcullis.common.limit.LimitWindow;
 import dev.portcullis.common.limit.LocalLimitCounters;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -107,6 +108,17 @@ class UsageLedgerLimitsTest {
 
     assertThat(ask(Addresses.USAGE_RECORDS, lines).getInteger("stored")).isEqualTo(2);
     assertThat(threads).singleElement().asString().startsWith("worker ");
+  }
+
+  @Test
+  void aBatchAsTheShipperSendsItIsStoredAndItsTextIsNotKeptForTheAnswer() {
+    long now = System.currentTimeMillis();
+    UsageLines sent = new UsageLines(lines(List.of(call("x", now - 2, 10, 5, "completed", null),
+        call("y", now - 1, 10, 5, "completed", null))));
+    JsonObject answer = ask(Addresses.USAGE_RECORDS, sent);
+    assertThat(answer.getInteger("stored")).isEqualTo(2);
+    assertThat(answer.getInteger("received")).isEqualTo(2);
+    assertThat(sent.take()).as("taken by the ledger: the same object inside one JVM").isNull();
   }
 
   @Test

@@ -10,12 +10,14 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.router.ModelListRequest;
 import dev.portcullis.common.stream.bus.StreamControl;
 import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.usage.UsageLines;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +82,10 @@ public final class BusCodecs {
                 h.getJsonObject("audit") == null ? Map.of() : strings(h.getJsonObject("audit")),
                 h.getJsonObject("policies") == null ? Map.of() : strings(h.getJsonObject("policies")),
                 h.getJsonObject("fallbacks") == null ? Map.of() : strings(h.getJsonObject("fallbacks")))),
-        new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)));
+        new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)),
+        new BusCodec<>(UsageLines.class, l -> new JsonObject(),
+            l -> Buffer.buffer(UsageLines.wireText(l).getBytes(StandardCharsets.UTF_8)),
+            (h, b) -> new UsageLines(b == null ? "" : b.toString(StandardCharsets.UTF_8))));
   }
 
   private static JsonObject modelList(ModelListRequest r) {

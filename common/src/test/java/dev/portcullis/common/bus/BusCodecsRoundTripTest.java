@@ -6,6 +6,7 @@ import dev.portcullis.common.error.ErrorKind;
 import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.stream.bus.StreamControl;
 import dev.portcullis.common.stream.bus.StreamFrame;
+import dev.portcullis.common.usage.UsageLines;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,15 @@ class BusCodecsRoundTripTest {
     assertThat(copy.headers().get("authorization")).isEqualTo("Bearer sk-x");
     assertThat(copy.credential()).isEqualTo(request.credential());
     assertThat(copy).usingRecursiveComparison().ignoringFields("headers", "body").isEqualTo(request);
+  }
+
+  @Test
+  void usageLinesCrossTheClusterAsTheirTextAndAreTakenOnce() {
+    String lines = "{\"id\":\"req_1\",\"model\":\"h\u00e9\"}\n{\"id\":\"req_2\"}\n";
+    UsageLines copy = roundTrip(new UsageLines(lines));
+    assertThat(copy.take()).isEqualTo(lines);
+    assertThat(copy.take()).as("the ledger takes the text; nothing keeps it for the answer").isNull();
+    assertThat(roundTrip(copy).take()).isEmpty();
   }
 
   @Test

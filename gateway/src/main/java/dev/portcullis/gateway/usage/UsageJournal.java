@@ -302,6 +302,11 @@ final class UsageJournal implements AutoCloseable {
       return startSegment > segment || startSegment == segment && startOffset >= offset;
     }
 
+    /** This batch without its lines: where it lies and how many records it holds. */
+    Batch withoutText() {
+      return new Batch(null, records, startSegment, startOffset, endSegment, endOffset);
+    }
+
     /** The batch's lines, the empty ones left out. */
     List<String> lines() {
       return text.lines().filter(line -> !line.isEmpty()).toList();

@@ -1,6 +1,8 @@
 package dev.portcullis.gateway.usage;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import io.micrometer.core.instrument.Counter;
@@ -117,6 +119,7 @@ public final class UsageShipper implements AutoCloseable {
    */
   public static UsageShipper start(Vertx vertx, Path dir, long maxBytes, MeterRegistry registry,
       UnaryOperator<UsageRecord> beforeJournal, long requestTimeoutMillis) throws IOException {
+    BusCodecs.register(vertx);
     UsageShipper shipper = new UsageShipper(vertx, UsageJournal.open(dir, maxBytes), registry, beforeJournal,
         requestTimeoutMillis);
     shipper.thread.start();
@@ -259,8 +262,10 @@ public final class UsageShipper implements AutoCloseable {
       return;
     }
     UsageJournal.Batch batch = next.get();
-    inFlight = batch;
-    String body = batch.text();
+    // Only where the batch lies is kept for the answer: its text goes to the ledger, which takes
+    // it from the message (UsageLines), so no copy of it outlives the parse.
+    inFlight = batch.withoutText();
+    UsageLines body = new UsageLines(batch.text());
     boolean neverSent = batch.startsAtOrAfter(sentUpTo[0], sentUpTo[1]);
     if (neverSent || batch.endSegment() > sentUpTo[0]
         || batch.endSegment() == sentUpTo[0] && batch.endOffset() > sentUpTo[1]) {

@@ -3,6 +3,7 @@ package dev.portcullis.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
@@ -54,14 +55,14 @@ class UsageShipperTest {
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ledgerDown = new AtomicBoolean();
 
-  private MessageConsumer<String> ledger() {
+  private MessageConsumer<UsageLines> ledger() {
     return vertx.eventBus().consumer(Addresses.USAGE_RECORDS, message -> {
       if (ledgerDown.get()) {
         message.fail(503, "down");
         return;
       }
       int fresh = 0;
-      for (String line : message.body().split("\n")) {
+      for (String line : message.body().take().split("\n")) {
         String id = new JsonObject(line).getString("id");
         received.add(id);
         fresh += stored.add(id) ? 1 : 0;

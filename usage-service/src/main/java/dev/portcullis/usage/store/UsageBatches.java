@@ -3,15 +3,17 @@ package dev.portcullis.usage.store;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A stored batch of usage records, one row of {@code usage_batches} (a shipped batch is cut into
  * rows of {@value UsageStore#ROW_RECORDS} records): its records as JSON lines
  * ({@link UsageRecordLines}, without audited bodies, which the audit log keeps under its own
- * retention), their costs as a line of their own ({@code 0.000026,,1.5}: the n-th is the n-th
+ * retention) compressed in {@code body_deflated} ({@link PackedLines}; rows stored before schema
+ * version 5 hold them as text in {@code body}), their costs as a line of their own ({@code 0.000026,,1.5}: the n-th is the n-th
  * record's, empty where no price was known), the span of their times and when they were stored.
  *
  * <p>Why rows of many records: the embedded store spent more CPU and heap on a row per record (its
@@ -31,8 +34,10 @@ public final class UsageBatches {
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageBatches.class);
 
-  static final String INSERT =
-      "INSERT INTO usage_batches (first_ms, last_ms, records, recorded_at, body, costs) VALUES (?, ?, ?, ?, ?, ?)";
+  static final String INSERT = "INSERT INTO usage_batches (first_ms, last_ms, records, recorded_at, body_deflated, costs)"
+      + " VALUES (?, ?, ?, ?, ?, ?)";
+  /** A row's lines at most, most of the time (64 lines of about 370 bytes): the buffer they are written into. */
+  private static final int ROW_BYTES = 32 * 1024;
   /** Batches decoded per statement when a range is read: a few MB at most. */
   private static final int BATCHES_PER_READ = 8;
 
@@ -41,19 +46,22 @@ public final class UsageBatches {
   /** A record as stored: its cost (null when it had no price) and when the ledger stored it. */
   public record Stored(UsageRecord record, BigDecimal costUsd, long recordedAt) {}
 
-  /** The lines of {@code records}, each as {@link UsageRecordLines#write} writes it, without its audited bodies. */
-  static String body(List<UsageStore.Priced> records) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 512);
+  /** The lines of {@code records}, each as {@link UsageRecordLines#write} writes it, without its audited bodies, after what {@code lines} holds. */
+  static void write(List<UsageStore.Priced> records, ByteArrayOutputStream lines) {
     for (UsageStore.Priced priced : records) {
       UsageRecord record = priced.record();
-      UsageRecordLines.write(record.audit() == null ? record : record.withAudit(null), out);
+      UsageRecordLines.write(record.audit() == null ? record : record.withAudit(null), lines);
     }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** The rows of {@code usage_batches} ({@link #INSERT}) for {@code records}, {@code perRow} records each, stored at {@code now}. */
-  static List<Tuple> rows(List<UsageStore.Priced> records, int perRow, long now) {
+  /**
+   * The rows of {@code usage_batches} ({@link #INSERT}) for {@code records}, {@code perRow} records
+   * each, stored at {@code now}; {@code binary} makes the compressed lines a value of the
+   * database's client ({@link dev.portcullis.database.Database#binary}).
+   */
+  static List<Tuple> rows(List<UsageStore.Priced> records, int perRow, long now, Function<byte[], Object> binary) {
     List<Tuple> rows = new ArrayList<>((records.size() + perRow - 1) / perRow);
+    Lines lines = new Lines();
     for (int from = 0; from < records.size(); from += perRow) {
       List<UsageStore.Priced> part = records.subList(from, Math.min(records.size(), from + perRow));
       long first = Long.MAX_VALUE;
@@ -62,10 +70,25 @@ public final class UsageBatches {
         first = Math.min(first, priced.record().timeMillis());
         last = Math.max(last, priced.record().timeMillis());
       }
-      rows.add(Tuple.tuple().addLong(first).addLong(last).addInteger(part.size()).addLong(now).addString(body(part))
-          .addString(costs(part)));
+      lines.reset();
+      write(part, lines);
+      // The lines go straight from this buffer into the compressor: no String of them is made.
+      rows.add(Tuple.tuple().addLong(first).addLong(last).addInteger(part.size()).addLong(now)
+          .addValue(binary.apply(PackedLines.pack(lines.bytes(), lines.size()))).addString(costs(part)));
     }
     return rows;
+  }
+
+  /** A batch's lines, written into and read from the same array. */
+  private static final class Lines extends ByteArrayOutputStream {
+
+    Lines() {
+      super(ROW_BYTES);
+    }
+
+    byte[] bytes() {
+      return buf;
+    }
   }
 
   /** The costs of {@code records}, in order, comma-separated, empty where unknown. */
@@ -103,13 +126,27 @@ public final class UsageBatches {
     }
   }
 
-  /** The batch a {@code SELECT id, recorded_at, body, costs} row holds. */
+  /**
+   * The batch a {@link #COLUMNS} row holds: its compressed lines, or (rows stored before schema
+   * version 5) its lines as text. A row whose compressed lines do not inflate is skipped and
+   * said once, without its content.
+   */
   public static void decode(Row row, Consumer<Stored> out) {
-    decode(row.getString(2), row.getString(3), row.getLong(1), out);
+    Buffer packed = row.getBuffer(4);
+    if (packed == null) {
+      decode(row.getString(2), row.getString(3), row.getLong(1), out);
+      return;
+    }
+    Optional<String> lines = PackedLines.unpack(packed.getBytes());
+    if (lines.isEmpty()) {
+      LOG.warn("A stored usage batch (id {}) could not be inflated; its records are skipped", row.getLong(0));
+      return;
+    }
+    decode(lines.get(), row.getString(3), row.getLong(1), out);
   }
 
   /** The columns {@link #decode(Row, Consumer)} reads, in its order. */
-  public static final String COLUMNS = "id, recorded_at, body, costs";
+  public static final String COLUMNS = "id, recorded_at, body, costs, body_deflated";
 
   /**
    * Every stored record whose time lies in {@code [fromMs, toMs)}, in the order of the batches

@@ -116,7 +116,7 @@ public final class UsageStore {
         return Future.succeededFuture(fresh);
       }
       return conn.preparedQuery(db.dialect(UsageBatches.INSERT)).executeBatch(UsageBatches.rows(fresh, ROW_RECORDS,
-              clock.getAsLong()))
+              clock.getAsLong(), db::binary))
           .compose(done -> conn.preparedQuery(db.dialect(SecondTotals.INSERT)).executeBatch(SecondTotals.rows(fresh)))
           .compose(done -> alsoInTransaction.run(conn, fresh))
           .map(done -> fresh);

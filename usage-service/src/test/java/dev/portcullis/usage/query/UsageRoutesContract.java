@@ -189,7 +189,7 @@ abstract class UsageRoutesContract extends LedgerTest {
     assertThat(statements.subList(1, recordPages)).allSatisfy(statement -> assertThat(statement)
         .contains("WHERE time_ms >= ? AND (time_ms > ? OR id > ?) ORDER BY"));
     assertThat(statements.subList(recordPages, statements.size())).allSatisfy(statement -> assertThat(statement)
-        .startsWith("SELECT id, recorded_at, body, costs FROM usage_batches WHERE id > ?")
+        .startsWith("SELECT id, recorded_at, body, costs, body_deflated FROM usage_batches WHERE id > ?")
         .endsWith("ORDER BY id LIMIT " + UsageExport.BATCHES_PER_PAGE));
   }
 

@@ -83,7 +83,7 @@ class UsageStoreTest {
     db.query("INSERT INTO usage_records (id, time_ms, caller_kind, provider, operation, stream, status, outcome,"
         + " latency_ms, recorded_at) VALUES ('old', 1, 'none', 'openai', 'chat.completions', FALSE, 200, 'ok', 1, 1)",
         Tuple.tuple()).await();
-    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(4);
+    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(5);
     assertThat(db.query("SELECT limits FROM usage_records WHERE id = 'old'", Tuple.tuple()).await().iterator().next()
         .getString(0)).isNull();
     Row row = db.query("SELECT policy FROM usage_records WHERE id = 'old'", Tuple.tuple()).await().iterator().next();
@@ -226,9 +226,81 @@ class UsageStoreTest {
         .withAudit(new UsageRecord.Audit("full", "{\"prompt\":\"the-request-body\"}", "the-answer-body", false));
     List<Priced> batch = List.of(new Priced(audited, null), new Priced(call("b", 2_000, "vk-1", 3, "ok"), null));
     new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
-    String body = db.query("SELECT body FROM usage_batches", Tuple.tuple()).await().iterator().next().getString(0);
-    assertThat(body).doesNotContain("the-request-body").doesNotContain("the-answer-body");
+    Row row = db.query("SELECT body, body_deflated FROM usage_batches", Tuple.tuple()).await().iterator().next();
+    assertThat(row.getString(0)).isNull();
+    String body = PackedLines.unpack(row.getBuffer(1).getBytes()).orElseThrow();
+    assertThat(body).contains("\"id\":\"a\"").doesNotContain("the-request-body").doesNotContain("the-answer-body");
     assertThat(stored().get("a").record().audit()).isNull();
     assertThat(stored().get("a").record().inputTokens()).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchsLinesAreStoredCompressedAndReadBackAsTheyWere() {
+    UsageMigrations.migrate(db).await();
+    List<Priced> batch = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      batch.add(new Priced(call("c" + i, 10_000 + i, "vk-" + (i % 3), i, "completed"), i % 2 == 0 ? null
+          : new BigDecimal("0.00" + i)));
+    }
+    new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
+    Row row = db.query("SELECT body, body_deflated FROM usage_batches", Tuple.tuple()).await().iterator().next();
+    assertThat(row.getString(0)).as("no text copy of the lines").isNull();
+    byte[] packed = row.getBuffer(1).getBytes();
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    UsageBatches.write(batch, lines);
+    assertThat(PackedLines.unpack(packed)).contains(lines.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(packed.length).as("64 similar lines compress well").isLessThan(lines.size() / 4);
+    Map<String, UsageBatches.Stored> stored = stored();
+    assertThat(stored).hasSize(64);
+    for (int i = 0; i < 64; i++) {
+      UsageBatches.Stored one = stored.get("c" + i);
+      assertThat(one.record()).isEqualTo(batch.get(i).record());
+      if (i % 2 == 0) {
+        assertThat(one.costUsd()).isNull();
+      } else {
+        assertThat(one.costUsd()).isEqualByComparingTo("0.00" + i);
+      }
+    }
+  }
+
+  @Test
+  void batchesStoredAsTextBeforeVersionFiveAreReadWithTheCompressedOnes() {
+    new SchemaMigrations(db, "usage_schema_version", UsageMigrations.ALL.subList(0, 4)).migrate().await();
+    UsageRecord old = call("old", 5_000, "vk-1", 7, "completed");
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    UsageBatches.write(List.of(new Priced(old, null)), lines);
+    db.query("INSERT INTO usage_batches (first_ms, last_ms, records, recorded_at, body, costs) VALUES (?, ?, ?, ?, ?, ?)",
+        Tuple.of(5_000L, 5_000L, 1, 6_000L, lines.toString(java.nio.charset.StandardCharsets.UTF_8), "0.5")).await();
+    assertThat(UsageMigrations.migrate(db).await()).isEqualTo(5);
+    new UsageStore(db).insertNew(List.of(new Priced(call("new", 5_001, "vk-1", 8, "completed"), null)), true,
+        AlsoInTransaction.NOTHING).await();
+    Map<String, UsageBatches.Stored> stored = stored();
+    assertThat(stored.keySet()).containsExactly("old", "new");
+    assertThat(stored.get("old").record()).isEqualTo(old);
+    assertThat(stored.get("old").costUsd()).isEqualByComparingTo("0.5");
+    assertThat(stored.get("old").recordedAt()).isEqualTo(6_000L);
+    // Sent again, the old text row is found like the compressed one: nothing is stored twice.
+    assertThat(new UsageStore(db).insertNew(List.of(new Priced(old, null), new Priced(call("new", 5_001, "vk-1", 8,
+        "completed"), null)), AlsoInTransaction.NOTHING).await()).isEmpty();
+  }
+
+  @Test
+  void aDamagedOrForgedCompressedRowIsSkippedNotInflatedWithoutEnd() {
+    UsageMigrations.migrate(db).await();
+    new UsageStore(db).insertNew(List.of(new Priced(call("good", 9_000, "vk-1", 1, "completed"), null)), true,
+        AlsoInTransaction.NOTHING).await();
+    byte[] notDeflate = "not a deflate stream at all".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] packed = PackedLines.pack(notDeflate, notDeflate.length);
+    byte[] truncated = java.util.Arrays.copyOf(packed, packed.length / 2);
+    // Forged: 64 MB of one byte compresses to about 64 KB and would inflate past the bound.
+    byte[] huge = new byte[64 * 1024 * 1024];
+    byte[] bomb = PackedLines.pack(huge, huge.length);
+    for (byte[] bad : List.of(notDeflate, truncated, bomb)) {
+      db.query("INSERT INTO usage_batches (first_ms, last_ms, records, recorded_at, body_deflated, costs)"
+          + " VALUES (9000, 9000, 1, 1, ?, '')", Tuple.of(db.binary(bad))).await();
+    }
+    assertThat(PackedLines.unpack(bomb)).isEmpty();
+    assertThat(PackedLines.unpack(truncated)).isEmpty();
+    assertThat(stored().keySet()).containsExactly("good");
   }
 }
