@@ -84,7 +84,7 @@ public final class BusCodecs {
                 h.getJsonObject("fallbacks") == null ? Map.of() : strings(h.getJsonObject("fallbacks")))),
         new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)),
         new BusCodec<>(UsageLines.class, l -> new JsonObject(),
-            l -> Buffer.buffer(UsageLines.wireText(l).getBytes(StandardCharsets.UTF_8)),
+            l -> Buffer.buffer(l.wireText().getBytes(StandardCharsets.UTF_8)),
             (h, b) -> new UsageLines(b == null ? "" : b.toString(StandardCharsets.UTF_8))));
   }
 

@@ -26,14 +26,8 @@ public final class UsageLines {
     return lines;
   }
 
-  /** The lines, for the codec only (the message is encoded before it is delivered, never after). */
-  synchronized String peek() {
-    return text;
-  }
-
-  /** For {@code BusCodecs}: the text a message on the wire carries. */
-  public static String wireText(UsageLines lines) {
-    String text = lines.peek();
+  /** The text a message on the wire carries (the codec encodes before delivery, never after a take). */
+  public synchronized String wireText() {
     return text == null ? "" : text;
   }
 }

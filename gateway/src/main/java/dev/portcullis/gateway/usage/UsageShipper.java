@@ -2,6 +2,7 @@ package dev.portcullis.gateway.usage;
 
 import dev.portcullis.common.Addresses;
 import dev.portcullis.common.bus.BusCodecs;
+import dev.portcullis.common.usage.LineBuffer;
 import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -63,7 +63,7 @@ public final class UsageShipper implements AutoCloseable {
   private final Counter droppedFailed;
   private final Thread thread;
   /** Used by the journal thread only. */
-  private LineBuffer journalBuffer = new LineBuffer();
+  private LineBuffer journalBuffer = new LineBuffer(64 * 1024);
   private volatile boolean running = true;
   private volatile long pendingBytes;
   /** The batch the ledger is storing, its answer once it came (set by a Vert.x thread). */
@@ -188,32 +188,7 @@ public final class UsageShipper implements AutoCloseable {
     }
     if (lines.capacity() > MAX_KEPT_BUFFER_BYTES) {
       // A burst's buffer is not kept for the quiet that follows.
-      journalBuffer = new LineBuffer();
-    }
-  }
-
-  /**
-   * The lines of one journal write, written into directly and kept from one write to the next:
-   * no array per record, no copy of the whole on the way to the file.
-   */
-  static final class LineBuffer extends ByteArrayOutputStream {
-
-    LineBuffer() {
-      super(64 * 1024);
-    }
-
-    /** Forgets what was written after the first {@code size} bytes (a record that failed or did not fit). */
-    void truncate(int size) {
-      count = size;
-    }
-
-    /** The buffer itself: its first {@link #size()} bytes are the lines. */
-    byte[] bytes() {
-      return buf;
-    }
-
-    int capacity() {
-      return buf.length;
+      journalBuffer = new LineBuffer(64 * 1024);
     }
   }
 

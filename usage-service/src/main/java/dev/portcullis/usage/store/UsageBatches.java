@@ -1,5 +1,6 @@
 package dev.portcullis.usage.store;
 
+import dev.portcullis.common.usage.LineBuffer;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import io.vertx.core.Future;
@@ -61,7 +62,7 @@ public final class UsageBatches {
    */
   static List<Tuple> rows(List<UsageStore.Priced> records, int perRow, long now, Function<byte[], Object> binary) {
     List<Tuple> rows = new ArrayList<>((records.size() + perRow - 1) / perRow);
-    Lines lines = new Lines();
+    LineBuffer lines = new LineBuffer(ROW_BYTES);
     for (int from = 0; from < records.size(); from += perRow) {
       List<UsageStore.Priced> part = records.subList(from, Math.min(records.size(), from + perRow));
       long first = Long.MAX_VALUE;
@@ -77,18 +78,6 @@ public final class UsageBatches {
           .addValue(binary.apply(PackedLines.pack(lines.bytes(), lines.size()))).addString(costs(part)));
     }
     return rows;
-  }
-
-  /** A batch's lines, written into and read from the same array. */
-  private static final class Lines extends ByteArrayOutputStream {
-
-    Lines() {
-      super(ROW_BYTES);
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
   }
 
   /** The costs of {@code records}, in order, comma-separated, empty where unknown. */
