@@ -1,6 +1,7 @@
 package dev.portcullis.usage;
 
 import dev.portcullis.common.metrics.BoundedLabels;
+import dev.portcullis.common.usage.RecordLine;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.usage.audit.AuditEntry;
 import dev.portcullis.usage.audit.AuditStore;
@@ -68,20 +69,23 @@ final class UsageLedger {
    * answers how many were new. Called on the ledger's context, one batch after another.
    */
   Future<Integer> store(List<UsageRecord> records) {
-    return store(records, false);
+    return store(records.stream().map(RecordLine::of).toList(), false);
   }
 
-  /** @param neverSent the gateway never sent this batch before: no record of it can be stored yet */
-  Future<Integer> store(List<UsageRecord> records, boolean neverSent) {
+  /**
+   * @param records   the batch's records, with their lines as the gateway sent them
+   * @param neverSent the gateway never sent this batch before: no record of it can be stored yet
+   */
+  Future<Integer> store(List<RecordLine> records, boolean neverSent) {
     Future<Integer> done = writing.transform(previous -> storeNow(records, neverSent));
     writing = done;
     return done;
   }
 
-  private Future<Integer> storeNow(List<UsageRecord> records, boolean neverSent) {
+  private Future<Integer> storeNow(List<RecordLine> records, boolean neverSent) {
     List<Priced> priced = new ArrayList<>(records.size());
-    for (UsageRecord record : records) {
-      priced.add(new Priced(record, pricing.apply(record)));
+    for (RecordLine line : records) {
+      priced.add(new Priced(line.record(), pricing.apply(line.record()), line));
     }
     int received = records.size();
     // Counted once committed, before the disk sync the answer waits for: only the count is kept

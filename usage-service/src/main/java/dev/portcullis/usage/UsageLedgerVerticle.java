@@ -5,6 +5,7 @@ import dev.portcullis.common.auth.AuthSecret;
 import dev.portcullis.common.bus.BusCodecs;
 import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.settings.Settings;
+import dev.portcullis.common.usage.RecordLine;
 import dev.portcullis.common.usage.UsageLines;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
@@ -42,6 +43,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -153,7 +155,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
   }
 
   private void onBatch(Message<Object> message) {
-    List<UsageRecord> records = new ArrayList<>();
+    List<RecordLine> records = new ArrayList<>();
     int[] malformed = {0};
     // One bad line must not hold the whole journal back forever: it is counted and skipped.
     UsageRecordLines.read(lines(message.body()), records::add, () -> malformed[0]++);
@@ -173,12 +175,13 @@ public final class UsageLedgerVerticle extends VerticleBase {
   }
 
   /**
-   * A batch's text: taken from its {@link UsageLines} (the message stays reachable until the
-   * answer, its text need not), or as sent by a gateway of an earlier version (a string).
+   * A batch's lines as UTF-8: taken from its {@link UsageLines} (the message stays reachable until
+   * the answer, its lines need not), or as sent by a gateway of an earlier version (a string).
    */
-  private static String lines(Object body) {
-    String text = body instanceof UsageLines lines ? lines.take() : body instanceof String sent ? sent : null;
-    return text == null ? "" : text;
+  private static byte[] lines(Object body) {
+    byte[] utf8 = body instanceof UsageLines lines ? lines.take()
+        : body instanceof String sent ? sent.getBytes(StandardCharsets.UTF_8) : null;
+    return utf8 == null ? new byte[0] : utf8;
   }
 
   /** Mounts the ledger's admin calls under {@code base} (the caller checked the admin token). */

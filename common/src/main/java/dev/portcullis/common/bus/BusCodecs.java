@@ -17,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,8 +83,8 @@ public final class BusCodecs {
                 h.getJsonObject("fallbacks") == null ? Map.of() : strings(h.getJsonObject("fallbacks")))),
         new BusCodec<>(ModelListRequest.class, BusCodecs::modelList, r -> null, (h, b) -> modelList(h)),
         new BusCodec<>(UsageLines.class, l -> new JsonObject(),
-            l -> Buffer.buffer(l.wireText().getBytes(StandardCharsets.UTF_8)),
-            (h, b) -> new UsageLines(b == null ? "" : b.toString(StandardCharsets.UTF_8))));
+            l -> Buffer.buffer(l.wireBytes()),
+            (h, b) -> new UsageLines(b == null ? new byte[0] : b.getBytes())));
   }
 
   private static JsonObject modelList(ModelListRequest r) {

@@ -81,20 +81,38 @@ public final class UsageRecordLines {
    * a record is skipped and counted by {@code malformed}; reading goes on with the next line.
    */
   public static void read(String lines, Consumer<UsageRecord> records, Runnable malformed) {
-    // One copy of the batch as UTF-8, each line parsed where it lies: no string per line, and no
-    // second copy of it inside the parser (a batch is up to 2,000 records, read as often as calls).
-    byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
+    read(lines.getBytes(StandardCharsets.UTF_8), line -> records.accept(line.record()), malformed);
+  }
+
+  /**
+   * Reads every record of {@code utf8} (JSON objects separated by line ends), each line parsed
+   * where it lies: no string per line, no copy of the batch. A record comes with its line
+   * ({@link RecordLine}) when that line says nothing but the record (no audited bodies, no field
+   * this version does not know), so it can be stored as it is; otherwise its line is null. A line
+   * that is not a record is skipped and counted by {@code malformed}.
+   */
+  public static void read(byte[] utf8, Consumer<RecordLine> records, Runnable malformed) {
+    boolean[] unknownField = new boolean[1];
     int start = 0;
-    while (start < bytes.length) {
+    while (start < utf8.length) {
       int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
+      while (end < utf8.length && utf8[end] != '\n') {
         end++;
       }
-      if (!blank(bytes, start, end)) {
-        try (JsonParser parser = JSON.createParser(bytes, start, end - start)) {
-          records.accept(record(parser));
+      if (!blank(utf8, start, end)) {
+        UsageRecord record;
+        unknownField[0] = false;
+        try (JsonParser parser = JSON.createParser(utf8, start, end - start)) {
+          record = record(parser, unknownField);
         } catch (IOException | RuntimeException notARecord) {
+          record = null;
+        }
+        if (record == null) {
           malformed.run();
+        } else if (unknownField[0] || record.audit() != null) {
+          records.accept(RecordLine.of(record));
+        } else {
+          records.accept(new RecordLine(record, utf8, start, end));
         }
       }
       start = end + 1;
@@ -121,7 +139,7 @@ public final class UsageRecordLines {
     return records;
   }
 
-  private static UsageRecord record(JsonParser json) throws IOException {
+  private static UsageRecord record(JsonParser json, boolean[] unknownField) throws IOException {
     if (json.nextToken() != JsonToken.START_OBJECT) {
       throw new IOException("not an object");
     }
@@ -173,7 +191,10 @@ public final class UsageRecordLines {
         case "audit" -> audit = value == JsonToken.VALUE_NULL ? null : audit(json);
         case "limits" -> limits = text(json, value);
         case "policy" -> policy = text(json, value);
-        default -> json.skipChildren();
+        default -> {
+          unknownField[0] = true;
+          json.skipChildren();
+        }
       }
     }
     if (id == null || time == null || status == null) {

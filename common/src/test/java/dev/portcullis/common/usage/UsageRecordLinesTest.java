@@ -41,6 +41,25 @@ class UsageRecordLinesTest {
   }
 
   @Test
+  void aLineThatSaysOnlyItsRecordComesWithItsBytesAndAnyOtherLineWithout() {
+    String unknownField = "{\"id\":\"req-9\",\"time\":1,\"status\":200,\"injected\":\"x\"}";
+    byte[] batch = (lines(PLAIN) + "\n" + lines(AUDITED) + unknownField + "\n").getBytes(StandardCharsets.UTF_8);
+    List<RecordLine> read = new ArrayList<>();
+    UsageRecordLines.read(batch, read::add, () -> {
+      throw new AssertionError("no line here is malformed");
+    });
+
+    assertThat(read).extracting(RecordLine::record).extracting(UsageRecord::id).containsExactly("req-1", "req-2", "req-9");
+    RecordLine plain = read.get(0);
+    assertThat(plain.storableAsIs()).isTrue();
+    ByteArrayOutputStream stored = new ByteArrayOutputStream();
+    plain.writeTo(stored);
+    assertThat(stored.toString(StandardCharsets.UTF_8)).isEqualTo(lines(PLAIN));
+    assertThat(read.get(1).storableAsIs()).as("audited bodies are never stored with the record").isFalse();
+    assertThat(read.get(2).storableAsIs()).as("a field this version does not know is not stored").isFalse();
+  }
+
+  @Test
   void aLineThatIsNoRecordIsCountedAndTheOthersAreRead() {
     List<UsageRecord> read = new ArrayList<>();
     int[] malformed = {0};

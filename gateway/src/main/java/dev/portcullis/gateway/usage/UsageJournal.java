@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -257,11 +258,10 @@ final class UsageJournal implements AutoCloseable {
       }
       return Optional.empty();
     }
-    // One string of the lines as they are in the file (a '\n' ends each, UTF-8 has no other byte
-    // of that value), its last '\n' left out: it is what the ledger is sent, and it stays in memory
-    // until the ledger answers, so it is made once, without a string per line.
-    return Optional.of(new Batch(new String(bytes, 0, consumed - 1, StandardCharsets.UTF_8), records, number, offset,
-        number, offset + consumed));
+    // The lines as they are in the file (UTF-8, each ended by '\n'): what the ledger is sent and
+    // parses in place, so no text is made of them here.
+    byte[] lines = consumed == bytes.length ? bytes : Arrays.copyOf(bytes, consumed);
+    return Optional.of(new Batch(lines, records, number, offset, number, offset + consumed));
   }
 
   /** The ledger stored everything up to the end of {@code batch}: moves the cursor past it. */
@@ -291,11 +291,11 @@ final class UsageJournal implements AutoCloseable {
   }
 
   /**
-   * Lines read from the journal ({@code text}: {@code records} JSON lines separated by {@code '\n'},
-   * empty lines among them skipped in the count), where they start, and where the cursor goes once
-   * the ledger has them.
+   * Lines read from the journal ({@code lines}: {@code records} JSON lines as UTF-8, each ended by
+   * {@code '\n'}, empty lines among them skipped in the count), where they start, and where the
+   * cursor goes once the ledger has them.
    */
-  record Batch(String text, int records, long startSegment, long startOffset, long endSegment, long endOffset) {
+  record Batch(byte[] lines, int records, long startSegment, long startOffset, long endSegment, long endOffset) {
 
     /** Whether this batch starts at or after {@code segment}:{@code offset}. */
     boolean startsAtOrAfter(long segment, long offset) {
@@ -303,13 +303,13 @@ final class UsageJournal implements AutoCloseable {
     }
 
     /** This batch without its lines: where it lies and how many records it holds. */
-    Batch withoutText() {
+    Batch withoutLines() {
       return new Batch(null, records, startSegment, startOffset, endSegment, endOffset);
     }
 
-    /** The batch's lines, the empty ones left out. */
-    List<String> lines() {
-      return text.lines().filter(line -> !line.isEmpty()).toList();
+    /** The batch's lines as text, the empty ones left out. */
+    List<String> textLines() {
+      return new String(lines, StandardCharsets.UTF_8).lines().filter(line -> !line.isEmpty()).toList();
     }
   }
 

@@ -239,8 +239,8 @@ public final class UsageShipper implements AutoCloseable {
     UsageJournal.Batch batch = next.get();
     // Only where the batch lies is kept for the answer: its text goes to the ledger, which takes
     // it from the message (UsageLines), so no copy of it outlives the parse.
-    inFlight = batch.withoutText();
-    UsageLines body = new UsageLines(batch.text());
+    inFlight = batch.withoutLines();
+    UsageLines body = new UsageLines(batch.lines());
     boolean neverSent = batch.startsAtOrAfter(sentUpTo[0], sentUpTo[1]);
     if (neverSent || batch.endSegment() > sentUpTo[0]
         || batch.endSegment() == sentUpTo[0] && batch.endOffset() > sentUpTo[1]) {

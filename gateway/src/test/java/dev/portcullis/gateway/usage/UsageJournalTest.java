@@ -31,7 +31,7 @@ class UsageJournalTest {
   private static List<String> drain(UsageJournal journal, boolean confirm) throws IOException {
     List<String> all = new ArrayList<>();
     for (Optional<UsageJournal.Batch> batch; (batch = journal.next(7, 1 << 20)).isPresent(); ) {
-      all.addAll(batch.get().lines());
+      all.addAll(batch.get().textLines());
       if (!confirm) {
         break;
       }
@@ -45,9 +45,9 @@ class UsageJournalTest {
     try (UsageJournal journal = UsageJournal.open(dir, 1 << 20)) {
       journal.append(lines(0, 20));
       UsageJournal.Batch first = journal.next(7, 1 << 20).orElseThrow();
-      assertThat(first.lines()).hasSize(7).first().isEqualTo("{\"id\":\"r0\"}");
+      assertThat(first.textLines()).hasSize(7).first().isEqualTo("{\"id\":\"r0\"}");
       // Not confirmed: the same records come again.
-      assertThat(journal.next(7, 1 << 20).orElseThrow().lines()).isEqualTo(first.lines());
+      assertThat(journal.next(7, 1 << 20).orElseThrow().textLines()).isEqualTo(first.textLines());
       journal.confirm(first);
       List<String> rest = drain(journal, true);
       assertThat(rest).hasSize(13).first().isEqualTo("{\"id\":\"r7\"}");
@@ -97,7 +97,7 @@ class UsageJournalTest {
       assertThat(segments()).isGreaterThanOrEqualTo(2);
       int seen = 0;
       for (Optional<UsageJournal.Batch> batch; (batch = journal.next(100, 1 << 20)).isPresent(); ) {
-        seen += batch.get().lines().size();
+        seen += batch.get().textLines().size();
         journal.confirm(batch.get());
       }
       assertThat(seen).isEqualTo(6);
@@ -147,16 +147,17 @@ class UsageJournalTest {
   }
 
   @Test
-  void aBatchIsItsLinesAsOneTextCountingOnlyTheLinesThatAreNotEmpty() throws IOException {
+  void aBatchIsItsLinesAsTheyAreInTheFileCountingOnlyTheLinesThatAreNotEmpty() throws IOException {
     try (UsageJournal journal = UsageJournal.open(dir, 1 << 20)) {
       journal.append("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}\n\n{\"id\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
       UsageJournal.Batch batch = journal.next(10, 1 << 20).orElseThrow();
-      assertThat(batch.text()).isEqualTo("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}\n\n{\"id\":\"b\"}");
+      assertThat(new String(batch.lines(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}\n\n{\"id\":\"b\"}\n");
       assertThat(batch.records()).isEqualTo(2);
       // The record limit counts records, not the empty lines between them.
       UsageJournal.Batch first = journal.next(1, 1 << 20).orElseThrow();
       assertThat(first.records()).isEqualTo(1);
-      assertThat(first.lines()).containsExactly("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}");
+      assertThat(first.textLines()).containsExactly("{\"id\":\"mod\u00e8le \u65e5\u672c \ud83d\ude00\"}");
     }
   }
 }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +63,7 @@ class UsageShipperTest {
         return;
       }
       int fresh = 0;
-      for (String line : message.body().take().split("\n")) {
+      for (String line : new String(message.body().take(), StandardCharsets.UTF_8).split("\n")) {
         String id = new JsonObject(line).getString("id");
         received.add(id);
         fresh += stored.add(id) ? 1 : 0;

@@ -47,9 +47,17 @@ public final class UsageBatches {
   /** A record as stored: its cost (null when it had no price) and when the ledger stored it. */
   public record Stored(UsageRecord record, BigDecimal costUsd, long recordedAt) {}
 
-  /** The lines of {@code records}, each as {@link UsageRecordLines#write} writes it, without its audited bodies, after what {@code lines} holds. */
+  /**
+   * The lines of {@code records}, after what {@code lines} holds: each as it came from the gateway
+   * where it says only the record ({@link dev.portcullis.common.usage.RecordLine#storableAsIs}), else as
+   * {@link UsageRecordLines#write} writes it, without its audited bodies.
+   */
   static void write(List<UsageStore.Priced> records, ByteArrayOutputStream lines) {
     for (UsageStore.Priced priced : records) {
+      if (priced.line() != null && priced.line().storableAsIs()) {
+        priced.line().writeTo(lines);
+        continue;
+      }
       UsageRecord record = priced.record();
       UsageRecordLines.write(record.audit() == null ? record : record.withAudit(null), lines);
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.usage.store;
 
+import dev.portcullis.common.usage.RecordLine;
 import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.database.Database;
 import io.vertx.core.Future;
@@ -61,8 +62,16 @@ public final class UsageStore {
     return db;
   }
 
-  /** A record and its cost (null when its model has no price). */
-  public record Priced(UsageRecord record, BigDecimal costUsd) {}
+  /**
+   * A record and its cost (null when its model has no price), and the line it came in where that
+   * line is stored as it came ({@link RecordLine#storableAsIs}; null or not: the record is written).
+   */
+  public record Priced(UsageRecord record, BigDecimal costUsd, RecordLine line) {
+
+    public Priced(UsageRecord record, BigDecimal costUsd) {
+      this(record, costUsd, null);
+    }
+  }
 
   /**
    * Inserts the records not stored yet, in one transaction, and runs {@code alsoInTransaction}

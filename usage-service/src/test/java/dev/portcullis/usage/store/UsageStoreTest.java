@@ -3,6 +3,7 @@ package dev.portcullis.usage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.common.usage.UsageRecord;
+import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.common.usage.UsageRecord.CallerKind;
 import dev.portcullis.database.Database;
 import dev.portcullis.database.SchemaMigrations;
@@ -232,6 +233,37 @@ class UsageStoreTest {
     assertThat(body).contains("\"id\":\"a\"").doesNotContain("the-request-body").doesNotContain("the-answer-body");
     assertThat(stored().get("a").record().audit()).isNull();
     assertThat(stored().get("a").record().inputTokens()).isEqualTo(3);
+  }
+
+  @Test
+  void aLineThatSaysOnlyItsRecordIsStoredAsItCameAnyOtherIsWrittenAgain() {
+    UsageMigrations.migrate(db).await();
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    UsageRecordLines.write(call("as-sent", 1_000, "vk-1", 3, "ok"), sent);
+    UsageRecordLines.write(call("audited", 1_001, "vk-1", 4, "ok")
+        .withAudit(new UsageRecord.Audit("full", "the-request-body", "the-answer-body", false)), sent);
+    // A gateway of a later version (or a forged message) adds a field: it is not stored.
+    java.io.ByteArrayOutputStream extra = new java.io.ByteArrayOutputStream();
+    UsageRecordLines.write(call("extra", 1_002, "vk-1", 5, "ok"), extra);
+    sent.writeBytes(extra.toString(java.nio.charset.StandardCharsets.UTF_8).replace("}\n", ",\"smuggled\":\"xyz\"}\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<Priced> batch = new ArrayList<>();
+    UsageRecordLines.read(sent.toByteArray(), line -> batch.add(new Priced(line.record(), null, line)), () -> {
+      throw new AssertionError("every line is a record");
+    });
+
+    new UsageStore(db).insertNew(batch, true, AlsoInTransaction.NOTHING).await();
+
+    Row row = db.query("SELECT body_deflated FROM usage_batches", Tuple.tuple()).await().iterator().next();
+    List<String> lines = PackedLines.unpack(row.getBuffer(0).getBytes()).orElseThrow().lines().toList();
+    assertThat(lines.get(0)).as("stored as it came").isEqualTo(sent.toString(java.nio.charset.StandardCharsets.UTF_8)
+        .lines().findFirst().orElseThrow());
+    assertThat(lines.get(1)).contains("\"id\":\"audited\"").doesNotContain("the-request-body").doesNotContain("\"audit\":");
+    assertThat(lines.get(2)).contains("\"id\":\"extra\"").doesNotContain("smuggled");
+    Map<String, UsageBatches.Stored> stored = stored();
+    assertThat(stored.get("as-sent").record()).isEqualTo(batch.get(0).record());
+    assertThat(stored.get("audited").record()).isEqualTo(batch.get(1).record().withAudit(null));
+    assertThat(stored.get("extra").record()).isEqualTo(batch.get(2).record());
   }
 
   @Test
