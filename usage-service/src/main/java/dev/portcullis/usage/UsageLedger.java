@@ -85,7 +85,7 @@ final class UsageLedger {
   private Future<Integer> storeNow(List<RecordLine> records, boolean neverSent) {
     List<Priced> priced = new ArrayList<>(records.size());
     for (RecordLine line : records) {
-      priced.add(new Priced(line.record(), pricing.apply(line.record()), line));
+      priced.add(new Priced(line, pricing.apply(line.record())));
     }
     int received = records.size();
     // Counted once committed, before the disk sync the answer waits for: only the count is kept

@@ -7,7 +7,6 @@ import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.RecordLine;
 import dev.portcullis.common.usage.UsageLines;
-import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.audit.AuditAdminRoutes;

@@ -54,7 +54,7 @@ public final class UsageBatches {
    */
   static void write(List<UsageStore.Priced> records, ByteArrayOutputStream lines) {
     for (UsageStore.Priced priced : records) {
-      if (priced.line() != null && priced.line().storableAsIs()) {
+      if (priced.line().storableAsIs()) {
         priced.line().writeTo(lines);
         continue;
       }

@@ -63,13 +63,18 @@ public final class UsageStore {
   }
 
   /**
-   * A record and its cost (null when its model has no price), and the line it came in where that
-   * line is stored as it came ({@link RecordLine#storableAsIs}; null or not: the record is written).
+   * A record, as the line it came in ({@link RecordLine}: stored as it came where it can be), and
+   * its cost (null when its model has no price).
    */
-  public record Priced(UsageRecord record, BigDecimal costUsd, RecordLine line) {
+  public record Priced(RecordLine line, BigDecimal costUsd) {
 
+    /** A record that came in no line of its own: it is written when stored. */
     public Priced(UsageRecord record, BigDecimal costUsd) {
-      this(record, costUsd, null);
+      this(RecordLine.of(record), costUsd);
+    }
+
+    public UsageRecord record() {
+      return line.record();
     }
   }
 

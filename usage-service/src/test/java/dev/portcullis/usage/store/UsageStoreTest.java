@@ -248,7 +248,7 @@ class UsageStoreTest {
     sent.writeBytes(extra.toString(java.nio.charset.StandardCharsets.UTF_8).replace("}\n", ",\"smuggled\":\"xyz\"}\n")
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     List<Priced> batch = new ArrayList<>();
-    UsageRecordLines.read(sent.toByteArray(), line -> batch.add(new Priced(line.record(), null, line)), () -> {
+    UsageRecordLines.read(sent.toByteArray(), line -> batch.add(new Priced(line, null)), () -> {
       throw new AssertionError("every line is a record");
     });
 
