@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.common.settings.SettingsException;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseTest {
 
@@ -39,5 +42,23 @@ class DatabaseTest {
     Database postgres = Database.postgres(vertx, "postgresql://u:p@127.0.0.1:1/db");
     assertThat(postgres.dialect("SELECT ? WHERE a = ? AND b = ?")).isEqualTo("SELECT $1 WHERE a = $2 AND b = $3");
     postgres.close().await();
+  }
+
+  @Test
+  void anAppendMostlyStoreCompactsOnlyHalfDeadChunksAndTheOthersKeepH2sDefault(@TempDir Path dir) {
+    Database appends = Database.embedded(vertx, dir, "appends", Database.Writes.APPENDS);
+    Database updates = Database.embedded(vertx, dir, "updates");
+    try {
+      assertThat(compactFillRate(appends)).isEqualTo("50");
+      assertThat(compactFillRate(updates)).isEqualTo("90");
+    } finally {
+      appends.close().await();
+      updates.close().await();
+    }
+  }
+
+  private static String compactFillRate(Database db) {
+    return db.query("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?",
+        Tuple.of("AUTO_COMPACT_FILL_RATE")).await().iterator().next().getString(0);
   }
 }

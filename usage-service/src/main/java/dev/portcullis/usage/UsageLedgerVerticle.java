@@ -108,7 +108,7 @@ public final class UsageLedgerVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     String databaseUrl = settings.string(Database.DATABASE_URL_SETTING);
     database = databaseUrl != null ? Database.postgres(vertx, databaseUrl)
-        : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage");
+        : Database.embedded(vertx, AuthSecret.dataDir(settings), "usage", Database.Writes.APPENDS);
     store = new UsageStore(database);
     LimitStore limitStore = new LimitStore(database, Clock.systemUTC());
     LedgerSpend spend = new LedgerSpend(database, System::currentTimeMillis);
