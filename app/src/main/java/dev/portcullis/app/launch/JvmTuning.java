@@ -63,6 +63,7 @@ public final class JvmTuning {
    * Larger I/O still works, through a buffer freed after the call.
    */
   static final int MAX_CACHED_IO_BUFFER_BYTES = 256 * 1024;
+  private static final String IO_BUFFER_PROPERTY = "-Djdk.nio.maxCachedBufferSize";
 
   /** The options that change what these flags decide: the user's word is kept as given. */
   private static final Pattern OWN_MEMORY_OPTION = Pattern.compile(
@@ -167,15 +168,20 @@ public final class JvmTuning {
         "-XX:ReservedCodeCacheSize=64m",
         "-XX:MaxDirectMemorySize=96m",
         "-Xss512k",
-        "-Djdk.nio.maxCachedBufferSize=" + MAX_CACHED_IO_BUFFER_BYTES));
+        IO_BUFFER_PROPERTY + "=" + MAX_CACHED_IO_BUFFER_BYTES));
     if (trimNativeHeap) {
       flags.add("-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_MILLIS);
     }
     return List.copyOf(flags);
   }
 
+  /**
+   * What the start-up line names: the JVM's own options, and of the system properties only the one
+   * these flags set (any other may carry a user's value that is not for a log).
+   */
   private static List<String> tunedPart(List<String> given) {
-    return given.stream().filter(option -> option.startsWith("-X")).toList();
+    return given.stream().filter(option -> option.startsWith("-X") || option.startsWith(IO_BUFFER_PROPERTY + "="))
+        .toList();
   }
 
   /** An option's name without its value, so that a path or secret never reaches the log. */

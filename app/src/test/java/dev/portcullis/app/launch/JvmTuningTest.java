@@ -102,9 +102,11 @@ class JvmTuningTest {
   @Test
   void theRestartedJvmNeverRestartsAgainAndSaysWhichFlagsItRunsWith() {
     JvmTuning.Decision decision = JvmTuning.decide(jarStart(
-        List.of("-XX:+UseSerialGC", "-Xmx224m", "-Dportcullis.secret=x", JvmTuning.MARKER), Map.of()), List.of());
+        List.of("-XX:+UseSerialGC", "-Xmx224m", "-Djdk.nio.maxCachedBufferSize=262144", "-Dportcullis.secret=x",
+            JvmTuning.MARKER), Map.of()), List.of());
     assertThat(decision.relaunch()).isFalse();
-    assertThat(decision.note()).isEqualTo("JVM tuned for a gateway: -XX:+UseSerialGC -Xmx224m");
+    assertThat(decision.note())
+        .isEqualTo("JVM tuned for a gateway: -XX:+UseSerialGC -Xmx224m -Djdk.nio.maxCachedBufferSize=262144");
   }
 
   @Test
