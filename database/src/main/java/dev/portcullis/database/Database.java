@@ -74,8 +74,14 @@ public final class Database {
      * resident memory, against 243 to 248 MB at 50%. The file grew by 72 bytes per record, against
      * 61 to 75 at 90% (87 with no compaction at all). Space that deletions free (audit retention)
      * is still won back once a chunk is half dead.
+     *
+     * <p>Its page cache is 4 MB instead of H2's 16: every page written enters it, and the pages of
+     * rows that are appended are seldom read again, so the default filled with them and stayed in
+     * the old generation (live heap after two minutes of saturation: 30.8 MB with 16 MB, 23.3 MB
+     * with 4 MB). Queries read the per-second totals, whose pages stay cached, and the export
+     * reads batches once, in order.
      */
-    APPENDS(";AUTO_COMPACT_FILL_RATE=50");
+    APPENDS(";AUTO_COMPACT_FILL_RATE=50;CACHE_SIZE=4096");
 
     private final String urlSettings;
 

@@ -45,20 +45,23 @@ class DatabaseTest {
   }
 
   @Test
-  void anAppendMostlyStoreCompactsOnlyHalfDeadChunksAndTheOthersKeepH2sDefault(@TempDir Path dir) {
+  void anAppendMostlyStoreCompactsOnlyHalfDeadChunksWithASmallCacheAndTheOthersKeepH2sDefaults(@TempDir Path dir) {
     Database appends = Database.embedded(vertx, dir, "appends", Database.Writes.APPENDS);
     Database updates = Database.embedded(vertx, dir, "updates");
     try {
-      assertThat(compactFillRate(appends)).isEqualTo("50");
-      assertThat(compactFillRate(updates)).isEqualTo("90");
+      assertThat(setting(appends, "AUTO_COMPACT_FILL_RATE")).isEqualTo("50");
+      assertThat(setting(appends, "info.CACHE_MAX_SIZE")).isEqualTo("4");
+      assertThat(setting(updates, "AUTO_COMPACT_FILL_RATE")).isEqualTo("90");
+      assertThat(setting(updates, "info.CACHE_MAX_SIZE")).isEqualTo("16");
     } finally {
       appends.close().await();
       updates.close().await();
     }
   }
 
-  private static String compactFillRate(Database db) {
+  /** An H2 setting as the open database reports it (the cache's size in MB). */
+  private static String setting(Database db, String name) {
     return db.query("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?",
-        Tuple.of("AUTO_COMPACT_FILL_RATE")).await().iterator().next().getString(0);
+        Tuple.of(name)).await().iterator().next().getString(0);
   }
 }
