@@ -32,7 +32,13 @@ class ErrorCasesTest {
   private static Vertx upstreamVertx;
   private static RecordingUpstream upstream;
   private static PortcullisUnderTest portcullis;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /**
+   * HTTP/1.1: these cases are about the error each answers. The JDK's default (HTTP/2 by upgrade)
+   * put later calls on an h2c connection, where Java 17's client fails every open stream when the
+   * server ends the connection after refusing an oversized body (GOAWAY) instead of reading the
+   * 413 it was sent first; HTTP/2 has tests of its own.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() {
