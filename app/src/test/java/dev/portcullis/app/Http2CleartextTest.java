@@ -7,6 +7,7 @@ import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,12 +16,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +46,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
  * HTTP/2 in clear on the gateway port: with prior knowledge (what the AWS SDK for JavaScript's
  * Bedrock Runtime client sends to an {@code http://} endpoint, here the AWS SDK for Java's Netty
  * client with {@code Protocol.HTTP2}, and Vert.x's client) and by an {@code h2c} upgrade. Every call
- * reaches the upstream once, and no answer carries a hop-by-hop header, refusals included.
+ * reaches the upstream once, and no answer carries a hop-by-hop header, refusals included. A body
+ * refused for its size ends its own stream, not the connection.
  */
 @Timeout(30)
 class Http2CleartextTest {
@@ -66,7 +70,8 @@ class Http2CleartextTest {
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1"),
         "ARCHESTRA_BEDROCK_BASE_URL", upstream.baseUrl(""),
         "ARCHESTRA_BEDROCK_ALLOWED_PROVIDERS", "anthropic,amazon",
-        "ARCHESTRA_BEDROCK_ALLOWED_INFERENCE_REGIONS", "us,global"));
+        "ARCHESTRA_BEDROCK_ALLOWED_INFERENCE_REGIONS", "us,global",
+        "ARCHESTRA_API_BODY_LIMIT", "64kb"));
   }
 
   @AfterAll
@@ -86,8 +91,12 @@ class Http2CleartextTest {
   }
 
   private static HttpClient client(boolean upgrade) {
-    return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(upgrade).setDefaultHost("127.0.0.1").setDefaultPort(portcullis.port()));
+    return vertx.createHttpClient(options(upgrade));
+  }
+
+  private static HttpClientOptions options(boolean upgrade) {
+    return new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(upgrade)
+        .setDefaultHost("127.0.0.1").setDefaultPort(portcullis.port());
   }
 
   private record Answer(int status, HttpVersion version, MultiMap headers, String body) {}
@@ -234,6 +243,55 @@ class Http2CleartextTest {
       assertThat(after.status()).isEqualTo(200);
       assertThat(after.version()).isEqualTo(HttpVersion.HTTP_2);
       assertThat(upstream.received()).hasSize(1);
+    } finally {
+      client.close().await();
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitEndsOnlyItsOwnStream() {
+    AtomicInteger connections = new AtomicInteger();
+    HttpClient client = vertx.httpClientBuilder().with(options(false))
+        .withConnectHandler(connection -> connections.incrementAndGet()).build();
+    try {
+      // Declared too large: refused before a byte of the body is read.
+      String big = "{\"model\":\"gpt-4o\",\"input\":\"" + "x".repeat(70 * 1024) + "\"}";
+      Answer declared = call(client, HttpMethod.POST, "/v1/openai/embeddings", big,
+          "Authorization", "Bearer sk-h2", "content-type", "application/json");
+      // No length: refused once 64 KB have come, while the client still sends and never ends.
+      Promise<Throwable> streamEnded = Promise.promise();
+      Answer streamed = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+              .setURI("/v1/openai/chat/completions").addHeader("Authorization", "Bearer sk-h2"))
+          .compose(request -> {
+            request.exceptionHandler(streamEnded::tryComplete);
+            request.setChunked(true);
+            for (int i = 0; i < 9; i++) {
+              request.write("x".repeat(8 * 1024));
+            }
+            return request.response();
+          })
+          .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.version(),
+              response.headers(), b.toString())))
+          .await();
+      Throwable reset = streamEnded.future().await();
+      Answer after = call(client, HttpMethod.POST, "/v1/openai/chat/completions",
+          "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+          "Authorization", "Bearer sk-h2", "content-type", "application/json");
+
+      for (Answer refused : List.of(declared, streamed)) {
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.version()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(refused.body()).contains("ARCHESTRA_API_BODY_LIMIT");
+        assertNoHopByHop(refused.headers());
+      }
+      // The client keeps its complete answer and is told, without error, to stop sending.
+      assertThat(reset).isInstanceOf(StreamResetException.class);
+      assertThat(((StreamResetException) reset).getCode()).isZero();
+      // The next call goes over the same connection: the refusals closed nothing else.
+      assertThat(after.status()).isEqualTo(200);
+      assertThat(after.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(connections.get()).isEqualTo(1);
+      assertThat(upstream.received()).extracting(RecordedRequest::path).containsExactly("/v1/chat/completions");
     } finally {
       client.close().await();
     }

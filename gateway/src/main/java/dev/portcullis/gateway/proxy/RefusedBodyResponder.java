@@ -7,19 +7,29 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Answers a request whose body was refused (too large, too slow, over the gateway-wide budget) and
- * closes its connection: the rest of the body is not read, so the connection cannot carry another
- * request. It is closed once the client has stopped sending, or after a short linger: closing
- * while its bytes still arrive would reset the connection, and a reset can destroy the answer
- * before the client reads it. The bytes that arrive meanwhile are dropped as they come, never
+ * ends what carried the body. The bytes that arrive meanwhile are dropped as they come, never
  * buffered.
+ *
+ * <p>In HTTP/1.x the rest of the body is not read, so the connection cannot carry another request:
+ * it is closed once the client has stopped sending, or after a short linger (closing while its
+ * bytes still arrive would reset the connection, and a reset can destroy the answer before the
+ * client reads it).
+ *
+ * <p>In HTTP/2 only the call's stream ends: once the whole answer is sent, a body still arriving is
+ * stopped with {@code RST_STREAM NO_ERROR}, which RFC 9113 (section 8.1) gives a server for exactly
+ * this (the client keeps the answer), and the connection's other calls go on. Closing the
+ * connection instead would fail every other call on it.
  */
 final class RefusedBodyResponder {
 
   /** How long a client that keeps sending is given before its connection is closed anyway. */
   static final long LINGER_MS = 1_000;
+  /** HTTP/2's error code for "stop sending, nothing went wrong" (RFC 9113, section 7). */
+  private static final long NO_ERROR = 0;
 
   private final Vertx vertx;
   private final long lingerMs;
@@ -29,9 +39,23 @@ final class RefusedBodyResponder {
     this.lingerMs = lingerMs;
   }
 
-  /** Answers with {@code Connection: close} (and {@code Retry-After} on a 503), then closes after the body. */
+  /**
+   * Answers (with {@code Retry-After} on a 503), then ends the body's stream in HTTP/2 and closes the
+   * connection in HTTP/1.x, with {@code Connection: close} on the answer.
+   */
   void respond(HttpServerRequest request, HttpServerResponse response, ApiErrorFormat format, GatewayError refusal,
       String requestId) {
+    if (refusal.kind() == ErrorKind.UNAVAILABLE) {
+      response.putHeader("Retry-After", "1");
+    }
+    if (request.version() == HttpVersion.HTTP_2) {
+      ErrorResponses.send(response, format, refusal, requestId).onComplete(written -> {
+        if (!request.isEnded()) {
+          response.reset(NO_ERROR);
+        }
+      });
+      return;
+    }
     Closing closing = new Closing(request.connection());
     // A body that already ended needs no handlers (Vert.x refuses them on an ended request, and
     // the refusal would then never be answered); the answer's completion closes the connection.
@@ -42,9 +66,6 @@ final class RefusedBodyResponder {
       request.exceptionHandler(err -> closing.bodyEnded());
     }
     response.putHeader("Connection", "close");
-    if (refusal.kind() == ErrorKind.UNAVAILABLE) {
-      response.putHeader("Retry-After", "1");
-    }
     ErrorResponses.send(response, format, refusal, requestId)
         .onComplete(written -> closing.answered(request.isEnded()));
   }

@@ -40,9 +40,10 @@ final class RequestBodyReader {
 
   /**
    * Reads the body of {@code request} for {@code call}. Exactly one of the three callbacks is
-   * called, once: the whole body; a refusal to answer (the connection is then closed, since the
-   * rest of the body is not read); or the cause when the request broke off (the client went away,
-   * or sent a malformed body that the connection guard already answered).
+   * called, once: the whole body; a refusal to answer (the rest of the body is not read, so the
+   * connection is then closed, or in HTTP/2 the call's stream reset: {@link RefusedBodyResponder});
+   * or the cause when the request broke off (the client went away, or sent a malformed body that
+   * the connection guard already answered).
    */
   void read(HttpServerRequest request, Call call, Handler<Buffer> onBody, Consumer<GatewayError> onRefused,
       Consumer<Throwable> onBroken) {
