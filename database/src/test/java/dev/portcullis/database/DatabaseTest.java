@@ -50,7 +50,7 @@ class DatabaseTest {
     Database updates = Database.embedded(vertx, dir, "updates");
     try {
       assertThat(setting(appends, "AUTO_COMPACT_FILL_RATE")).isEqualTo("50");
-      assertThat(setting(appends, "info.CACHE_MAX_SIZE")).isEqualTo("4");
+      assertThat(setting(appends, "info.CACHE_MAX_SIZE")).isEqualTo("1");
       assertThat(setting(updates, "AUTO_COMPACT_FILL_RATE")).isEqualTo("90");
       assertThat(setting(updates, "info.CACHE_MAX_SIZE")).isEqualTo("16");
     } finally {
