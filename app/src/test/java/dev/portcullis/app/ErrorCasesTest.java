@@ -33,10 +33,9 @@ class ErrorCasesTest {
   private static RecordingUpstream upstream;
   private static PortcullisUnderTest portcullis;
   /**
-   * HTTP/1.1: these cases are about the error each answers. The JDK's default (HTTP/2 by upgrade)
-   * put later calls on an h2c connection, where Java 17's client fails every open stream when the
-   * server ends the connection after refusing an oversized body (GOAWAY) instead of reading the
-   * 413 it was sent first; HTTP/2 has tests of its own.
+   * HTTP/1.1: these cases are about the error each answers, over the protocol most clients speak.
+   * The JDK's default (HTTP/2 by upgrade) would put later calls on an h2c connection; HTTP/2's own
+   * refusals, the oversized body's included, are tested in {@code Http2CleartextTest}.
    */
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
