@@ -7,6 +7,7 @@ import dev.portcullis.common.limit.LimitCounters;
 import dev.portcullis.common.settings.Settings;
 import dev.portcullis.common.usage.RecordLine;
 import dev.portcullis.common.usage.UsageLines;
+import dev.portcullis.common.usage.UsageRecord;
 import dev.portcullis.common.usage.UsageRecordLines;
 import dev.portcullis.database.Database;
 import dev.portcullis.usage.audit.AuditAdminRoutes;
@@ -157,7 +158,9 @@ public final class UsageLedgerVerticle extends VerticleBase {
     List<RecordLine> records = new ArrayList<>();
     int[] malformed = {0};
     // One bad line must not hold the whole journal back forever: it is counted and skipped.
-    UsageRecordLines.read(lines(message.body()), records::add, () -> malformed[0]++);
+    // Records this JVM's gateway has just written come along with their lines and are not parsed again.
+    List<UsageRecord> written = message.body() instanceof UsageLines lines ? lines.takeWritten() : null;
+    UsageRecordLines.read(lines(message.body()), written, records::add, () -> malformed[0]++);
     if (malformed[0] > 0) {
       ledger.countMalformed(malformed[0]);
     }

@@ -92,20 +92,32 @@ public final class UsageRecordLines {
    * that is not a record is skipped and counted by {@code malformed}.
    */
   public static void read(byte[] utf8, Consumer<RecordLine> records, Runnable malformed) {
+    read(utf8, null, records, malformed);
+  }
+
+  /**
+   * As {@link #read(byte[], Consumer, Runnable)}, with the records the lines were written from
+   * where the caller still has them ({@link UsageLines#takeWritten}): one per non-blank line, in
+   * order, null where one was not kept. A line with its record is not parsed again; a line
+   * without one is. When {@code written} does not hold one entry per line, it is not used at all.
+   */
+  public static void read(byte[] utf8, List<UsageRecord> written, Consumer<RecordLine> records, Runnable malformed) {
+    List<UsageRecord> known = written != null && written.size() == lineCount(utf8) ? written : null;
     boolean[] unknownField = new boolean[1];
+    int index = 0;
     int start = 0;
     while (start < utf8.length) {
-      int end = start;
-      while (end < utf8.length && utf8[end] != '\n') {
-        end++;
-      }
+      int end = lineEnd(utf8, start);
       if (!blank(utf8, start, end)) {
-        UsageRecord record;
+        UsageRecord record = known == null ? null : known.get(index);
+        index++;
         unknownField[0] = false;
-        try (JsonParser parser = JSON.createParser(utf8, start, end - start)) {
-          record = record(parser, unknownField);
-        } catch (IOException | RuntimeException notARecord) {
-          record = null;
+        if (record == null) {
+          try (JsonParser parser = JSON.createParser(utf8, start, end - start)) {
+            record = record(parser, unknownField);
+          } catch (IOException | RuntimeException notARecord) {
+            record = null;
+          }
         }
         if (record == null) {
           malformed.run();
@@ -117,6 +129,29 @@ public final class UsageRecordLines {
       }
       start = end + 1;
     }
+  }
+
+  /** Where the line that starts at {@code start} ends: its {@code '\n'}, or the end of {@code utf8}. */
+  private static int lineEnd(byte[] utf8, int start) {
+    int end = start;
+    while (end < utf8.length && utf8[end] != '\n') {
+      end++;
+    }
+    return end;
+  }
+
+  /** How many non-blank lines {@code utf8} holds. */
+  private static int lineCount(byte[] utf8) {
+    int count = 0;
+    int start = 0;
+    while (start < utf8.length) {
+      int end = lineEnd(utf8, start);
+      if (!blank(utf8, start, end)) {
+        count++;
+      }
+      start = end + 1;
+    }
+    return count;
   }
 
   /** Whether {@code bytes[start, end)} holds only white space (as {@link String#isBlank} sees ASCII). */

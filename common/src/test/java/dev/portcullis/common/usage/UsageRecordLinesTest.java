@@ -60,6 +60,34 @@ class UsageRecordLinesTest {
   }
 
   @Test
+  void linesWithTheRecordsTheyWereWrittenFromAreNotParsedAgainAndAnyOtherLineIs() {
+    UsageRecord second = new UsageRecord("req-4", 1_700_000_000_003L, "proxy-1", UsageRecord.CallerKind.VIRTUAL_KEY,
+        "vk-2", "openai", "chat.completions", "gpt-4o-mini", "gpt-4o-mini", 5, 6, -1, -1, -1, false, 200,
+        "completed", 2.25, null, null);
+    byte[] batch = (lines(PLAIN) + "\n" + lines(AUDITED, second)).getBytes(StandardCharsets.UTF_8);
+    List<RecordLine> read = new ArrayList<>();
+    Runnable none = () -> {
+      throw new AssertionError("no line here is malformed");
+    };
+    // The second line's record was not kept (null): it alone is parsed.
+    UsageRecordLines.read(batch, java.util.Arrays.asList(PLAIN, null, second), read::add, none);
+    assertThat(read).extracting(RecordLine::record).containsExactly(PLAIN, AUDITED, second);
+    assertThat(read.get(0).record()).isSameAs(PLAIN);
+    assertThat(read.get(1).record()).isNotSameAs(AUDITED);
+    assertThat(read.get(2).record()).isSameAs(second);
+    assertThat(read).extracting(RecordLine::storableAsIs).containsExactly(true, false, true);
+    ByteArrayOutputStream stored = new ByteArrayOutputStream();
+    read.get(2).writeTo(stored);
+    assertThat(stored.toString(StandardCharsets.UTF_8)).isEqualTo(lines(second));
+
+    // Records that do not match the lines one for one are not used at all.
+    read.clear();
+    UsageRecordLines.read(batch, List.of(PLAIN, second), read::add, none);
+    assertThat(read).extracting(RecordLine::record).containsExactly(PLAIN, AUDITED, second);
+    assertThat(read).extracting(RecordLine::record).noneMatch(r -> r == PLAIN || r == second);
+  }
+
+  @Test
   void aLineThatIsNoRecordIsCountedAndTheOthersAreRead() {
     List<UsageRecord> read = new ArrayList<>();
     int[] malformed = {0};

@@ -191,6 +191,16 @@ final class UsageJournal implements AutoCloseable {
     unsyncedBytes += length;
   }
 
+  /** The segment the last {@link #append} wrote to. */
+  long writingSegment() {
+    return writingSegment;
+  }
+
+  /** Where the segment the last {@link #append} wrote to ends: that append's bytes end here. */
+  long writingEnd() {
+    return segments.get(writingSegment);
+  }
+
   /** Puts what was appended on the disk (it survives a crash of the machine too). */
   void sync() throws IOException {
     if (unsyncedBytes > 0) {

@@ -14,6 +14,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +50,12 @@ public final class UsageShipper implements AutoCloseable {
   /** Records waiting for the journal thread; more than this in 50 ms means the disk cannot keep up. */
   static final int QUEUE_LIMIT = 100_000;
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /**
+   * Written records kept for shipping by reference: what 150 ms of a saturated gateway writes
+   * (50 ms between writes, a batch in flight for about 100 ms), with room to spare; at about 500
+   * bytes a record, at most some 2 MB while the ledger cannot store.
+   */
+  static final int MAX_WRITTEN = 2 * BATCH_RECORDS;
   /** The journal write buffer kept between writes, at most (what 50 ms of a busy gateway's records take, several times). */
   static final int MAX_KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
@@ -62,7 +72,17 @@ public final class UsageShipper implements AutoCloseable {
   private final Counter droppedQueue;
   private final Counter droppedFailed;
   private final Thread thread;
-  /** Used by the journal thread only. */
+  /**
+   * Records written to the journal and not yet shipped, and where their lines lie, oldest first, at
+   * most {@value #MAX_WRITTEN}: a batch of exactly these lines carries them to a ledger in this JVM,
+   * which then need not parse them again ({@link UsageLines}). A batch of other lines (written by an
+   * earlier process, sent again after a failure, or beyond this bound) is parsed. Used by the
+   * journal thread only, as are the next three fields.
+   */
+  private final ArrayDeque<Written> written = new ArrayDeque<>();
+  private final List<UsageRecord> appending = new ArrayList<>();
+  /** Where each record of {@link #appending} ends in the journal buffer. */
+  private int[] appendingEnds = new int[256];
   private LineBuffer journalBuffer = new LineBuffer(64 * 1024);
   private volatile boolean running = true;
   private volatile long pendingBytes;
@@ -158,12 +178,15 @@ public final class UsageShipper implements AutoCloseable {
   private void writeQueued() {
     LineBuffer lines = journalBuffer;
     lines.reset();
+    appending.clear();
     int count = 0;
     for (UsageRecord record; (record = queue.poll()) != null; ) {
       queued.decrementAndGet();
       int before = lines.size();
+      UsageRecord redacted;
       try {
-        UsageRecordLines.write(beforeJournal.apply(record), lines);
+        redacted = beforeJournal.apply(record);
+        UsageRecordLines.write(redacted, lines);
       } catch (RuntimeException bug) {
         lines.truncate(before);
         LOG.error("A usage record could not be written to the journal", bug);
@@ -176,11 +199,13 @@ public final class UsageShipper implements AutoCloseable {
         continue;
       }
       count++;
+      keepForShipping(redacted, lines.size());
     }
     if (count > 0) {
       try {
         journal.append(lines.bytes(), lines.size());
         journaled.increment(count);
+        rememberWritten(lines.size());
       } catch (IOException e) {
         LOG.error("{} usage records could not be written to the journal: {}", count, e.toString());
         droppedFailed.increment(count);
@@ -189,6 +214,73 @@ public final class UsageShipper implements AutoCloseable {
     if (lines.capacity() > MAX_KEPT_BUFFER_BYTES) {
       // A burst's buffer is not kept for the quiet that follows.
       journalBuffer = new LineBuffer(64 * 1024);
+    }
+  }
+
+  /**
+   * Notes a record whose line ends at {@code end} of the journal buffer. An audited record is not
+   * kept (its bodies may be large, and the ledger writes such a record again anyway): its line is
+   * parsed.
+   */
+  private void keepForShipping(UsageRecord redacted, int end) {
+    int index = appending.size();
+    if (index == appendingEnds.length) {
+      appendingEnds = Arrays.copyOf(appendingEnds, index * 2);
+    }
+    appendingEnds[index] = end;
+    appending.add(redacted.audit() == null ? redacted : null);
+  }
+
+  /** The journal took the buffer's {@code length} bytes: its records' lines now lie there. */
+  private void rememberWritten(int length) {
+    long segment = journal.writingSegment();
+    long base = journal.writingEnd() - length;
+    int start = 0;
+    for (int i = 0; i < appending.size(); i++) {
+      written.addLast(new Written(appending.get(i), segment, base + start, base + appendingEnds[i]));
+      start = appendingEnds[i];
+    }
+    appending.clear();
+    while (written.size() > MAX_WRITTEN) {
+      written.pollFirst();
+    }
+    if (appendingEnds.length > MAX_WRITTEN) {
+      appendingEnds = new int[256];
+    }
+  }
+
+  /**
+   * The records {@code batch}'s lines were written from, when this process wrote every one of
+   * them and still has them; else null (the ledger parses the lines). What lies before the batch
+   * is forgotten, and what lies in it once it is matched.
+   */
+  private List<UsageRecord> writtenFor(UsageJournal.Batch batch) {
+    while (!written.isEmpty() && written.peekFirst().endsBefore(batch.startSegment(), batch.startOffset())) {
+      written.pollFirst();
+    }
+    Written first = written.peekFirst();
+    if (first == null || first.segment() != batch.startSegment() || first.start() != batch.startOffset()) {
+      return null;
+    }
+    List<UsageRecord> records = new ArrayList<>(batch.records());
+    long at = batch.startOffset();
+    while (records.size() < batch.records() && !written.isEmpty()) {
+      Written next = written.peekFirst();
+      if (next.segment() != batch.startSegment() || next.start() != at) {
+        return null;
+      }
+      written.pollFirst();
+      records.add(next.record());
+      at = next.end();
+    }
+    return records.size() == batch.records() && at == batch.endOffset() ? records : null;
+  }
+
+  /** A record's line in the journal: bytes {@code [start, end)} of a segment, its line end included. */
+  private record Written(UsageRecord record, long segment, long start, long end) {
+
+    boolean endsBefore(long otherSegment, long offset) {
+      return segment < otherSegment || segment == otherSegment && end <= offset;
     }
   }
 
@@ -240,7 +332,7 @@ public final class UsageShipper implements AutoCloseable {
     // Only where the batch lies is kept for the answer: its text goes to the ledger, which takes
     // it from the message (UsageLines), so no copy of it outlives the parse.
     inFlight = batch.withoutLines();
-    UsageLines body = new UsageLines(batch.lines());
+    UsageLines body = new UsageLines(batch.lines(), writtenFor(batch));
     boolean neverSent = batch.startsAtOrAfter(sentUpTo[0], sentUpTo[1]);
     if (neverSent || batch.endSegment() > sentUpTo[0]
         || batch.endSegment() == sentUpTo[0] && batch.endOffset() > sentUpTo[1]) {

@@ -144,4 +144,77 @@ class UsageShipperTest {
     assertThat(registry.counter("portcullis.usage.records.dropped", "reason", "write_failed").count()).isEqualTo(1);
     assertThat(registry.counter("portcullis.usage.records.journaled").count()).isEqualTo(2);
   }
+
+  /** What one batch brought: the ids of its lines, and of the records that came with them (null where none). */
+  private record Delivery(List<String> lineIds, List<String> writtenIds, List<UsageRecord> written) {}
+
+  private MessageConsumer<UsageLines> recordingLedger(List<Delivery> deliveries) {
+    return vertx.eventBus().consumer(Addresses.USAGE_RECORDS, message -> {
+      List<UsageRecord> written = message.body().takeWritten();
+      List<String> lineIds = new java.util.ArrayList<>();
+      for (String line : new String(message.body().take(), StandardCharsets.UTF_8).split("\n")) {
+        lineIds.add(new JsonObject(line).getString("id"));
+      }
+      deliveries.add(new Delivery(lineIds,
+          written == null ? null : written.stream().map(r -> r == null ? null : r.id()).toList(), written));
+      if (ledgerDown.get()) {
+        message.fail(503, "down");
+        return;
+      }
+      lineIds.forEach(stored::add);
+      message.reply(new JsonObject().put("stored", lineIds.size()));
+    });
+  }
+
+  @Test
+  void aBatchOfRecordsThisProcessJustWroteCarriesThemInOrderAndNoOtherBatchDoes() throws Exception {
+    List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    recordingLedger(deliveries).completion().await();
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 24, registry, r -> r, 2_000);
+    java.util.Map<String, UsageRecord> offered = new ConcurrentHashMap<>();
+    UsageRecord.Audit bodies = new UsageRecord.Audit("full", "{\"messages\":[]}", "{\"choices\":[]}", false);
+    for (int i = 0; i < 300; i++) {
+      UsageRecord record = record("a" + i);
+      if (i == 7) {
+        record = new UsageRecord(record.id(), record.timeMillis(), record.llmProxyId(), record.callerKind(),
+            record.callerId(), record.provider(), record.operation(), record.requestedModel(), record.answeredModel(),
+            3, 4, -1, -1, -1, false, 200, "completed", 1.5, null, bodies);
+      }
+      offered.put(record.id(), record);
+      shipper.offer(record);
+    }
+    await(() -> stored.size() == 300);
+    for (Delivery delivery : deliveries) {
+      // One record per line, in the lines' order, the very objects offered; the audited one is left to be parsed.
+      assertThat(delivery.writtenIds()).hasSameSizeAs(delivery.lineIds());
+      for (int i = 0; i < delivery.lineIds().size(); i++) {
+        String id = delivery.lineIds().get(i);
+        if (id.equals("a7")) {
+          assertThat(delivery.written().get(i)).isNull();
+        } else {
+          assertThat(delivery.written().get(i)).isSameAs(offered.get(id));
+        }
+      }
+    }
+    // Lines written before a restart, and lines sent again after a failure, come without records.
+    ledgerDown.set(true);
+    for (int i = 0; i < 50; i++) {
+      shipper.offer(record("b" + i));
+    }
+    await(() -> deliveries.stream().filter(d -> d.lineIds().contains("b0")).count() >= 2);
+    assertThat(deliveries.stream().filter(d -> d.lineIds().contains("b0")).skip(1))
+        .allSatisfy(again -> assertThat(again.written()).isNull());
+    shipper.close(0);
+    deliveries.clear();
+    ledgerDown.set(false);
+    shipper = UsageShipper.start(vertx, dir, 1 << 24, new SimpleMeterRegistry(), r -> r, 2_000);
+    await(() -> stored.size() == 350);
+    shipper.offer(record("c0"));
+    await(() -> stored.contains("c0"));
+    shipper.close(2_000);
+    assertThat(deliveries).filteredOn(d -> d.lineIds().contains("b0")).singleElement()
+        .satisfies(afterRestart -> assertThat(afterRestart.written()).isNull());
+    assertThat(deliveries).filteredOn(d -> d.lineIds().contains("c0")).singleElement()
+        .satisfies(fresh -> assertThat(fresh.writtenIds()).containsExactly("c0"));
+  }
 }
