@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,50 +31,136 @@ public final class UsageRecordLines {
   /** Appends the record as one line (a JSON object and {@code '\n'}). */
   public static void write(UsageRecord r, ByteArrayOutputStream out) {
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("id", r.id());
-      json.writeNumberField("time", r.timeMillis());
-      string(json, "proxy", r.llmProxyId());
-      json.writeStringField("callerKind", r.callerKind().wire());
-      string(json, "callerId", r.callerId());
-      string(json, "provider", r.provider());
-      string(json, "operation", r.operation());
-      string(json, "requestedModel", r.requestedModel());
-      string(json, "answeredModel", r.answeredModel());
-      json.writeNumberField("in", r.inputTokens());
-      json.writeNumberField("out", r.outputTokens());
-      json.writeNumberField("cached", r.cachedInputTokens());
-      json.writeNumberField("cacheWrite", r.cacheWriteTokens());
-      json.writeNumberField("reasoning", r.reasoningTokens());
-      json.writeBooleanField("stream", r.stream());
-      json.writeNumberField("status", r.status());
-      string(json, "outcome", r.outcome());
-      json.writeNumberField("latencyMs", r.latencyMs());
-      if (r.ttfbMs() != null) {
-        json.writeNumberField("ttfbMs", r.ttfbMs());
-      }
-      UsageRecord.Audit audit = r.audit();
-      if (audit != null) {
-        json.writeObjectFieldStart("audit");
-        string(json, "level", audit.level());
-        string(json, "request", audit.requestBody());
-        string(json, "response", audit.responseBody());
-        json.writeBooleanField("truncated", audit.truncated());
-        json.writeEndObject();
-      }
-      string(json, "limits", r.limits());
-      string(json, "policy", r.policy());
-      json.writeEndObject();
+      object(json, r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     out.write('\n');
   }
 
+  /**
+   * Appends many records as lines to one buffer with one generator (the gateway's journal writes
+   * every 50 ms of calls at once): no generator made and closed per record. Not thread-safe.
+   */
+  public static final class Writer {
+
+    private final ByteArrayOutputStream out;
+    private JsonGenerator json;
+
+    public Writer(ByteArrayOutputStream out) {
+      this.out = out;
+      this.json = generator(out);
+    }
+
+    /**
+     * Appends the record as one line. When it fails, part of the record may be in the buffer: the
+     * caller cuts it off; the next record starts afresh.
+     */
+    public void write(UsageRecord r) {
+      try {
+        object(json, r);
+        json.flush();
+      } catch (IOException | RuntimeException e) {
+        // The generator is inside the broken record; what it holds is dropped with it.
+        json = generator(out);
+        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      }
+      out.write('\n');
+    }
+
+    private static JsonGenerator generator(ByteArrayOutputStream out) {
+      try {
+        JsonGenerator json = JSON.createGenerator(out);
+        json.setRootValueSeparator(null);
+        return json;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  // Names encoded once, not on every record.
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString TIME = new SerializedString("time");
+  private static final SerializedString PROXY = new SerializedString("proxy");
+  private static final SerializedString CALLER_KIND = new SerializedString("callerKind");
+  private static final SerializedString CALLER_ID = new SerializedString("callerId");
+  private static final SerializedString PROVIDER = new SerializedString("provider");
+  private static final SerializedString OPERATION = new SerializedString("operation");
+  private static final SerializedString REQUESTED_MODEL = new SerializedString("requestedModel");
+  private static final SerializedString ANSWERED_MODEL = new SerializedString("answeredModel");
+  private static final SerializedString IN = new SerializedString("in");
+  private static final SerializedString OUT = new SerializedString("out");
+  private static final SerializedString CACHED = new SerializedString("cached");
+  private static final SerializedString CACHE_WRITE = new SerializedString("cacheWrite");
+  private static final SerializedString REASONING = new SerializedString("reasoning");
+  private static final SerializedString STREAM = new SerializedString("stream");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString OUTCOME = new SerializedString("outcome");
+  private static final SerializedString LATENCY_MS = new SerializedString("latencyMs");
+  private static final SerializedString TTFB_MS = new SerializedString("ttfbMs");
+  private static final SerializedString AUDIT = new SerializedString("audit");
+  private static final SerializedString LIMITS = new SerializedString("limits");
+  private static final SerializedString POLICY = new SerializedString("policy");
+
+  private static void object(JsonGenerator json, UsageRecord r) throws IOException {
+    json.writeStartObject();
+    string(json, ID, r.id());
+    number(json, TIME, r.timeMillis());
+    string(json, PROXY, r.llmProxyId());
+    string(json, CALLER_KIND, r.callerKind().wire());
+    string(json, CALLER_ID, r.callerId());
+    string(json, PROVIDER, r.provider());
+    string(json, OPERATION, r.operation());
+    string(json, REQUESTED_MODEL, r.requestedModel());
+    string(json, ANSWERED_MODEL, r.answeredModel());
+    number(json, IN, r.inputTokens());
+    number(json, OUT, r.outputTokens());
+    number(json, CACHED, r.cachedInputTokens());
+    number(json, CACHE_WRITE, r.cacheWriteTokens());
+    number(json, REASONING, r.reasoningTokens());
+    json.writeFieldName(STREAM);
+    json.writeBoolean(r.stream());
+    number(json, STATUS, r.status());
+    string(json, OUTCOME, r.outcome());
+    json.writeFieldName(LATENCY_MS);
+    json.writeNumber(r.latencyMs());
+    if (r.ttfbMs() != null) {
+      json.writeFieldName(TTFB_MS);
+      json.writeNumber(r.ttfbMs());
+    }
+    UsageRecord.Audit audit = r.audit();
+    if (audit != null) {
+      json.writeFieldName(AUDIT);
+      json.writeStartObject();
+      string(json, "level", audit.level());
+      string(json, "request", audit.requestBody());
+      string(json, "response", audit.responseBody());
+      json.writeBooleanField("truncated", audit.truncated());
+      json.writeEndObject();
+    }
+    string(json, LIMITS, r.limits());
+    string(json, POLICY, r.policy());
+    json.writeEndObject();
+  }
+
+  /** A string field, left out when null. */
+  private static void string(JsonGenerator json, SerializedString name, String value) throws IOException {
+    if (value != null) {
+      json.writeFieldName(name);
+      json.writeString(value);
+    }
+  }
+
   private static void string(JsonGenerator json, String name, String value) throws IOException {
     if (value != null) {
       json.writeStringField(name, value);
     }
+  }
+
+  private static void number(JsonGenerator json, SerializedString name, long value) throws IOException {
+    json.writeFieldName(name);
+    json.writeNumber(value);
   }
 
   /**

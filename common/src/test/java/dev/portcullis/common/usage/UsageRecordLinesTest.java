@@ -88,6 +88,23 @@ class UsageRecordLinesTest {
   }
 
   @Test
+  void oneWriterForManyRecordsWritesTheSameLinesAndARecordThatFailsLeavesTheNextWhole() {
+    UsageRecord broken = new UsageRecord("req-5", 1, null, null, null, null, null, null, null, -1, -1, -1, -1, -1,
+        false, 200, "completed", 1.0, null, null);
+    LineBuffer out = new LineBuffer(16);
+    UsageRecordLines.Writer writer = new UsageRecordLines.Writer(out);
+    writer.write(PLAIN);
+    int before = out.size();
+    // No caller kind: the writer fails after the id and the time; the caller cuts off what it wrote.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(broken)).isInstanceOf(RuntimeException.class);
+    out.truncate(before);
+    writer.write(AUDITED);
+    writer.write(PLAIN);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(lines(PLAIN, AUDITED, PLAIN));
+    assertThat(UsageRecordLines.readAll(out.toString(StandardCharsets.UTF_8))).containsExactly(PLAIN, AUDITED, PLAIN);
+  }
+
+  @Test
   void aLineThatIsNoRecordIsCountedAndTheOthersAreRead() {
     List<UsageRecord> read = new ArrayList<>();
     int[] malformed = {0};

@@ -179,6 +179,7 @@ public final class UsageShipper implements AutoCloseable {
     LineBuffer lines = journalBuffer;
     lines.reset();
     appending.clear();
+    UsageRecordLines.Writer writer = null;
     int count = 0;
     for (UsageRecord record; (record = queue.poll()) != null; ) {
       queued.decrementAndGet();
@@ -186,7 +187,10 @@ public final class UsageShipper implements AutoCloseable {
       UsageRecord redacted;
       try {
         redacted = beforeJournal.apply(record);
-        UsageRecordLines.write(redacted, lines);
+        if (writer == null) {
+          writer = new UsageRecordLines.Writer(lines);
+        }
+        writer.write(redacted);
       } catch (RuntimeException bug) {
         lines.truncate(before);
         LOG.error("A usage record could not be written to the journal", bug);
