@@ -73,6 +73,16 @@ public final class JvmTuning {
    * gateway's warm-up), with the same CPU per call afterwards within the measurement's noise.
    */
   static final int INLINE_SMALL_CODE_BYTES = 1_000;
+  /**
+   * How full a survivor space may get (percent) before the collector lowers the age at which
+   * objects move to the old generation; HotSpot's default is 50. Under saturation with usage
+   * records on, what a young collection keeps (calls in flight, the records of the last 150 ms, the
+   * ledger's pages in flight) is about half a 4.8 MB survivor space, so at 50 the age kept dropping
+   * to 1 or 2 (in 377 of 865 collections), objects that die within a second were promoted, and the
+   * old generation filled: a full collection (40 to 60 ms, every call waits) every 20 to 25 s. At
+   * 90 the age stays at 15 and, in the same runs, one full collection came instead of three.
+   */
+  static final int TARGET_SURVIVOR_PERCENT = 90;
   private static final String IO_BUFFER_PROPERTY = "-Djdk.nio.maxCachedBufferSize";
 
   /** The options that change what these flags decide: the user's word is kept as given. */
@@ -159,7 +169,8 @@ public final class JvmTuning {
 
   /**
    * The flags: the serial collector (one thread, no concurrent work, the least memory; a
-   * gateway's pauses are short because almost nothing survives a call), a fixed heap, bounds on
+   * gateway's pauses are short because almost nothing survives a call) with fuller survivor spaces
+   * before anything short-lived is promoted, a fixed heap, bounds on
    * everything else the JVM would size from the machine, less inlining of large compiled methods
    * (a shorter warm-up), and freed native memory given back when this JVM can.
    */
@@ -178,6 +189,7 @@ public final class JvmTuning {
         "-XX:ReservedCodeCacheSize=64m",
         "-XX:MaxDirectMemorySize=96m",
         "-Xss512k",
+        "-XX:TargetSurvivorRatio=" + TARGET_SURVIVOR_PERCENT,
         "-XX:InlineSmallCode=" + INLINE_SMALL_CODE_BYTES,
         IO_BUFFER_PROPERTY + "=" + MAX_CACHED_IO_BUFFER_BYTES));
     if (trimNativeHeap) {

@@ -31,7 +31,7 @@ class JvmTuningTest {
         JAVA,
         "-XX:+UseSerialGC", "-Xms80m", "-Xmx224m", "-Xmn48m", "-XX:MaxMetaspaceSize=128m",
         "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=96m", "-Xss512k",
-        "-XX:InlineSmallCode=1000", "-Djdk.nio.maxCachedBufferSize=262144",
+        "-XX:TargetSurvivorRatio=90", "-XX:InlineSmallCode=1000", "-Djdk.nio.maxCachedBufferSize=262144",
         "-XX:TrimNativeHeapInterval=1000",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dfoo=bar",
         JvmTuning.MARKER,
