@@ -30,19 +30,16 @@ public final class UsageRecordLines {
 
   /** Appends the record as one line (a JSON object and {@code '\n'}). */
   public static void write(UsageRecord r, ByteArrayOutputStream out) {
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      object(json, r);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    try (Writer writer = new Writer(out)) {
+      writer.write(r);
     }
-    out.write('\n');
   }
 
   /**
    * Appends many records as lines to one buffer with one generator (the gateway's journal writes
    * every 50 ms of calls at once): no generator made and closed per record. Not thread-safe.
    */
-  public static final class Writer {
+  public static final class Writer implements AutoCloseable {
 
     private final ByteArrayOutputStream out;
     private JsonGenerator json;
@@ -66,6 +63,16 @@ public final class UsageRecordLines {
         throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
       }
       out.write('\n');
+    }
+
+    /** Gives the generator's buffers back (every record is already in {@code out}). */
+    @Override
+    public void close() {
+      try {
+        json.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     private static JsonGenerator generator(ByteArrayOutputStream out) {
@@ -102,6 +109,10 @@ public final class UsageRecordLines {
   private static final SerializedString AUDIT = new SerializedString("audit");
   private static final SerializedString LIMITS = new SerializedString("limits");
   private static final SerializedString POLICY = new SerializedString("policy");
+  private static final SerializedString LEVEL = new SerializedString("level");
+  private static final SerializedString REQUEST = new SerializedString("request");
+  private static final SerializedString RESPONSE = new SerializedString("response");
+  private static final SerializedString TRUNCATED = new SerializedString("truncated");
 
   private static void object(JsonGenerator json, UsageRecord r) throws IOException {
     json.writeStartObject();
@@ -133,10 +144,11 @@ public final class UsageRecordLines {
     if (audit != null) {
       json.writeFieldName(AUDIT);
       json.writeStartObject();
-      string(json, "level", audit.level());
-      string(json, "request", audit.requestBody());
-      string(json, "response", audit.responseBody());
-      json.writeBooleanField("truncated", audit.truncated());
+      string(json, LEVEL, audit.level());
+      string(json, REQUEST, audit.requestBody());
+      string(json, RESPONSE, audit.responseBody());
+      json.writeFieldName(TRUNCATED);
+      json.writeBoolean(audit.truncated());
       json.writeEndObject();
     }
     string(json, LIMITS, r.limits());
@@ -149,12 +161,6 @@ public final class UsageRecordLines {
     if (value != null) {
       json.writeFieldName(name);
       json.writeString(value);
-    }
-  }
-
-  private static void string(JsonGenerator json, String name, String value) throws IOException {
-    if (value != null) {
-      json.writeStringField(name, value);
     }
   }
 

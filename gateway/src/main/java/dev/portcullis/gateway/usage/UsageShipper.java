@@ -179,31 +179,29 @@ public final class UsageShipper implements AutoCloseable {
     LineBuffer lines = journalBuffer;
     lines.reset();
     appending.clear();
-    UsageRecordLines.Writer writer = null;
     int count = 0;
-    for (UsageRecord record; (record = queue.poll()) != null; ) {
-      queued.decrementAndGet();
-      int before = lines.size();
-      UsageRecord redacted;
-      try {
-        redacted = beforeJournal.apply(record);
-        if (writer == null) {
-          writer = new UsageRecordLines.Writer(lines);
+    try (UsageRecordLines.Writer writer = new UsageRecordLines.Writer(lines)) {
+      for (UsageRecord record; (record = queue.poll()) != null; ) {
+        queued.decrementAndGet();
+        int before = lines.size();
+        UsageRecord redacted;
+        try {
+          redacted = beforeJournal.apply(record);
+          writer.write(redacted);
+        } catch (RuntimeException bug) {
+          lines.truncate(before);
+          LOG.error("A usage record could not be written to the journal", bug);
+          droppedFailed.increment();
+          continue;
         }
-        writer.write(redacted);
-      } catch (RuntimeException bug) {
-        lines.truncate(before);
-        LOG.error("A usage record could not be written to the journal", bug);
-        droppedFailed.increment();
-        continue;
+        if (journal.full(lines.size())) {
+          lines.truncate(before);
+          droppedFull.increment();
+          continue;
+        }
+        count++;
+        keepForShipping(redacted, lines.size());
       }
-      if (journal.full(lines.size())) {
-        lines.truncate(before);
-        droppedFull.increment();
-        continue;
-      }
-      count++;
-      keepForShipping(redacted, lines.size());
     }
     if (count > 0) {
       try {
