@@ -176,6 +176,10 @@ public final class UsageShipper implements AutoCloseable {
   }
 
   private void writeQueued() {
+    if (queue.isEmpty()) {
+      // An idle tick: no generator made (and closed) every 50 ms for nothing.
+      return;
+    }
     LineBuffer lines = journalBuffer;
     lines.reset();
     appending.clear();
