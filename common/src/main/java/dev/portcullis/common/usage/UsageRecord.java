@@ -65,8 +65,11 @@ public record UsageRecord(
   public enum CallerKind {
     VIRTUAL_KEY, OAUTH_CLIENT, PASSTHROUGH, SERVER_IDENTITY, NONE;
 
+    /** Made once: every record's line names its caller kind. */
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
     public String wire() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return wire;
     }
 
     public static CallerKind ofWire(String wire) {

@@ -43,6 +43,8 @@ final class UsageJournal implements AutoCloseable {
   private long writingSegment;
   private long cursorSegment;
   private long cursorOffset;
+  /** Whether the cursor file says what {@link #cursorSegment} and {@link #cursorOffset} say. */
+  private boolean cursorSaved = true;
   private long unsyncedBytes;
 
   private UsageJournal(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock) {
@@ -152,7 +154,8 @@ final class UsageJournal implements AutoCloseable {
   /** Bytes of records not yet confirmed by the ledger. */
   long pendingBytes() {
     long total = 0;
-    for (var entry : segments.entrySet()) {
+    // Segments before the cursor's are confirmed, kept only until the cursor is saved.
+    for (var entry : segments.tailMap(cursorSegment, true).entrySet()) {
       total += entry.getValue() - (entry.getKey() == cursorSegment ? cursorOffset : 0);
     }
     return total;
@@ -237,11 +240,13 @@ final class UsageJournal implements AutoCloseable {
     long available = segments.get(number) - offset;
     int toRead = (int) Math.min(available, Math.max(maxBytes, 64 * 1024));
     ByteBuffer buffer = ByteBuffer.allocate(toRead);
-    try (FileChannel reading = FileChannel.open(segment(number), StandardOpenOption.READ)) {
-      while (buffer.hasRemaining()) {
-        if (reading.read(buffer, offset + buffer.position()) < 0) {
-          break;
-        }
+    if (number == writingSegment) {
+      // The segment being written is open for reading too: no open and close per batch (positional
+      // reads leave the write position where it is).
+      read(writing, buffer, offset);
+    } else {
+      try (FileChannel reading = FileChannel.open(segment(number), StandardOpenOption.READ)) {
+        read(reading, buffer, offset);
       }
     }
     byte[] bytes = buffer.array();
@@ -274,13 +279,41 @@ final class UsageJournal implements AutoCloseable {
     return Optional.of(new Batch(lines, records, number, offset, number, offset + consumed));
   }
 
-  /** The ledger stored everything up to the end of {@code batch}: moves the cursor past it. */
-  void confirm(Batch batch) throws IOException {
+  private static void read(FileChannel channel, ByteBuffer buffer, long offset) throws IOException {
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, offset + buffer.position()) < 0) {
+        break;
+      }
+    }
+  }
+
+  /**
+   * The ledger stored everything up to the end of {@code batch}: moves the cursor past it, in
+   * memory. The file follows at the next {@link #saveCursor}.
+   */
+  void confirm(Batch batch) {
     cursorSegment = batch.endSegment();
     cursorOffset = batch.endOffset();
+    cursorSaved = false;
+  }
+
+  /**
+   * Writes the cursor to its file if it moved, then deletes the segments wholly before it. Called
+   * once a second and at close, not at every confirmed batch: writing and renaming the file per
+   * batch cost 0.26 to 0.32 µs a record at saturation on one core (a new inode each time). A
+   * gateway killed between two saves ships again what the ledger confirmed since the last one (a
+   * second of records at most), and the ledger, which keys records by request id, keeps one of
+   * each. A segment is deleted only once the saved cursor is past it, so the file never points
+   * into a segment that is gone.
+   */
+  void saveCursor() throws IOException {
+    if (cursorSaved) {
+      return;
+    }
     Path temporary = dir.resolve(CURSOR + ".tmp");
     Files.writeString(temporary, cursorSegment + " " + cursorOffset + "\n", StandardCharsets.US_ASCII);
     Files.move(temporary, dir.resolve(CURSOR), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    cursorSaved = true;
     while (segments.firstKey() < cursorSegment) {
       long done = segments.pollFirstEntry().getKey();
       Files.deleteIfExists(segment(done));
@@ -290,6 +323,7 @@ final class UsageJournal implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      saveCursor();
       if (writing != null) {
         writing.force(false);
         writing.close();

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What a crash loses: a killed gateway process, the records of at most the last
  * {@value #FLUSH_MILLIS} ms (still in the queue); a crash of the machine, at most the last
- * {@value #SYNC_MILLIS} ms (written, not yet synced).
+ * {@value #SYNC_MILLIS} ms (written, not yet synced). What it sends again after a restart: the
+ * batches the ledger confirmed in the last {@value #SYNC_MILLIS} ms (the journal's cursor is saved
+ * with every sync); the ledger keeps one of each.
  */
 public final class UsageShipper implements AutoCloseable {
 
@@ -296,6 +298,12 @@ public final class UsageShipper implements AutoCloseable {
     } catch (IOException e) {
       LOG.error("The usage journal could not be synced to disk: {}", e.toString());
     }
+    try {
+      journal.saveCursor();
+    } catch (IOException e) {
+      // The confirmed batches ship again after a restart; the ledger keeps one of each.
+      LOG.error("The usage journal's cursor could not be saved: {}", e.toString());
+    }
   }
 
   private void ship(long now) {
@@ -303,13 +311,8 @@ public final class UsageShipper implements AutoCloseable {
     if (inFlight != null && outcome != null) {
       answer = null;
       if (outcome == Outcome.STORED) {
-        try {
-          journal.confirm(inFlight);
-          shipped.increment(inFlight.records());
-        } catch (IOException e) {
-          // The batch is stored but the cursor did not move: it ships again, the ledger keeps one.
-          LOG.error("The usage journal's cursor could not be saved: {}", e.toString());
-        }
+        journal.confirm(inFlight);
+        shipped.increment(inFlight.records());
         backoffMillis = 0;
         if (ledgerDownLogged) {
           LOG.info("The usage ledger stores records again");

@@ -68,6 +68,37 @@ class UsageJournalTest {
   }
 
   @Test
+  void theCursorIsSavedAtTheNextSaveAndAKilledGatewayShipsWhatCameAfterItAgain(@TempDir Path afterKill)
+      throws IOException {
+    Path cursor = dir.resolve("cursor");
+    try (UsageJournal journal = UsageJournal.open(dir, 1 << 20)) {
+      journal.append(lines(0, 10));
+      journal.confirm(journal.next(4, 1 << 20).orElseThrow());
+      journal.saveCursor();
+      String saved = Files.readString(cursor);
+      journal.confirm(journal.next(3, 1 << 20).orElseThrow());
+      // Confirmed in memory: this process does not ship r4 to r6 again, but the file has not moved.
+      assertThat(journal.next(10, 1 << 20).orElseThrow().textLines()).first().isEqualTo("{\"id\":\"r7\"}");
+      assertThat(Files.readString(cursor)).isEqualTo(saved);
+      // What the process would leave if it were killed now.
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, afterKill.resolve(file.getFileName()));
+        }
+      }
+      journal.saveCursor();
+      assertThat(Files.readString(cursor)).isNotEqualTo(saved);
+    }
+    try (UsageJournal restarted = UsageJournal.open(afterKill, 1 << 20)) {
+      // r4 to r6 again (the ledger keeps one of each), and nothing before them.
+      assertThat(drain(restarted, true)).hasSize(6).first().isEqualTo("{\"id\":\"r4\"}");
+    }
+    try (UsageJournal reopened = UsageJournal.open(dir, 1 << 20)) {
+      assertThat(drain(reopened, true)).hasSize(3).first().isEqualTo("{\"id\":\"r7\"}");
+    }
+  }
+
+  @Test
   void aTornLastLineIsCutOffAndTheRestKept() throws IOException {
     try (UsageJournal journal = UsageJournal.open(dir, 1 << 20)) {
       journal.append(lines(0, 3));
@@ -101,6 +132,10 @@ class UsageJournalTest {
         journal.confirm(batch.get());
       }
       assertThat(seen).isEqualTo(6);
+      // Confirmed segments stay until the cursor that passed them is saved.
+      assertThat(segments()).isGreaterThanOrEqualTo(2);
+      assertThat(journal.pendingBytes()).isZero();
+      journal.saveCursor();
       assertThat(segments()).isEqualTo(1);
     }
   }
