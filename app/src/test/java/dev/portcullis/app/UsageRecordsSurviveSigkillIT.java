@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gateway killed with SIGKILL under load loses at most the records of the calls that ended in
@@ -40,12 +40,11 @@ class UsageRecordsSurviveSigkillIT {
   private static final long TOLERANCE_MILLIS = 50 + 450;
 
   @Test
-  void recordsOfCallsAnsweredBeforeTheKillAreStoredAfterTheRestart() throws Exception {
+  void recordsOfCallsAnsweredBeforeTheKillAreStoredAfterTheRestart(@TempDir Path data) throws Exception {
     Vertx upstreamVertx = Vertx.vertx();
     RecordingUpstream upstream = RecordingUpstream.start(upstreamVertx).stopRecording();
     upstream.on("POST", "/v1/chat/completions", RecordingUpstream.json(200,
         OpenAiWire.chatCompletion("gpt-4o-mini", "hi", 5, 2)));
-    Path data = Files.createTempDirectory("usage-sigkill");
     int port = PortcullisUnderTest.freePort();
     int adminPort = PortcullisUnderTest.freePort();
     Map<String, String> env = new HashMap<>(Map.of(

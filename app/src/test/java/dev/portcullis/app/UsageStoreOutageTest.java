@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The usage store goes down mid-run (PostgreSQL stopped): calls keep flowing, their records wait
@@ -32,8 +32,7 @@ class UsageStoreOutageTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
-  void callsFlowWhileTheStoreIsDownAndEveryRecordIsWrittenOnceWhenItIsBack() throws Exception {
-    Path pgData = Files.createTempDirectory("usage-outage-pg");
+  void callsFlowWhileTheStoreIsDownAndEveryRecordIsWrittenOnceWhenItIsBack(@TempDir Path pgData) throws Exception {
     EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).start();
     int pgPort = postgres.getPort();
     Vertx upstreamVertx = Vertx.vertx();
