@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A gateway killed with SIGKILL under load loses at most the records of the calls that ended in
  * the last moments before the kill (the journal's documented window: 50 ms of queue; asserted
  * with room for a loaded test machine's scheduling). Everything journaled before is stored after
- * the restart, once (the batches stored after the journal's cursor was last saved are shipped again, and
- * kept once).
+ * the restart, once: the batches stored after the journal's cursor was last saved are shipped
+ * again, and kept once.
  */
 @Timeout(240)
 class UsageRecordsSurviveSigkillIT {
