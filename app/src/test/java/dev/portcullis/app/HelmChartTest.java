@@ -8,6 +8,7 @@ import com.marcnuri.helm.LintResult;
 import dev.portcullis.app.cluster.ClusterTls;
 import dev.portcullis.common.settings.Settings;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -90,9 +92,8 @@ class HelmChartTest {
   }
 
   @Test
-  void helmLintFailsOnABrokenChart() throws Exception {
+  void helmLintFailsOnABrokenChart(@TempDir Path copy) throws Exception {
     // The same check on a copy with a template error, so the lint above can fail.
-    Path copy = Files.createTempDirectory("portcullis-chart");
     try (var files = Files.walk(CHART)) {
       for (Path source : files.toList()) {
         Path target = copy.resolve(CHART.relativize(source).toString());
@@ -267,12 +268,11 @@ class HelmChartTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void everyRoleMountsTheGeneratedClusterTlsMaterialAndPortcullisAcceptsIt() throws Exception {
+  void everyRoleMountsTheGeneratedClusterTlsMaterialAndPortcullisAcceptsIt(@TempDir Path dir) throws Exception {
     List<Map<String, Object>> manifests = render(Map.of());
     Map<String, Object> secret = named(manifests, "Secret", "pc-portcullis-cluster-tls");
     assertThat(secret.get("type")).isEqualTo("kubernetes.io/tls");
     Map<String, Object> data = map(secret, "data");
-    Path dir = Files.createTempDirectory("chart-cluster-tls");
     JsonObject settings = new JsonObject();
     for (String file : List.of("tls.crt", "tls.key", "ca.crt")) {
       Files.write(dir.resolve(file), Base64.getDecoder().decode(String.valueOf(data.get(file))));
@@ -283,8 +283,10 @@ class HelmChartTest {
     assertThat(ClusterTls.from(new Settings(settings))).isNotNull();
     // ...and the member certificate is signed by the CA the members trust.
     CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    X509Certificate ca = (X509Certificate) x509.generateCertificate(Files.newInputStream(dir.resolve("ca.crt")));
-    X509Certificate member = (X509Certificate) x509.generateCertificate(Files.newInputStream(dir.resolve("tls.crt")));
+    X509Certificate ca = (X509Certificate) x509.generateCertificate(
+        new ByteArrayInputStream(Files.readAllBytes(dir.resolve("ca.crt"))));
+    X509Certificate member = (X509Certificate) x509.generateCertificate(
+        new ByteArrayInputStream(Files.readAllBytes(dir.resolve("tls.crt"))));
     member.verify(ca.getPublicKey());
     assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
 

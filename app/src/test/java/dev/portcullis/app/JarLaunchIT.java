@@ -93,7 +93,7 @@ class JarLaunchIT {
   @Test
   void theJarProxiesACallAndDrainsAStreamOnSigterm() throws Exception {
     int port = PortcullisUnderTest.freePort();
-    Path log = Files.createTempFile("portcullis-jar", ".log");
+    Path log = PortcullisProcess.newLog("portcullis-jar");
     Process process = launch(Map.of(
         "PORTCULLIS_PORT", String.valueOf(port),
         "ARCHESTRA_METRICS_PORT", String.valueOf(PortcullisUnderTest.freePort()),
@@ -158,7 +158,7 @@ class JarLaunchIT {
 
   @Test
   void aBadSettingStopsStartWithOneLineNamingIt() throws Exception {
-    Path log = Files.createTempFile("portcullis-jar-bad", ".log");
+    Path log = PortcullisProcess.newLog("portcullis-jar-bad");
     Process process = launch(Map.of(
         "PORTCULLIS_PORT", String.valueOf(PortcullisUnderTest.freePort()),
         "ARCHESTRA_API_BODY_LIMIT", "lots"), log);
@@ -172,7 +172,7 @@ class JarLaunchIT {
   @Test
   void tuningTurnedOffKeepsTheJvmAsStarted() throws Exception {
     int port = PortcullisUnderTest.freePort();
-    Path log = Files.createTempFile("portcullis-jar-untuned", ".log");
+    Path log = PortcullisProcess.newLog("portcullis-jar-untuned");
     Process process = launch(Map.of(
         "PORTCULLIS_JVM_TUNING", "false",
         "PORTCULLIS_PORT", String.valueOf(port),
@@ -193,7 +193,7 @@ class JarLaunchIT {
 
   @Test
   void aBadTuningSwitchStopsStartWithOneLineNamingIt() throws Exception {
-    Path log = Files.createTempFile("portcullis-jar-bad-tuning", ".log");
+    Path log = PortcullisProcess.newLog("portcullis-jar-bad-tuning");
     Process process = launch(Map.of("PORTCULLIS_JVM_TUNING", "maybe"), log);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);

@@ -28,7 +28,7 @@ final class PortcullisProcess implements AutoCloseable {
   }
 
   static PortcullisProcess start(String name, List<String> args, Map<String, String> env) throws IOException {
-    Path log = Files.createTempFile("portcullis-" + name, ".log");
+    Path log = newLog("portcullis-" + name);
     List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Xshare:auto", "-jar", "app/target/portcullis.jar"));
     command.addAll(args);
@@ -38,6 +38,14 @@ final class PortcullisProcess implements AutoCloseable {
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new PortcullisProcess(name, builder.start(), log);
+  }
+
+  /**
+   * A new log file for a started process, under {@code app/target/process-logs}: kept for a look
+   * after a failed run, gone with {@code mvn clean}, never left in the machine's temporary folder.
+   */
+  static Path newLog(String prefix) throws IOException {
+    return Files.createTempFile(Files.createDirectories(REPO_ROOT.resolve("app/target/process-logs")), prefix, ".log");
   }
 
   /** Waits until the process logged that every role started. */
