@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.common.bus.BusRequester;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.stream.bus.StreamFrame;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CallSender {
 
   private final Vertx vertx;
+  private final BusRequester bus;
   private final long upstreamTimeoutMs;
   private final int streamWindow;
   private final DeliveryOptions[] deliveryByHops;
@@ -37,6 +39,7 @@ final class CallSender {
    */
   CallSender(Vertx vertx, long upstreamTimeoutMs, int streamWindow) {
     this.vertx = vertx;
+    this.bus = new BusRequester(vertx);
     this.upstreamTimeoutMs = upstreamTimeoutMs;
     this.streamWindow = streamWindow;
     // Made once: the timeout is fixed, and a destination is one or two hops from its upstream.
@@ -92,12 +95,12 @@ final class CallSender {
     DeliveryOptions delivery = silenceMs == upstreamTimeoutMs && hops < deliveryByHops.length ? deliveryByHops[hops]
         : deliveries.computeIfAbsent(silenceMs * 8 + Math.min(hops, 7), key -> Failures.busDelivery(silenceMs, hops));
     if (span == null) {
-      return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
+      return bus.<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
     }
     // Vert.x's tracer takes the current trace context as the bus request's parent when it is sent,
     // which is now: the scope can close at once.
     try (Scope scope = span.makeCurrent()) {
-      return vertx.eventBus().<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
+      return bus.<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.router.call;
 
 import dev.portcullis.common.Addresses;
+import dev.portcullis.common.bus.BusRequester;
 import dev.portcullis.common.bus.ProxyRequest;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.Failures.BusTarget;
@@ -16,15 +17,15 @@ public final class ProviderBus {
 
   private static final int HOPS_TO_UPSTREAM = 1;
 
-  private final Vertx vertx;
+  private final BusRequester bus;
 
   public ProviderBus(Vertx vertx) {
-    this.vertx = vertx;
+    this.bus = new BusRequester(vertx);
   }
 
   /** The provider verticle's reply: a {@code ProxyResponse}, a stream {@code Head}, or a {@code GatewayError}. */
   public Future<Object> request(ProxyRequest request) {
-    return vertx.eventBus().<Object>request(Addresses.provider(request.provider()), request,
+    return bus.<Object>request(Addresses.provider(request.provider()), request,
             Failures.busDelivery(request.timeoutMs(), HOPS_TO_UPSTREAM))
         .map(message -> message.body())
         .recover(cause -> Future.failedFuture(Failures.ofBus(cause, BusTarget.provider(request.provider(), null),
