@@ -49,12 +49,9 @@ public final class BusRequester {
     if (caller == null || !caller.isEventLoopContext() || !caller.inThread() || vertx.tracer() != null) {
       return vertx.eventBus().request(address, message, options);
     }
-    EventLoop loop = caller.nettyEventLoop();
-    ContextInternal sender = outsideDeployments.get(loop);
-    if (sender == null) {
-      sender = outsideDeployments.computeIfAbsent(loop,
-          l -> vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).withEventLoop(l).build());
-    }
+    // computeIfAbsent answers a present key without locking.
+    ContextInternal sender = outsideDeployments.computeIfAbsent(caller.nettyEventLoop(),
+        loop -> vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).withEventLoop(loop).build());
     PromiseInternal<Message<T>> answer = caller.promise();
     sender.dispatch(() -> {
       try {

@@ -94,12 +94,9 @@ final class CallSender {
     int hops = destination.hops();
     DeliveryOptions delivery = silenceMs == upstreamTimeoutMs && hops < deliveryByHops.length ? deliveryByHops[hops]
         : deliveries.computeIfAbsent(silenceMs * 8 + Math.min(hops, 7), key -> Failures.busDelivery(silenceMs, hops));
-    if (span == null) {
-      return bus.<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
-    }
     // Vert.x's tracer takes the current trace context as the bus request's parent when it is sent,
-    // which is now: the scope can close at once.
-    try (Scope scope = span.makeCurrent()) {
+    // which is now: the scope (none when the call is not traced) can close at once.
+    try (Scope scope = span == null ? null : span.makeCurrent()) {
       return bus.<Object>request(destination.address(), message, delivery).map(reply -> reply.body());
     }
   }
