@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * loops only put the record in a bounded queue ({@link #offer}, never blocking); one thread of
  * its own appends the queue to the {@link UsageJournal} every {@value #FLUSH_MILLIS} ms, syncs the
  * journal to disk every {@value #SYNC_MILLIS} ms, and ships unconfirmed records in batches to
- * {@code portcullis.usage.records}, moving the journal's cursor once the ledger has stored them.
+ * {@code portcullis.usage.records}, moving the journal's cursor once the ledger has stored them. A
+ * batch goes when {@value #SHIP_BYTES} bytes of records wait, or {@value #SHIP_MILLIS} ms after the
+ * last one went.
  * While the ledger cannot store (its database is down, no instance runs), records stay in the
  * journal, up to its bound; past that, new records are dropped and counted.
  *
@@ -46,6 +48,17 @@ public final class UsageShipper implements AutoCloseable {
 
   static final long FLUSH_MILLIS = 50;
   static final long SYNC_MILLIS = 1_000;
+  /**
+   * How long records wait in the journal for more to ship with them, at most. The ledger pays a
+   * commit, a disk sync and code that runs once per batch (too seldom to stay compiled and cached)
+   * for every batch, whatever its size: shipped after every flush, a gateway at 2,000 calls/s sent
+   * ten small batches a second and its ledger spent several times the CPU per record it spends on
+   * the large batches of a saturated one. The records are on disk meanwhile; only the usage
+   * queries see them up to this much later.
+   */
+  static final long SHIP_MILLIS = 500;
+  /** Waiting records that ship at once, however recent the last batch: a busy gateway, or a backlog, ships as fast as the ledger stores. */
+  static final long SHIP_BYTES = 512 * 1024;
   /** A batch waits for the ledger's commit and disk sync (about 100 ms): big enough to keep up with any gateway. */
   static final int BATCH_RECORDS = 2_000;
   static final int BATCH_BYTES = 2 * 1024 * 1024;
@@ -66,6 +79,7 @@ public final class UsageShipper implements AutoCloseable {
   private final UsageJournal journal;
   private final UnaryOperator<UsageRecord> beforeJournal;
   private final long requestTimeoutMillis;
+  private final long shipNanos;
   private final ConcurrentLinkedQueue<UsageRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Counter journaled;
@@ -87,11 +101,15 @@ public final class UsageShipper implements AutoCloseable {
   private int[] appendingEnds = new int[256];
   private LineBuffer journalBuffer = new LineBuffer(64 * 1024);
   private volatile boolean running = true;
+  /** Closing: what is left ships at once, without waiting for {@link #SHIP_MILLIS}. */
+  private volatile boolean draining;
   private volatile long pendingBytes;
   /** The batch the ledger is storing, its answer once it came (set by a Vert.x thread). */
   private UsageJournal.Batch inFlight;
   private volatile Outcome answer;
   private long retryAtNanos;
+  /** When the last batch was sent (System.nanoTime()); the first goes at once. */
+  private long lastShipNanos;
   /**
    * How far this process has sent (segment, offset): a batch that starts beyond it was never sent
    * before, so the ledger need not look for its records (at start: the journal's end, since what
@@ -104,11 +122,13 @@ public final class UsageShipper implements AutoCloseable {
   private enum Outcome { STORED, FAILED }
 
   private UsageShipper(Vertx vertx, UsageJournal journal, MeterRegistry registry, UnaryOperator<UsageRecord> beforeJournal,
-      long requestTimeoutMillis) {
+      long requestTimeoutMillis, long shipMillis) {
     this.vertx = vertx;
     this.journal = journal;
     this.beforeJournal = beforeJournal;
     this.requestTimeoutMillis = requestTimeoutMillis;
+    this.shipNanos = TimeUnit.MILLISECONDS.toNanos(shipMillis);
+    this.lastShipNanos = System.nanoTime() - shipNanos;
     this.pendingBytes = journal.pendingBytes();
     this.sentUpTo = journal.end();
     this.journaled = Counter.builder("portcullis.usage.records.journaled")
@@ -141,9 +161,15 @@ public final class UsageShipper implements AutoCloseable {
    */
   public static UsageShipper start(Vertx vertx, Path dir, long maxBytes, MeterRegistry registry,
       UnaryOperator<UsageRecord> beforeJournal, long requestTimeoutMillis) throws IOException {
+    return start(vertx, dir, maxBytes, registry, beforeJournal, requestTimeoutMillis, SHIP_MILLIS);
+  }
+
+  /** As above, with records waiting up to {@code shipMillis} for more (tests). */
+  static UsageShipper start(Vertx vertx, Path dir, long maxBytes, MeterRegistry registry,
+      UnaryOperator<UsageRecord> beforeJournal, long requestTimeoutMillis, long shipMillis) throws IOException {
     BusCodecs.register(vertx);
     UsageShipper shipper = new UsageShipper(vertx, UsageJournal.open(dir, maxBytes), registry, beforeJournal,
-        requestTimeoutMillis);
+        requestTimeoutMillis, shipMillis);
     shipper.thread.start();
     return shipper;
   }
@@ -168,7 +194,7 @@ public final class UsageShipper implements AutoCloseable {
         sync();
         lastSync = now;
       }
-      ship(now);
+      ship(now, stopping);
       pendingBytes = journal.pendingBytes();
       if (stopping) {
         return;
@@ -306,7 +332,7 @@ public final class UsageShipper implements AutoCloseable {
     }
   }
 
-  private void ship(long now) {
+  private void ship(long now, boolean stopping) {
     Outcome outcome = answer;
     if (inFlight != null && outcome != null) {
       answer = null;
@@ -327,6 +353,9 @@ public final class UsageShipper implements AutoCloseable {
     if (inFlight != null || now < retryAtNanos) {
       return;
     }
+    if (!stopping && !draining && now - lastShipNanos < shipNanos && journal.pendingBytes() < SHIP_BYTES) {
+      return;
+    }
     Optional<UsageJournal.Batch> next;
     try {
       next = journal.next(BATCH_RECORDS, BATCH_BYTES);
@@ -338,6 +367,7 @@ public final class UsageShipper implements AutoCloseable {
       return;
     }
     UsageJournal.Batch batch = next.get();
+    lastShipNanos = now;
     // Only where the batch lies is kept for the answer: its text goes to the ledger, which takes
     // it from the message (UsageLines), so no copy of it outlives the parse.
     inFlight = batch.withoutLines();
@@ -371,6 +401,7 @@ public final class UsageShipper implements AutoCloseable {
    */
   public void close(long waitMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    draining = true;
     while (System.nanoTime() < deadline && (!queue.isEmpty() || pendingBytes > 0)) {
       LockSupport.unpark(thread);
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));

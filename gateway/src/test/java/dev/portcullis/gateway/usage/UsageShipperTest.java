@@ -217,4 +217,52 @@ class UsageShipperTest {
     assertThat(deliveries).filteredOn(d -> d.lineIds().contains("c0")).singleElement()
         .satisfies(fresh -> assertThat(fresh.writtenIds()).containsExactly("c0"));
   }
+
+  @Test
+  void recordsOfAQuietGatewayWaitForMoreAndShipTogether() throws Exception {
+    List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    recordingLedger(deliveries).completion().await();
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 24, registry, r -> r, 2_000);
+    shipper.offer(record("first"));
+    await(() -> stored.contains("first"));
+    // One record every 20 ms for 400 ms: flushed to the journal every 50 ms, shipped after every
+    // flush this would be eight batches or more; waiting for more makes it one or two.
+    for (int i = 0; i < 20; i++) {
+      shipper.offer(record("t" + i));
+      Thread.sleep(20);
+    }
+    await(() -> stored.size() == 21);
+    shipper.close(2_000);
+    assertThat(deliveries).hasSizeBetween(2, 3);
+  }
+
+  @Test
+  void waitingRecordsShipAtOnceWhenThereAreEnoughOfThemOrTheShipperCloses() throws Exception {
+    List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    recordingLedger(deliveries).completion().await();
+    long anHour = 3_600_000;
+    UsageShipper shipper = UsageShipper.start(vertx, dir, 1 << 26, registry, r -> r, 2_000, anHour);
+    shipper.offer(record("first"));
+    await(() -> stored.contains("first"));
+    for (int i = 0; i < 5; i++) {
+      shipper.offer(record("w" + i));
+    }
+    await(() -> registry.counter("portcullis.usage.records.journaled").count() == 6);
+    Thread.sleep(300);
+    assertThat(stored).containsExactly("first");
+    // Enough waiting records ship without the hour's wait: a busy gateway or a backlog is not held back.
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    UsageRecordLines.write(record("m00000"), line);
+    int many = (int) (UsageShipper.SHIP_BYTES / line.size()) + 10;
+    for (int i = 0; i < many; i++) {
+      shipper.offer(record(String.format("m%05d", i)));
+    }
+    await(() -> stored.size() > 6);
+    assertThat(deliveries.get(1).lineIds()).startsWith("w0", "w1", "w2", "w3", "w4", "m00000");
+    // Closing ships what is left at once.
+    long closing = System.nanoTime();
+    shipper.close(5_000);
+    assertThat(stored).hasSize(6 + many);
+    assertThat(System.nanoTime() - closing).isLessThan(4_000_000_000L);
+  }
 }
