@@ -71,7 +71,9 @@ public final class PriceOverrides {
 
   /** The override for this provider and model key, or null. */
   public PriceOverride find(String provider, String modelKey) {
-    return byKey.get(key(provider, modelKey));
+    Map<String, PriceOverride> overrides = byKey;
+    // Asked for every record the ledger prices: with no override set (the usual case), no key is built.
+    return overrides.isEmpty() ? null : overrides.get(key(provider, modelKey));
   }
 
   /** Every override, by provider and model. */
