@@ -101,7 +101,7 @@ public final class UsageShipper implements AutoCloseable {
   private int[] appendingEnds = new int[256];
   private LineBuffer journalBuffer = new LineBuffer(64 * 1024);
   private volatile boolean running = true;
-  /** Closing: what is left ships at once, without waiting for {@link #SHIP_MILLIS}. */
+  /** Closing (set before {@link #running} is cleared): what is left ships at once, without waiting for {@link #SHIP_MILLIS}. */
   private volatile boolean draining;
   private volatile long pendingBytes;
   /** The batch the ledger is storing, its answer once it came (set by a Vert.x thread). */
@@ -194,7 +194,7 @@ public final class UsageShipper implements AutoCloseable {
         sync();
         lastSync = now;
       }
-      ship(now, stopping);
+      ship(now);
       pendingBytes = journal.pendingBytes();
       if (stopping) {
         return;
@@ -332,7 +332,7 @@ public final class UsageShipper implements AutoCloseable {
     }
   }
 
-  private void ship(long now, boolean stopping) {
+  private void ship(long now) {
     Outcome outcome = answer;
     if (inFlight != null && outcome != null) {
       answer = null;
@@ -353,7 +353,7 @@ public final class UsageShipper implements AutoCloseable {
     if (inFlight != null || now < retryAtNanos) {
       return;
     }
-    if (!stopping && !draining && now - lastShipNanos < shipNanos && journal.pendingBytes() < SHIP_BYTES) {
+    if (!draining && now - lastShipNanos < shipNanos && journal.pendingBytes() < SHIP_BYTES) {
       return;
     }
     Optional<UsageJournal.Batch> next;

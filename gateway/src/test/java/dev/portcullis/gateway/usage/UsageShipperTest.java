@@ -51,6 +51,13 @@ class UsageShipperTest {
         "gpt-4o", "gpt-4o", 3, 4, -1, -1, -1, false, 200, "completed", 1.5, null, null);
   }
 
+  /** The bytes of a record's journal line. */
+  private static int lineBytes(UsageRecord record) throws java.io.IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    UsageRecordLines.write(record, line);
+    return line.size();
+  }
+
   /** A ledger that stores each id once, and can be made to fail. */
   private final Set<String> stored = ConcurrentHashMap.newKeySet();
   private final List<String> received = new CopyOnWriteArrayList<>();
@@ -96,9 +103,7 @@ class UsageShipperTest {
   void pastItsBoundTheJournalDropsNewRecordsAndCountsThem() throws Exception {
     ledgerDown.set(true);
     ledger().completion().await();
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-    UsageRecordLines.write(record("r0000"), line);
-    long bound = 10 * line.size();
+    long bound = 10 * lineBytes(record("r0000"));
     UsageShipper shipper = UsageShipper.start(vertx, dir, bound, registry, r -> r, 2_000);
     for (int i = 0; i < 50; i++) {
       shipper.offer(record("r" + (1000 + i)));
@@ -251,9 +256,7 @@ class UsageShipperTest {
     Thread.sleep(300);
     assertThat(stored).containsExactly("first");
     // Enough waiting records ship without the hour's wait: a busy gateway or a backlog is not held back.
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-    UsageRecordLines.write(record("m00000"), line);
-    int many = (int) (UsageShipper.SHIP_BYTES / line.size()) + 10;
+    int many = (int) (UsageShipper.SHIP_BYTES / lineBytes(record("m00000"))) + 10;
     for (int i = 0; i < many; i++) {
       shipper.offer(record(String.format("m%05d", i)));
     }
