@@ -3,6 +3,7 @@ package dev.portcullis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.testkit.BedrockWire;
+import dev.portcullis.testkit.ClientContext;
 import dev.portcullis.testkit.OpenAiWire;
 import dev.portcullis.testkit.RecordedRequest;
 import dev.portcullis.testkit.RecordingUpstream;
@@ -106,10 +107,10 @@ class Http2CleartextTest {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.request(options)
+    return new ClientContext(vertx).call(() -> client.request(options)
         .compose(request -> (body == null ? request.send() : request.send(body))
             .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.version(),
-                response.headers(), b.toString()))))
+                response.headers(), b.toString())))))
         .await();
   }
 
@@ -260,8 +261,8 @@ class Http2CleartextTest {
           "Authorization", "Bearer sk-h2", "content-type", "application/json");
       // No length: refused once 64 KB have come, while the client still sends and never ends.
       Promise<Throwable> streamEnded = Promise.promise();
-      Answer streamed = client.request(new RequestOptions().setMethod(HttpMethod.POST)
-              .setURI("/v1/openai/chat/completions").addHeader("Authorization", "Bearer sk-h2"))
+      Answer streamed = new ClientContext(vertx).call(() -> client.request(new RequestOptions()
+              .setMethod(HttpMethod.POST).setURI("/v1/openai/chat/completions").addHeader("Authorization", "Bearer sk-h2"))
           .compose(request -> {
             request.exceptionHandler(streamEnded::tryComplete);
             request.setChunked(true);
@@ -271,7 +272,7 @@ class Http2CleartextTest {
             return request.response();
           })
           .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.version(),
-              response.headers(), b.toString())))
+              response.headers(), b.toString()))))
           .await();
       Throwable reset = streamEnded.future().await();
       Answer after = call(client, HttpMethod.POST, "/v1/openai/chat/completions",

@@ -1,9 +1,11 @@
 package dev.portcullis.app.fuzz;
 
+import dev.portcullis.testkit.ClientContext;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -23,7 +25,9 @@ import java.util.Map;
  */
 final class ClientTransport implements AutoCloseable {
 
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  /** Every call starts on one context: see {@link ClientContext} for the Vert.x race this avoids. */
+  private final ClientContext context = new ClientContext(vertx);
   private final HttpClientAgent client;
   private final SlowAnswers slow;
 
@@ -43,14 +47,19 @@ final class ClientTransport implements AutoCloseable {
   /**
    * Sends the case; a call whose kept-alive connection the server closed under it is sent once
    * more on another, as client libraries do. {@code client-stuck} means it waited behind other
-   * calls for a connection past the bound: not the server's answer, so not judged.
+   * calls for a connection past the bound: not the server's answer, so not judged. A call whose
+   * answer began but did not end within that bound is {@code body-stalled}: the server's silence.
    */
-  Future<Answer> send(FuzzCase c, int port, int timeoutMs) {
-    return once(c, port, timeoutMs).compose(answer -> "no-answer".equals(answer.problem())
-        ? once(c, port, timeoutMs) : Future.succeededFuture(answer));
+  Future<Answer> send(FuzzCase c, int port) {
+    return once(c, port).compose(answer -> "no-answer".equals(answer.problem())
+        ? once(c, port) : Future.succeededFuture(answer));
   }
 
-  private Future<Answer> once(FuzzCase c, int port, int timeoutMs) {
+  private Future<Answer> once(FuzzCase c, int port) {
+    return context.call(() -> exchange(c, port));
+  }
+
+  private Future<Answer> exchange(FuzzCase c, int port) {
     long hangMs = slow.hangMs();
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port)
         .setMethod(HttpMethod.valueOf(c.method)).setURI(c.target)
@@ -61,23 +70,28 @@ final class ClientTransport implements AutoCloseable {
     }
     try {
       long[] sentAt = new long[1];
+      boolean[] answerBegan = new boolean[1];
       return client.request(options)
           .compose(request -> {
             sentAt[0] = System.nanoTime();
             return request.send(Buffer.buffer(c.body));
           })
-          .compose(response -> response.body().map(body -> {
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            response.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .add(h.getValue()));
-            long tookMs = (System.nanoTime() - sentAt[0]) / 1_000_000L;
-            slow.took(tookMs);
-            return new Answer(response.statusCode(), headers, body.getBytes(), null);
-          }))
+          .compose(response -> {
+            // The idle timeout ends at the answer's head (Vert.x cancels it there); the bound below covers the body.
+            answerBegan[0] = true;
+            return response.body().map(body -> {
+              Map<String, List<String>> headers = new LinkedHashMap<>();
+              response.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
+                  k -> new ArrayList<>()).add(h.getValue()));
+              long tookMs = (System.nanoTime() - sentAt[0]) / 1_000_000L;
+              slow.took(tookMs);
+              return new Answer(response.statusCode(), headers, body.getBytes(), null);
+            });
+          })
           .recover(failure -> Future.succeededFuture(Answer.problem(classify(failure))))
           // A bound of our own: a call the client's timeouts do not end (queued for a connection) ends here.
           .timeout(2L * hangMs + 2_000L, java.util.concurrent.TimeUnit.MILLISECONDS)
-          .recover(stuck -> Future.succeededFuture(Answer.problem("client-stuck")));
+          .recover(stuck -> Future.succeededFuture(Answer.problem(answerBegan[0] ? "body-stalled" : "client-stuck")));
     } catch (RuntimeException refused) {
       return Future.succeededFuture(Answer.problem("not-sent"));
     }

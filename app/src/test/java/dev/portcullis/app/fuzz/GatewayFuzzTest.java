@@ -183,7 +183,7 @@ class GatewayFuzzTest {
               judge.judge(c, connection.exchange(c));
             } else {
               inFlight.acquireUninterruptibly();
-              client.send(c, port, SETTINGS.answerTimeoutMs).onComplete(ar -> {
+              client.send(c, port).onComplete(ar -> {
                 try {
                   judge.judge(c, ar.succeeded() ? ar.result() : Answer.problem("no-answer"));
                 } finally {

@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import dev.portcullis.testkit.ClientContext;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -20,6 +21,7 @@ final class HttpHarness implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final HttpClient client;
+  private final ClientContext calls;
 
   HttpHarness(Handler<HttpServerRequest> handler) {
     // HTTP/1.1 only, as the classes under test are used: Vert.x's own h2c detection (on by default)
@@ -28,6 +30,7 @@ final class HttpHarness implements AutoCloseable {
     this.server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
         .requestHandler(handler).listen(0, "127.0.0.1").await();
     this.client = vertx.createHttpClient();
+    this.calls = new ClientContext(vertx);
   }
 
   int port() {
@@ -35,10 +38,10 @@ final class HttpHarness implements AutoCloseable {
   }
 
   Answer post(String path, String body) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port())
-            .setURI(path))
+    return calls.call(() -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(port()).setURI(path))
         .compose(request -> request.send(body))
-        .compose(response -> response.body().map(bytes -> new Answer(response, bytes)))
+        .compose(response -> response.body().map(bytes -> new Answer(response, bytes))))
         .await();
   }
 
