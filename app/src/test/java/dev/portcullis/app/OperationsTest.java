@@ -105,6 +105,16 @@ class OperationsTest {
     assertThat(text).contains("portcullis_stream_ttfb_seconds_count{provider=\"openai\",route=\"chat.completions\"} 1");
     assertThat(text).contains("portcullis_upstream_duration_seconds_count{operation=\"chat.completions\",provider=\"openai\",status=\"200\"} 2");
     assertThat(text).doesNotContain(CLIENT_KEY).doesNotContain(METRICS_SECRET);
+    // Latency buckets from 1 ms to 5 minutes, 18 per series with +Inf: a long stream is not only +Inf.
+    for (String series : List.of("portcullis_request_duration_seconds_bucket{provider=\"openai\",route=\"chat.completions\",stream=\"true\"",
+        "portcullis_stream_ttfb_seconds_bucket{provider=\"openai\",route=\"chat.completions\"",
+        "portcullis_upstream_duration_seconds_bucket{operation=\"chat.completions\",provider=\"openai\",status=\"200\"")) {
+      List<String> buckets = text.lines().filter(line -> line.startsWith(series + ",le=")).toList();
+      assertThat(buckets).as(series).hasSize(18);
+      assertThat(buckets.get(0)).as(series).contains("le=\"0.001\"");
+      assertThat(buckets.get(16)).as(series).contains("le=\"300.0\"");
+      assertThat(buckets.get(17)).as(series).contains("le=\"+Inf\"");
+    }
   }
 
   @Test

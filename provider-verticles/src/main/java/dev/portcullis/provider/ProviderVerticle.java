@@ -10,6 +10,7 @@ import dev.portcullis.common.error.GatewayError;
 import dev.portcullis.common.error.Failures;
 import dev.portcullis.common.error.GatewayException;
 import dev.portcullis.common.http.ForwardedHeaders;
+import dev.portcullis.common.metrics.LatencyBuckets;
 import dev.portcullis.common.provider.AccountSelectors;
 import dev.portcullis.common.provider.Operation;
 import dev.portcullis.common.provider.ProviderDescriptor;
@@ -498,7 +499,7 @@ public abstract class ProviderVerticle extends VerticleBase {
             .tag("provider", name())
             .tag("operation", request.operation())
             .tag("status", Integer.toString(status))
-            .publishPercentileHistogram()
+            .serviceLevelObjectives(LatencyBuckets.bounds())
             .register(registry));
   }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.gateway.observe;
 
 import dev.portcullis.common.bus.Usage;
 import dev.portcullis.common.metrics.BoundedLabels;
+import dev.portcullis.common.metrics.LatencyBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,14 +53,14 @@ public final class CallRecorder {
         .tag("provider", provider)
         .tag("route", route)
         .tag("stream", Boolean.toString(call.stream()))
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(LatencyBuckets.bounds())
         .register(registry)).record(call.durationNanos(), TimeUnit.NANOSECONDS);
     if (call.stream() && call.firstByteNanos() > 0) {
       firstBytes.computeIfAbsent(provider + '\0' + route, k -> Timer.builder("portcullis.stream.ttfb")
           .description("Time from a streamed call's arrival to its first byte of answer")
           .tag("provider", provider)
           .tag("route", route)
-          .publishPercentileHistogram()
+          .serviceLevelObjectives(LatencyBuckets.bounds())
           .register(registry)).record(call.firstByteNanos(), TimeUnit.NANOSECONDS);
     }
     Usage usage = call.usage();
