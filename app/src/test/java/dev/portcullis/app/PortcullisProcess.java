@@ -29,8 +29,11 @@ final class PortcullisProcess implements AutoCloseable {
 
   static PortcullisProcess start(String name, List<String> args, Map<String, String> env) throws IOException {
     Path log = newLog("portcullis-" + name);
+    // Vert.x's file cache under target/: a process a test kills cannot remove it, and it must not
+    // be left in the machine's temporary folder.
     List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto", "-jar", "app/target/portcullis.jar"));
+        "-Xshare:auto", "-Dvertx.cacheDirBase=" + REPO_ROOT.resolve("app/target/vertx-cache"),
+        "-jar", "app/target/portcullis.jar"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(REPO_ROOT.toFile())
