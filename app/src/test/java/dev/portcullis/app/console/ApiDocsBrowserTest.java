@@ -45,7 +45,7 @@ class ApiDocsBrowserTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800",
         "--disable-gpu", "--no-first-run", "--disable-extensions");
     service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-        .usingAnyFreePort().build();
+        .usingAnyFreePort().withEnvironment(ChromiumTemp.environment()).build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", CSP_LISTENER));

@@ -137,7 +137,7 @@ class ConsoleBrowserTest {
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort()
-        .build();
+        .withEnvironment(ChromiumTemp.environment()).build();
     ChromeDriver chromium = new ChromeDriver(service, options);
     chromium.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     chromium.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", CSP_LISTENER));
