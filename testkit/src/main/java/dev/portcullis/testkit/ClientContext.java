@@ -11,7 +11,9 @@ import java.util.function.Supplier;
  * thread gets a context of its own, so the step from an answer's head to {@code body()} is queued
  * as a task and the answer's end can be read before it; Vert.x 5.0.7 then drops the end and the
  * body never completes (eclipse-vertx/vert.x#6038, fixed after 5.0.7). Started on the context that
- * reads the answer, the whole chain runs as the answer arrives. Seen about once in 5,000 calls.
+ * reads the answer, the whole chain runs as the answer arrives. In the fuzz run's 100,000 calls
+ * the body never came a few times with Vert.x's default event loops and 33 times with one loop;
+ * started on one context, in none of the runs since.
  */
 public final class ClientContext {
 

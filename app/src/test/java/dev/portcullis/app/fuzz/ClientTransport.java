@@ -25,8 +25,8 @@ import java.util.Map;
  */
 final class ClientTransport implements AutoCloseable {
 
+  /** One event loop: every call runs on one context (see {@link ClientContext} for the Vert.x race that avoids). */
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-  /** Every call starts on one context: see {@link ClientContext} for the Vert.x race this avoids. */
   private final ClientContext context = new ClientContext(vertx);
   private final HttpClientAgent client;
   private final SlowAnswers slow;
