@@ -60,12 +60,15 @@ class Http2CleartextTest {
       "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te");
 
   private static Vertx vertx;
+  /** Every client call of the class starts on it (see {@link ClientContext}). */
+  private static ClientContext calls;
   private static RecordingUpstream upstream;
   private static PortcullisUnderTest portcullis;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    calls = new ClientContext(vertx);
     upstream = RecordingUpstream.start(vertx);
     portcullis = PortcullisUnderTest.start(Map.of(
         "ARCHESTRA_OPENAI_BASE_URL", upstream.baseUrl("/v1"),
@@ -107,7 +110,7 @@ class Http2CleartextTest {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return new ClientContext(vertx).call(() -> client.request(options)
+    return calls.call(() -> client.request(options)
         .compose(request -> (body == null ? request.send() : request.send(body))
             .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.version(),
                 response.headers(), b.toString())))))
@@ -261,7 +264,7 @@ class Http2CleartextTest {
           "Authorization", "Bearer sk-h2", "content-type", "application/json");
       // No length: refused once 64 KB have come, while the client still sends and never ends.
       Promise<Throwable> streamEnded = Promise.promise();
-      Answer streamed = new ClientContext(vertx).call(() -> client.request(new RequestOptions()
+      Answer streamed = calls.call(() -> client.request(new RequestOptions()
               .setMethod(HttpMethod.POST).setURI("/v1/openai/chat/completions").addHeader("Authorization", "Bearer sk-h2"))
           .compose(request -> {
             request.exceptionHandler(streamEnded::tryComplete);

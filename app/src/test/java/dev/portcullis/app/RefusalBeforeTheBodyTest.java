@@ -29,12 +29,15 @@ class RefusalBeforeTheBodyTest {
   private static final int ROUNDS = 10;
   private static PortcullisUnderTest portcullis;
   private static Vertx clientVertx;
+  /** Every client call of the class starts on it (see {@link ClientContext}). */
+  private static ClientContext calls;
   private static HttpClientAgent client;
 
   @BeforeAll
   static void start() {
     portcullis = PortcullisUnderTest.start(Map.of());
     clientVertx = Vertx.vertx();
+    calls = new ClientContext(clientVertx);
     client = clientVertx.createHttpClient(new HttpClientOptions().setMaxHeaderSize(200_000));
   }
 
@@ -72,7 +75,7 @@ class RefusalBeforeTheBodyTest {
       options.addHeader("X-H" + i, "v");
     }
     Buffer body = Buffer.buffer("x".repeat(BODY_BYTES));
-    Future<String> status = new ClientContext(clientVertx).call(() -> client.request(options)
+    Future<String> status = calls.call(() -> client.request(options)
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(b -> String.valueOf(response.statusCode()))))
         .recover(failure -> Future.succeededFuture("no answer: " + failure));
